@@ -1,0 +1,9 @@
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+RUN DEBUG=0 STATIC_MANIFEST=1 python manage.py collectstatic --noinput
+RUN useradd --system camhs && chown -R camhs /app
+USER camhs

@@ -1,0 +1,126 @@
+"""Organisations (providers, teams, commissioners), professions and users with roles."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+
+class Provider(models.Model):
+    """An NHS trust or other organisation providing CAMHS."""
+
+    code = models.CharField(max_length=10, unique=True, help_text="ODS organisation code")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamQuerySet(models.QuerySet):
+    def in_scope_of(self, user) -> "TeamQuerySet":
+        """The teams whose cases `user` may see: the single rule behind every case-level scope."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if user.role in (Role.CLINICIAN, Role.TEAM_MANAGER):
+            return self.filter(members=user)
+        if user.role == Role.SERVICE_MANAGER and user.provider_id:
+            return self.filter(provider_id=user.provider_id)
+        return self.none()
+
+
+class Team(models.Model):
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="teams")
+    code = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["provider__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "code"], name="team_code_unique_per_provider")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Commissioner(models.Model):
+    """An integrated care board (ICB) paying for care."""
+
+    code = models.CharField(max_length=10, unique=True, help_text="ODS code of the ICB")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Profession(models.Model):
+    """Reference data: staff professions (contacts are costed by profession)."""
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    CLINICIAN = "clinician", "Clinician"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    SERVICE_MANAGER = "service_manager", "Service manager"
+    COMMISSIONER = "commissioner", "Commissioner"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+CLINICAL_ROLES = (Role.CLINICIAN, Role.TEAM_MANAGER, Role.SERVICE_MANAGER)
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CLINICIAN)
+    teams = models.ManyToManyField(
+        Team, blank=True, related_name="members", help_text="Clinicians and team managers: their teams."
+    )
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="Service managers: their provider.",
+    )
+    commissioner = models.ForeignKey(
+        Commissioner, on_delete=models.PROTECT, null=True, blank=True, help_text="Commissioner users only."
+    )
+    profession = models.ForeignKey(Profession, on_delete=models.PROTECT, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="commissioner") | Q(commissioner__isnull=False),
+                name="commissioner_user_has_commissioner",
+            ),
+            models.CheckConstraint(
+                condition=Q(role="commissioner") | Q(commissioner__isnull=True),
+                name="only_commissioner_users_have_commissioner",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="service_manager") | Q(provider__isnull=False),
+                name="service_manager_has_provider",
+            ),
+        ]
+
+    @property
+    def is_clinical(self) -> bool:
+        return self.role in CLINICAL_ROLES
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username

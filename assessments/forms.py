@@ -1,0 +1,164 @@
+"""Forms for case records: they parse and validate input; services in services.py do the writing."""
+
+import re
+
+from django import forms
+from django.utils import timezone
+
+from accounts.models import CLINICAL_ROLES, Team, User
+from assessments import nhs_number, validation
+from assessments.models import Case, Contact, Patient
+
+_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def format_value(self, value):
+        return value.strftime("%Y-%m-%dT%H:%M") if hasattr(value, "strftime") else value
+
+
+class PatientForm(forms.ModelForm):
+    nhs_number = forms.CharField(
+        label="NHS number", max_length=14, help_text="10 digits; spaces or hyphens are fine."
+    )
+    postcode = forms.CharField(max_length=12)
+
+    class Meta:
+        model = Patient
+        fields = [
+            "nhs_number",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "gender",
+            "ethnic_category",
+            "postcode",
+        ]
+        widgets = {"date_of_birth": DateInput()}
+
+    def clean_nhs_number(self) -> str:
+        try:
+            return nhs_number.normalise(self.cleaned_data["nhs_number"])
+        except nhs_number.InvalidNhsNumber as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def clean_date_of_birth(self):
+        value = self.cleaned_data["date_of_birth"]
+        error = validation.date_of_birth_error(value, timezone.localdate())
+        if error:
+            raise forms.ValidationError(error)
+        return value
+
+    def clean_postcode(self) -> str:
+        compact = re.sub(r"\s+", "", self.cleaned_data["postcode"].upper())
+        match = _POSTCODE.match(compact)
+        if not match:
+            raise forms.ValidationError("Enter a UK postcode, e.g. LS1 4AP.")
+        return f"{match.group(1)} {match.group(2)}"
+
+
+class ReferralForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = ["team", "referral_date", "referral_source", "commissioner", "accepted_date"]
+        widgets = {"referral_date": DateInput(), "accepted_date": DateInput()}
+        labels = {"commissioner": "Responsible commissioner", "accepted_date": "Accepted on (if accepted)"}
+
+    def __init__(self, *args, patient: Patient, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.patient = patient
+        self.fields["team"].queryset = Team.objects.in_scope_of(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        referral_date = cleaned.get("referral_date")
+        if referral_date:
+            if referral_date > timezone.localdate():
+                self.add_error("referral_date", "The referral date cannot be in the future.")
+            error = validation.age_at_referral_error(self.patient.date_of_birth, referral_date)
+            if error:
+                self.add_error("referral_date", error)
+            accepted = cleaned.get("accepted_date")
+            error = accepted and validation.not_before_referral_error(
+                "acceptance date", accepted, referral_date
+            )
+            if error:
+                self.add_error("accepted_date", error)
+        team = cleaned.get("team")
+        if team and Case.objects.open().filter(patient=self.patient, team=team).exists():
+            self.add_error("team", "This patient already has an open referral with this team.")
+        return cleaned
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["starts_at", "duration_minutes", "attendance", "mode", "clinician"]
+        widgets = {"starts_at": DateTimeInput()}
+        labels = {"duration_minutes": "Duration (minutes)", "mode": "Contact mode"}
+
+    def __init__(self, *args, case: Case, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        clinicians = User.objects.filter(teams=case.team, role__in=CLINICAL_ROLES, is_active=True)
+        self.fields["clinician"].queryset = clinicians.order_by("last_name", "first_name")
+        self.fields["clinician"].label_from_instance = lambda u: (
+            f"{u.display_name} ({u.profession or 'no profession'})"
+        )
+        if user.is_clinical and clinicians.filter(pk=user.pk).exists():
+            self.initial.setdefault("clinician", user.pk)
+
+    def clean_duration_minutes(self) -> int:
+        value = self.cleaned_data["duration_minutes"]
+        if not 1 <= value <= 720:
+            raise forms.ValidationError("A contact lasts between 1 and 720 minutes.")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at = cleaned.get("starts_at")
+        if starts_at:
+            on = timezone.localtime(starts_at).date()
+            error = validation.not_before_referral_error("contact date", on, self.case.referral_date)
+            if error:
+                self.add_error("starts_at", error)
+            if cleaned.get("attendance") == "attended" and starts_at > timezone.now():
+                self.add_error("starts_at", "An attended contact cannot be in the future.")
+        clinician = cleaned.get("clinician")
+        if clinician and clinician.profession_id is None:
+            self.add_error(
+                "clinician", "This clinician has no profession recorded; ask an administrator to add it."
+            )
+        return cleaned
+
+
+class DischargeForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = ["closed_date", "discharge_reason"]
+        widgets = {"closed_date": DateInput()}
+        labels = {"closed_date": "Discharge date"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["closed_date"].required = True
+        self.fields["discharge_reason"].required = True
+
+    def clean_closed_date(self):
+        value = self.cleaned_data["closed_date"]
+        error = validation.not_before_referral_error("discharge date", value, self.instance.referral_date)
+        if error:
+            raise forms.ValidationError(error)
+        if value > timezone.localdate():
+            raise forms.ValidationError("The discharge date cannot be in the future.")
+        return value
+
+
+class CaseloadSearchForm(forms.Form):
+    q = forms.CharField(label="Find a case by name or NHS number", max_length=100, required=False)

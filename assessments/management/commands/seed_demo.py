@@ -1,0 +1,48 @@
+import datetime as dt
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from accounts.models import Provider
+from assessments import demo
+
+
+class Command(BaseCommand):
+    help = "Build a realistic synthetic CAMHS service (deterministic for a seed and as-of date)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, default=2000)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--as-of", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD; default today"
+        )
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when organisations already exist."
+        )
+
+    def handle(self, *args, cases: int, seed: int, as_of, if_empty: bool, **options):
+        if Provider.objects.exists():
+            if if_empty:
+                self.stdout.write("Demo data already present; not seeding again.")
+                self._print_logins(demo.DEMO_LOGINS)
+                return
+            raise CommandError(
+                "The database already holds organisations; seed_demo only fills an empty database."
+            )
+        if cases < 1:
+            raise CommandError("--cases must be at least 1")
+        started = time.perf_counter()
+        summary = demo.seed(cases=cases, seed=seed, as_of=as_of or timezone.localdate())
+        seconds = time.perf_counter() - started
+        self.stdout.write(
+            f"Seeded {summary.providers} providers, {summary.teams} teams, {summary.clinicians} clinicians, "
+            f"{summary.patients} patients, {summary.cases} cases, {summary.contacts} contacts "
+            f"in {seconds:.1f} s."
+        )
+        self._print_logins(demo.DEMO_LOGINS)
+
+    def _print_logins(self, logins) -> None:
+        self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
+        for login in logins:
+            self.stdout.write(f"  {login.username:<16} {login.role:<16} {login.scope}")

@@ -1,0 +1,157 @@
+"""Case records: patients, cases (referrals / episodes of care) and contacts."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+
+from accounts.models import Commissioner, Profession, Team
+from assessments import nhs_number
+from assessments.choices import (
+    Attendance,
+    ContactMode,
+    DischargeReason,
+    EthnicCategory,
+    Gender,
+    ReferralSource,
+)
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CaseQuerySet":
+        """The cases `user` may see. Every view, export and task that reaches case records goes through here."""
+        return self.filter(team__in=Team.objects.in_scope_of(user))
+
+    def open(self) -> "CaseQuerySet":
+        return self.filter(closed_date__isnull=True)
+
+
+class PatientQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PatientQuerySet":
+        """Patients with a case `user` may see, and those the user registered and has not yet referred."""
+        if not (user.is_authenticated and getattr(user, "is_clinical", False)):
+            return self.none()
+        has_visible_case = Exists(Case.objects.visible_to(user).filter(patient=OuterRef("pk")))
+        has_any_case = Exists(Case.objects.filter(patient=OuterRef("pk")))
+        return self.filter(has_visible_case | (Q(registered_by=user) & ~has_any_case))
+
+
+class Patient(models.Model):
+    nhs_number = models.CharField(
+        "NHS number",
+        max_length=10,
+        unique=True,
+        error_messages={"unique": "A patient with this NHS number is already registered."},
+    )
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    gender = models.CharField(max_length=2, choices=Gender.choices)
+    ethnic_category = models.CharField(max_length=2, choices=EthnicCategory.choices)
+    postcode = models.CharField(max_length=8)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    registered_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nhs_number__regex=r"^[0-9]{10}$"), name="nhs_number_ten_digits"
+            ),
+        ]
+        indexes = [models.Index(fields=["family_name", "given_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def nhs_number_display(self) -> str:
+        return nhs_number.formatted(self.nhs_number)
+
+
+class Case(models.Model):
+    """A referral to a team and the episode of care that follows it."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="cases")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="cases")
+    referral_date = models.DateField()
+    referral_source = models.CharField(max_length=20, choices=ReferralSource.choices)
+    commissioner = models.ForeignKey(
+        Commissioner,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        help_text="The responsible commissioner.",
+    )
+    accepted_date = models.DateField(null=True, blank=True)
+    closed_date = models.DateField(null=True, blank=True)
+    discharge_reason = models.CharField(max_length=20, choices=DischargeReason.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-referral_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "team"],
+                condition=Q(closed_date__isnull=True),
+                name="one_open_case_per_patient_per_team",
+                violation_error_message="This patient already has an open referral with this team.",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_date__isnull=True) | Q(accepted_date__gte=F("referral_date")),
+                name="case_accepted_not_before_referral",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_date__isnull=True) | Q(closed_date__gte=F("referral_date")),
+                name="case_closed_not_before_referral",
+            ),
+            models.CheckConstraint(
+                condition=(Q(closed_date__isnull=True) & Q(discharge_reason=""))
+                | (Q(closed_date__isnull=False) & ~Q(discharge_reason="")),
+                name="case_closed_with_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "closed_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.patient} – {self.team} ({self.referral_date:%d/%m/%Y})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_date is None
+
+
+class Contact(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="contacts")
+    starts_at = models.DateTimeField("date and time")
+    duration_minutes = models.PositiveSmallIntegerField()
+    attendance = models.CharField(max_length=10, choices=Attendance.choices)
+    clinician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contacts")
+    profession = models.ForeignKey(
+        Profession,
+        on_delete=models.PROTECT,
+        help_text="The clinician's profession at the time of the contact.",
+    )
+    mode = models.CharField(max_length=15, choices=ContactMode.choices)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1) & Q(duration_minutes__lte=720),
+                name="contact_duration_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()} contact on {self.starts_at:%d/%m/%Y %H:%M}"

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from assessments import views
+
+app_name = "assessments"
+urlpatterns = [
+    path("cases/", views.caseload, name="caseload"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
+    path("cases/<int:pk>/discharge/", views.case_discharge, name="case_discharge"),
+    path("patients/new/", views.patient_create, name="patient_create"),
+    path("patients/<int:patient_pk>/referrals/new/", views.referral_create, name="referral_create"),
+]

@@ -1,0 +1,36 @@
+"""Rules a case record must keep (SPEC §7 and the foundation issue), as pure functions over dates."""
+
+import datetime as dt
+
+MIN_AGE_AT_REFERRAL = 0
+MAX_AGE_AT_REFERRAL = 25
+
+
+def age_in_years(date_of_birth: dt.date, on: dt.date) -> int:
+    """Completed years of age on a date."""
+    before_birthday = (on.month, on.day) < (date_of_birth.month, date_of_birth.day)
+    return on.year - date_of_birth.year - int(before_birthday)
+
+
+def date_of_birth_error(date_of_birth: dt.date, today: dt.date) -> str | None:
+    if date_of_birth > today:
+        return "Date of birth cannot be in the future."
+    return None
+
+
+def age_at_referral_error(date_of_birth: dt.date, referral_date: dt.date) -> str | None:
+    if referral_date < date_of_birth:
+        return "The referral date is before the patient's date of birth."
+    age = age_in_years(date_of_birth, referral_date)
+    if not MIN_AGE_AT_REFERRAL <= age <= MAX_AGE_AT_REFERRAL:
+        return (
+            f"The patient is {age} at referral; this service accepts referrals for ages "
+            f"{MIN_AGE_AT_REFERRAL} to {MAX_AGE_AT_REFERRAL}."
+        )
+    return None
+
+
+def not_before_referral_error(what: str, when: dt.date, referral_date: dt.date) -> str | None:
+    if when < referral_date:
+        return f"The {what} ({when:%d/%m/%Y}) is before the referral date ({referral_date:%d/%m/%Y})."
+    return None

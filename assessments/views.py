@@ -1,0 +1,97 @@
+"""Clinician pages: caseload, case page, and forms to add patients, referrals and contacts."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import case_level_page
+from assessments import selectors, services
+from assessments.forms import CaseloadSearchForm, ContactForm, DischargeForm, PatientForm, ReferralForm
+from assessments.models import Case, Patient
+
+PAGE_SIZE = 50
+
+
+def _visible_case(request, pk: int) -> Case:
+    try:
+        return selectors.case_for(request.user, pk)
+    except Case.DoesNotExist as missing:
+        raise Http404("No such case") from missing
+
+
+@case_level_page
+@require_http_methods(["GET", "POST"])
+def caseload(request):
+    # Searches are POSTed so that an NHS number never appears in a URL or an access log.
+    form = CaseloadSearchForm(request.POST or None)
+    query = form.cleaned_data["q"] if request.method == "POST" and form.is_valid() else ""
+    page = Paginator(selectors.caseload(request.user, query), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "assessments/caseload.html", {"form": form, "page": page, "query": query})
+
+
+@case_level_page
+def case_detail(request, pk: int):
+    case = _visible_case(request, pk)
+    context = {
+        "case": case,
+        "patient": case.patient,
+        "other_cases": selectors.other_cases_of_patient(request.user, case),
+        "contacts": selectors.contacts_of(case),
+    }
+    return render(request, "assessments/case_detail.html", context)
+
+
+@case_level_page
+@require_http_methods(["GET", "POST"])
+def patient_create(request):
+    form = PatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        patient = services.register_patient(by=request.user, **form.cleaned_data)
+        messages.success(request, f"{patient.full_name} registered. Now record the referral.")
+        return redirect("assessments:referral_create", patient_pk=patient.pk)
+    return render(request, "assessments/patient_form.html", {"form": form})
+
+
+@case_level_page
+@require_http_methods(["GET", "POST"])
+def referral_create(request, patient_pk: int):
+    patient = get_object_or_404(Patient.objects.visible_to(request.user), pk=patient_pk)
+    form = ReferralForm(request.POST or None, patient=patient, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.open_referral(by=request.user, patient=patient, **form.cleaned_data)
+        except services.CaseConflict as conflict:
+            form.add_error("team", str(conflict))
+        else:
+            messages.success(request, "Referral recorded.")
+            return redirect("assessments:case_detail", pk=case.pk)
+    return render(request, "assessments/referral_form.html", {"form": form, "patient": patient})
+
+
+@case_level_page
+@require_http_methods(["GET", "POST"])
+def contact_create(request, pk: int):
+    case = _visible_case(request, pk)
+    form = ContactForm(request.POST or None, case=case, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.record_contact(by=request.user, case=case, **form.cleaned_data)
+        messages.success(request, "Contact recorded.")
+        return redirect("assessments:case_detail", pk=case.pk)
+    return render(request, "assessments/contact_form.html", {"form": form, "case": case})
+
+
+@case_level_page
+@require_http_methods(["GET", "POST"])
+def case_discharge(request, pk: int):
+    case = _visible_case(request, pk)
+    if not case.is_open:
+        messages.info(request, "This case is already closed.")
+        return redirect("assessments:case_detail", pk=case.pk)
+    form = DischargeForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        services.discharge_case(by=request.user, case=case, **form.cleaned_data)
+        messages.success(request, "Case closed.")
+        return redirect("assessments:case_detail", pk=case.pk)
+    return render(request, "assessments/discharge_form.html", {"form": form, "case": case})

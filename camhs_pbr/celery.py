@@ -1,0 +1,15 @@
+"""The Celery app: workers run bulk re-grouping and monthly reports against the same database."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "camhs_pbr.settings")
+
+app = Celery("camhs_pbr")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+if not app.conf.broker_url:
+    app.conf.broker_url = "memory://"
+    app.conf.result_backend = "cache+memory://"
+app.conf.include = ["camhs_pbr.tasks"]
+app.autodiscover_tasks()

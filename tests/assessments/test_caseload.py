@@ -1,0 +1,68 @@
+import datetime as dt
+
+import pytest
+
+from accounts.models import Role
+from tests import factories
+
+
+@pytest.fixture
+def caseload_world(service):
+    team = service["team_a"]
+    service["maya"] = factories.case(
+        team, factories.patient(given_name="Maya", family_name="Rahman", nhs_number="9434765919")
+    )
+    service["leo"] = factories.case(team, factories.patient(given_name="Leo", family_name="Fox"))
+    service["closed"] = factories.case(
+        team,
+        factories.patient(given_name="Cleo", family_name="Closed"),
+        closed_date=dt.date(2025, 6, 1),
+        discharge_reason="completed",
+    )
+    service["other_team"] = factories.case(service["team_b"], factories.patient(given_name="Otto"))
+    return service
+
+
+def names(response) -> list[str]:
+    return [case.patient.given_name for case in response.context["page"]]
+
+
+def test_the_caseload_lists_open_cases_of_my_teams_only(client, caseload_world):
+    client.force_login(caseload_world["clinician"])
+    assert sorted(names(client.get("/cases/"))) == ["Leo", "Maya"]
+
+
+def test_the_caseload_finds_a_case_by_name(client, caseload_world):
+    client.force_login(caseload_world["clinician"])
+    assert names(client.post("/cases/", {"q": "rahm"})) == ["Maya"]
+
+
+def test_the_caseload_finds_a_case_by_nhs_number_typed_with_spaces(client, caseload_world):
+    client.force_login(caseload_world["clinician"])
+    assert names(client.post("/cases/", {"q": "943 476 5919"})) == ["Maya"]
+
+
+def test_the_search_form_posts_so_an_nhs_number_never_appears_in_a_url(client, caseload_world):
+    client.force_login(caseload_world["clinician"])
+    page = client.get("/cases/").content.decode()
+    assert '<form method="post" class="row g-2 align-items-end mb-3" role="search">' in page
+    assert names(client.get("/cases/", {"q": "9434765919"})) == ["Leo", "Maya"]  # GET queries are ignored
+
+
+def test_a_search_never_reaches_other_teams(client, caseload_world):
+    client.force_login(caseload_world["clinician"])
+    assert names(client.post("/cases/", {"q": "Otto"})) == []
+
+
+def test_a_service_manager_caseload_covers_all_teams_of_the_provider(client, caseload_world):
+    client.force_login(factories.user(Role.SERVICE_MANAGER, provider=caseload_world["provider"]))
+    assert sorted(names(client.get("/cases/"))) == ["Leo", "Maya", "Otto"]
+
+
+def test_the_case_page_shows_patient_episode_and_contacts(client, caseload_world):
+    case = caseload_world["maya"]
+    factories.contact(case, caseload_world["clinician"], duration_minutes=50)
+    client.force_login(caseload_world["clinician"])
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "Maya Rahman" in page and "943 476 5919" in page
+    assert "<td>50</td>" in page and "Mental health nurse" in page

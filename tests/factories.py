@@ -1,0 +1,85 @@
+"""Small builders for test data: each makes one valid object and takes overrides."""
+
+import datetime as dt
+import itertools
+
+from django.utils import timezone
+
+from accounts.models import Commissioner, Profession, Provider, Role, Team, User
+from assessments.models import Case, Contact, Patient
+from assessments.nhs_number import check_digit
+
+_counter = itertools.count(1)
+
+
+def next_nhs_number() -> str:
+    while True:
+        stem = f"999{next(_counter) + 100000:06d}"
+        digit = check_digit(stem)
+        if digit is not None:
+            return f"{stem}{digit}"
+
+
+def provider(**overrides) -> Provider:
+    n = next(_counter)
+    return Provider.objects.create(**{"code": f"P{n}", "name": f"Provider {n}", **overrides})
+
+
+def team(provider_: Provider | None = None, **overrides) -> Team:
+    n = next(_counter)
+    return Team.objects.create(
+        **{"provider": provider_ or provider(), "code": f"T{n}", "name": f"Team {n}", **overrides}
+    )
+
+
+def commissioner(**overrides) -> Commissioner:
+    n = next(_counter)
+    return Commissioner.objects.create(**{"code": f"Q{n:02d}", "name": f"ICB {n}", **overrides})
+
+
+def user(role: str = Role.CLINICIAN, teams: tuple[Team, ...] = (), **overrides) -> User:
+    n = next(_counter)
+    fields = {"username": f"user{n}", "first_name": "Test", "last_name": f"User{n}", "role": role}
+    if role in (Role.CLINICIAN, Role.TEAM_MANAGER) and "profession" not in overrides:
+        fields["profession"] = Profession.objects.get(code="mh_nurse")
+    created = User.objects.create_user(password="a-long-test-password", **{**fields, **overrides})
+    created.teams.set(teams)
+    return created
+
+
+def patient(**overrides) -> Patient:
+    fields = {
+        "nhs_number": next_nhs_number(),
+        "given_name": "Alex",
+        "family_name": f"Tester{next(_counter)}",
+        "date_of_birth": dt.date(2012, 5, 17),
+        "gender": "2",
+        "ethnic_category": "A",
+        "postcode": "LS1 4AP",
+    }
+    return Patient.objects.create(**{**fields, **overrides})
+
+
+def case(team_: Team, patient_: Patient | None = None, **overrides) -> Case:
+    fields = {
+        "patient": patient_ or patient(),
+        "team": team_,
+        "referral_date": dt.date(2025, 3, 1),
+        "referral_source": "gp",
+        "commissioner": overrides.pop("commissioner", None) or commissioner(),
+        "accepted_date": dt.date(2025, 3, 10),
+    }
+    return Case.objects.create(**{**fields, **overrides})
+
+
+def contact(case_: Case, clinician: User, **overrides) -> Contact:
+    fields = {
+        "case": case_,
+        "starts_at": timezone.make_aware(dt.datetime(2025, 4, 1, 10, 0)),
+        "duration_minutes": 60,
+        "attendance": "attended",
+        "mode": "face_to_face",
+        "clinician": clinician,
+        "profession_id": clinician.profession_id,
+    }
+    return Contact.objects.create(**{**fields, **overrides})

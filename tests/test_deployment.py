@@ -1,0 +1,38 @@
+"""The deployment files our users run: docker-compose and the documented environment variables."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_docker_compose_names_every_service_with_its_command():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(services) == {"web", "worker", "beat", "postgres", "redis"}
+    assert "gunicorn" in services["web"]["command"] and "camhs_pbr.wsgi" in services["web"]["command"]
+    assert "celery -A camhs_pbr worker" in services["worker"]["command"]
+    assert "celery -A camhs_pbr beat" in services["beat"]["command"]
+    assert services["postgres"]["image"].startswith("postgres:")
+    assert services["redis"]["image"].startswith("redis:")
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert env["DATABASE_URL"].startswith("postgres://") and env["CELERY_BROKER_URL"].startswith(
+            "redis://"
+        )
+
+
+def test_every_environment_variable_the_settings_read_is_documented_in_the_readme():
+    settings_source = (ROOT / "camhs_pbr" / "settings.py").read_text()
+    names = set(re.findall(r'env_(?:str|bool|list)\("([A-Z_]+)"', settings_source))
+    readme = (ROOT / "README.md").read_text()
+    assert names, "settings read no variables?"
+    assert sorted(n for n in names if f"`{n}`" not in readme) == []
+
+
+def test_the_ci_script_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    assert "make test" in readme.split("\n## ")[0]
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
