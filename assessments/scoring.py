@@ -1,0 +1,219 @@
+"""Scoring of SDQ, RCADS and HoNOSCA responses and validation of CGAS and goal ratings (SPEC §6)."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from numbers import Integral
+from typing import TypeVar
+
+from assessments.measures import (
+    CGAS_MAX,
+    CGAS_MIN,
+    GOAL_RATING_MAX,
+    GOAL_RATING_MIN,
+    GOALS_MAX_COUNT,
+    HONOSCA_MAX_RATING,
+    HONOSCA_NOT_KNOWN,
+    HONOSCA_SCALES,
+    RCADS_ANXIETY_SUBSCALES,
+    RCADS_ITEMS,
+    RCADS_MAX_CODE,
+    RCADS_SUBSCALES,
+    SDQ_IMPACT_ITEMS,
+    SDQ_IMPACT_RESPONSE_SCORES,
+    SDQ_ITEMS,
+    SDQ_MAX_CODE,
+    SDQ_MIN_ANSWERED_PER_SCALE,
+    SDQ_PROBLEM_SCALES,
+    SDQ_SCALE_LENGTH,
+    SDQ_SCALES,
+    Scale,
+)
+
+Item = TypeVar("Item", int, str)
+
+
+def _is_integer(value: object) -> bool:
+    return type(value) is int or (isinstance(value, Integral) and not isinstance(value, bool))
+
+
+@dataclass(frozen=True)
+class MissingDataRules:
+    """The PROPOSED missing-data limits of SPEC §6; callers read them from editable reference data."""
+
+    rcads_max_missing_per_subscale: int
+    honosca_max_not_known: int
+
+    def __post_init__(self) -> None:
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if not _is_integer(value) or value < 0:
+                raise ValueError(f"{field.name} must be a whole number of 0 or more, not {value!r}")
+
+
+# SPEC §6 (PROPOSED): one unanswered RCADS item per subscale is pro-rated; more than 3 of 13 HoNOSCA
+# scales not known makes the total missing. For the data migration and tests only.
+SPEC_MISSING_DATA_RULES = MissingDataRules(rcads_max_missing_per_subscale=1, honosca_max_not_known=3)
+
+
+@dataclass(frozen=True)
+class SdqScores:
+    """SDQ scale scores (0-10) and total difficulties (0-40); None where SPEC §6 makes them missing."""
+
+    emotional: int | None
+    conduct: int | None
+    hyperactivity: int | None
+    peer: int | None
+    prosocial: int | None
+    total_difficulties: int | None
+
+    def as_dict(self) -> dict[str, int | None]:
+        """The scores keyed by their column names, in column order; None for a missing score."""
+        return dict(vars(self))
+
+
+@dataclass(frozen=True)
+class RcadsScores:
+    """RCADS subscale scores, total anxiety (0-111) and total (0-141); None where missing."""
+
+    separation: int | None
+    social: int | None
+    gad: int | None
+    panic: int | None
+    ocd: int | None
+    depression: int | None
+    total_anxiety: int | None
+    total: int | None
+
+    def as_dict(self) -> dict[str, int | None]:
+        """The scores keyed by their column names, in column order; None for a missing score."""
+        return dict(vars(self))
+
+
+@dataclass(frozen=True)
+class HonoscaScores:
+    """HoNOSCA total of scales 1-13 (0-52); None where missing."""
+
+    total: int | None
+
+    def as_dict(self) -> dict[str, int | None]:
+        """The scores keyed by their column names, in column order; None for a missing score."""
+        return dict(vars(self))
+
+
+def score_sdq(answers: Mapping[int, int | None]) -> SdqScores:
+    """Score the five SDQ scales and total difficulties from raw response codes 0-2 keyed by item 1-25."""
+    checked = _checked_codes("SDQ", answers, SDQ_ITEMS, SDQ_MAX_CODE)
+    # SPEC §6: a scale needs 3 of its 5 items; with 3 or 4 answered it is pro-rated.
+    max_missing = SDQ_SCALE_LENGTH - SDQ_MIN_ANSWERED_PER_SCALE
+    scales = {scale.name: _scale_score(scale, checked, SDQ_MAX_CODE, max_missing) for scale in SDQ_SCALES}
+    return SdqScores(**scales, total_difficulties=_sum_or_none(scales[name] for name in SDQ_PROBLEM_SCALES))
+
+
+def score_sdq_impact(informant: str, answers: Mapping[str, int | None]) -> int | None:
+    """Sum the SDQ impact items (codes 0-3 for Not at all .. A great deal); None if any is unanswered."""
+    if informant not in SDQ_IMPACT_ITEMS:
+        expected = ", ".join(SDQ_IMPACT_ITEMS)
+        raise ValueError(f"unknown SDQ informant {informant!r}: expected one of {expected}")
+    items = SDQ_IMPACT_ITEMS[informant]
+    checked = _checked_codes(f"SDQ {informant} impact", answers, items, len(SDQ_IMPACT_RESPONSE_SCORES) - 1)
+    codes = [code for item in items if (code := checked.get(item)) is not None]
+    # SPEC §6 gives no pro-rating for impact, so any unanswered item leaves it missing.
+    if len(codes) < len(items):
+        return None
+    return sum(SDQ_IMPACT_RESPONSE_SCORES[int(code)] for code in codes)
+
+
+def score_rcads(answers: Mapping[int, int | None], params: MissingDataRules) -> RcadsScores:
+    """Score the six RCADS subscales and the two totals from response codes 0-3 keyed by item 1-47."""
+    checked = _checked_codes("RCADS", answers, RCADS_ITEMS, RCADS_MAX_CODE)
+    max_missing = params.rcads_max_missing_per_subscale
+    subscales = {
+        scale.name: _scale_score(scale, checked, RCADS_MAX_CODE, max_missing) for scale in RCADS_SUBSCALES
+    }
+    return RcadsScores(
+        **subscales,
+        total_anxiety=_sum_or_none(subscales[name] for name in RCADS_ANXIETY_SUBSCALES),
+        total=_sum_or_none(subscales.values()),
+    )
+
+
+def score_honosca(ratings: Mapping[int, int | None], params: MissingDataRules) -> HonoscaScores:
+    """Total the known HoNOSCA scales 1-13 (ratings 0-4; 9 or None is not known)."""
+    checked = _checked_codes(
+        "HoNOSCA", ratings, HONOSCA_SCALES, HONOSCA_MAX_RATING, also_valid=HONOSCA_NOT_KNOWN
+    )
+    ratings_in_order = (checked.get(scale) for scale in HONOSCA_SCALES)
+    known = [rating for rating in ratings_in_order if rating is not None and rating != HONOSCA_NOT_KNOWN]
+    not_known = len(HONOSCA_SCALES) - len(known)
+    # SPEC §6 (PROPOSED): missing when too many scales are not known; a form with none known is never 0.
+    if not known or not_known > params.honosca_max_not_known:
+        return HonoscaScores(total=None)
+    return HonoscaScores(total=sum(int(rating) for rating in known))
+
+
+def validate_cgas(score: int) -> int:
+    """Return a CGAS score after checking it is a whole number from 1 to 100."""
+    if not _is_integer(score) or not CGAS_MIN <= score <= CGAS_MAX:
+        raise ValueError(f"CGAS score must be a whole number from {CGAS_MIN} to {CGAS_MAX}, not {score!r}")
+    return int(score)
+
+
+def validate_goal_rating(rating: int) -> int:
+    """Return a goal-based outcome rating after checking it is a whole number from 0 to 10."""
+    if not _is_integer(rating) or not GOAL_RATING_MIN <= rating <= GOAL_RATING_MAX:
+        raise ValueError(
+            f"goal rating must be a whole number from {GOAL_RATING_MIN} to {GOAL_RATING_MAX}, not {rating!r}"
+        )
+    return int(rating)
+
+
+def validate_goal_ratings(ratings: Sequence[int]) -> tuple[int, ...]:
+    """Return the ratings of up to three goals after checking each one."""
+    if len(ratings) > GOALS_MAX_COUNT:
+        raise ValueError(f"at most {GOALS_MAX_COUNT} goals can be rated, not {len(ratings)}")
+    return tuple(validate_goal_rating(rating) for rating in ratings)
+
+
+def _checked_codes(
+    measure: str,
+    answers: Mapping[Item, int | None],
+    items: Sequence[Item],
+    max_code: int,
+    also_valid: int | None = None,
+) -> Mapping[Item, int | None]:
+    for item, code in answers.items():
+        if item not in items:
+            raise ValueError(f"{measure} has no item {item!r}")
+        if code is None or (code == also_valid and _is_integer(code)):
+            continue
+        if not _is_integer(code) or not 0 <= code <= max_code:
+            extra = f" or {also_valid}" if also_valid is not None else ""
+            raise ValueError(f"{measure} item {item}: {code!r} is not a response code 0-{max_code}{extra}")
+    return answers
+
+
+def _scale_score(
+    scale: Scale, answers: Mapping[int, int | None], max_code: int, max_missing: int
+) -> int | None:
+    scored = [
+        max_code - int(code) if item in scale.reversed_items else int(code)
+        for item in scale.items
+        if (code := answers.get(item)) is not None
+    ]
+    if not scored or len(scale.items) - len(scored) > max_missing:
+        return None
+    return _prorated(sum(scored), len(scored), len(scale.items))
+
+
+def _prorated(total: int, answered: int, item_count: int) -> int:
+    # SPEC §6: mean of the answered items x item count, rounded half up: floor(x + 1/2) in whole numbers.
+    return (2 * total * item_count + answered) // (2 * answered)
+
+
+def _sum_or_none(scores: Iterable[int | None]) -> int | None:
+    total = 0
+    for score in scores:
+        if score is None:
+            return None
+        total += score
+    return total
