@@ -17,3 +17,19 @@ def case_level_page(view):
         return view(request, *args, **kwargs)
 
     return guarded
+
+
+MANAGER_ROLES = ("team_manager", "service_manager")
+
+
+def manager_page(view):
+    """Only team and service managers reach management pages; others get 403."""
+
+    @login_required
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if request.user.role not in MANAGER_ROLES:
+            raise PermissionDenied("This page is for team and service managers.")
+        return view(request, *args, **kwargs)
+
+    return guarded

@@ -15,6 +15,7 @@ from assessments.choices import (
     EthnicCategory,
     ReferralSource,
 )
+from assessments.demo_groupings import seed_grouping_history
 from assessments.models import Case, Contact, Patient
 from assessments.nhs_number import check_digit
 
@@ -70,6 +71,7 @@ class SeedSummary:
     patients: int
     cases: int
     contacts: int
+    current_views: int
 
 
 def demo_nhs_numbers(count: int, rng: np.random.Generator) -> list[str]:
@@ -97,6 +99,7 @@ def seed(*, cases: int, seed: int, as_of: dt.date) -> SeedSummary:
         patients = _patients(cases, rng, as_of)
         case_rows = _cases(patients, orgs, rng, as_of)
         contact_count = _contacts(case_rows, clinicians, rng, as_of)
+        current_views = seed_grouping_history(case_rows, clinicians, rng, as_of)
     return SeedSummary(
         providers=len(orgs["providers"]),
         teams=len(orgs["teams"]),
@@ -104,6 +107,7 @@ def seed(*, cases: int, seed: int, as_of: dt.date) -> SeedSummary:
         patients=len(patients),
         cases=len(case_rows),
         contacts=contact_count,
+        current_views=current_views,
     )
 
 

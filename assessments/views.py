@@ -4,17 +4,20 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import case_level_page
 from assessments import selectors, services
 from assessments.forms import CaseloadSearchForm, ContactForm, DischargeForm, PatientForm, ReferralForm
 from assessments.models import Case, Patient
+from groupings import selectors as grouping_selectors
 
 PAGE_SIZE = 50
 
 
-def _visible_case(request, pk: int) -> Case:
+def visible_case(request, pk: int) -> Case:
+    """The case if the user may see it, else 404."""
     try:
         return selectors.case_for(request.user, pk)
     except Case.DoesNotExist as missing:
@@ -33,12 +36,13 @@ def caseload(request):
 
 @case_level_page
 def case_detail(request, pk: int):
-    case = _visible_case(request, pk)
+    case = visible_case(request, pk)
     context = {
         "case": case,
         "patient": case.patient,
         "other_cases": selectors.other_cases_of_patient(request.user, case),
         "contacts": selectors.contacts_of(case),
+        **grouping_selectors.case_grouping_summary(case, timezone.localdate()),
     }
     return render(request, "assessments/case_detail.html", context)
 
@@ -73,7 +77,7 @@ def referral_create(request, patient_pk: int):
 @case_level_page
 @require_http_methods(["GET", "POST"])
 def contact_create(request, pk: int):
-    case = _visible_case(request, pk)
+    case = visible_case(request, pk)
     form = ContactForm(request.POST or None, case=case, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.record_contact(by=request.user, case=case, **form.cleaned_data)
@@ -85,7 +89,7 @@ def contact_create(request, pk: int):
 @case_level_page
 @require_http_methods(["GET", "POST"])
 def case_discharge(request, pk: int):
-    case = _visible_case(request, pk)
+    case = visible_case(request, pk)
     if not case.is_open:
         messages.info(request, "This case is already closed.")
         return redirect("assessments:case_detail", pk=case.pk)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("reports/", include("reports.urls")),
     path("", include("assessments.urls")),
+    path("", include("groupings.urls")),
 ]

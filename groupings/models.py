@@ -1,0 +1,180 @@
+"""The grouping catalogue and rules versions (reference data), suggestions and allocations."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from assessments.models import Case, CurrentView
+from groupings.rules import RuleSet, ruleset_from_definition
+
+
+class Scheme(models.Model):
+    """A versioned grouping scheme: its catalogue of groupings and its rules parameters (SPEC §3, §4)."""
+
+    label = models.CharField(max_length=50, unique=True, help_text='e.g. "CAMHS-NBG v1"')
+    description = models.TextField(blank=True)
+    rules_definition = models.JSONField(help_text="Parameters of the rules engine for this version.")
+    is_current = models.BooleanField(
+        default=False, help_text="The version used for new suggestions. Only one can be current."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"], condition=Q(is_current=True), name="one_current_scheme"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def ruleset(self) -> RuleSet:
+        return ruleset_from_definition(self.label, self.rules_definition)
+
+
+class SuperGroup(models.TextChoices):
+    GETTING_ADVICE = "Getting Advice"
+    GETTING_HELP = "Getting Help"
+    GETTING_MORE_HELP = "Getting More Help"
+
+
+class Grouping(models.Model):
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="groupings")
+    code = models.CharField(max_length=10)
+    super_group = models.CharField(max_length=20, choices=SuperGroup.choices)
+    name = models.CharField(max_length=120)
+    review_months = models.PositiveSmallIntegerField(help_text="Months from allocation to review.")
+    expected_appointments = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["scheme", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "code"], name="grouping_code_unique_per_scheme"),
+            models.CheckConstraint(condition=Q(review_months__gte=1), name="grouping_review_months_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Suggestion(models.Model):
+    """What the rules of one scheme suggest for one Current View. Never an allocation by itself."""
+
+    current_view = models.ForeignKey(CurrentView, on_delete=models.PROTECT, related_name="suggestions")
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
+    grouping = models.ForeignKey(
+        Grouping,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when there was not enough information to suggest one.",
+    )
+    rule = models.CharField(max_length=12)
+    complexity_count = models.PositiveSmallIntegerField()
+    attendance_flag = models.BooleanField()
+    risk_flag = models.BooleanField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["current_view", "scheme"], name="one_suggestion_per_view_and_scheme"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} → {self.grouping.code if self.grouping else 'no suggestion'}"
+
+
+class OverrideReason(models.TextChoices):
+    CLINICAL_JUDGEMENT = "clinical_judgement", "Clinical judgement"
+    FAMILY_PREFERENCE = "family_preference", "Family preference"
+    NEW_INFORMATION = "new_information", "New information"
+    OTHER = "other", "Other"
+
+
+class Allocation(models.Model):
+    """A dated episode of a case in a grouping; a new one closes the previous, nothing is edited in place."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="allocations")
+    grouping = models.ForeignKey(Grouping, on_delete=models.PROTECT, related_name="allocations")
+    suggestion = models.ForeignKey(
+        Suggestion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    suggested_grouping = models.ForeignKey(
+        Grouping, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    review_due = models.DateField()
+    allocated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    allocated_at = models.DateTimeField(auto_now_add=True)
+    reason_category = models.CharField(max_length=20, choices=OverrideReason.choices, blank=True)
+    reason_text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        indexes = [models.Index(fields=["case", "end_date"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(end_date__isnull=True), name="one_open_allocation_per_case"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="allocation_ends_after_start",
+            ),
+            # SPEC §4: an allocation other than the suggestion needs a reason.
+            models.CheckConstraint(
+                condition=Q(suggested_grouping__isnull=False, grouping=F("suggested_grouping"))
+                | (~Q(reason_category="") & ~Q(reason_text="")),
+                name="allocation_override_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grouping.code} from {self.start_date:%d/%m/%Y}"
+
+    @property
+    def follows_suggestion(self) -> bool:
+        return self.suggested_grouping_id is not None and self.suggested_grouping_id == self.grouping_id
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class RegroupingRun(models.Model):
+    """A bulk run of one rules version over the latest Current View of every open case in a user's scope."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for a system-wide run started from the command line.",
+    )
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    cases = models.PositiveIntegerField(default=0, help_text="Open cases in scope.")
+    chunks_total = models.PositiveIntegerField(default=0)
+    chunks_done = models.PositiveIntegerField(default=0)
+    views_grouped = models.PositiveIntegerField(
+        default=0, help_text="Latest Current Views run through the rules."
+    )
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} run of {self.requested_at:%d/%m/%Y %H:%M}"

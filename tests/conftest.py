@@ -16,8 +16,10 @@ def reference_data(db):
     from django.apps import apps
 
     from accounts.reference import install_professions
+    from groupings.reference import install_v1
 
     install_professions(apps)
+    install_v1(apps)
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ from django.db.models import F, Min
 
 from accounts.models import Commissioner, Provider, Team, User
 from assessments import nhs_number, validation
-from assessments.models import Case, Contact, Patient
+from assessments.models import Case, Contact, CurrentView, Patient
+from groupings.models import Allocation, Suggestion
 
 AS_OF = "2026-10-31"
 
@@ -41,6 +42,9 @@ def snapshot() -> tuple:
 
 
 def wipe() -> None:
+    Allocation.objects.all().delete()
+    Suggestion.objects.all().delete()
+    CurrentView.objects.all().delete()
     Contact.objects.all().delete()
     Case.objects.all().delete()
     Patient.objects.all().delete()
@@ -82,6 +86,11 @@ def test_demo_data_keeps_every_record_rule():
     assert (dt.date.fromisoformat(AS_OF) - span).days > 600  # two years of history
     assert User.objects.values("profession").distinct().count() >= 5
     assert "clinician" in output and "demo-password-2026" in output
+    accepted = Case.objects.filter(accepted_date__isnull=False).count()
+    assert CurrentView.objects.count() == Allocation.objects.count() == accepted
+    assert Suggestion.objects.filter(grouping__isnull=False).count() > 0.9 * accepted
+    overrides = Allocation.objects.exclude(reason_category="")
+    assert 0.1 * accepted < overrides.count() < 0.4 * accepted
 
 
 @pytest.mark.django_db

@@ -37,7 +37,8 @@ class Command(BaseCommand):
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"Seeded {summary.providers} providers, {summary.teams} teams, {summary.clinicians} clinicians, "
-            f"{summary.patients} patients, {summary.cases} cases, {summary.contacts} contacts "
+            f"{summary.patients} patients, {summary.cases} cases, {summary.contacts} contacts, "
+            f"{summary.current_views} Current Views with suggestions and allocations "
             f"in {seconds:.1f} s."
         )
         self._print_logins(demo.DEMO_LOGINS)

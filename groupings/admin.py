@@ -1,0 +1,60 @@
+from django import forms
+from django.contrib import admin
+
+from groupings.models import Grouping, Scheme, Suggestion
+from groupings.rules import ruleset_from_definition
+
+
+class GroupingInline(admin.TabularInline):
+    model = Grouping
+    extra = 1
+
+
+class SchemeForm(forms.ModelForm):
+    class Meta:
+        model = Scheme
+        fields = ["label", "description", "rules_definition", "is_current"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "rules_definition" in cleaned and cleaned.get("label"):
+            try:
+                ruleset_from_definition(cleaned["label"], cleaned["rules_definition"])
+            except (ValueError, KeyError, TypeError) as error:
+                self.add_error("rules_definition", f"These rules cannot be used: {error}")
+        return cleaned
+
+
+@admin.register(Scheme)
+class SchemeAdmin(admin.ModelAdmin):
+    form = SchemeForm
+    list_display = ["label", "is_current", "created_at"]
+    inlines = [GroupingInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A version that has produced suggestions is frozen: a change of rules is a new version (SPEC §4).
+        if obj and Suggestion.objects.filter(scheme=obj).exists():
+            return ["label", "rules_definition"]
+        return []
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        scheme = form.instance
+        missing = scheme.ruleset().grouping_codes() - set(scheme.groupings.values_list("code", flat=True))
+        if missing:
+            self.message_user(
+                request,
+                f"The rules of {scheme.label} name groupings missing from its catalogue: {', '.join(sorted(missing))}.",
+                level="warning",
+            )
+
+    def save_model(self, request, obj, form, change):
+        if obj.is_current:
+            Scheme.objects.exclude(pk=obj.pk).filter(is_current=True).update(is_current=False)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Grouping)
+class GroupingAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "super_group", "review_months", "expected_appointments", "scheme"]
+    list_filter = ["scheme", "super_group"]

@@ -1,0 +1,37 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from groupings import selectors, services
+from groupings.models import RunStatus
+
+
+class Command(BaseCommand):
+    help = "Queue a system-wide re-grouping of every open case's latest Current View with one rules version."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rules-version", default=None, help="Scheme label; default the current one.")
+        parser.add_argument("--wait", action="store_true", help="Wait for the workers and print the rate.")
+
+    def handle(self, *args, rules_version, wait, **options):
+        try:
+            scheme = selectors.scheme_for_version(rules_version)
+        except selectors.NoSuchScheme as error:
+            raise CommandError(str(error)) from error
+        started = time.perf_counter()
+        run = services.start_regrouping(by=None, scheme=scheme)
+        self.stdout.write(f"Queued run {run.pk} of {scheme.label}.")
+        while wait:
+            run.refresh_from_db()
+            if run.status in (RunStatus.DONE, RunStatus.FAILED):
+                break
+            time.sleep(0.2)
+        if wait:
+            seconds = time.perf_counter() - started
+            rate = run.views_grouped / seconds if seconds else 0
+            self.stdout.write(
+                f"Run {run.pk} {run.status}: {run.views_grouped} Current Views of {run.cases} open cases "
+                f"in {seconds:.1f} s ({rate:,.0f} per second)."
+            )
+            if run.status == RunStatus.FAILED:
+                raise CommandError(run.error)

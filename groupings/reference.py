@@ -1,0 +1,54 @@
+"""The "CAMHS-NBG v1" scheme as shipped: catalogue rows (SPEC groupings_v1.csv) and rules parameters (SPEC §3).
+
+Installed by a data migration and editable in the admin afterwards; a later version is a new scheme row.
+"""
+
+from groupings.rules import V1_DEFINITION
+
+V1_LABEL = "CAMHS-NBG v1"
+
+# code, super-group, name, review months, expected appointments (names UNVERIFIED, numbers PROPOSED)
+V1_GROUPINGS = [
+    ("GA01", "Getting Advice", "Getting Advice: Signposting and self-management advice", 3, 2),
+    ("GA02", "Getting Advice", "Getting Advice: Neurodevelopmental assessment", 3, 5),
+    ("GH01", "Getting Help", "Getting Help: ADHD", 6, 8),
+    ("GH02", "Getting Help", "Getting Help: Behavioural and/or conduct disorders", 6, 8),
+    ("GH03", "Getting Help", "Getting Help: Depression", 6, 10),
+    ("GH04", "Getting Help", "Getting Help: GAD and/or panic disorder", 6, 10),
+    ("GH05", "Getting Help", "Getting Help: OCD", 6, 10),
+    ("GH06", "Getting Help", "Getting Help: PTSD", 6, 10),
+    ("GH07", "Getting Help", "Getting Help: Self-harm", 6, 10),
+    ("GH08", "Getting Help", "Getting Help: Social anxiety disorder", 6, 10),
+    ("GH09", "Getting Help", "Getting Help: Co-occurring emotional problems", 6, 12),
+    ("GH10", "Getting Help", "Getting Help: Co-occurring behavioural and emotional difficulties", 6, 12),
+    ("GH11", "Getting Help", "Getting Help: Difficulties not covered by other groupings", 6, 6),
+    ("GMH01", "Getting More Help", "Getting More Help: Eating disorders", 3, 25),
+    ("GMH02", "Getting More Help", "Getting More Help: Psychosis", 3, 30),
+    ("GMH03", "Getting More Help", "Getting More Help: Bipolar disorder", 6, 20),
+    ("GMH04", "Getting More Help", "Getting More Help: Difficulties of severe impact", 6, 24),
+]
+
+
+def install_v1(apps) -> None:
+    """Create the v1 scheme and its groupings where missing; never overwrite an administrator's edits."""
+    Scheme = apps.get_model("groupings", "Scheme")
+    Grouping = apps.get_model("groupings", "Grouping")
+    scheme, created = Scheme.objects.get_or_create(
+        label=V1_LABEL,
+        defaults={
+            "rules_definition": V1_DEFINITION,
+            "is_current": not Scheme.objects.filter(is_current=True).exists(),
+            "description": "Needs-based groupings of the CAMHS Payment System Project; rules of SPEC §3.",
+        },
+    )
+    for code, super_group, name, review_months, expected in V1_GROUPINGS:
+        Grouping.objects.get_or_create(
+            scheme=scheme,
+            code=code,
+            defaults={
+                "super_group": super_group,
+                "name": name,
+                "review_months": review_months,
+                "expected_appointments": expected,
+            },
+        )

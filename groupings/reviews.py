@@ -1,0 +1,19 @@
+"""Review dates of allocations (SPEC §4): due = start + the grouping's review interval."""
+
+import calendar
+import datetime as dt
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or the month's last day when it is shorter (31 Jan + 1 = 28/29 Feb)."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def review_due(start: dt.date, review_months: int) -> dt.date:
+    return add_months(start, review_months)
+
+
+def is_overdue(due: dt.date, today: dt.date) -> bool:
+    return due < today

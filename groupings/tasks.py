@@ -1,0 +1,50 @@
+"""Celery tasks of bulk re-grouping: thin wrappers around groupings.bulk, one task per chunk of cases."""
+
+from celery import shared_task
+from django.db.models import F
+from django.utils import timezone
+
+from groupings import bulk
+from groupings.models import RegroupingRun, RunStatus
+from groupings.services import cases_in_scope
+
+CHUNK_CASES = 50_000
+
+
+@shared_task
+def start_regrouping(run_id: int, chunk_cases: int = CHUNK_CASES) -> int:
+    """Split the run's open cases into chunks and queue one task per chunk; returns the number of chunks."""
+    run = RegroupingRun.objects.select_related("requested_by").get(pk=run_id)
+    cases = cases_in_scope(run)
+    bounds = bulk.chunk_bounds(cases, chunk_cases)
+    RegroupingRun.objects.filter(pk=run_id).update(
+        status=RunStatus.RUNNING if bounds else RunStatus.DONE,
+        started_at=timezone.now(),
+        finished_at=None if bounds else timezone.now(),
+        cases=cases.count(),
+        chunks_total=len(bounds),
+        chunks_done=0,
+        views_grouped=0,
+    )
+    for first, last in bounds:
+        regroup_chunk.delay(run_id, first, last)
+    return len(bounds)
+
+
+@shared_task
+def regroup_chunk(run_id: int, first_case_id: int, last_case_id: int) -> int:
+    """Re-group the cases of one id range; safe to run again (existing suggestions are kept)."""
+    run = RegroupingRun.objects.select_related("scheme", "requested_by").get(pk=run_id)
+    cases = cases_in_scope(run).filter(pk__gte=first_case_id, pk__lte=last_case_id)
+    try:
+        result = bulk.regroup_cases(cases, run.scheme)
+    except Exception as error:
+        RegroupingRun.objects.filter(pk=run_id).update(status=RunStatus.FAILED, error=repr(error)[:2000])
+        raise
+    RegroupingRun.objects.filter(pk=run_id).update(
+        chunks_done=F("chunks_done") + 1, views_grouped=F("views_grouped") + result.views
+    )
+    RegroupingRun.objects.filter(pk=run_id, status=RunStatus.RUNNING, chunks_done=F("chunks_total")).update(
+        status=RunStatus.DONE, finished_at=timezone.now()
+    )
+    return result.views

@@ -1,0 +1,87 @@
+"""Clinician pages of the grouping workflow: complete a Current View, see the suggestion, allocate."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import case_level_page, manager_page
+from assessments.views import visible_case
+from groupings import movement, selectors, services
+from groupings.forms import AllocationForm, CurrentViewForm
+from groupings.models import RegroupingRun, Scheme, Suggestion
+
+
+@case_level_page
+@require_http_methods(["GET", "POST"])
+def current_view_create(request, pk: int):
+    case = visible_case(request, pk)
+    form = CurrentViewForm(request.POST or None, case=case, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        current_view, _ = services.record_current_view(
+            by=request.user,
+            case=case,
+            completed_on=form.cleaned_data["completed_on"],
+            reason=form.cleaned_data["reason"],
+            practitioner=form.cleaned_data["practitioner"],
+            ratings=form.ratings(),
+        )
+        messages.success(request, "Current View saved.")
+        return redirect("groupings:current_view_detail", pk=case.pk, view_pk=current_view.pk)
+    return render(request, "groupings/current_view_form.html", {"form": form, "case": case})
+
+
+@case_level_page
+@require_http_methods(["GET", "POST"])
+def current_view_detail(request, pk: int, view_pk: int):
+    case = visible_case(request, pk)
+    current_view = get_object_or_404(case.current_views, pk=view_pk)
+    scheme = selectors.current_scheme()
+    suggestion = get_object_or_404(
+        Suggestion.objects.select_related("grouping", "scheme"), current_view=current_view, scheme=scheme
+    )
+    form = AllocationForm(
+        request.POST or None, suggestion=suggestion, initial={"grouping": suggestion.grouping_id}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allocate_grouping(by=request.user, case=case, suggestion=suggestion, **form.cleaned_data)
+        except services.AllocationRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"Allocated to {form.cleaned_data['grouping'].name}.")
+            return redirect("assessments:case_detail", pk=case.pk)
+    context = {
+        "case": case,
+        "current_view": current_view,
+        "suggestion": suggestion,
+        "explanation": selectors.explanation(suggestion),
+        "form": form,
+        "current_allocation": selectors.current_allocation(case),
+    }
+    return render(request, "groupings/current_view_detail.html", context)
+
+
+@manager_page
+@require_http_methods(["GET", "POST"])
+def regrouping(request):
+    if request.method == "POST":
+        scheme = get_object_or_404(Scheme, pk=request.POST.get("scheme"))
+        run = services.start_regrouping(by=request.user, scheme=scheme)
+        messages.success(
+            request, f"Re-grouping with {scheme.label} queued. It suggests; it never changes an allocation."
+        )
+        return redirect(f"{reverse('groupings:regrouping')}?scheme={scheme.pk}&run={run.pk}")
+    schemes = Scheme.objects.order_by("-is_current", "label")
+    chosen = schemes.filter(pk=request.GET.get("scheme")).first() or selectors.current_scheme()
+    table = movement.movement(request.user, chosen)
+    context = {
+        "schemes": schemes,
+        "chosen": chosen,
+        "movement": table.to_dict("records"),
+        "moving": int(table.loc[table["moves"], "cases"].sum()),
+        "total": int(table["cases"].sum()),
+        "agreement": movement.allocation_agreement(request.user),
+        "runs": RegroupingRun.objects.filter(requested_by=request.user).select_related("scheme")[:10],
+    }
+    return render(request, "groupings/regrouping.html", context)

@@ -1,0 +1,305 @@
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from groupings.current_view_items import ALL_ITEMS, ITEMS_BY_ID, PROBLEM_ITEMS
+from groupings.rules import (
+    INSUFFICIENT,
+    RULE_IDS,
+    V1_DEFINITION,
+    RuleSet,
+    ruleset_from_definition,
+    suggest,
+    suggest_arrays,
+    suggest_columns,
+    suggest_frame,
+)
+
+RULES = ruleset_from_definition("CAMHS-NBG v1", V1_DEFINITION)
+MODERATE, SEVERE = 2, 3
+SINGLE_ITEM_PROBLEMS = {"p11", "p12", "p20"}
+DOMAIN_ITEMS = {d.name: d.items for d in RULES.domains}
+EMOTIONAL = [d.name for d in RULES.domains if d.kind == "emotional"]
+BEHAVIOURAL = [d.name for d in RULES.domains if d.kind == "behavioural"]
+IN_NO_DOMAIN = [
+    item
+    for item in PROBLEM_ITEMS
+    if item not in SINGLE_ITEM_PROBLEMS and all(item not in items for items in DOMAIN_ITEMS.values())
+]
+
+
+def answers(item: str) -> list[int | None]:
+    top = 3 if ITEMS_BY_ID[item].response_scale == "severity" else 1
+    return [None, *range(top + 1)]
+
+
+ANSWERS = [answers(item) for item in ALL_ITEMS]
+
+
+def decode(raw: bytes) -> dict[str, int | None]:
+    return {
+        item: choices[byte % len(choices)]
+        for item, choices, byte in zip(ALL_ITEMS, ANSWERS, raw, strict=True)
+    }
+
+
+# One draw per form keeps hypothesis fast; every byte picks one item's answer, Not known included.
+any_form = st.binary(min_size=len(ALL_ITEMS), max_size=len(ALL_ITEMS)).map(decode)
+
+
+@st.composite
+def partial_forms(draw) -> dict[str, int | None]:
+    """A form with some items left out altogether (left out means Not known)."""
+    form = draw(any_form)
+    left_out = draw(st.sets(st.sampled_from(ALL_ITEMS), max_size=15))
+    return {item: value for item, value in form.items() if item not in left_out}
+
+
+@st.composite
+def low_forms(draw) -> dict[str, int | None]:
+    """Problems None, Mild or Not known (at most 9 Not known); every other item anything."""
+    form = draw(any_form)
+    low = draw(st.binary(min_size=len(PROBLEM_ITEMS), max_size=len(PROBLEM_ITEMS)))
+    form.update({item: byte % 2 for item, byte in zip(PROBLEM_ITEMS, low, strict=True)})
+    for item in draw(st.sets(st.sampled_from(PROBLEM_ITEMS), max_size=9)):
+        form[item] = None
+    return form
+
+
+def raise_items(draw, form: dict, items, max_severe: int = 2) -> None:
+    """Rate the items Moderate or Severe, keeping the form's Severe count at max_severe or below."""
+    for item in items:
+        severe = sum(form[i] == SEVERE for i in PROBLEM_ITEMS)
+        form[item] = draw(st.sampled_from([MODERATE, SEVERE])) if severe < max_severe else MODERATE
+
+
+def raise_domains(draw, form: dict, names, max_severe: int = 2) -> None:
+    for name in names:
+        items = draw(st.sets(st.sampled_from(DOMAIN_ITEMS[name]), min_size=1))
+        raise_items(draw, form, sorted(items), max_severe)
+
+
+def some(draw, pool, min_size=0, max_size=None) -> list:
+    return sorted(draw(st.sets(st.sampled_from(list(pool)), min_size=min_size, max_size=max_size)))
+
+
+def not_covered_extras(draw, form: dict) -> None:
+    """Optionally raise problems outside every domain; p28 only with c35 Yes so R10 stays out of the way."""
+    extras = some(draw, IN_NO_DOMAIN, max_size=2)
+    raise_items(draw, form, extras)
+    if "p28" in extras:
+        form["c35"] = 1
+
+
+@st.composite
+def forms_firing(draw, rule: str) -> dict[str, int | None]:
+    """A form that SPEC section 3 sends to `rule`, built by hand from the rule table (not from suggest)."""
+    form = draw(low_forms())
+    if rule == INSUFFICIENT:
+        form = draw(any_form)
+        for item in some(draw, PROBLEM_ITEMS, min_size=10):
+            form[item] = None
+    elif rule in ("R01", "R02", "R03"):
+        raise_items(draw, form, some(draw, PROBLEM_ITEMS), max_severe=30)
+        for item, earlier in (("p12", "R01"), ("p11", "R02"), ("p20", "R03")):
+            if rule == earlier:
+                raise_items(draw, form, [item], max_severe=30)
+                break
+            form[item] = draw(st.sampled_from([0, 1]))
+    elif rule == "R04":
+        if draw(st.booleans()):
+            severe_pool = [i for i in PROBLEM_ITEMS if i not in SINGLE_ITEM_PROBLEMS]
+            for item in some(draw, severe_pool, min_size=3):
+                form[item] = SEVERE
+        else:
+            raise_domains(draw, form, some(draw, DOMAIN_ITEMS, min_size=3), max_severe=30)
+            if not any(form[i] == SEVERE for i in PROBLEM_ITEMS):
+                pool = [i for i in PROBLEM_ITEMS if i not in SINGLE_ITEM_PROBLEMS]
+                form[draw(st.sampled_from(pool))] = SEVERE
+    elif rule == "R05":
+        raise_domains(draw, form, [draw(st.sampled_from(list(DOMAIN_ITEMS)))])
+        not_covered_extras(draw, form)
+    elif rule in ("R06", "R08"):
+        if rule == "R06":
+            names = some(draw, EMOTIONAL, min_size=1) + some(draw, BEHAVIOURAL, min_size=1)
+        else:
+            names = draw(
+                st.lists(st.sampled_from(EMOTIONAL), min_size=2, unique=True).filter(
+                    lambda chosen: set(chosen) != {"SH", "DEP"}
+                )
+            )
+        raise_domains(draw, form, names, max_severe=0 if len(names) >= 3 else 2)
+        if len(names) < 3:
+            not_covered_extras(draw, form)
+    elif rule in ("R07", "R09"):
+        raise_domains(draw, form, ["SH", "DEP"] if rule == "R07" else ["ADHD", "CONDUCT"])
+        not_covered_extras(draw, form)
+    elif rule == "R10":
+        raise_items(draw, form, ["p28"])
+        form["c35"] = draw(st.sampled_from([0, None]))
+        raise_items(draw, form, some(draw, [i for i in IN_NO_DOMAIN if i != "p28"], max_size=3))
+    elif rule == "R11":
+        chosen = some(draw, IN_NO_DOMAIN, min_size=1, max_size=4)
+        raise_items(draw, form, chosen)
+        if "p28" in chosen:
+            form["c35"] = 1
+    return form
+
+
+def to_codes(forms: list[dict[str, int | None]]) -> np.ndarray:
+    return np.array(
+        [[-1 if form.get(item) is None else form[item] for item in ALL_ITEMS] for form in forms], np.int8
+    )
+
+
+def to_frame(forms: list[dict[str, int | None]]) -> pd.DataFrame:
+    return pd.DataFrame([{item: form.get(item) for item in ALL_ITEMS} for form in forms], dtype=float)
+
+
+def assert_paths_agree(forms: list[dict[str, int | None]], rules: RuleSet) -> list[str]:
+    expected = [
+        (s.grouping, s.rule, s.rules_version, s.complexity_count, s.attendance_flag, s.risk_flag)
+        for s in (suggest(form, rules) for form in forms)
+    ]
+    arrays = suggest_arrays(to_codes(forms), rules)
+    from_arrays = list(
+        zip(
+            arrays.grouping.tolist(),
+            arrays.rule.tolist(),
+            [arrays.rules_version] * len(forms),
+            arrays.complexity_count.tolist(),
+            arrays.attendance_flag.tolist(),
+            arrays.risk_flag.tolist(),
+            strict=True,
+        )
+    )
+    frame = suggest_frame(to_frame(forms), rules)
+    from_frame = [
+        (*row[:3], int(row[3]), bool(row[4]), bool(row[5])) for row in frame.itertuples(index=False)
+    ]
+    assert from_arrays == expected
+    assert from_frame == expected
+    return [row[1] for row in expected]
+
+
+@settings(max_examples=300)
+@given(st.lists(any_form, min_size=1, max_size=20))
+def test_scalar_and_vectorised_paths_agree_on_random_forms(forms):
+    assert_paths_agree(forms, RULES)
+
+
+@settings(max_examples=200)
+@given(st.lists(partial_forms(), min_size=1, max_size=20))
+def test_scalar_and_vectorised_paths_agree_when_items_are_left_out(forms):
+    assert_paths_agree(forms, RULES)
+
+
+@settings(max_examples=200)
+@given(st.lists(low_forms(), min_size=1, max_size=20))
+def test_scalar_and_vectorised_paths_agree_on_forms_with_few_high_ratings(forms):
+    assert_paths_agree(forms, RULES)
+
+
+@pytest.mark.parametrize("rule", [*RULE_IDS, INSUFFICIENT])
+@settings(max_examples=60)
+@given(data=st.data())
+def test_forms_built_for_each_rule_fire_it_on_both_paths(rule, data):
+    forms = data.draw(st.lists(forms_firing(rule), min_size=1, max_size=10))
+    assert assert_paths_agree(forms, RULES) == [rule] * len(forms)
+
+
+@settings(max_examples=100)
+@given(
+    data=st.data(),
+    high=st.integers(1, 3),
+    severe=st.integers(1, 3),
+    insufficient=st.integers(1, 30),
+    r04=st.tuples(st.integers(1, 30), st.integers(1, 8), st.integers(0, 30)),
+    emotional=st.integers(1, 6),
+)
+def test_scalar_and_vectorised_paths_agree_under_edited_parameters(
+    data, high, severe, insufficient, r04, emotional
+):
+    definition = copy.deepcopy(V1_DEFINITION)
+    definition.update(
+        high_at_least=high, severe_at_least=severe, insufficient_not_known_at_least=insufficient
+    )
+    definition["rules"]["R04"].update(
+        severe_at_least=r04[0], raised_at_least=r04[1], raised_with_severe_at_least=r04[2]
+    )
+    definition["rules"]["R08"]["emotional_at_least"] = emotional
+    rules = ruleset_from_definition("edited", definition)
+    forms = data.draw(
+        st.lists(st.one_of(any_form, low_forms(), forms_firing("R06")), min_size=1, max_size=20)
+    )
+    assert_paths_agree(forms, rules)
+
+
+def test_an_empty_batch_gives_empty_results():
+    arrays = suggest_arrays(np.empty((0, 50), dtype=np.int8), RULES)
+    assert arrays.grouping.shape == arrays.rule.shape == arrays.risk_flag.shape == (0,)
+
+
+def test_the_frame_path_keeps_the_frames_index():
+    frame = to_frame([{"p09": 2} | {item: 0 for item in ALL_ITEMS if item != "p09"}] * 2)
+    frame.index = ["case-a", "case-b"]
+    assert suggest_frame(frame, RULES).loc["case-b", "grouping"] == "GH03"
+
+
+def test_the_frame_path_gives_none_for_insufficient_information():
+    result = suggest_frame(to_frame([{}]), RULES)
+    assert result.loc[0, "grouping"] is None and result.loc[0, "rule"] == INSUFFICIENT
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        pd.Series([2, pd.NA], dtype="Int8"),
+        pd.Series([2, -1], dtype="int8"),
+        pd.Series([2.0, np.nan]),
+        pd.Series([2, None], dtype=object),
+    ],
+)
+def test_the_frame_path_reads_not_known_as_nan_na_none_or_minus_one(column):
+    frame = pd.DataFrame({item: [0, 0] for item in ALL_ITEMS}).assign(p09=column, p12=column)
+    assert suggest_frame(frame, RULES)["rule"].tolist() == ["R01", "R12"]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [("c35", 2, "c35"), ("p09", 4, "p09"), ("p09", 2.5, "whole numbers")],
+)
+def test_the_frame_path_rejects_values_that_are_not_codes(column, value, message):
+    frame = pd.DataFrame({item: [0.0] for item in ALL_ITEMS}).assign(**{column: [value]})
+    with pytest.raises(ValueError, match=message):
+        suggest_frame(frame, RULES)
+
+
+def test_the_frame_path_needs_every_item_column():
+    with pytest.raises(ValueError, match="e50"):
+        suggest_frame(pd.DataFrame({item: [0] for item in ALL_ITEMS[:-1]}), RULES)
+
+
+@pytest.mark.parametrize(
+    ("position", "value"), [(ALL_ITEMS.index("c35"), 2), (ALL_ITEMS.index("p09"), 4), (0, -2)]
+)
+def test_the_array_path_rejects_codes_outside_each_items_scale(position, value):
+    codes = np.zeros((3, 50), dtype=np.int8)
+    codes[1, position] = value
+    with pytest.raises(ValueError, match=ALL_ITEMS[position]):
+        suggest_arrays(codes, RULES)
+
+
+def test_the_array_path_rejects_the_wrong_shape():
+    with pytest.raises(ValueError, match="rows x 50"):
+        suggest_arrays(np.zeros((3, 49), dtype=np.int8), RULES)
+
+
+def test_the_column_path_accepts_wider_integer_types():
+    columns = np.zeros((50, 2), dtype=np.int64)
+    columns[ALL_ITEMS.index("p09"), 0] = 2
+    assert suggest_columns(columns, RULES).grouping.tolist() == ["GH03", "GA01"]
