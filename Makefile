@@ -33,4 +33,4 @@ test: install services lint
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) $(PY) -m pytest
 
 bench: install services
-	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/grouping.py
+	$(PY) -m bench.grouping

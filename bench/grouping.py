@@ -7,9 +7,12 @@ No database: the rules come straight from V1_DEFINITION.
 import argparse
 import csv
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -17,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from groupings.batch import group_csv_file
+from groupings.batch import DEFAULT_CHUNK_ROWS, group_csv_file
 from groupings.current_view_items import ALL_ITEMS, ITEMS_BY_ID, PROBLEM_ITEMS
 from groupings.rules import V1_DEFINITION, RuleSet, ruleset_from_definition, suggest_arrays, suggest_frame
 
@@ -36,12 +39,12 @@ def v1_rules() -> RuleSet:
 
 
 def synthetic_codes(rows: int, seed: int = 1) -> np.ndarray:
-    """Random Current Views, rows x 50 int8 in ALL_ITEMS order (-1 = Not known), mostly low ratings."""
+    """Random Current Views, rows x 50 int8 in ALL_ITEMS order (-1 = Not known), mostly low ratings;
+    2% have every problem Not known so the insufficient-information guard fires too."""
     rng = np.random.default_rng(seed)
     codes = rng.choice(SEVERITY_CODES, size=(rows, len(ALL_ITEMS)), p=SEVERITY_ODDS)
     presence = [n for n, item in enumerate(ALL_ITEMS) if ITEMS_BY_ID[item].response_scale == "presence"]
     codes[:, presence] = rng.choice(PRESENCE_CODES, size=(rows, len(presence)), p=PRESENCE_ODDS)
-    # A few forms with many Not known problems, so the insufficient-information guard fires too.
     sparse = rng.random(rows) < 0.02
     codes[np.ix_(sparse, range(len(PROBLEM_ITEMS)))] = -1
     return codes
@@ -51,7 +54,13 @@ def rate(rows: int, seconds: float) -> str:
     return f"{rows / seconds:,.0f} rows/s"
 
 
-def bench_engine(rows: int) -> None:
+def in_fresh_process(function: Callable[..., list[str]], *args: object) -> list[str]:
+    """Run one section in a newly spawned interpreter, so its memory figures are its own."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(function, *args).result()
+
+
+def bench_engine(rows: int) -> list[str]:
     """(a) Vectorised engine on `rows` synthetic Current Views, array path and DataFrame path."""
     rules = v1_rules()
     codes = synthetic_codes(rows)
@@ -61,14 +70,16 @@ def bench_engine(rows: int) -> None:
         result = suggest_arrays(codes, rules)
         timings.append(time.perf_counter() - started)
     best = min(timings)
-    print(f"  suggest_arrays, {rows:,} rows x 50 int8: best of 3 {best:.3f} s = {rate(rows, best)}")
     frame = pd.DataFrame(np.where(codes < 0, np.nan, codes), columns=list(ALL_ITEMS))
     started = time.perf_counter()
     suggest_frame(frame, rules)
     seconds = time.perf_counter() - started
-    print(f"  suggest_frame, float columns with NaN: {seconds:.3f} s = {rate(rows, seconds)}")
     shares = Counter(result.rule.tolist())
-    print("  rules fired: " + ", ".join(f"{rule} {n / rows:.1%}" for rule, n in sorted(shares.items())))
+    return [
+        f"suggest_arrays, {rows:,} rows x 50 int8: best of 3 {best:.3f} s = {rate(rows, best)}",
+        f"suggest_frame, float columns with NaN: {seconds:.3f} s = {rate(rows, seconds)}",
+        "rules fired: " + ", ".join(f"{rule} {n / rows:.1%}" for rule, n in sorted(shares.items())),
+    ]
 
 
 def write_csv(path: Path, rows: int, chunk_rows: int = 50_000, seed: int = 2) -> None:
@@ -83,54 +94,67 @@ def write_csv(path: Path, rows: int, chunk_rows: int = 50_000, seed: int = 2) ->
             columns = [[f"999{start + n:07d}" for n in range(size)], ["2024-06-01"] * size]
             for n, item in enumerate(ALL_ITEMS):
                 columns.append(WORDS[ITEMS_BY_ID[item].response_scale][codes[:, n]].tolist())
-            columns[2][:: max(1, size // 5)] = ["Moderat"] * len(columns[2][:: max(1, size // 5)])
+            for n in range(0, size, 10_000):
+                columns[2][n] = "Moderat"
             writer.writerows(zip(*columns, strict=True))
 
 
-def _group_file_here(in_path: Path, out_path: Path, chunk_rows: int) -> tuple[int, int, float, float, float]:
+def group_file(in_path: Path, out_path: Path, chunk_rows: int) -> list[str]:
+    """(b) group_csv_file timed, with the peak RSS (getrusage) before and after the run."""
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.perf_counter()
     summary = group_csv_file(in_path, out_path, v1_rules(), chunk_rows=chunk_rows)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return summary.rows, summary.errors, seconds, before, peak
+    return [
+        f"group_csv_file, chunk_rows={chunk_rows:,}: {summary.rows:,} rows ({summary.errors:,} error rows) "
+        f"in {seconds:.2f} s = {rate(summary.rows, seconds)}",
+        f"peak RSS {peak:,.0f} MB; {before:,.0f} MB before reading the file (imports, and on Linux the "
+        "spawning parent's peak)",
+    ]
 
 
-def bench_batch(rows: int, chunk_rows: int, workdir: Path) -> None:
-    """(b) group_csv_file on a generated CSV, in a fresh process so its peak RSS is its own."""
-    in_path, out_path = workdir / "current_views.csv", workdir / "grouped.csv"
+def generate_csv(path: Path, rows: int) -> list[str]:
     started = time.perf_counter()
-    write_csv(in_path, rows)
-    print(
-        f"  generated {rows:,} rows ({in_path.stat().st_size / 1e6:,.0f} MB) in {time.perf_counter() - started:.1f} s"
-    )
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        done, errors, seconds, before, peak = pool.submit(
-            _group_file_here, in_path, out_path, chunk_rows
-        ).result()
-    print(
-        f"  group_csv_file, chunk_rows={chunk_rows:,}: {done:,} rows ({errors:,} error rows) in {seconds:.2f} s"
-    )
-    print(f"    = {rate(done, seconds)}; output {out_path.stat().st_size / 1e6:,.0f} MB")
-    print(f"    peak RSS {peak:,.0f} MB (of which {before:,.0f} MB after imports, before reading the file)")
+    write_csv(path, rows)
+    seconds = time.perf_counter() - started
+    return [f"generated {rows:,} rows in {seconds:.1f} s ({path.stat().st_size / 1e6:,.0f} MB)"]
 
 
-def bench_celery(rows: int, workdir: Path) -> None:
-    """(c) Hook for the end-to-end Celery run (queue, worker, database write-back); not implemented here."""
-    raise NotImplementedError
+def bench_batch(rows: int, chunk_rows: int, workdir: Path) -> list[str]:
+    """(b) Streaming batch grouper on a generated CSV of `rows` rows, each step in its own process."""
+    in_path, out_path = workdir / "current_views.csv", workdir / "grouped.csv"
+    generated = in_fresh_process(generate_csv, in_path, rows)
+    return generated + in_fresh_process(group_file, in_path, out_path, chunk_rows)
+
+
+def bench_celery(cases: int) -> list[str]:
+    """(c) End-to-end re-grouping of `cases` stored Current Views in PostgreSQL by 2 real Celery workers."""
+    script = Path(__file__).resolve().parent / "regrouping.py"
+    completed = subprocess.run(
+        [sys.executable, str(script), "--cases", str(cases), "--workers", "2"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return completed.stdout.splitlines()
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine-rows", type=int, default=1_000_000, help="Current Views for the engine")
     parser.add_argument("--rows", type=int, default=1_000_000, help="CSV rows for the batch grouper")
-    parser.add_argument("--chunk-rows", type=int, default=50_000, help="batch grouper chunk size")
+    parser.add_argument("--chunk-rows", type=int, default=DEFAULT_CHUNK_ROWS, help="batch grouper chunk size")
+    parser.add_argument("--celery-cases", type=int, default=1_000_000, help="stored Current Views; 0 skips")
     args = parser.parse_args(argv)
-    print("(a) vectorised engine")
-    bench_engine(args.engine_rows)
+    print("(a) vectorised engine", *in_fresh_process(bench_engine, args.engine_rows), sep="\n  ", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-grouping-") as workdir:
-        print("(b) streaming batch grouper")
-        bench_batch(args.rows, args.chunk_rows, Path(workdir))
+        lines = bench_batch(args.rows, args.chunk_rows, Path(workdir))
+        print("(b) streaming batch grouper", *lines, sep="\n  ", flush=True)
+    if args.celery_cases:
+        print(
+            "(c) Celery re-grouping in PostgreSQL", *bench_celery(args.celery_cases), sep="\n  ", flush=True
+        )
 
 
 if __name__ == "__main__":

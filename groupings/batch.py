@@ -4,7 +4,7 @@ import csv
 import os
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice, repeat
 from pathlib import Path
@@ -15,6 +15,7 @@ import numpy as np
 from groupings.current_view_items import ALL_ITEMS, ITEMS_BY_ID, RESPONSES
 from groupings.rules import NOT_KNOWN_CODE, RuleSet, suggest_columns
 
+DEFAULT_CHUNK_ROWS = 10_000
 RESULT_COLUMNS = (
     "grouping",
     "rule",
@@ -58,7 +59,6 @@ def _vocabulary(scale: str) -> dict[str, int]:
 
 
 _NORMALISED = {scale: _vocabulary(scale) for scale in RESPONSES}
-# The usual spellings hit on the first lookup; anything else is normalised (spaces, case) and looked up again.
 _FAST = {
     scale: {
         variant: code for word, code in table.items() for variant in (word, word.capitalize(), word.upper())
@@ -101,6 +101,10 @@ def _chunks(reader: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]
 
 def _decode(cells: tuple[str, ...], item: str, errors: dict[int, list[str]]) -> np.ndarray:
     scale = ITEMS_BY_ID[item].response_scale
+    try:
+        return np.array(list(map(_FAST[scale].__getitem__, cells)), dtype=np.int8)
+    except KeyError:
+        pass
     codes = np.fromiter(map(_FAST[scale].get, cells, repeat(_BAD)), dtype=np.int8, count=len(cells))
     for row in np.flatnonzero(codes == _BAD).tolist():
         code = _NORMALISED[scale].get(_normalised(cells[row]))
@@ -111,9 +115,14 @@ def _decode(cells: tuple[str, ...], item: str, errors: dict[int, list[str]]) -> 
     return codes
 
 
-def _group_chunk(
-    rows: list[list[str]], width: int, positions: list[int], rules: RuleSet
-) -> tuple[list[list[object]], int]:
+def _write_chunk(
+    write_rows: Callable[[Iterable[Iterable[object]]], object],
+    rows: list[list[str]],
+    width: int,
+    positions: list[int],
+    rules: RuleSet,
+) -> int:
+    """Group one chunk of rows and write it; returns its number of error rows."""
     errors: dict[int, list[str]] = {}
     misshapen: dict[int, list[str]] = {}
     for n, row in enumerate(rows):
@@ -121,28 +130,29 @@ def _group_chunk(
             misshapen[n] = [f"the row has {len(row)} cells, the header has {width}"]
             rows[n] = (row + [""] * width)[:width]
     columns = list(zip(*rows, strict=True))
-    codes = np.empty((len(ALL_ITEMS), len(rows)), dtype=np.int8)
+    rows.clear()
+    codes = np.empty((len(ALL_ITEMS), len(columns[0])), dtype=np.int8)
     for n, (item, position) in enumerate(zip(ALL_ITEMS, positions, strict=True)):
         codes[n] = _decode(columns[position], item, errors)
     errors.update(misshapen)
     result = suggest_columns(codes, rules)
-    out = [
-        [grouping or "", rule, result.rules_version, count, attendance, risk, ""]
-        for grouping, rule, count, attendance, risk in zip(
-            result.grouping.tolist(),
-            result.rule.tolist(),
-            result.complexity_count.tolist(),
-            np.where(result.attendance_flag, "yes", "no").tolist(),
-            np.where(result.risk_flag, "yes", "no").tolist(),
-            strict=True,
-        )
-    ]
+    grouping = [code or "" for code in result.grouping.tolist()]
+    rule = result.rule.tolist()
+    version = [result.rules_version] * len(rule)
+    count: list[object] = result.complexity_count.tolist()
+    attendance = np.where(result.attendance_flag, "yes", "no").tolist()
+    risk = np.where(result.risk_flag, "yes", "no").tolist()
+    error = [""] * len(rule)
     for n, messages in errors.items():
-        out[n] = ["", "", "", "", "", "", "; ".join(messages)]
-    return [row + extra for row, extra in zip(rows, out, strict=True)], len(errors)
+        grouping[n] = rule[n] = version[n] = count[n] = attendance[n] = risk[n] = ""
+        error[n] = "; ".join(messages)
+    write_rows(zip(*columns, grouping, rule, version, count, attendance, risk, error, strict=True))
+    return len(errors)
 
 
-def group_csv(infile: TextIO, outfile: TextIO, rules: RuleSet, chunk_rows: int = 50_000) -> BatchSummary:
+def group_csv(
+    infile: TextIO, outfile: TextIO, rules: RuleSet, chunk_rows: int = DEFAULT_CHUNK_ROWS
+) -> BatchSummary:
     """Suggest a grouping for every row of a Current View CSV, streaming chunk_rows rows at a time.
 
     Flags are written "yes"/"no"; an error row keeps its cells and leaves every result but `error` empty.
@@ -160,14 +170,14 @@ def group_csv(infile: TextIO, outfile: TextIO, rules: RuleSet, chunk_rows: int =
     writer.writerow([*header, *RESULT_COLUMNS])
     rows = errors = 0
     for chunk in _chunks(reader, chunk_rows):
-        grouped, chunk_errors = _group_chunk(chunk, len(header), positions, rules)
-        writer.writerows(grouped)
         rows += len(chunk)
-        errors += chunk_errors
+        errors += _write_chunk(writer.writerows, chunk, len(header), positions, rules)
     return BatchSummary(rows=rows, errors=errors)
 
 
-def group_csv_file(in_path: Path, out_path: Path, rules: RuleSet, chunk_rows: int = 50_000) -> BatchSummary:
+def group_csv_file(
+    in_path: Path, out_path: Path, rules: RuleSet, chunk_rows: int = DEFAULT_CHUNK_ROWS
+) -> BatchSummary:
     """group_csv between two paths, writing a temporary file beside out_path, renamed only on success."""
     out_path = Path(out_path)
     temporary = out_path.with_name(f".{out_path.name}.{secrets.token_hex(4)}.tmp")

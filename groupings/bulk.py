@@ -4,9 +4,12 @@ Ratings leave the database packed two integers per view, so a chunk of 50,000 vi
 read instead of 2,500,000, and the vectorised engine unpacks them with numpy.
 """
 
+import io
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
+from django.db import connection, transaction
 from django.db.models import BigIntegerField, ExpressionWrapper, F, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 
@@ -39,10 +42,22 @@ def unpack(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return (np.concatenate(halves, axis=1) - 1).astype(np.int8)
 
 
-def latest_views(cases: QuerySet[Case]) -> QuerySet[CurrentView]:
-    """The latest Current View of each case in `cases` (by date completed, then by entry)."""
-    latest = CurrentView.objects.filter(case=OuterRef("pk")).order_by("-completed_on", "-pk").values("pk")[:1]
-    return CurrentView.objects.filter(pk__in=cases.annotate(latest=Subquery(latest)).values("latest"))
+def latest_packed(cases: QuerySet[Case]) -> list[tuple[int, int, int]]:
+    """(view id, packed first half, packed second half) of the latest Current View of each case that has one.
+
+    Starting from the cases, each value is an index lookup on (case, date completed): no scan of all views.
+    """
+    latest = CurrentView.objects.filter(case=OuterRef("pk")).order_by("-completed_on", "-pk")
+    rows = (
+        cases.order_by()
+        .annotate(
+            view_id=Subquery(latest.values("pk")[:1]),
+            first_half=Subquery(latest.annotate(packed=_packed(HALVES[0])).values("packed")[:1]),
+            second_half=Subquery(latest.annotate(packed=_packed(HALVES[1])).values("packed")[:1]),
+        )
+        .values_list("view_id", "first_half", "second_half")
+    )
+    return [row for row in rows if row[0] is not None]
 
 
 def chunk_bounds(cases: QuerySet[Case], size: int) -> list[tuple[int, int]]:
@@ -51,33 +66,61 @@ def chunk_bounds(cases: QuerySet[Case], size: int) -> list[tuple[int, int]]:
     return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
 
 
-def regroup_cases(cases: QuerySet[Case], scheme: Scheme) -> ChunkResult:
+def regroup_cases(cases: QuerySet[Case], scheme: Scheme, use_copy: bool | None = None) -> ChunkResult:
     """Store `scheme`'s suggestion for the latest Current View of each case; existing ones are left as they are."""
-    rows = latest_views(cases).values_list("pk", _packed(HALVES[0]), _packed(HALVES[1]))
-    data = np.array(list(rows), dtype=np.int64).reshape(-1, 3)
-    if not len(data):
-        return ChunkResult(0)
-    result = suggest_arrays(unpack(data[:, 1], data[:, 2]), scheme.ruleset())
-    grouping_ids = dict(scheme.groupings.values_list("code", "pk"))
+    postgres = connection.vendor == "postgresql"
+    with transaction.atomic():
+        if postgres:
+            # Compiling this short query costs PostgreSQL's JIT more (~0.4 s a chunk) than running it.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        data = np.array(latest_packed(cases), dtype=np.int64).reshape(-1, 3)
+        if not len(data):
+            return ChunkResult(0)
+        result = suggest_arrays(unpack(data[:, 1], data[:, 2]), scheme.ruleset())
+        grouping_ids = dict(scheme.groupings.values_list("code", "pk"))
+        frame = pd.DataFrame(
+            {
+                "current_view_id": data[:, 0],
+                "grouping_id": pd.array([grouping_ids.get(code) for code in result.grouping], dtype="Int64"),
+                "rule": result.rule,
+                "complexity_count": result.complexity_count.astype(np.int16),
+                "attendance_flag": result.attendance_flag,
+                "risk_flag": result.risk_flag,
+            }
+        )
+        (_store_with_copy if (postgres if use_copy is None else use_copy) else _store_with_orm)(frame, scheme)
+    return ChunkResult(views=len(frame))
+
+
+def _store_with_copy(frame: pd.DataFrame, scheme: Scheme) -> None:
+    # PostgreSQL: COPY into a temporary table, then one INSERT ... ON CONFLICT DO NOTHING (idempotent).
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, header=False, na_rep="")
+    buffer.seek(0)
+    columns = ", ".join(frame.columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DROP TABLE IF EXISTS pg_temp.regroup_chunk"
+        )  # inside an outer transaction it may remain
+        cursor.execute(
+            "CREATE TEMPORARY TABLE regroup_chunk (current_view_id bigint, grouping_id bigint, rule varchar(12), "
+            "complexity_count smallint, attendance_flag boolean, risk_flag boolean) ON COMMIT DROP"
+        )
+        cursor.connection.cursor().copy_expert(
+            f"COPY regroup_chunk ({columns}) FROM STDIN WITH (FORMAT csv)", buffer
+        )
+        cursor.execute(
+            f"INSERT INTO {Suggestion._meta.db_table} ({columns}, scheme_id, created_at) "
+            f"SELECT {columns}, %s, now() FROM regroup_chunk "
+            "ON CONFLICT (current_view_id, scheme_id) DO NOTHING",
+            [scheme.pk],
+        )
+
+
+def _store_with_orm(frame: pd.DataFrame, scheme: Scheme) -> None:
     suggestions = [
-        Suggestion(
-            current_view_id=int(view_id),
-            scheme_id=scheme.pk,
-            grouping_id=grouping_ids[code] if code is not None else None,
-            rule=rule,
-            complexity_count=int(complexity),
-            attendance_flag=bool(attendance),
-            risk_flag=bool(risk),
-        )
-        for view_id, code, rule, complexity, attendance, risk in zip(
-            data[:, 0],
-            result.grouping,
-            result.rule,
-            result.complexity_count,
-            result.attendance_flag,
-            result.risk_flag,
-            strict=True,
-        )
+        Suggestion(scheme_id=scheme.pk, **{k: (None if pd.isna(v) else v) for k, v in row.items()})
+        for row in frame.astype(object).to_dict("records")
     ]
     Suggestion.objects.bulk_create(suggestions, batch_size=5000, ignore_conflicts=True)
-    return ChunkResult(views=len(data))

@@ -569,14 +569,15 @@ def explain(suggestion: Suggestion, rules: RuleSet) -> str:
 
 @dataclass(frozen=True, eq=False)
 class SuggestionArrays:
-    """Suggestions for many Current Views, one array element per row."""
+    """Suggestions for many Current Views, one element per row: grouping and rule are object arrays (grouping
+    None without enough information), complexity_count int8, the flags bool."""
 
-    grouping: np.ndarray  # object: grouping code, None when there is not enough information
-    rule: np.ndarray  # object: "R01".."R12" or "INSUFFICIENT"
+    grouping: np.ndarray
+    rule: np.ndarray
     rules_version: str
-    complexity_count: np.ndarray  # int8
-    attendance_flag: np.ndarray  # bool
-    risk_flag: np.ndarray  # bool
+    complexity_count: np.ndarray
+    attendance_flag: np.ndarray
+    risk_flag: np.ndarray
 
 
 _POSITION = {item: n for n, item in enumerate(ALL_ITEMS)}

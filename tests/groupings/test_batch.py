@@ -1,14 +1,11 @@
 import csv
 import io
-import sys
-import types
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from groupings.batch import RESULT_COLUMNS, BatchInputError, BatchSummary, group_csv, group_csv_file
 from groupings.current_view_items import ALL_ITEMS, PROBLEM_ITEMS
-from groupings.management.commands.group_current_views import Command
 from groupings.rules import V1_DEFINITION, ruleset_from_definition
 
 RULES = ruleset_from_definition("CAMHS-NBG v1", V1_DEFINITION)
@@ -37,9 +34,6 @@ def group(text: str, chunk_rows: int = 50_000) -> tuple[list[dict[str, str]], Ba
 
 def results(text: str) -> list[tuple[str, str]]:
     return [(r["grouping"], r["rule"]) for r in group(text)[0]]
-
-
-# Cells
 
 
 @pytest.mark.parametrize("cell", ["Moderate", "moderate", "MODERATE", "  Moderate ", "2", " 2", "moDERate"])
@@ -106,9 +100,6 @@ def test_the_result_columns_carry_version_complexity_count_and_yes_no_flags():
     ]
 
 
-# Columns and rows
-
-
 def test_other_columns_pass_through_unchanged_and_in_their_place():
     header = ["case_id", *ALL_ITEMS[:25], "note, with comma", *ALL_ITEMS[25:], "date"]
     rows = [
@@ -155,9 +146,6 @@ def test_a_header_without_rows_gives_a_header_without_rows():
     grouped, summary, text = group(",".join(ALL_ITEMS) + "\r\n")
     assert grouped == [] and summary == BatchSummary(rows=0, errors=0)
     assert text.strip() == ",".join([*ALL_ITEMS, *RESULT_COLUMNS])
-
-
-# Bad rows
 
 
 def test_a_bad_rating_makes_an_error_row_and_the_run_goes_on():
@@ -209,9 +197,6 @@ def test_a_row_with_the_wrong_number_of_cells_is_an_error_row():
     assert summary == BatchSummary(rows=4, errors=2)
 
 
-# Bad headers fail before any output
-
-
 @pytest.mark.parametrize(
     ("header", "message"),
     [
@@ -238,9 +223,6 @@ def test_an_empty_file_raises_before_any_output():
     assert out.getvalue() == ""
 
 
-# Streaming
-
-
 def test_chunk_boundaries_do_not_change_the_output():
     cells = ["Moderate", "Moderat", "", "Severe", "2", "Not known", "mild", "3", "None", "x"]
     rows = [row(p09=cell, p15=cells[-n - 1]) | {"case_id": str(n)} for n, cell in enumerate(cells)]
@@ -254,9 +236,6 @@ def test_chunk_boundaries_do_not_change_the_output():
 def test_chunk_rows_must_be_positive():
     with pytest.raises(ValueError, match="chunk_rows"):
         group_csv(io.StringIO(to_csv([row()])), io.StringIO(), RULES, chunk_rows=0)
-
-
-# Files
 
 
 def test_grouping_a_file_writes_the_output_and_leaves_no_temporary_file(tmp_path):
@@ -283,58 +262,64 @@ def test_a_bad_header_leaves_an_earlier_output_file_untouched(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]
 
 
-# The group_current_views command (the rules come from a stand-in for the database selector)
-
-
 @pytest.fixture
-def asked_versions(monkeypatch) -> list[str | None]:
-    asked: list[str | None] = []
+def v2_scheme(reference_data):
+    """A second rules version in the database, under which Moderate is no longer "high"."""
+    from groupings.models import Scheme
 
-    def ruleset_for_version(label: str | None):
-        asked.append(label)
-        if label not in (None, RULES.version):
-            raise LookupError(f"no rules version {label!r}")
-        return RULES
-
-    selectors = types.ModuleType("groupings.selectors")
-    selectors.ruleset_for_version = ruleset_for_version
-    monkeypatch.setitem(sys.modules, "groupings.selectors", selectors)
-    return asked
+    v1 = Scheme.objects.get(label="CAMHS-NBG v1")
+    v2 = Scheme.objects.create(label="v2 test", rules_definition={**v1.rules_definition, "high_at_least": 3})
+    for grouping in v1.groupings.all():
+        grouping.pk, grouping.scheme = None, v2
+        grouping.save()
+    return v2
 
 
-def test_the_command_groups_a_file_and_prints_a_summary(tmp_path, asked_versions):
+def test_the_command_groups_a_file_with_the_current_rules_and_prints_a_summary(tmp_path, v2_scheme):
     (tmp_path / "in.csv").write_text(to_csv([row(p09="Moderate"), row(p09="?"), row()]), encoding="utf-8")
     stdout = io.StringIO()
-    call_command(Command(), str(tmp_path / "in.csv"), str(tmp_path / "out.csv"), stdout=stdout)
-    assert asked_versions == [None]
+    call_command("group_current_views", str(tmp_path / "in.csv"), str(tmp_path / "out.csv"), stdout=stdout)
     assert stdout.getvalue().startswith("3 rows, 1 error rows, ")
     assert "rows/s (CAMHS-NBG v1)" in stdout.getvalue()
     grouped = list(csv.DictReader(open(tmp_path / "out.csv", encoding="utf-8", newline="")))
     assert [r["grouping"] for r in grouped] == ["GH03", "", "GA01"]
+    assert {r["rules_version"] for r in grouped} == {"CAMHS-NBG v1", ""}
 
 
-def test_the_command_asks_for_the_named_rules_version(tmp_path, asked_versions):
-    (tmp_path / "in.csv").write_text(to_csv([row()]), encoding="utf-8")
+def test_the_command_uses_the_named_rules_version(tmp_path, v2_scheme):
+    (tmp_path / "in.csv").write_text(to_csv([row(p09="Moderate")]), encoding="utf-8")
     call_command(
-        Command(), str(tmp_path / "in.csv"), str(tmp_path / "out.csv"), "--rules-version", "CAMHS-NBG v1"
+        "group_current_views",
+        str(tmp_path / "in.csv"),
+        str(tmp_path / "out.csv"),
+        "--rules-version",
+        "v2 test",
     )
-    assert asked_versions == ["CAMHS-NBG v1"]
+    grouped = list(csv.DictReader(open(tmp_path / "out.csv", encoding="utf-8", newline="")))
+    assert (grouped[0]["grouping"], grouped[0]["rules_version"]) == ("GA01", "v2 test")
 
 
-def test_the_command_reports_an_unknown_rules_version(tmp_path, asked_versions):
+def test_the_command_reports_an_unknown_rules_version(tmp_path, reference_data):
     (tmp_path / "in.csv").write_text(to_csv([row()]), encoding="utf-8")
-    with pytest.raises(CommandError, match="no rules version 'v9'"):
-        call_command(Command(), str(tmp_path / "in.csv"), str(tmp_path / "out.csv"), "--rules-version", "v9")
-
-
-def test_the_command_turns_a_bad_header_into_a_command_error_and_writes_nothing(tmp_path, asked_versions):
-    (tmp_path / "in.csv").write_text(",".join([*ALL_ITEMS, "p09"]) + "\r\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="'p09' appears twice"):
-        call_command(Command(), str(tmp_path / "in.csv"), str(tmp_path / "out.csv"))
+    with pytest.raises(CommandError, match="No rules version 'v9'; known versions: CAMHS-NBG v1"):
+        call_command(
+            "group_current_views",
+            str(tmp_path / "in.csv"),
+            str(tmp_path / "out.csv"),
+            "--rules-version",
+            "v9",
+        )
     assert [p.name for p in tmp_path.iterdir()] == ["in.csv"]
 
 
-def test_the_command_reports_a_missing_input_file(tmp_path, asked_versions):
+def test_the_command_turns_a_bad_header_into_a_command_error_and_writes_nothing(tmp_path, reference_data):
+    (tmp_path / "in.csv").write_text(",".join([*ALL_ITEMS, "p09"]) + "\r\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="'p09' appears twice"):
+        call_command("group_current_views", str(tmp_path / "in.csv"), str(tmp_path / "out.csv"))
+    assert [p.name for p in tmp_path.iterdir()] == ["in.csv"]
+
+
+def test_the_command_reports_a_missing_input_file(tmp_path, reference_data):
     with pytest.raises(CommandError, match="No such file"):
-        call_command(Command(), str(tmp_path / "absent.csv"), str(tmp_path / "out.csv"))
+        call_command("group_current_views", str(tmp_path / "absent.csv"), str(tmp_path / "out.csv"))
     assert list(tmp_path.iterdir()) == []

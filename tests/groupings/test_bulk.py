@@ -56,7 +56,8 @@ def test_packed_ratings_unpack_to_the_stored_codes(service):
     assert case  # a case without a Current View is simply not in the set
 
 
-def test_bulk_suggestions_match_the_scalar_engine_for_the_latest_view_of_each_open_case(service):
+@pytest.mark.parametrize("use_copy", [True, False], ids=["postgres-copy", "orm"])
+def test_bulk_suggestions_match_the_scalar_engine_for_the_latest_view_of_each_open_case(service, use_copy):
     rng = np.random.default_rng(11)
     scheme = Scheme.objects.get(is_current=True)
     latest = {}
@@ -64,7 +65,7 @@ def test_bulk_suggestions_match_the_scalar_engine_for_the_latest_view_of_each_op
         case = factories.case(service["team_a"])
         add_view(case, service["clinician"], dt.date(2025, 3, 3), random_ratings(rng))
         latest[case.pk] = add_view(case, service["clinician"], dt.date(2025, 4, 3), random_ratings(rng))
-    result = bulk.regroup_cases(services.cases_in_scope_of_all(), scheme)
+    result = bulk.regroup_cases(services.cases_in_scope_of_all(), scheme, use_copy=use_copy)
     assert result.views == 60
     stored = {s.current_view_id: s for s in Suggestion.objects.select_related("grouping")}
     assert set(stored) == {view.pk for view in latest.values()}
@@ -80,7 +81,8 @@ def test_bulk_suggestions_match_the_scalar_engine_for_the_latest_view_of_each_op
         )
 
 
-def test_running_twice_changes_nothing_and_never_touches_an_allocation(service):
+@pytest.mark.parametrize("use_copy", [True, False], ids=["postgres-copy", "orm"])
+def test_running_twice_changes_nothing_and_never_touches_an_allocation(service, use_copy):
     clinician = service["clinician"]
     case = factories.case(service["team_a"])
     _, suggestion = services.record_current_view(
@@ -96,7 +98,7 @@ def test_running_twice_changes_nothing_and_never_touches_an_allocation(service):
     for grouping in suggestion.scheme.groupings.all():
         grouping.pk, grouping.scheme = None, v2
         grouping.save()
-    bulk.regroup_cases(services.cases_in_scope_of_all(), v2)
+    bulk.regroup_cases(services.cases_in_scope_of_all(), v2, use_copy=use_copy)
     first = list(Suggestion.objects.filter(scheme=v2).values_list("pk", "grouping__code", "created_at"))
     bulk.regroup_cases(services.cases_in_scope_of_all(), v2)
     assert (

@@ -81,9 +81,6 @@ def test_developmental_difficulties_with_known_pervasive_developmental_disorder_
     assert grouping_of(p28=MODERATE, c35=YES) == "GH11"
 
 
-# The rules the examples do not reach
-
-
 def test_moderate_extremes_of_mood_suggest_getting_more_help_bipolar_disorder():
     assert suggest(form(p11=MODERATE, p09=SEVERE), RULES).rule == "R02"
     assert grouping_of(p11=MODERATE) == "GMH03"
@@ -232,9 +229,6 @@ def test_flags_never_change_the_grouping(ratings):
     assert (with_flags.grouping, with_flags.rule) == (plain.grouping, plain.rule)
 
 
-# Ratings are stored codes
-
-
 def test_an_unknown_item_id_is_rejected():
     with pytest.raises(ValueError, match="p31"):
         suggest({"p31": MODERATE}, RULES)
@@ -250,9 +244,6 @@ def test_a_value_that_is_not_a_stored_code_is_rejected(item, value):
 
 def test_the_suggestion_names_the_rules_version():
     assert suggest(form(), RULES).rules_version == "CAMHS-NBG v1"
-
-
-# Explanations
 
 
 def test_explanation_of_one_raised_area_names_the_area():
@@ -306,9 +297,6 @@ def test_explaining_a_suggestion_with_another_rules_version_is_refused():
     other = ruleset_from_definition("CAMHS-NBG v2", V1_DEFINITION)
     with pytest.raises(ValueError, match="CAMHS-NBG v1"):
         explain(suggest(form(), RULES), other)
-
-
-# Rules versions are data
 
 
 def test_the_v1_definition_round_trips_through_a_ruleset():

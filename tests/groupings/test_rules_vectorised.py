@@ -41,13 +41,13 @@ ANSWERS = [answers(item) for item in ALL_ITEMS]
 
 
 def decode(raw: bytes) -> dict[str, int | None]:
+    """One byte per item picks its answer (Not known included): one draw per form keeps hypothesis fast."""
     return {
         item: choices[byte % len(choices)]
         for item, choices, byte in zip(ALL_ITEMS, ANSWERS, raw, strict=True)
     }
 
 
-# One draw per form keeps hypothesis fast; every byte picks one item's answer, Not known included.
 any_form = st.binary(min_size=len(ALL_ITEMS), max_size=len(ALL_ITEMS)).map(decode)
 
 

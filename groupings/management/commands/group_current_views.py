@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from groupings.batch import BatchInputError, group_csv_file
+from groupings.batch import DEFAULT_CHUNK_ROWS, BatchInputError, group_csv_file
 
 
 class Command(BaseCommand):
@@ -20,7 +20,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--rules-version", default=None, help="rules version label (default: the active one)"
         )
-        parser.add_argument("--chunk-rows", type=int, default=50_000, help="rows grouped at a time")
+        parser.add_argument(
+            "--chunk-rows", type=int, default=DEFAULT_CHUNK_ROWS, help="rows grouped at a time"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from groupings.selectors import ruleset_for_version
@@ -31,7 +33,7 @@ class Command(BaseCommand):
         try:
             rules = ruleset_for_version(options["rules_version"])
         except (LookupError, ValueError, ObjectDoesNotExist) as error:
-            raise CommandError(f"rules version {options['rules_version']!r}: {error}") from error
+            raise CommandError(str(error)) from error
         started = time.perf_counter()
         try:
             summary = group_csv_file(infile, outfile, rules, chunk_rows=options["chunk_rows"])

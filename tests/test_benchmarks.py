@@ -1,0 +1,40 @@
+"""The benchmark scripts still run (tiny sizes); their figures are read from the scripts, not asserted here."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.celery
+def test_the_grouping_benchmark_runs_every_section_end_to_end():
+    env = {**os.environ, "BENCH_BROKER": os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")}
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.grouping",
+            "--engine-rows",
+            "20000",
+            "--rows",
+            "2000",
+            "--celery-cases",
+            "3000",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    out = completed.stdout
+    assert "(a) vectorised engine" in out and "(b) streaming batch grouper" in out
+    assert "first run: done, 3,000 Current Views" in out
+    assert (
+        "second run (changes nothing): done, 3,000 Current Views" in out and "3,000 suggestions stored" in out
+    )
