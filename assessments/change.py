@@ -24,7 +24,7 @@ class ChangeParameters:
 
     sd1: float
     r: float
-    cutoff: float
+    cutoff: float | None  # None: no caseness cut-off (e.g. goals), so "recovered" does not apply
     higher_is_worse: bool
 
     def __post_init__(self) -> None:
@@ -40,7 +40,7 @@ class Change:
     """How a score changed: the reliable change category and whether the young person recovered."""
 
     category: ChangeCategory
-    recovered: bool
+    recovered: bool | None  # None when the scale has no caseness cut-off
 
 
 def reliable_change_threshold(sd1: float, r: float) -> float:
@@ -68,11 +68,13 @@ def classify_change(first: float, last: float, params: ChangeParameters) -> Chan
     else:
         category = ChangeCategory.NO_RELIABLE_CHANGE
     # SPEC §6: recovered = reliably improved and crossed from the clinical to the non-clinical side.
-    recovered = (
-        category is ChangeCategory.RELIABLY_IMPROVED
-        and is_clinical(first, params)
-        and not is_clinical(last, params)
-    )
+    recovered = None
+    if params.cutoff is not None:
+        recovered = (
+            category is ChangeCategory.RELIABLY_IMPROVED
+            and is_clinical(first, params)
+            and not is_clinical(last, params)
+        )
     return Change(category=category, recovered=recovered)
 
 

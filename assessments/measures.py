@@ -66,3 +66,34 @@ CGAS_MAX = 100
 GOALS_MAX_COUNT = 3
 GOAL_RATING_MIN = 0
 GOAL_RATING_MAX = 10
+
+# Scale names of each measure as stored with a response, in display order, and their score ranges.
+SCALES_OF = MappingProxyType(
+    {
+        "sdq": ("emotional", "conduct", "hyperactivity", "peer", "prosocial", "total_difficulties", "impact"),
+        "rcads": ("separation", "social", "gad", "panic", "ocd", "depression", "total_anxiety", "total"),
+        "honosca": ("total",),
+        "cgas": ("cgas",),
+        "goals": ("goal_1", "goal_2", "goal_3"),
+    }
+)
+SCALE_RANGES = MappingProxyType(
+    {
+        ("sdq", "total_difficulties"): (0, 40),
+        ("rcads", "total"): (0, 141),
+        ("honosca", "total"): (0, 52),
+        ("cgas", "cgas"): (CGAS_MIN, CGAS_MAX),
+        ("goals", "goal_1"): (0, 10),
+    }
+)
+
+# Who completes each measure on this system.
+INFORMANTS_OF = MappingProxyType(
+    {
+        "sdq": ("parent", "teacher", "self"),
+        "rcads": ("self", "parent"),
+        "honosca": ("clinician",),
+        "cgas": ("clinician",),
+        "goals": ("self", "parent"),
+    }
+)

@@ -217,3 +217,29 @@ def _sum_or_none(scores: Iterable[int | None]) -> int | None:
             return None
         total += score
     return total
+
+
+def score_answers(
+    measure: str, informant: str, answers: Mapping[str, int | None], params: MissingDataRules
+) -> dict[str, int | None]:
+    """Every scale score of one stored response (answers keyed as stored: item numbers as strings)."""
+    numbered = {int(key): value for key, value in answers.items() if key.isdigit()}
+    if measure == "sdq":
+        scores = score_sdq(numbered).as_dict()
+        impact = {key: value for key, value in answers.items() if not key.isdigit()}
+        answered = any(value is not None for value in impact.values())
+        scores["impact"] = score_sdq_impact(informant, impact) if answered else None
+        return scores
+    if measure == "rcads":
+        return score_rcads(numbered, params).as_dict()
+    if measure == "honosca":
+        return score_honosca(numbered, params).as_dict()
+    if measure == "cgas":
+        return {"cgas": validate_cgas(answers["cgas"])}
+    if measure == "goals":
+        return {
+            f"goal_{number}": validate_goal_rating(rating)
+            for number, rating in numbered.items()
+            if rating is not None
+        }
+    raise ValueError(f"unknown measure {measure!r}")

@@ -6,7 +6,8 @@ from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
 from assessments import nhs_number
-from assessments.models import Case, Contact
+from assessments.models import Case, Contact, ScoringRules
+from assessments.scoring import MissingDataRules
 
 
 def caseload(user: User, query: str = "") -> QuerySet[Case]:
@@ -43,3 +44,36 @@ def other_cases_of_patient(user: User, case: Case) -> QuerySet[Case]:
 
 def contacts_of(case: Case) -> QuerySet[Contact]:
     return case.contacts.select_related("clinician", "profession").order_by("-starts_at")
+
+
+def current_scoring_rules() -> ScoringRules:
+    rules = ScoringRules.objects.filter(is_current=True).first()
+    if rules is None:
+        raise ScoringRules.DoesNotExist(
+            "No scoring rules are marked current; an administrator must choose them."
+        )
+    return rules
+
+
+def as_parameters(rules: ScoringRules) -> MissingDataRules:
+    return MissingDataRules(
+        rcads_max_missing_per_subscale=rules.rcads_max_missing_per_subscale,
+        honosca_max_not_known=rules.honosca_max_not_known,
+    )
+
+
+def missing_data_rules() -> MissingDataRules:
+    """The current missing-data rules of RCADS and HoNOSCA, from reference data."""
+    return as_parameters(current_scoring_rules())
+
+
+def measure_links() -> list[tuple[str, str, str]]:
+    """(measure, informant, label) of every measure a clinician can record."""
+    from assessments.measures import INFORMANTS_OF
+    from assessments.models import Informant, Measure
+
+    return [
+        (measure, informant, f"{Measure(measure).label} ({Informant(informant).label.lower()})")
+        for measure, informants in INFORMANTS_OF.items()
+        for informant in informants
+    ]

@@ -3,7 +3,9 @@
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from assessments.models import Case, Contact, Patient
+from assessments import scoring
+from assessments.models import Case, Contact, Goal, MeasureResponse, MeasureScore, Patient
+from assessments.selectors import as_parameters, current_scoring_rules
 
 
 class CaseConflict(Exception):
@@ -36,3 +38,56 @@ def discharge_case(*, by: User, case: Case, closed_date, discharge_reason: str) 
     locked.discharge_reason = discharge_reason
     locked.save(update_fields=["closed_date", "discharge_reason"])
     return locked
+
+
+@transaction.atomic
+def record_measure(
+    *, by: User, case: Case, measure: str, informant: str, completed_on, answers: dict
+) -> MeasureResponse:
+    """Save a completed measure with its scores (SPEC §6), scored by the current scoring rules."""
+    response = MeasureResponse.objects.create(
+        case=case,
+        measure=measure,
+        informant=informant,
+        completed_on=completed_on,
+        answers=answers,
+        recorded_by=by,
+    )
+    _rescore(response)
+    return response
+
+
+@transaction.atomic
+def correct_measure(
+    *, by: User, response: MeasureResponse, answers: dict, completed_on=None
+) -> MeasureResponse:
+    """Correct the answers of a response; its scores are recomputed."""
+    locked = MeasureResponse.objects.select_for_update().get(pk=response.pk)
+    locked.answers = answers
+    if completed_on:
+        locked.completed_on = completed_on
+    locked.save(update_fields=["answers", "completed_on", "updated_at"])
+    _rescore(locked)
+    return locked
+
+
+def _rescore(response: MeasureResponse) -> None:
+    rules = current_scoring_rules()
+    scores = scoring.score_answers(
+        response.measure, response.informant, response.answers, as_parameters(rules)
+    )
+    response.scores.all().delete()
+    MeasureScore.objects.bulk_create(
+        [MeasureScore(response=response, scale=scale, value=value) for scale, value in scores.items()]
+    )
+    response.scoring_rules = rules
+    response.save(update_fields=["scoring_rules"])
+
+
+@transaction.atomic
+def set_goal(*, by: User, case: Case, number: int, description: str, agreed_on) -> Goal:
+    """Agree goal 1, 2 or 3 of a case; a new description replaces the old one."""
+    goal, _ = Goal.objects.update_or_create(
+        case=case, number=number, defaults={"description": description, "agreed_on": agreed_on}
+    )
+    return goal

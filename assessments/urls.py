@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views
+from assessments import measure_views, views
 
 app_name = "assessments"
 urlpatterns = [
@@ -10,4 +10,15 @@ urlpatterns = [
     path("cases/<int:pk>/discharge/", views.case_discharge, name="case_discharge"),
     path("patients/new/", views.patient_create, name="patient_create"),
     path("patients/<int:patient_pk>/referrals/new/", views.referral_create, name="referral_create"),
+    path(
+        "cases/<int:pk>/measures/<str:measure>/<str:informant>/new/",
+        measure_views.measure_create,
+        name="measure_create",
+    ),
+    path(
+        "cases/<int:pk>/measures/<int:response_pk>/correct/",
+        measure_views.measure_correct,
+        name="measure_correct",
+    ),
+    path("cases/<int:pk>/goals/new/", measure_views.goal_create, name="goal_create"),
 ]

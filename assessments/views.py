@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import case_level_page
-from assessments import selectors, services
+from assessments import outcomes, selectors, services
 from assessments.forms import CaseloadSearchForm, ContactForm, DischargeForm, PatientForm, ReferralForm
 from assessments.models import Case, Patient
 from groupings import selectors as grouping_selectors
@@ -43,6 +43,9 @@ def case_detail(request, pk: int):
         "other_cases": selectors.other_cases_of_patient(request.user, case),
         "contacts": selectors.contacts_of(case),
         **grouping_selectors.case_grouping_summary(case, timezone.localdate()),
+        "outcome_histories": outcomes.histories(case),
+        "measure_links": selectors.measure_links(),
+        "goals": case.goals.all(),
     }
     return render(request, "assessments/case_detail.html", context)
 

@@ -16,10 +16,12 @@ def reference_data(db):
     from django.apps import apps
 
     from accounts.reference import install_professions
+    from assessments.reference import install_outcome_reference
     from groupings.reference import install_v1
 
     install_professions(apps)
     install_v1(apps)
+    install_outcome_reference(apps)
 
 
 @pytest.fixture

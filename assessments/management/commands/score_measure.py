@@ -1,0 +1,47 @@
+"""Score a CSV of SDQ, RCADS or HoNOSCA item responses: python manage.py score_measure sdq IN.csv OUT.csv"""
+
+import os
+import tempfile
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from assessments.batch_scoring import MEASURES, BatchInputError, BatchSummary, score_csv
+from assessments.scoring import MissingDataRules
+from assessments.selectors import missing_data_rules
+
+
+class Command(BaseCommand):
+    help = "Add scale scores and an error column to every row of a CSV of item responses."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("measure", choices=MEASURES)
+        parser.add_argument("infile", type=Path, help="CSV with item columns i01..iNN (UTF-8)")
+        parser.add_argument("outfile", type=Path, help="the scored CSV, written only on success")
+
+    def handle(self, *args: object, measure: str, infile: Path, outfile: Path, **options: object) -> None:
+        outfile = outfile.resolve()
+        if not outfile.parent.is_dir():
+            raise CommandError(f"cannot write {outfile}: {outfile.parent} is not a directory")
+        try:
+            summary = score_into_new_file(measure, infile, outfile, missing_data_rules())
+        except BatchInputError as error:
+            raise CommandError(f"{infile}: {error}") from error
+        except UnicodeDecodeError as error:
+            raise CommandError(f"{infile} is not UTF-8 text: {error}") from error
+        except OSError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"{measure}: {summary.rows} rows, {summary.errors} error rows; wrote {outfile}")
+
+
+def score_into_new_file(measure: str, infile: Path, outfile: Path, params: MissingDataRules) -> BatchSummary:
+    """Score into a temporary file beside `outfile` and rename it into place only if scoring succeeds."""
+    with open(infile, newline="", encoding="utf-8-sig") as source:
+        handle, temporary = tempfile.mkstemp(prefix=f".{outfile.name}.", suffix=".tmp", dir=outfile.parent)
+        try:
+            with os.fdopen(handle, "w", newline="", encoding="utf-8") as target:
+                summary = score_csv(measure, source, target, params)
+            os.replace(temporary, outfile)
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+    return summary

@@ -1,0 +1,73 @@
+"""Clinician pages of outcome measures: record, correct, and agree goals."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import case_level_page
+from assessments import measures, services
+from assessments.measure_forms import GoalForm, MeasureForm
+from assessments.models import Informant, Measure
+from assessments.views import visible_case
+
+
+@case_level_page
+@require_http_methods(["GET", "POST"])
+def measure_create(request, pk: int, measure: str, informant: str):
+    case = visible_case(request, pk)
+    if informant not in measures.INFORMANTS_OF.get(measure, ()):
+        raise Http404("No such measure or informant")
+    form = MeasureForm(request.POST or None, case=case, measure=measure, informant=informant)
+    if request.method == "POST" and form.is_valid():
+        services.record_measure(
+            by=request.user,
+            case=case,
+            measure=measure,
+            informant=informant,
+            completed_on=form.cleaned_data["completed_on"],
+            answers=form.answers(),
+        )
+        messages.success(request, f"{Measure(measure).label} saved and scored.")
+        return redirect("assessments:case_detail", pk=case.pk)
+    title = f"{Measure(measure).label} ({Informant(informant).label})"
+    return render(request, "assessments/measure_form.html", {"form": form, "case": case, "title": title})
+
+
+@case_level_page
+@require_http_methods(["GET", "POST"])
+def measure_correct(request, pk: int, response_pk: int):
+    case = visible_case(request, pk)
+    response = get_object_or_404(case.measure_responses, pk=response_pk)
+    initial = {"completed_on": response.completed_on, **MeasureForm.initial_from(response.answers)}
+    form = MeasureForm(
+        request.POST or None,
+        initial=initial,
+        case=case,
+        measure=response.measure,
+        informant=response.informant,
+    )
+    if request.method == "POST" and form.is_valid():
+        services.correct_measure(
+            by=request.user,
+            response=response,
+            answers=form.answers(),
+            completed_on=form.cleaned_data["completed_on"],
+        )
+        messages.success(request, "Answers corrected and scores recomputed.")
+        return redirect("assessments:case_detail", pk=case.pk)
+    return render(
+        request, "assessments/measure_form.html", {"form": form, "case": case, "title": f"Correct {response}"}
+    )
+
+
+@case_level_page
+@require_http_methods(["GET", "POST"])
+def goal_create(request, pk: int):
+    case = visible_case(request, pk)
+    form = GoalForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        services.set_goal(by=request.user, case=case, **form.cleaned_data)
+        messages.success(request, "Goal agreed.")
+        return redirect("assessments:case_detail", pk=case.pk)
+    return render(request, "assessments/goal_form.html", {"form": form, "case": case})

@@ -1,0 +1,28 @@
+from assessments.models.current_view import CurrentView, CurrentViewReason
+from assessments.models.outcomes import (
+    ChangeThreshold,
+    Goal,
+    Informant,
+    Measure,
+    MeasureResponse,
+    MeasureScore,
+    ScoringRules,
+)
+from assessments.models.records import Case, CaseQuerySet, Contact, Patient, PatientQuerySet
+
+__all__ = [
+    "Case",
+    "CaseQuerySet",
+    "ChangeThreshold",
+    "Contact",
+    "CurrentView",
+    "CurrentViewReason",
+    "Goal",
+    "Informant",
+    "Measure",
+    "MeasureResponse",
+    "MeasureScore",
+    "Patient",
+    "PatientQuerySet",
+    "ScoringRules",
+]

@@ -1,0 +1,50 @@
+"""The Current View form as stored (SPEC §2): one nullable column per item, NULL = Not known."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from assessments.models.records import Case
+from groupings.current_view_items import ITEMS as CURRENT_VIEW_ITEMS
+from groupings.current_view_items import MAX_CODE
+
+
+class CurrentViewReason(models.TextChoices):
+    FIRST_CONTACT = "first_contact", "First contact"
+    CHANGED_SITUATION = "changed_situation", "Changed situation"
+    CHANGED_UNDERSTANDING = "changed_understanding", "Changed understanding"
+
+
+class CurrentView(models.Model):
+    """A Current View form completed for a case (SPEC §2); one nullable column per item, NULL = Not known."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="current_views")
+    completed_on = models.DateField()
+    reason = models.CharField("reason for completing", max_length=25, choices=CurrentViewReason.choices)
+    practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-completed_on", "-pk"]
+        indexes = [models.Index(fields=["case", "-completed_on", "-id"], name="currentview_latest_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(**{f"{item.id}__isnull": True})
+                | Q(**{f"{item.id}__gte": 0, f"{item.id}__lte": MAX_CODE[item.response_scale]}),
+                name=f"currentview_{item.id}_range",
+            )
+            for item in CURRENT_VIEW_ITEMS
+        ]
+
+    def __str__(self) -> str:
+        return f"Current View of {self.completed_on:%d/%m/%Y}"
+
+    def ratings(self) -> dict[str, int | None]:
+        return {item.id: getattr(self, item.id) for item in CURRENT_VIEW_ITEMS}
+
+
+for _item in CURRENT_VIEW_ITEMS:
+    CurrentView.add_to_class(
+        _item.id, models.SmallIntegerField(f"{_item.id} {_item.name}", null=True, blank=True)
+    )

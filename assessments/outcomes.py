@@ -1,0 +1,115 @@
+"""A case's outcome measures over time: score tables, first-latest pairs with reliable change, charts."""
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from assessments.change import ChangeParameters, classify_change, reliable_change_threshold
+from assessments.charts import Chart, line_chart
+from assessments.measures import SCALE_RANGES, SCALES_OF
+from assessments.models import Case, ChangeThreshold, MeasureResponse, MeasureScore
+
+HEADLINE_SCALES = {
+    "sdq": ("total_difficulties",),
+    "rcads": ("total",),
+    "honosca": ("total",),
+    "cgas": ("cgas",),
+    "goals": ("goal_1", "goal_2", "goal_3"),
+}
+
+
+@dataclass(frozen=True)
+class ScaleChange:
+    scale: str
+    first: int
+    latest: int
+    threshold: float | None
+    category: str | None
+    recovered: bool | None
+
+
+@dataclass
+class MeasureHistory:
+    measure: str
+    informant: str
+    label: str
+    scales: tuple[str, ...]
+    rows: list[tuple[MeasureResponse, list[int | None]]] = field(default_factory=list)
+    changes: list[ScaleChange] = field(default_factory=list)
+    chart: Chart | None = None
+
+
+def first_and_latest(scores: pd.DataFrame) -> pd.DataFrame:
+    """Per (measure, informant, scale): the first and latest non-missing scores, when there are two or more.
+
+    `scores` has columns measure, informant, scale, completed_on, response_id, value.
+    """
+    present = scores.dropna(subset=["value"]).sort_values(["completed_on", "response_id"])
+    grouped = present.groupby(["measure", "informant", "scale"], sort=False)["value"]
+    pairs = pd.DataFrame({"first": grouped.first(), "latest": grouped.last(), "n": grouped.size()})
+    return pairs[pairs["n"] >= 2].reset_index()
+
+
+def histories(case: Case) -> list[MeasureHistory]:
+    """Everything the case page shows about outcome measures, one entry per measure and informant."""
+    responses = list(case.measure_responses.order_by("completed_on", "pk"))
+    if not responses:
+        return []
+    values = {
+        (score.response_id, score.scale): score.value
+        for score in MeasureScore.objects.filter(response__case=case)
+    }
+    frame = pd.DataFrame(
+        [
+            (r.measure, r.informant, scale, r.completed_on, r.pk, values.get((r.pk, scale)))
+            for r in responses
+            for scale in SCALES_OF[r.measure]
+        ],
+        columns=["measure", "informant", "scale", "completed_on", "response_id", "value"],
+    )
+    pairs = first_and_latest(frame)
+    thresholds = {(t.measure, t.scale, t.informant): t for t in ChangeThreshold.objects.all()}
+    result: dict[tuple[str, str], MeasureHistory] = {}
+    for response in responses:
+        key = (response.measure, response.informant)
+        if key not in result:
+            label = f"{response.get_measure_display()} ({response.get_informant_display()})"
+            result[key] = MeasureHistory(
+                response.measure, response.informant, label, SCALES_OF[response.measure]
+            )
+        history = result[key]
+        history.rows.append((response, [values.get((response.pk, scale)) for scale in history.scales]))
+    for pair in pairs.itertuples(index=False):
+        threshold = thresholds.get((pair.measure, pair.scale, pair.informant))
+        result[(pair.measure, pair.informant)].changes.append(_change(pair, threshold))
+    for history in result.values():
+        history.chart = _chart(history)
+    return list(result.values())
+
+
+def _change(pair, threshold: ChangeThreshold | None) -> ScaleChange:
+    first, latest = int(pair.first), int(pair.latest)
+    if threshold is None:
+        return ScaleChange(pair.scale, first, latest, None, None, None)
+    params = ChangeParameters(threshold.sd1, threshold.r, threshold.cutoff, threshold.higher_is_worse)
+    change = classify_change(first, latest, params)
+    return ScaleChange(
+        pair.scale,
+        first,
+        latest,
+        reliable_change_threshold(threshold.sd1, threshold.r),
+        str(change.category),
+        change.recovered,
+    )
+
+
+def _chart(history: MeasureHistory) -> Chart:
+    headline = [scale for scale in HEADLINE_SCALES[history.measure] if scale in history.scales]
+    series = {
+        scale: [
+            (response.completed_on, values[history.scales.index(scale)]) for response, values in history.rows
+        ]
+        for scale in headline
+    }
+    low, high = SCALE_RANGES[(history.measure, headline[0])]
+    return line_chart(series, low, high)
