@@ -16,6 +16,7 @@ from assessments.choices import (
     ReferralSource,
 )
 from assessments.demo_groupings import seed_grouping_history
+from assessments.demo_outcomes import seed_outcomes
 from assessments.models import Case, Contact, Patient
 from assessments.nhs_number import check_digit
 
@@ -72,6 +73,7 @@ class SeedSummary:
     cases: int
     contacts: int
     current_views: int
+    measures: int
 
 
 def demo_nhs_numbers(count: int, rng: np.random.Generator) -> list[str]:
@@ -100,6 +102,7 @@ def seed(*, cases: int, seed: int, as_of: dt.date) -> SeedSummary:
         case_rows = _cases(patients, orgs, rng, as_of)
         contact_count = _contacts(case_rows, clinicians, rng, as_of)
         current_views = seed_grouping_history(case_rows, clinicians, rng, as_of)
+        measures = seed_outcomes(case_rows, clinicians, rng, as_of)
     return SeedSummary(
         providers=len(orgs["providers"]),
         teams=len(orgs["teams"]),
@@ -108,6 +111,7 @@ def seed(*, cases: int, seed: int, as_of: dt.date) -> SeedSummary:
         cases=len(case_rows),
         contacts=contact_count,
         current_views=current_views,
+        measures=measures,
     )
 
 

@@ -97,3 +97,20 @@ INFORMANTS_OF = MappingProxyType(
         "goals": ("self", "parent"),
     }
 )
+
+SCALE_LABELS = MappingProxyType(
+    {
+        "total_difficulties": "Total difficulties",
+        "total_anxiety": "Total anxiety",
+        "gad": "GAD",
+        "ocd": "OCD",
+        "cgas": "CGAS",
+        "goal_1": "Goal 1",
+        "goal_2": "Goal 2",
+        "goal_3": "Goal 3",
+    }
+)
+
+
+def scale_label(scale: str) -> str:
+    return SCALE_LABELS.get(scale, scale.replace("_", " ").capitalize())

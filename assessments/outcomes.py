@@ -6,7 +6,7 @@ import pandas as pd
 
 from assessments.change import ChangeParameters, classify_change, reliable_change_threshold
 from assessments.charts import Chart, line_chart
-from assessments.measures import SCALE_RANGES, SCALES_OF
+from assessments.measures import SCALE_RANGES, SCALES_OF, scale_label
 from assessments.models import Case, ChangeThreshold, MeasureResponse, MeasureScore
 
 HEADLINE_SCALES = {
@@ -21,6 +21,7 @@ HEADLINE_SCALES = {
 @dataclass(frozen=True)
 class ScaleChange:
     scale: str
+    label: str
     first: int
     latest: int
     threshold: float | None
@@ -34,6 +35,7 @@ class MeasureHistory:
     informant: str
     label: str
     scales: tuple[str, ...]
+    scale_labels: tuple[str, ...]
     rows: list[tuple[MeasureResponse, list[int | None]]] = field(default_factory=list)
     changes: list[ScaleChange] = field(default_factory=list)
     chart: Chart | None = None
@@ -74,9 +76,9 @@ def histories(case: Case) -> list[MeasureHistory]:
         key = (response.measure, response.informant)
         if key not in result:
             label = f"{response.get_measure_display()} ({response.get_informant_display()})"
-            result[key] = MeasureHistory(
-                response.measure, response.informant, label, SCALES_OF[response.measure]
-            )
+            scales = SCALES_OF[response.measure]
+            labels = tuple(scale_label(scale) for scale in scales)
+            result[key] = MeasureHistory(response.measure, response.informant, label, scales, labels)
         history = result[key]
         history.rows.append((response, [values.get((response.pk, scale)) for scale in history.scales]))
     for pair in pairs.itertuples(index=False):
@@ -90,11 +92,12 @@ def histories(case: Case) -> list[MeasureHistory]:
 def _change(pair, threshold: ChangeThreshold | None) -> ScaleChange:
     first, latest = int(pair.first), int(pair.latest)
     if threshold is None:
-        return ScaleChange(pair.scale, first, latest, None, None, None)
+        return ScaleChange(pair.scale, scale_label(pair.scale), first, latest, None, None, None)
     params = ChangeParameters(threshold.sd1, threshold.r, threshold.cutoff, threshold.higher_is_worse)
     change = classify_change(first, latest, params)
     return ScaleChange(
         pair.scale,
+        scale_label(pair.scale),
         first,
         latest,
         reliable_change_threshold(threshold.sd1, threshold.r),

@@ -38,7 +38,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Seeded {summary.providers} providers, {summary.teams} teams, {summary.clinicians} clinicians, "
             f"{summary.patients} patients, {summary.cases} cases, {summary.contacts} contacts, "
-            f"{summary.current_views} Current Views with suggestions and allocations "
+            f"{summary.current_views} Current Views with suggestions and allocations, "
+            f"{summary.measures} scored outcome measures "
             f"in {seconds:.1f} s."
         )
         self._print_logins(demo.DEMO_LOGINS)

@@ -1,0 +1,60 @@
+"""Demo outcome measures: a parent SDQ at the start of a third of accepted cases, and a later one when the
+case ran long enough; CGAS at the same points. Scored by the same pure functions as the web forms."""
+
+import datetime as dt
+
+import numpy as np
+
+from assessments import scoring
+from assessments.measures import SDQ_ITEMS
+from assessments.models import Case, MeasureResponse, MeasureScore
+from assessments.selectors import as_parameters, current_scoring_rules
+
+BATCH = 5000
+
+
+def seed_outcomes(cases: list[Case], clinicians: dict, rng: np.random.Generator, as_of: dt.date) -> int:
+    rules = current_scoring_rules()
+    params = as_parameters(rules)
+    chosen = [case for case in cases if case.accepted_date and rng.random() < 0.35]
+    planned = []  # (case, measure, informant, date, answers)
+    for case in chosen:
+        start = case.accepted_date
+        end = min(case.closed_date or as_of, as_of)
+        severity = rng.uniform(0.6, 1.6)
+        improvement = rng.uniform(-0.2, 0.7)
+        dates = [start] + ([start + (end - start) * 4 // 5] if (end - start).days > 90 else [])
+        for visit, on in enumerate(dates):
+            level = severity * (1 - improvement * visit)
+            codes = np.clip(np.round(rng.normal(level, 0.7, size=len(SDQ_ITEMS))), 0, 2).astype(int)
+            answers = {str(item): int(code) for item, code in zip(SDQ_ITEMS, codes, strict=True)}
+            answers.update({str(n): None for n in rng.choice(SDQ_ITEMS, size=int(rng.random() < 0.1))})
+            planned.append((case, "sdq", "parent", on, answers))
+            cgas = int(np.clip(rng.normal(55 + 25 * improvement * visit, 8), 1, 100))
+            planned.append((case, "cgas", "clinician", on, {"cgas": cgas}))
+    responses = MeasureResponse.objects.bulk_create(
+        [
+            MeasureResponse(
+                case_id=case.pk,
+                measure=measure,
+                informant=informant,
+                completed_on=on,
+                answers=answers,
+                scoring_rules=rules,
+                recorded_by_id=clinicians[case.team_id][0].pk,
+            )
+            for case, measure, informant, on, answers in planned
+        ],
+        batch_size=BATCH,
+    )
+    MeasureScore.objects.bulk_create(
+        [
+            MeasureScore(response_id=response.pk, scale=scale, value=value)
+            for response in responses
+            for scale, value in scoring.score_answers(
+                response.measure, response.informant, response.answers, params
+            ).items()
+        ],
+        batch_size=BATCH,
+    )
+    return len(responses)

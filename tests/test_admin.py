@@ -1,0 +1,73 @@
+"""Reference data and organisations are editable in the Django admin; case records are not there."""
+
+import pytest
+
+from accounts.models import Role
+from groupings.models import Scheme
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "accounts/provider",
+    "accounts/team",
+    "accounts/commissioner",
+    "accounts/profession",
+    "accounts/user",
+    "groupings/scheme",
+    "groupings/grouping",
+    "assessments/scoringrules",
+    "assessments/changethreshold",
+]
+
+
+@pytest.fixture
+def admin_client(client, reference_data):
+    client.force_login(factories.user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_each_reference_table_has_an_admin_list(admin_client, page):
+    assert admin_client.get(f"/admin/{page}/").status_code == 200
+
+
+def test_patient_records_are_not_in_the_admin(admin_client):
+    assert admin_client.get("/admin/assessments/patient/").status_code == 404
+    assert admin_client.get("/admin/assessments/case/").status_code == 404
+
+
+def test_the_scheme_admin_refuses_rules_that_cannot_be_used(admin_client):
+    response = admin_client.post(
+        "/admin/groupings/scheme/add/",
+        {
+            "label": "broken",
+            "description": "",
+            "rules_definition": '{"high_at_least": 2}',
+            "groupings-TOTAL_FORMS": "0",
+            "groupings-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "These rules cannot be used" in response.content.decode()
+    assert not Scheme.objects.filter(label="broken").exists()
+
+
+def test_a_scheme_that_has_suggested_is_frozen(admin_client, service):
+    import datetime as dt
+
+    from groupings import services
+    from tests.groupings.helpers import ratings
+
+    case = factories.case(service["team_a"])
+    services.record_current_view(
+        by=service["clinician"],
+        case=case,
+        completed_on=dt.date(2025, 3, 3),
+        reason="first_contact",
+        practitioner=service["clinician"],
+        ratings=ratings(),
+    )
+    scheme = Scheme.objects.get(is_current=True)
+    page = admin_client.get(f"/admin/groupings/scheme/{scheme.pk}/change/").content.decode()
+    assert 'name="rules_definition"' not in page and 'name="label"' not in page
