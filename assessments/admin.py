@@ -3,16 +3,12 @@
 from django.contrib import admin
 
 from assessments.models import ChangeThreshold, ScoringRules
+from camhs_pbr.admin_mixins import OneCurrentVersionAdmin
 
 
 @admin.register(ScoringRules)
-class ScoringRulesAdmin(admin.ModelAdmin):
+class ScoringRulesAdmin(OneCurrentVersionAdmin, admin.ModelAdmin):
     list_display = ["label", "rcads_max_missing_per_subscale", "honosca_max_not_known", "is_current"]
-
-    def save_model(self, request, obj, form, change):
-        if obj.is_current:
-            ScoringRules.objects.exclude(pk=obj.pk).filter(is_current=True).update(is_current=False)
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(ChangeThreshold)

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from assessments import measures
+from assessments import measures, validation
 from assessments.forms import DateInput
 from assessments.models import Case, Goal
 
@@ -63,13 +63,11 @@ class MeasureForm(forms.Form):
 
     def clean_completed_on(self):
         value = self.cleaned_data["completed_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError("The date completed cannot be in the future.")
-        if value < self.case.referral_date:
-            raise forms.ValidationError(
-                f"The date completed ({value:%d/%m/%Y}) is before the referral date "
-                f"({self.case.referral_date:%d/%m/%Y})."
-            )
+        error = validation.completed_on_error(
+            "date completed", value, self.case.referral_date, timezone.localdate()
+        )
+        if error:
+            raise forms.ValidationError(error)
         return value
 
     def clean(self):

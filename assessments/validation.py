@@ -30,6 +30,15 @@ def age_at_referral_error(date_of_birth: dt.date, referral_date: dt.date) -> str
     return None
 
 
+def completed_on_error(
+    what: str, completed_on: dt.date, referral_date: dt.date, today: dt.date
+) -> str | None:
+    """A form completed for a case is dated between its referral and today."""
+    if completed_on > today:
+        return f"The {what} cannot be dated in the future."
+    return not_before_referral_error(what, completed_on, referral_date)
+
+
 def not_before_referral_error(what: str, when: dt.date, referral_date: dt.date) -> str | None:
     if when < referral_date:
         return f"The {what} ({when:%d/%m/%Y}) is before the referral date ({referral_date:%d/%m/%Y})."

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from camhs_pbr.admin_mixins import OneCurrentVersionAdmin
 from groupings.models import Grouping, Scheme, Suggestion
 from groupings.rules import ruleset_from_definition
 
@@ -26,7 +27,7 @@ class SchemeForm(forms.ModelForm):
 
 
 @admin.register(Scheme)
-class SchemeAdmin(admin.ModelAdmin):
+class SchemeAdmin(OneCurrentVersionAdmin, admin.ModelAdmin):
     form = SchemeForm
     list_display = ["label", "is_current", "created_at"]
     inlines = [GroupingInline]
@@ -47,11 +48,6 @@ class SchemeAdmin(admin.ModelAdmin):
                 f"The rules of {scheme.label} name groupings missing from its catalogue: {', '.join(sorted(missing))}.",
                 level="warning",
             )
-
-    def save_model(self, request, obj, form, change):
-        if obj.is_current:
-            Scheme.objects.exclude(pk=obj.pk).filter(is_current=True).update(is_current=False)
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(Grouping)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import CLINICAL_ROLES, User
+from assessments import validation
 from assessments.forms import DateInput
 from assessments.models import Case, CurrentViewReason
 from groupings.current_view_items import ITEMS, RESPONSES
@@ -59,12 +60,11 @@ class CurrentViewForm(forms.Form):
 
     def clean_completed_on(self):
         value = self.cleaned_data["completed_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError("The Current View cannot be dated in the future.")
-        if value < self.case.referral_date:
-            raise forms.ValidationError(
-                f"The Current View ({value:%d/%m/%Y}) is before the referral date ({self.case.referral_date:%d/%m/%Y})."
-            )
+        error = validation.completed_on_error(
+            "Current View", value, self.case.referral_date, timezone.localdate()
+        )
+        if error:
+            raise forms.ValidationError(error)
         return value
 
     def ratings(self) -> dict[str, int | None]:

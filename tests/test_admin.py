@@ -71,3 +71,21 @@ def test_a_scheme_that_has_suggested_is_frozen(admin_client, service):
     scheme = Scheme.objects.get(is_current=True)
     page = admin_client.get(f"/admin/groupings/scheme/{scheme.pk}/change/").content.decode()
     assert 'name="rules_definition"' not in page and 'name="label"' not in page
+
+
+def test_making_a_scoring_rules_version_current_retires_the_previous_one(admin_client):
+    from assessments.models import ScoringRules
+
+    response = admin_client.post(
+        "/admin/assessments/scoringrules/add/",
+        {
+            "label": "Local 2027",
+            "rcads_max_missing_per_subscale": 0,
+            "honosca_max_not_known": 2,
+            "is_current": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert list(ScoringRules.objects.filter(is_current=True).values_list("label", flat=True)) == [
+        "Local 2027"
+    ]

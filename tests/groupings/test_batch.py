@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from groupings.batch import RESULT_COLUMNS, BatchInputError, BatchSummary, group_csv, group_csv_file
 from groupings.current_view_items import ALL_ITEMS, PROBLEM_ITEMS
 from groupings.rules import V1_DEFINITION, ruleset_from_definition
+from tests.groupings.helpers import copy_of_current_scheme
 
 RULES = ruleset_from_definition("CAMHS-NBG v1", V1_DEFINITION)
 
@@ -265,14 +266,7 @@ def test_a_bad_header_leaves_an_earlier_output_file_untouched(tmp_path):
 @pytest.fixture
 def v2_scheme(reference_data):
     """A second rules version in the database, under which Moderate is no longer "high"."""
-    from groupings.models import Scheme
-
-    v1 = Scheme.objects.get(label="CAMHS-NBG v1")
-    v2 = Scheme.objects.create(label="v2 test", rules_definition={**v1.rules_definition, "high_at_least": 3})
-    for grouping in v1.groupings.all():
-        grouping.pk, grouping.scheme = None, v2
-        grouping.save()
-    return v2
+    return copy_of_current_scheme("v2 test", high_at_least=3)
 
 
 def test_the_command_groups_a_file_with_the_current_rules_and_prints_a_summary(tmp_path, v2_scheme):

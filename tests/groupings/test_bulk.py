@@ -9,9 +9,8 @@ from assessments.models import CurrentView
 from groupings import bulk, rules, services
 from groupings.current_view_items import ITEMS
 from groupings.models import Allocation, Scheme, Suggestion
-from groupings.rules import V1_DEFINITION
 from tests import factories
-from tests.groupings.helpers import ratings
+from tests.groupings.helpers import copy_of_current_scheme, ratings
 
 pytestmark = pytest.mark.django_db
 
@@ -94,10 +93,7 @@ def test_running_twice_changes_nothing_and_never_touches_an_allocation(service, 
         ratings=ratings(p09=2),
     )
     services.allocate_grouping(by=clinician, case=case, suggestion=suggestion, grouping=suggestion.grouping)
-    v2 = Scheme.objects.create(label="v2 test", rules_definition={**V1_DEFINITION, "high_at_least": 3})
-    for grouping in suggestion.scheme.groupings.all():
-        grouping.pk, grouping.scheme = None, v2
-        grouping.save()
+    v2 = copy_of_current_scheme("v2 test", high_at_least=3)
     bulk.regroup_cases(services.cases_in_scope_of_all(), v2, use_copy=use_copy)
     first = list(Suggestion.objects.filter(scheme=v2).values_list("pk", "grouping__code", "created_at"))
     bulk.regroup_cases(services.cases_in_scope_of_all(), v2)

@@ -7,10 +7,9 @@ import pytest
 
 from accounts.models import Role
 from groupings import services
-from groupings.models import Allocation, RegroupingRun, Scheme, Suggestion
-from groupings.rules import V1_DEFINITION
+from groupings.models import Allocation, RegroupingRun, Suggestion
 from tests import factories
-from tests.groupings.helpers import ratings
+from tests.groupings.helpers import copy_of_current_scheme, ratings
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
@@ -54,12 +53,7 @@ def managed_team(service):
             reason_text="Seen in clinic.",
         )
     factories.case(service["team_b"])  # outside the manager's scope
-    v2 = Scheme.objects.create(
-        label="CAMHS-NBG v2 (test)", rules_definition={**V1_DEFINITION, "high_at_least": 3}
-    )
-    for grouping in Scheme.objects.get(is_current=True).groupings.all():
-        grouping.pk, grouping.scheme = None, v2
-        grouping.save()
+    v2 = copy_of_current_scheme("CAMHS-NBG v2 (test)", high_at_least=3)
     return {"manager": manager, "v2": v2}
 
 
