@@ -7,7 +7,7 @@ from django.db.models import F, Min
 
 from accounts.models import Commissioner, Provider, Team, User
 from assessments import nhs_number, validation
-from assessments.models import Case, Contact, CurrentView, Patient
+from assessments.models import Case, Contact, CurrentView, MeasureResponse, MeasureScore, Patient
 from groupings.models import Allocation, Suggestion
 
 AS_OF = "2026-10-31"
@@ -42,6 +42,8 @@ def snapshot() -> tuple:
 
 
 def wipe() -> None:
+    MeasureScore.objects.all().delete()
+    MeasureResponse.objects.all().delete()
     Allocation.objects.all().delete()
     Suggestion.objects.all().delete()
     CurrentView.objects.all().delete()
@@ -89,6 +91,8 @@ def test_demo_data_keeps_every_record_rule():
     accepted = Case.objects.filter(accepted_date__isnull=False).count()
     assert CurrentView.objects.count() == Allocation.objects.count() == accepted
     assert Suggestion.objects.filter(grouping__isnull=False).count() > 0.9 * accepted
+    assert MeasureResponse.objects.filter(measure="sdq").count() > 0.2 * accepted
+    assert MeasureScore.objects.filter(scale="total_difficulties", value__isnull=False).exists()
     overrides = Allocation.objects.exclude(reason_category="")
     assert 0.1 * accepted < overrides.count() < 0.4 * accepted
 
