@@ -2,7 +2,7 @@
 
 import re
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User
 from assessments import nhs_number
@@ -11,8 +11,19 @@ from assessments.scoring import MissingDataRules
 
 
 def caseload(user: User, query: str = "") -> QuerySet[Case]:
-    """Open cases of the user's teams, optionally narrowed by name or NHS number."""
-    cases = Case.objects.visible_to(user).open().select_related("patient", "team")
+    """Open cases of the user's teams with their current grouping, optionally narrowed by name or NHS number."""
+    from groupings.models import Allocation
+
+    current = Allocation.objects.filter(case=OuterRef("pk"), end_date__isnull=True)
+    cases = (
+        Case.objects.visible_to(user)
+        .open()
+        .select_related("patient", "team")
+        .annotate(
+            grouping_code=Subquery(current.values("grouping__code")[:1]),
+            review_due=Subquery(current.values("review_due")[:1]),
+        )
+    )
     query = query.strip()
     if not query:
         return cases.order_by("patient__family_name", "patient__given_name", "pk")

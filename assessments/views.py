@@ -31,7 +31,8 @@ def caseload(request):
     form = CaseloadSearchForm(request.POST or None)
     query = form.cleaned_data["q"] if request.method == "POST" and form.is_valid() else ""
     page = Paginator(selectors.caseload(request.user, query), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "assessments/caseload.html", {"form": form, "page": page, "query": query})
+    context = {"form": form, "page": page, "query": query, "today": timezone.localdate()}
+    return render(request, "assessments/caseload.html", context)
 
 
 @case_level_page

@@ -7,7 +7,7 @@ from tests import factories
 
 
 @pytest.fixture
-def caseload_world(service):
+def caseload_world(service, reference_data):
     team = service["team_a"]
     service["maya"] = factories.case(
         team, factories.patient(given_name="Maya", family_name="Rahman", nhs_number="9434765919")
@@ -66,3 +66,21 @@ def test_the_case_page_shows_patient_episode_and_contacts(client, caseload_world
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "Maya Rahman" in page and "943 476 5919" in page
     assert "<td>50</td>" in page and "Mental health nurse" in page
+
+
+def test_the_caseload_shows_the_current_grouping_and_flags_an_overdue_review(client, caseload_world):
+    from groupings.models import Allocation, Scheme
+
+    grouping = Scheme.objects.get(is_current=True).groupings.get(code="GH03")
+    Allocation.objects.create(
+        case=caseload_world["maya"],
+        grouping=grouping,
+        suggested_grouping=grouping,
+        start_date=dt.date(2025, 3, 1),
+        review_due=dt.date(2025, 9, 1),
+        allocated_by=caseload_world["clinician"],
+    )
+    client.force_login(caseload_world["clinician"])
+    page = client.get("/cases/").content.decode()
+    assert "<td>GH03</td>" in page
+    assert '<td class="overdue">01/09/2025 (overdue)</td>' in page
