@@ -38,3 +38,15 @@ def test_the_grouping_benchmark_runs_every_section_end_to_end():
     assert (
         "second run (changes nothing): done, 3,000 Current Views" in out and "3,000 suggestions stored" in out
     )
+
+
+def test_the_scoring_benchmark_runs():
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.scoring", "--rows", "2000"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert "score_csv sdq: 2,000 rows" in completed.stdout
