@@ -1,9 +1,7 @@
 """Streaming batch grouper: Current Views in a CSV file in, the same rows with their suggestions out."""
 
 import csv
-import os
 import re
-import secrets
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice, repeat
@@ -12,6 +10,7 @@ from typing import TextIO
 
 import numpy as np
 
+from camhs_pbr.files import replaced_on_success
 from groupings.current_view_items import ALL_ITEMS, ITEMS_BY_ID, RESPONSES
 from groupings.rules import NOT_KNOWN_CODE, RuleSet, suggest_columns
 
@@ -179,13 +178,5 @@ def group_csv_file(
     in_path: Path, out_path: Path, rules: RuleSet, chunk_rows: int = DEFAULT_CHUNK_ROWS
 ) -> BatchSummary:
     """group_csv between two paths, writing a temporary file beside out_path, renamed only on success."""
-    out_path = Path(out_path)
-    temporary = out_path.with_name(f".{out_path.name}.{secrets.token_hex(4)}.tmp")
-    with open(in_path, encoding="utf-8-sig", newline="") as infile:
-        try:
-            with open(temporary, "x", encoding="utf-8", newline="") as outfile:
-                summary = group_csv(infile, outfile, rules, chunk_rows=chunk_rows)
-            os.replace(temporary, out_path)
-        finally:
-            temporary.unlink(missing_ok=True)
-    return summary
+    with open(in_path, encoding="utf-8-sig", newline="") as infile, replaced_on_success(out_path) as outfile:
+        return group_csv(infile, outfile, rules, chunk_rows=chunk_rows)

@@ -1,7 +1,5 @@
 """Score a CSV of SDQ, RCADS or HoNOSCA item responses: python manage.py score_measure sdq IN.csv OUT.csv"""
 
-import os
-import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -9,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from assessments.batch_scoring import MEASURES, BatchInputError, BatchSummary, score_csv
 from assessments.scoring import MissingDataRules
 from assessments.selectors import missing_data_rules
+from camhs_pbr.files import replaced_on_success
 
 
 class Command(BaseCommand):
@@ -36,12 +35,5 @@ class Command(BaseCommand):
 
 def score_into_new_file(measure: str, infile: Path, outfile: Path, params: MissingDataRules) -> BatchSummary:
     """Score into a temporary file beside `outfile` and rename it into place only if scoring succeeds."""
-    with open(infile, newline="", encoding="utf-8-sig") as source:
-        handle, temporary = tempfile.mkstemp(prefix=f".{outfile.name}.", suffix=".tmp", dir=outfile.parent)
-        try:
-            with os.fdopen(handle, "w", newline="", encoding="utf-8") as target:
-                summary = score_csv(measure, source, target, params)
-            os.replace(temporary, outfile)
-        finally:
-            Path(temporary).unlink(missing_ok=True)
-    return summary
+    with open(infile, newline="", encoding="utf-8-sig") as source, replaced_on_success(outfile) as target:
+        return score_csv(measure, source, target, params)
