@@ -10,7 +10,6 @@ for 1,000,000 on a 2-core machine). A second run shows that re-running changes n
 import argparse
 import io
 import os
-import subprocess
 import sys
 import time
 import uuid
@@ -97,34 +96,6 @@ def load(cases: int, rng: np.random.Generator) -> None:
         cursor.execute("ANALYZE")
 
 
-def start_workers(url: str, queue: str, count: int) -> list[subprocess.Popen]:
-    env = {**os.environ, "DATABASE_URL": url, "CELERY_BROKER_URL": BROKER, "CELERY_TASK_DEFAULT_QUEUE": queue}
-    return [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "camhs_pbr",
-                "worker",
-                "-Q",
-                queue,
-                "-c",
-                "1",
-                "--loglevel=WARNING",
-                "--without-gossip",
-                "--without-mingle",
-                "-n",
-                f"{queue}-{n}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        for n in range(count)
-    ]
-
-
 def timed_run(scheme) -> tuple[float, object]:
     from groupings.models import RegroupingRun, RunStatus
     from groupings.services import start_regrouping
@@ -159,13 +130,18 @@ def main() -> None:
         print(
             f"loaded {args.cases:,} open cases with a Current View each in {time.perf_counter() - started:.1f} s"
         )
-        workers = start_workers(url, queue, args.workers)
-        try:
-            from camhs_pbr.celery import app
+        from camhs_pbr.celery import app
+        from camhs_pbr.worker_process import start_worker, stop, wait_until_answering
 
-            names = [f"{queue}-{n}@{os.uname().nodename}" for n in range(args.workers)]
-            while len(app.control.ping(destination=names, timeout=1.0)) < args.workers:
-                time.sleep(0.2)
+        names = [f"{queue}-{n}" for n in range(args.workers)]
+        workers = [
+            start_worker(
+                database_url=url, broker_url=BROKER, queue=queue, name=name, concurrency=1, quiet=True
+            )
+            for name in names
+        ]
+        try:
+            wait_until_answering(app, names, workers)
             scheme = current_scheme()
             for label in ("first run", "second run (changes nothing)"):
                 seconds, run = timed_run(scheme)
@@ -176,10 +152,7 @@ def main() -> None:
                     f"{stored:,} suggestions stored"
                 )
         finally:
-            for worker in workers:
-                worker.terminate()
-            for worker in workers:
-                worker.wait(timeout=60)
+            stop(workers)
             from django.db import connections
 
             connections.close_all()

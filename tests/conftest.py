@@ -1,13 +1,6 @@
-import os
-import subprocess
-import sys
-import time
 import uuid
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -47,49 +40,21 @@ def celery_worker(django_db_setup, django_db_blocker):
     from django.conf import settings
     from django.db import connection
 
+    from camhs_pbr.celery import app
+    from camhs_pbr.worker_process import start_worker, stop, wait_until_answering
+
     broker = settings.CELERY_BROKER_URL
     if not broker.startswith("redis://"):
         pytest.fail("Tests that need a worker run against Redis: set CELERY_BROKER_URL (see `make test`).")
     queue = f"test-{uuid.uuid4().hex[:8]}"
     db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-    }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "camhs_pbr",
-            "worker",
-            "-Q",
-            queue,
-            "-c",
-            "2",
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "-n",
-            f"{queue}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    from camhs_pbr.celery import app
-
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    worker = start_worker(database_url=url, broker_url=broker, queue=queue, name=queue, concurrency=2)
     app.conf.task_default_queue = queue
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=1.0):
-            break
-        if worker.poll() is not None:
-            pytest.fail("The Celery worker exited at start-up")
-    else:
-        worker.terminate()
-        pytest.fail("The Celery worker did not answer within 60 s")
+    try:
+        wait_until_answering(app, [queue], [worker])
+    except RuntimeError as error:
+        stop([worker])
+        pytest.fail(str(error))
     yield app
-    worker.terminate()
-    worker.wait(timeout=30)
+    stop([worker])

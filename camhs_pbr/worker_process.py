@@ -1,0 +1,59 @@
+"""Real Celery worker processes for the tests and benchmarks that need one on a real broker."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def start_worker(
+    *, database_url: str, broker_url: str, queue: str, name: str, concurrency: int, quiet: bool = False
+) -> subprocess.Popen:
+    """A `celery worker` process consuming only `queue`, against the given database and broker."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": broker_url,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "camhs_pbr",
+        "worker",
+        "-Q",
+        queue,
+        "-c",
+        str(concurrency),
+        "--loglevel=WARNING",
+        "--without-gossip",
+        "--without-mingle",
+        "-n",
+        f"{name}@%h",
+    ]
+    output = subprocess.DEVNULL if quiet else None
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
+
+
+def wait_until_answering(app, names: list[str], workers: list[subprocess.Popen], seconds: float = 60) -> None:
+    """Block until every named worker answers a ping; RuntimeError if one exits or time runs out."""
+    hostnames = [f"{name}@{os.uname().nodename}" for name in names]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if len(app.control.ping(destination=hostnames, timeout=1.0)) >= len(hostnames):
+            return
+        if any(worker.poll() is not None for worker in workers):
+            raise RuntimeError("A Celery worker exited at start-up")
+    raise RuntimeError(f"The Celery workers did not answer within {seconds:.0f} s")
+
+
+def stop(workers: list[subprocess.Popen]) -> None:
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.wait(timeout=60)
