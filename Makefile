@@ -27,6 +27,7 @@ services:
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 test: install services lint
 	$(PY) manage.py makemigrations --check --dry-run

@@ -51,6 +51,8 @@ def reliable_change_threshold(sd1: float, r: float) -> float:
 
 def is_clinical(score: float, params: ChangeParameters) -> bool:
     """Whether a score lies on the clinical side of the caseness cut-off; a score at the cut-off does."""
+    if params.cutoff is None:
+        raise ValueError("this scale has no caseness cut-off")
     return score >= params.cutoff if params.higher_is_worse else score <= params.cutoff
 
 
@@ -115,7 +117,7 @@ def classify_change_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
     result = frame.copy()
     result["threshold"] = threshold
-    result["change"] = pd.Categorical.from_codes(codes, categories=categories)
+    result["change"] = pd.Categorical.from_codes(codes.astype(np.int64), categories=pd.Index(categories))
     recovered_or_missing = pd.array(recovered, dtype="boolean")
     recovered_or_missing[~known] = pd.NA
     result["recovered"] = recovered_or_missing

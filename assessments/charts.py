@@ -37,8 +37,10 @@ class Chart:
 def line_chart(series: dict[str, list[tuple[dt.date, int | None]]], y_min: int, y_max: int) -> Chart:
     """Scale each series' (date, score) points into the chart box; missing scores leave gaps, not zeros."""
     dates = sorted({day for points in series.values() for day, value in points if value is not None})
-    first, last = (dates[0], dates[-1]) if dates else (None, None)
-    span_days = max((last - first).days, 1) if dates else 1
+    if not dates:
+        return Chart(WIDTH, HEIGHT, tuple(Line(name, ()) for name in series), y_min, y_max, None, None)
+    first, last = dates[0], dates[-1]
+    span_days = max((last - first).days, 1)
     lines = []
     for name, points in series.items():
         placed = []

@@ -235,7 +235,10 @@ def score_answers(
     if measure == "honosca":
         return score_honosca(numbered, params).as_dict()
     if measure == "cgas":
-        return {"cgas": validate_cgas(answers["cgas"])}
+        score = answers.get("cgas")
+        if score is None:
+            raise ValueError("a CGAS response needs its score")
+        return {"cgas": validate_cgas(score)}
     if measure == "goals":
         return {
             f"goal_{number}": validate_goal_rating(rating)

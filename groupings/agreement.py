@@ -30,5 +30,5 @@ def cohen_kappa(pairs: pd.DataFrame) -> Agreement:
 def agreement_by(pairs: pd.DataFrame, by: str) -> dict[str, Agreement]:
     """Agreement per value of column `by` (e.g. team), plus "All" over every row."""
     result = {str(key): cohen_kappa(group) for key, group in pairs.groupby(by, sort=True)}
-    result["All"] = cohen_kappa(pairs.groupby(["suggested", "allocated"], as_index=False)["n"].sum())
+    result["All"] = cohen_kappa(pairs.groupby(["suggested", "allocated"], as_index=False).agg(n=("n", "sum")))
     return result

@@ -198,3 +198,13 @@ def test_recovery_always_means_reliable_improvement(first, last, params):
     change = classify_change(first, last, params)
 
     assert not change.recovered or change.category == IMPROVED
+
+
+def test_a_scale_without_a_cut_off_classifies_change_but_not_recovery():
+    from assessments.change import ChangeParameters, classify_change, is_clinical
+
+    params = ChangeParameters(sd1=1.98, r=0.8, cutoff=None, higher_is_worse=False)
+    change = classify_change(2, 7, params)
+    assert str(change.category) == "reliably improved" and change.recovered is None
+    with pytest.raises(ValueError, match="no caseness cut-off"):
+        is_clinical(5, params)
