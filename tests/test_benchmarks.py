@@ -50,3 +50,15 @@ def test_the_scoring_benchmark_runs():
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
     assert "score_csv sdq: 2,000 rows" in completed.stdout
+
+
+def test_the_pages_benchmark_runs():
+    completed = subprocess.run(
+        [sys.executable, "bench/pages.py", "--cases", "300"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert "service.manager" in completed.stdout and "case page: 200" in completed.stdout
