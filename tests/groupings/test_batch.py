@@ -317,3 +317,45 @@ def test_the_command_reports_a_missing_input_file(tmp_path, reference_data):
     with pytest.raises(CommandError, match="No such file"):
         call_command("group_current_views", str(tmp_path / "absent.csv"), str(tmp_path / "out.csv"))
     assert list(tmp_path.iterdir()) == []
+
+
+class LongCsv(io.TextIOBase):
+    """A CSV of one header and 100,000 rows, made as it is read, that counts how many rows were read."""
+
+    def __init__(self, rows: int = 100_000) -> None:
+        self.header = ",".join(ALL_ITEMS) + "\r\n"
+        self.rows, self.rows_read = rows, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self.header:
+            line, self.header = self.header, ""
+            return line
+        if self.rows_read == self.rows:
+            raise StopIteration
+        self.rows_read += 1
+        return ",".join(["0"] * len(ALL_ITEMS)) + "\r\n"
+
+
+class StopAfterWrites(io.StringIO):
+    def __init__(self, rows: int) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def write(self, text: str) -> int:
+        self.rows -= text.count("\n")
+        if self.rows < 0:
+            raise RuntimeError("enough")
+        return super().write(text)
+
+
+def test_rows_are_grouped_and_written_chunk_by_chunk_without_reading_the_whole_file():
+    infile = LongCsv()
+    with pytest.raises(RuntimeError, match="enough"):
+        group_csv(infile, StopAfterWrites(250), RULES, chunk_rows=100)
+    assert infile.rows_read <= 300  # only the chunks written so far were read, not the 100,000 rows
