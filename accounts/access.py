@@ -5,31 +5,26 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
+from accounts.models import CLINICAL_ROLES, Role
 
-def case_level_page(view):
-    """Only clinical roles reach case-level pages; commissioners and administrators get 403."""
-
-    @login_required
-    @wraps(view)
-    def guarded(request, *args, **kwargs):
-        if not request.user.is_clinical:
-            raise PermissionDenied("Case-level pages are for clinical staff only.")
-        return view(request, *args, **kwargs)
-
-    return guarded
+MANAGER_ROLES = (Role.TEAM_MANAGER, Role.SERVICE_MANAGER)
 
 
-MANAGER_ROLES = ("team_manager", "service_manager")
+def for_roles(roles, refusal: str):
+    """Logged-in users with one of `roles` reach the page; anyone else gets 403 with `refusal`."""
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if request.user.role not in roles:
+                raise PermissionDenied(refusal)
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorate
 
 
-def manager_page(view):
-    """Only team and service managers reach management pages; others get 403."""
-
-    @login_required
-    @wraps(view)
-    def guarded(request, *args, **kwargs):
-        if request.user.role not in MANAGER_ROLES:
-            raise PermissionDenied("This page is for team and service managers.")
-        return view(request, *args, **kwargs)
-
-    return guarded
+case_level_page = for_roles(CLINICAL_ROLES, "Case-level pages are for clinical staff only.")
+manager_page = for_roles(MANAGER_ROLES, "This page is for team and service managers.")

@@ -6,14 +6,14 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User
 from assessments import nhs_number
-from assessments.models import Case, Contact, ScoringRules
+from assessments.measures import INFORMANTS_OF
+from assessments.models import Case, Contact, Informant, Measure, ScoringRules
 from assessments.scoring import MissingDataRules
+from groupings.models import Allocation
 
 
 def caseload(user: User, query: str = "") -> QuerySet[Case]:
     """Open cases of the user's teams with their current grouping, optionally narrowed by name or NHS number."""
-    from groupings.models import Allocation
-
     current = Allocation.objects.filter(case=OuterRef("pk"), end_date__isnull=True)
     cases = (
         Case.objects.visible_to(user)
@@ -80,9 +80,6 @@ def missing_data_rules() -> MissingDataRules:
 
 def measure_links() -> list[tuple[str, str, str]]:
     """(measure, informant, label) of every measure a clinician can record."""
-    from assessments.measures import INFORMANTS_OF
-    from assessments.models import Informant, Measure
-
     return [
         (measure, informant, f"{Measure(measure).label} ({Informant(informant).label.lower()})")
         for measure, informants in INFORMANTS_OF.items()

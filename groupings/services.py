@@ -107,7 +107,7 @@ def cases_in_scope_of_all():
 
 def start_regrouping(*, by: User | None, scheme: Scheme) -> RegroupingRun:
     """Record a run and queue it once the record is committed. It suggests; it never allocates."""
-    from groupings.tasks import start_regrouping as start_task
+    from groupings.tasks import start_regrouping as start_task  # tasks import this module
 
     run = RegroupingRun.objects.create(scheme=scheme, requested_by=by)
     transaction.on_commit(lambda: start_task.delay(run.pk))

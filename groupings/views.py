@@ -9,7 +9,7 @@ from accounts.access import case_level_page, manager_page
 from assessments.views import visible_case
 from groupings import movement, selectors, services
 from groupings.forms import AllocationForm, CurrentViewForm
-from groupings.models import RegroupingRun, Scheme, Suggestion
+from groupings.models import RegroupingRun, Scheme
 
 
 @case_level_page
@@ -36,10 +36,8 @@ def current_view_create(request, pk: int):
 def current_view_detail(request, pk: int, view_pk: int):
     case = visible_case(request, pk)
     current_view = get_object_or_404(case.current_views, pk=view_pk)
-    scheme = selectors.current_scheme()
-    suggestion = get_object_or_404(
-        Suggestion.objects.select_related("grouping", "scheme"), current_view=current_view, scheme=scheme
-    )
+    # A view completed under an earlier rules version gets the current version's suggestion, stored once.
+    suggestion = services.suggest_for(current_view, selectors.current_scheme())
     form = AllocationForm(
         request.POST or None, suggestion=suggestion, initial={"grouping": suggestion.grouping_id}
     )

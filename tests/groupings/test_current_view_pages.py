@@ -111,3 +111,22 @@ def test_current_view_pages_of_another_team_answer_404(client, service, case):
     client.force_login(outsider)
     assert client.get(url).status_code == 404
     assert client.get(f"/cases/{case.pk}/current-views/new/").status_code == 404
+
+
+def test_a_current_view_saved_under_an_earlier_rules_version_opens_with_the_current_versions_suggestion(
+    client, service, case
+):
+    from groupings.models import Scheme
+    from tests.groupings.helpers import copy_of_current_scheme
+
+    client.force_login(service["clinician"])
+    url = client.post(f"/cases/{case.pk}/current-views/new/", form_data(service, p09="2")).url
+    v2 = copy_of_current_scheme("CAMHS-NBG v2 (test)", high_at_least=3)
+    Scheme.objects.update(is_current=False)
+    Scheme.objects.filter(pk=v2.pk).update(is_current=True)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "rules version CAMHS-NBG v2 (test)" in page.content.decode()
+    assert Suggestion.objects.get(scheme=v2).grouping.code == "GA01"  # Moderate is not "high" under v2
+    client.post(url, {"grouping": Suggestion.objects.get(scheme=v2).grouping_id})
+    assert Allocation.objects.get().grouping.scheme == v2
