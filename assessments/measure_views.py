@@ -9,13 +9,13 @@ from accounts.access import case_level_page
 from assessments import measures, services
 from assessments.measure_forms import GoalForm, MeasureForm
 from assessments.models import Informant, Measure
-from assessments.views import visible_case
+from assessments.selectors import visible_case
 
 
 @case_level_page
 @require_http_methods(["GET", "POST"])
 def measure_create(request, pk: int, measure: str, informant: str):
-    case = visible_case(request, pk)
+    case = visible_case(request.user, pk)
     if informant not in measures.INFORMANTS_OF.get(measure, ()):
         raise Http404("No such measure or informant")
     form = MeasureForm(request.POST or None, case=case, measure=measure, informant=informant)
@@ -37,7 +37,7 @@ def measure_create(request, pk: int, measure: str, informant: str):
 @case_level_page
 @require_http_methods(["GET", "POST"])
 def measure_correct(request, pk: int, response_pk: int):
-    case = visible_case(request, pk)
+    case = visible_case(request.user, pk)
     response = get_object_or_404(case.measure_responses, pk=response_pk)
     initial = {"completed_on": response.completed_on, **MeasureForm.initial_from(response.answers)}
     form = MeasureForm(
@@ -64,7 +64,7 @@ def measure_correct(request, pk: int, response_pk: int):
 @case_level_page
 @require_http_methods(["GET", "POST"])
 def goal_create(request, pk: int):
-    case = visible_case(request, pk)
+    case = visible_case(request.user, pk)
     form = GoalForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         services.set_goal(by=request.user, case=case, **form.cleaned_data)

@@ -2,27 +2,21 @@
 
 import re
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from assessments import nhs_number
+from assessments import case_page, nhs_number
 from assessments.measures import INFORMANTS_OF
 from assessments.models import Case, Contact, Informant, Measure, ScoringRules
 from assessments.scoring import MissingDataRules
-from groupings.models import Allocation
 
 
 def caseload(user: User, query: str = "") -> QuerySet[Case]:
-    """Open cases of the user's teams with their current grouping, optionally narrowed by name or NHS number."""
-    current = Allocation.objects.filter(case=OuterRef("pk"), end_date__isnull=True)
-    cases = (
-        Case.objects.visible_to(user)
-        .open()
-        .select_related("patient", "team")
-        .annotate(
-            grouping_code=Subquery(current.values("grouping__code")[:1]),
-            review_due=Subquery(current.values("review_due")[:1]),
-        )
+    """Open cases of the user's teams with the registered caseload columns, optionally narrowed by name or
+    NHS number."""
+    cases = case_page.with_caseload_columns(
+        Case.objects.visible_to(user).open().select_related("patient", "team")
     )
     query = query.strip()
     if not query:
@@ -38,9 +32,11 @@ def caseload(user: User, query: str = "") -> QuerySet[Case]:
     return cases.order_by("patient__family_name", "patient__given_name", "pk")
 
 
-def case_for(user: User, pk: int) -> Case:
-    """One case the user may see, or Case.DoesNotExist."""
-    return Case.objects.visible_to(user).select_related("patient", "team", "commissioner").get(pk=pk)
+def visible_case(user: User, pk: int) -> Case:
+    """One case the user may see, or 404 (the same answer whether it exists elsewhere or not at all)."""
+    return get_object_or_404(
+        Case.objects.visible_to(user).select_related("patient", "team", "commissioner"), pk=pk
+    )
 
 
 def other_cases_of_patient(user: User, case: Case) -> QuerySet[Case]:

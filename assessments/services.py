@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from assessments import scoring
-from assessments.models import Case, Contact, Goal, MeasureResponse, MeasureScore, Patient
+from assessments.models import Case, Contact, CurrentView, Goal, MeasureResponse, MeasureScore, Patient
 from assessments.selectors import as_parameters, current_scoring_rules
 
 
@@ -38,6 +38,21 @@ def discharge_case(*, by: User, case: Case, closed_date, discharge_reason: str) 
     locked.discharge_reason = discharge_reason
     locked.save(update_fields=["closed_date", "discharge_reason"])
     return locked
+
+
+@transaction.atomic
+def record_current_view(
+    *, by: User, case: Case, completed_on, reason: str, practitioner: User, ratings: dict
+) -> CurrentView:
+    """Save a completed Current View (SPEC §2): ratings keyed by item id, None for Not known."""
+    return CurrentView.objects.create(
+        case=case,
+        completed_on=completed_on,
+        reason=reason,
+        practitioner=practitioner,
+        recorded_by=by,
+        **ratings,
+    )
 
 
 @transaction.atomic

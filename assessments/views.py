@@ -2,26 +2,18 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import case_level_page
-from assessments import outcomes, selectors, services
+from assessments import case_page, outcomes, selectors, services
 from assessments.forms import CaseloadSearchForm, ContactForm, DischargeForm, PatientForm, ReferralForm
-from assessments.models import Case, Patient
-from groupings import selectors as grouping_selectors
+from assessments.models import Patient
+from assessments.selectors import visible_case
 
 PAGE_SIZE = 50
-
-
-def visible_case(request, pk: int) -> Case:
-    """The case if the user may see it, else 404."""
-    try:
-        return selectors.case_for(request.user, pk)
-    except Case.DoesNotExist as missing:
-        raise Http404("No such case") from missing
 
 
 @case_level_page
@@ -31,19 +23,29 @@ def caseload(request):
     form = CaseloadSearchForm(request.POST or None)
     query = form.cleaned_data["q"] if request.method == "POST" and form.is_valid() else ""
     page = Paginator(selectors.caseload(request.user, query), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "query": query, "today": timezone.localdate()}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query,
+        "today": timezone.localdate(),
+        "columns": case_page.caseload_columns(),
+    }
     return render(request, "assessments/caseload.html", context)
 
 
 @case_level_page
 def case_detail(request, pk: int):
-    case = visible_case(request, pk)
+    case = visible_case(request.user, pk)
+    today = timezone.localdate()
     context = {
         "case": case,
+        "panels": [
+            render_to_string(panel.template, {"case": case, **panel.context(case, today)}, request)
+            for panel in case_page.case_panels()
+        ],
         "patient": case.patient,
         "other_cases": selectors.other_cases_of_patient(request.user, case),
         "contacts": selectors.contacts_of(case),
-        **grouping_selectors.case_grouping_summary(case, timezone.localdate()),
         "outcome_histories": outcomes.histories(case),
         "measure_links": selectors.measure_links(),
         "goals": case.goals.all(),
@@ -81,7 +83,7 @@ def referral_create(request, patient_pk: int):
 @case_level_page
 @require_http_methods(["GET", "POST"])
 def contact_create(request, pk: int):
-    case = visible_case(request, pk)
+    case = visible_case(request.user, pk)
     form = ContactForm(request.POST or None, case=case, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.record_contact(by=request.user, case=case, **form.cleaned_data)
@@ -93,7 +95,7 @@ def contact_create(request, pk: int):
 @case_level_page
 @require_http_methods(["GET", "POST"])
 def case_discharge(request, pk: int):
-    case = visible_case(request, pk)
+    case = visible_case(request.user, pk)
     if not case.is_open:
         messages.info(request, "This case is already closed.")
         return redirect("assessments:case_detail", pk=case.pk)

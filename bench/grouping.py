@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from assessments.current_view_items import ALL_ITEMS, ITEMS_BY_ID, PROBLEM_ITEMS
 from groupings.batch import DEFAULT_CHUNK_ROWS, group_csv_file
-from groupings.current_view_items import ALL_ITEMS, ITEMS_BY_ID, PROBLEM_ITEMS
 from groupings.rules import V1_DEFINITION, RuleSet, ruleset_from_definition, suggest_arrays, suggest_frame
 
 SEVERITY_CODES = np.array([-1, 0, 1, 2, 3], dtype=np.int8)

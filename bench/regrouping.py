@@ -34,8 +34,8 @@ def load(cases: int, rng: np.random.Generator) -> None:
     from django.db import connection
 
     from accounts.models import Commissioner, Provider, Role, Team, User
-    from assessments.demo_groupings import ratings
-    from groupings.current_view_items import ALL_ITEMS
+    from assessments.current_view_items import ALL_ITEMS
+    from demo.groupings import ratings
 
     provider = Provider.objects.create(code="BENCH", name="Bench trust")
     teams = [Team.objects.create(provider=provider, code=f"T{n}", name=f"Team {n}") for n in range(2)]
@@ -131,7 +131,7 @@ def main() -> None:
             f"loaded {args.cases:,} open cases with a Current View each in {time.perf_counter() - started:.1f} s"
         )
         from camhs_pbr.celery import app
-        from camhs_pbr.worker_process import start_worker, stop, wait_until_answering
+        from tests.support.workers import start_worker, stop, wait_until_answering
 
         names = [f"{queue}-{n}" for n in range(args.workers)]
         workers = [

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "assessments",
     "groupings",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,27 @@
 from django.apps import AppConfig
+from django.utils import timezone
 
 
 class GroupingsConfig(AppConfig):
     name = "groupings"
     verbose_name = "Needs-based groupings"
+
+    def ready(self) -> None:
+        from assessments import case_page
+        from groupings import selectors
+
+        case_page.add_case_panel(
+            case_page.CasePanel(
+                name="grouping",
+                template="groupings/_case_grouping.html",
+                context=lambda case, today: selectors.case_grouping_summary(case, today),
+            )
+        )
+        case_page.add_caseload_columns(
+            case_page.CaseloadColumns(
+                name="grouping",
+                headings=("Grouping", "Review due"),
+                annotate=lambda cases: selectors.with_current_grouping(cases, timezone.localdate()),
+                cells_template="groupings/_caseload_cells.html",
+            )
+        )

@@ -10,8 +10,8 @@ from typing import TextIO
 
 import numpy as np
 
+from assessments.current_view_items import ALL_ITEMS, ITEMS_BY_ID, RESPONSES
 from camhs_pbr.files import replaced_on_success
-from groupings.current_view_items import ALL_ITEMS, ITEMS_BY_ID, RESPONSES
 from groupings.rules import NOT_KNOWN_CODE, RuleSet, suggest_columns
 
 DEFAULT_CHUNK_ROWS = 10_000

@@ -13,8 +13,8 @@ from django.db import connection, transaction
 from django.db.models import BigIntegerField, ExpressionWrapper, F, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 
+from assessments.current_view_items import ALL_ITEMS
 from assessments.models import Case, CurrentView
-from groupings.current_view_items import ALL_ITEMS
 from groupings.models import Scheme, Suggestion
 from groupings.rules import NOT_KNOWN_CODE, suggest_arrays
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from groupings.current_view_items import (
+from assessments.current_view_items import (
     ALL_ITEMS,
     COMPLEXITY_ITEMS,
     ITEMS_BY_ID,

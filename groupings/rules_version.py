@@ -4,7 +4,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from groupings.current_view_items import ITEMS_BY_ID, MAX_CODE, PROBLEM_ITEMS
+from assessments.current_view_items import ITEMS_BY_ID, MAX_CODE, PROBLEM_ITEMS
 
 RULE_IDS: tuple[str, ...] = tuple(f"R{n:02d}" for n in range(1, 13))
 

@@ -1,9 +1,12 @@
 """Reads of schemes, suggestions and allocations; case-level reads go through Case.objects.visible_to."""
 
-from django.db.models import QuerySet
+import datetime as dt
 
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+
+from assessments.models import Case, CaseQuerySet, CurrentView
 from groupings import rules
-from groupings.models import Allocation, Grouping, Scheme
+from groupings.models import Allocation, Grouping, RegroupingRun, Scheme, Suggestion
 from groupings.reviews import is_overdue
 from groupings.rules import RuleSet
 
@@ -36,6 +39,25 @@ def ruleset_for_version(label: str | None) -> RuleSet:
     return scheme_for_version(label).ruleset()
 
 
+def suggestion_for(current_view: CurrentView, scheme: Scheme) -> Suggestion:
+    """The stored suggestion of `scheme` for a Current View, or the one it would store (unsaved); no write."""
+    stored = Suggestion.objects.filter(current_view=current_view, scheme=scheme).select_related("grouping")
+    return stored.first() or _unsaved_suggestion(current_view, scheme)
+
+
+def _unsaved_suggestion(current_view: CurrentView, scheme: Scheme) -> Suggestion:
+    result = rules.suggest(current_view.ratings(), scheme.ruleset())
+    return Suggestion(
+        current_view=current_view,
+        scheme=scheme,
+        grouping=scheme.groupings.get(code=result.grouping) if result.grouping else None,
+        rule=result.rule,
+        complexity_count=result.complexity_count,
+        attendance_flag=result.attendance_flag,
+        risk_flag=result.risk_flag,
+    )
+
+
 def groupings_of(scheme: Scheme) -> QuerySet[Grouping]:
     return scheme.groupings.order_by("code")
 
@@ -56,7 +78,23 @@ def explanation(suggestion) -> str:
     return rules.explain(rules.suggest(suggestion.current_view.ratings(), ruleset), ruleset)
 
 
-def case_grouping_summary(case, today) -> dict:
+def overdue_condition(field: str, today: dt.date) -> Q:
+    """reviews.is_overdue as a database condition on a review-due date field."""
+    return Q(**{f"{field}__lt": today})
+
+
+def with_current_grouping(cases: CaseQuerySet, today: dt.date) -> CaseQuerySet:
+    """Cases annotated with their open allocation's grouping code, review due date and whether it is overdue."""
+    current = Allocation.objects.filter(case=OuterRef("pk"), end_date__isnull=True)
+    return cases.annotate(
+        grouping_code=Subquery(current.values("grouping__code")[:1]),
+        review_due=Subquery(current.values("review_due")[:1]),
+    ).annotate(
+        review_overdue=ExpressionWrapper(overdue_condition("review_due", today), output_field=BooleanField())
+    )
+
+
+def case_grouping_summary(case, today: dt.date) -> dict:
     """What the case page shows of the grouping workflow."""
     current = current_allocation(case)
     return {
@@ -65,3 +103,15 @@ def case_grouping_summary(case, today) -> dict:
         "allocation_history": allocation_history(case),
         "current_views": case.current_views.select_related("practitioner").order_by("-completed_on", "-pk"),
     }
+
+
+def cases_in_scope(run: RegroupingRun):
+    """Open cases a re-grouping run covers: the requesting user's scope, or all for a system run."""
+    if run.requested_by_id:
+        return Case.objects.visible_to(run.requested_by).open()
+    return cases_in_scope_of_all()
+
+
+def cases_in_scope_of_all():
+    """Every open case: only for system runs started by engineers from the command line."""
+    return Case.objects.open()

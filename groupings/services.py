@@ -2,15 +2,17 @@
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from assessments.models import Case, CurrentView
-from groupings import rules
+from assessments.services import record_current_view
+from groupings import selectors
 from groupings.models import Allocation, Grouping, RegroupingRun, Scheme, Suggestion
 from groupings.reviews import review_due
 from groupings.selectors import current_scheme
+from groupings.tasks import start_regrouping as start_task
 
 
 class AllocationRefused(ValueError):
@@ -18,36 +20,30 @@ class AllocationRefused(ValueError):
 
 
 @transaction.atomic
-def record_current_view(
+def record_and_suggest(
     *, by: User, case: Case, completed_on: dt.date, reason: str, practitioner: User, ratings: dict
 ) -> tuple[CurrentView, Suggestion]:
-    """Save a Current View and the current scheme's suggestion for it. Allocates nothing."""
-    current_view = CurrentView.objects.create(
+    """Save a Current View and the current rules version's suggestion for it, together. Allocates nothing."""
+    current_view = record_current_view(
+        by=by,
         case=case,
         completed_on=completed_on,
         reason=reason,
         practitioner=practitioner,
-        recorded_by=by,
-        **ratings,
+        ratings=ratings,
     )
     return current_view, suggest_for(current_view, current_scheme())
 
 
 def suggest_for(current_view: CurrentView, scheme: Scheme) -> Suggestion:
-    """The stored suggestion of `scheme` for a Current View, computed once (keyed by view and scheme)."""
-    result = rules.suggest(current_view.ratings(), scheme.ruleset())
-    grouping = scheme.groupings.get(code=result.grouping) if result.grouping else None
-    suggestion, _ = Suggestion.objects.get_or_create(
-        current_view=current_view,
-        scheme=scheme,
-        defaults={
-            "grouping": grouping,
-            "rule": result.rule,
-            "complexity_count": result.complexity_count,
-            "attendance_flag": result.attendance_flag,
-            "risk_flag": result.risk_flag,
-        },
-    )
+    """The stored suggestion of `scheme` for a Current View, computed and stored once (keyed by both)."""
+    suggestion = selectors.suggestion_for(current_view, scheme)
+    if suggestion.pk is None:
+        try:
+            with transaction.atomic():
+                suggestion.save()
+        except IntegrityError:  # stored meanwhile by a concurrent request or a re-grouping run
+            suggestion = Suggestion.objects.get(current_view=current_view, scheme=scheme)
     return suggestion
 
 
@@ -93,22 +89,8 @@ def allocate_grouping(
         )
 
 
-def cases_in_scope(run: RegroupingRun):
-    """Open cases a re-grouping run covers: the requesting user's scope, or all for a system run."""
-    if run.requested_by_id:
-        return Case.objects.visible_to(run.requested_by).open()
-    return cases_in_scope_of_all()
-
-
-def cases_in_scope_of_all():
-    """Every open case: only for system runs started by engineers from the command line."""
-    return Case.objects.open()
-
-
 def start_regrouping(*, by: User | None, scheme: Scheme) -> RegroupingRun:
     """Record a run and queue it once the record is committed. It suggests; it never allocates."""
-    from groupings.tasks import start_regrouping as start_task  # tasks import this module
-
     run = RegroupingRun.objects.create(scheme=scheme, requested_by=by)
     transaction.on_commit(lambda: start_task.delay(run.pk))
     return run

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from groupings import bulk
 from groupings.models import RegroupingRun, RunStatus
-from groupings.services import cases_in_scope
+from groupings.selectors import cases_in_scope
 
 CHUNK_CASES = 50_000
 

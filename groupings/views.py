@@ -6,19 +6,20 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import case_level_page, manager_page
-from assessments.views import visible_case
+from assessments.forms import CurrentViewForm
+from assessments.selectors import visible_case
 from groupings import movement, selectors, services
-from groupings.forms import AllocationForm, CurrentViewForm
+from groupings.forms import AllocationForm
 from groupings.models import RegroupingRun, Scheme
 
 
 @case_level_page
 @require_http_methods(["GET", "POST"])
 def current_view_create(request, pk: int):
-    case = visible_case(request, pk)
+    case = visible_case(request.user, pk)
     form = CurrentViewForm(request.POST or None, case=case, user=request.user)
     if request.method == "POST" and form.is_valid():
-        current_view, _ = services.record_current_view(
+        current_view, _ = services.record_and_suggest(
             by=request.user,
             case=case,
             completed_on=form.cleaned_data["completed_on"],
@@ -34,15 +35,17 @@ def current_view_create(request, pk: int):
 @case_level_page
 @require_http_methods(["GET", "POST"])
 def current_view_detail(request, pk: int, view_pk: int):
-    case = visible_case(request, pk)
+    case = visible_case(request.user, pk)
     current_view = get_object_or_404(case.current_views, pk=view_pk)
-    # A view completed under an earlier rules version gets the current version's suggestion, stored once.
-    suggestion = services.suggest_for(current_view, selectors.current_scheme())
+    # A view completed under an earlier rules version is shown the current version's suggestion; it is
+    # stored (once) only when a grouping is allocated from it, so reading the page writes nothing.
+    suggestion = selectors.suggestion_for(current_view, selectors.current_scheme())
     form = AllocationForm(
         request.POST or None, suggestion=suggestion, initial={"grouping": suggestion.grouping_id}
     )
     if request.method == "POST" and form.is_valid():
         try:
+            suggestion = services.suggest_for(current_view, suggestion.scheme)
             services.allocate_grouping(by=request.user, case=case, suggestion=suggestion, **form.cleaned_data)
         except services.AllocationRefused as refused:
             form.add_error(None, str(refused))

@@ -41,7 +41,7 @@ def celery_worker(django_db_setup, django_db_blocker):
     from django.db import connection
 
     from camhs_pbr.celery import app
-    from camhs_pbr.worker_process import start_worker, stop, wait_until_answering
+    from tests.support.workers import start_worker, stop, wait_until_answering
 
     broker = settings.CELERY_BROKER_URL
     if not broker.startswith("redis://"):

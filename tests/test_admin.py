@@ -60,7 +60,7 @@ def test_a_scheme_that_has_suggested_is_frozen(admin_client, service):
     from tests.groupings.helpers import ratings
 
     case = factories.case(service["team_a"])
-    services.record_current_view(
+    services.record_and_suggest(
         by=service["clinician"],
         case=case,
         completed_on=dt.date(2025, 3, 3),

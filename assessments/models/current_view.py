@@ -4,9 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from assessments.current_view_items import ITEMS as CURRENT_VIEW_ITEMS
+from assessments.current_view_items import MAX_CODE
 from assessments.models.records import Case
-from groupings.current_view_items import ITEMS as CURRENT_VIEW_ITEMS
-from groupings.current_view_items import MAX_CODE
 
 
 class CurrentViewReason(models.TextChoices):

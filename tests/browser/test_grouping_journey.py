@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from groupings.current_view_items import ITEMS
+from assessments.current_view_items import ITEMS
 from tests import factories
 from tests.browser.conftest import log_in
 

@@ -1,4 +1,4 @@
-from groupings.current_view_items import ITEMS
+from assessments.current_view_items import ITEMS
 
 
 def ratings(**given) -> dict[str, int | None]:

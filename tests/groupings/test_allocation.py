@@ -22,7 +22,7 @@ def case(service):
 
 
 def record(case, clinician, completed_on=dt.date(2025, 2, 3), **items):
-    return services.record_current_view(
+    return services.record_and_suggest(
         by=clinician,
         case=case,
         completed_on=completed_on,

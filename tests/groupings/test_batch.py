@@ -4,8 +4,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from assessments.current_view_items import ALL_ITEMS, PROBLEM_ITEMS
 from groupings.batch import RESULT_COLUMNS, BatchInputError, BatchSummary, group_csv, group_csv_file
-from groupings.current_view_items import ALL_ITEMS, PROBLEM_ITEMS
 from groupings.rules import V1_DEFINITION, ruleset_from_definition
 from tests.groupings.helpers import copy_of_current_scheme
 

@@ -5,9 +5,9 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from assessments.current_view_items import ITEMS
 from assessments.models import CurrentView
-from groupings import bulk, rules, services
-from groupings.current_view_items import ITEMS
+from groupings import bulk, rules, selectors, services
 from groupings.models import Allocation, Scheme, Suggestion
 from tests import factories
 from tests.groupings.helpers import copy_of_current_scheme, ratings
@@ -64,7 +64,7 @@ def test_bulk_suggestions_match_the_scalar_engine_for_the_latest_view_of_each_op
         case = factories.case(service["team_a"])
         add_view(case, service["clinician"], dt.date(2025, 3, 3), random_ratings(rng))
         latest[case.pk] = add_view(case, service["clinician"], dt.date(2025, 4, 3), random_ratings(rng))
-    result = bulk.regroup_cases(services.cases_in_scope_of_all(), scheme, use_copy=use_copy)
+    result = bulk.regroup_cases(selectors.cases_in_scope_of_all(), scheme, use_copy=use_copy)
     assert result.views == 60
     stored = {s.current_view_id: s for s in Suggestion.objects.select_related("grouping")}
     assert set(stored) == {view.pk for view in latest.values()}
@@ -84,7 +84,7 @@ def test_bulk_suggestions_match_the_scalar_engine_for_the_latest_view_of_each_op
 def test_running_twice_changes_nothing_and_never_touches_an_allocation(service, use_copy):
     clinician = service["clinician"]
     case = factories.case(service["team_a"])
-    _, suggestion = services.record_current_view(
+    _, suggestion = services.record_and_suggest(
         by=clinician,
         case=case,
         completed_on=dt.date(2025, 3, 3),
@@ -94,9 +94,9 @@ def test_running_twice_changes_nothing_and_never_touches_an_allocation(service, 
     )
     services.allocate_grouping(by=clinician, case=case, suggestion=suggestion, grouping=suggestion.grouping)
     v2 = copy_of_current_scheme("v2 test", high_at_least=3)
-    bulk.regroup_cases(services.cases_in_scope_of_all(), v2, use_copy=use_copy)
+    bulk.regroup_cases(selectors.cases_in_scope_of_all(), v2, use_copy=use_copy)
     first = list(Suggestion.objects.filter(scheme=v2).values_list("pk", "grouping__code", "created_at"))
-    bulk.regroup_cases(services.cases_in_scope_of_all(), v2)
+    bulk.regroup_cases(selectors.cases_in_scope_of_all(), v2)
     assert (
         list(Suggestion.objects.filter(scheme=v2).values_list("pk", "grouping__code", "created_at")) == first
     )

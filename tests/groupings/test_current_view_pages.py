@@ -4,8 +4,8 @@ import re
 import pytest
 
 from accounts.models import Role
+from assessments.current_view_items import ITEMS
 from assessments.models import CurrentView
-from groupings.current_view_items import ITEMS
 from groupings.models import Allocation, Suggestion
 from tests import factories
 
@@ -127,6 +127,27 @@ def test_a_current_view_saved_under_an_earlier_rules_version_opens_with_the_curr
     page = client.get(url)
     assert page.status_code == 200
     assert "rules version CAMHS-NBG v2 (test)" in page.content.decode()
-    assert Suggestion.objects.get(scheme=v2).grouping.code == "GA01"  # Moderate is not "high" under v2
-    client.post(url, {"grouping": Suggestion.objects.get(scheme=v2).grouping_id})
+    suggested = page.context["suggestion"].grouping
+    assert suggested.code == "GA01"  # Moderate is not "high" under v2
+    assert not Suggestion.objects.filter(scheme=v2).exists()  # reading the page stores nothing
+    client.post(url, {"grouping": suggested.pk})
     assert Allocation.objects.get().grouping.scheme == v2
+    assert Suggestion.objects.get(scheme=v2).grouping == suggested
+
+
+def test_opening_a_current_view_page_writes_nothing(client, service, case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from groupings.models import Scheme
+    from tests.groupings.helpers import copy_of_current_scheme
+
+    client.force_login(service["clinician"])
+    url = client.post(f"/cases/{case.pk}/current-views/new/", form_data(service, p09="2")).url
+    v2 = copy_of_current_scheme("CAMHS-NBG v2 (test)")
+    Scheme.objects.update(is_current=False)
+    Scheme.objects.filter(pk=v2.pk).update(is_current=True)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    writes = [q["sql"] for q in queries if q["sql"].split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}]
+    assert writes == []

@@ -35,7 +35,7 @@ def managed_team(service):
     }
     for name, (code, values) in allocations.items():
         case = factories.case(service["team_a"], factories.patient(given_name=name))
-        _, suggestion = services.record_current_view(
+        _, suggestion = services.record_and_suggest(
             by=clinician,
             case=case,
             completed_on=dt.date(2025, 3, 3),

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from groupings.current_view_items import ALL_ITEMS, COMPLEXITY_ITEMS, PROBLEM_ITEMS
+from assessments.current_view_items import ALL_ITEMS, COMPLEXITY_ITEMS, PROBLEM_ITEMS
 from groupings.rules import INSUFFICIENT, V1_DEFINITION, explain, ruleset_from_definition, suggest
 
 NONE, MILD, MODERATE, SEVERE = 0, 1, 2, 3

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from groupings.current_view_items import ALL_ITEMS, ITEMS_BY_ID, PROBLEM_ITEMS
+from assessments.current_view_items import ALL_ITEMS, ITEMS_BY_ID, PROBLEM_ITEMS
 from groupings.rules import (
     INSUFFICIENT,
     RULE_IDS,

@@ -4,8 +4,8 @@ import datetime as dt
 
 import numpy as np
 
+from assessments.current_view_items import ALL_ITEMS, ITEMS
 from assessments.models import Case, CurrentView
-from groupings.current_view_items import ALL_ITEMS, ITEMS
 from groupings.models import Allocation, OverrideReason, Scheme, Suggestion
 from groupings.reviews import review_due
 from groupings.rules import suggest_arrays

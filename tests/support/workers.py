@@ -1,4 +1,4 @@
-"""Real Celery worker processes for the tests and benchmarks that need one on a real broker."""
+"""Real Celery worker processes for the tests and benchmarks that need one on a real broker (test support)."""
 
 import os
 import subprocess
@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def start_worker(

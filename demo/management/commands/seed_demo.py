@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts.models import Provider
-from assessments import demo
+from demo import seed as demo
 
 
 class Command(BaseCommand):

@@ -15,8 +15,8 @@ from assessments.choices import (
     EthnicCategory,
     ReferralSource,
 )
-from assessments.demo_groupings import seed_grouping_history
-from assessments.demo_outcomes import seed_outcomes
+from demo.groupings import seed_grouping_history
+from demo.outcomes import seed_outcomes
 from assessments.models import Case, Contact, Patient
 
 DEMO_PASSWORD = "demo-password-2026"
