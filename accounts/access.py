@@ -5,9 +5,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from accounts.models import CLINICAL_ROLES, Role
-
-MANAGER_ROLES = (Role.TEAM_MANAGER, Role.SERVICE_MANAGER)
+from accounts.models import CLINICAL_ROLES, MANAGER_ROLES
 
 
 def for_roles(roles, refusal: str):

@@ -82,6 +82,7 @@ class Role(models.TextChoices):
 
 
 CLINICAL_ROLES = (Role.CLINICIAN, Role.TEAM_MANAGER, Role.SERVICE_MANAGER)
+MANAGER_ROLES = (Role.TEAM_MANAGER, Role.SERVICE_MANAGER)
 
 
 class User(AbstractUser):
@@ -104,15 +105,15 @@ class User(AbstractUser):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role="commissioner") | Q(commissioner__isnull=False),
+                condition=~Q(role=Role.COMMISSIONER) | Q(commissioner__isnull=False),
                 name="commissioner_user_has_commissioner",
             ),
             models.CheckConstraint(
-                condition=Q(role="commissioner") | Q(commissioner__isnull=True),
+                condition=Q(role=Role.COMMISSIONER) | Q(commissioner__isnull=True),
                 name="only_commissioner_users_have_commissioner",
             ),
             models.CheckConstraint(
-                condition=~Q(role="service_manager") | Q(provider__isnull=False),
+                condition=~Q(role=Role.SERVICE_MANAGER) | Q(provider__isnull=False),
                 name="service_manager_has_provider",
             ),
         ]
@@ -120,6 +121,10 @@ class User(AbstractUser):
     @property
     def is_clinical(self) -> bool:
         return self.role in CLINICAL_ROLES
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role in MANAGER_ROLES
 
     @property
     def display_name(self) -> str:

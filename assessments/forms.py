@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import CLINICAL_ROLES, Team, User
-from assessments import nhs_number, validation
+from assessments import limits, nhs_number, validation
 from assessments.current_view_items import ITEMS, RESPONSES
 from assessments.models import Case, Contact, CurrentViewReason, Patient
 
@@ -93,7 +93,7 @@ class ReferralForm(forms.ModelForm):
                 self.add_error("accepted_date", error)
         team = cleaned.get("team")
         if team and Case.objects.open().filter(patient=self.patient, team=team).exists():
-            self.add_error("team", "This patient already has an open referral with this team.")
+            self.add_error("team", limits.ONE_OPEN_REFERRAL_PER_TEAM)
         return cleaned
 
 
@@ -117,8 +117,8 @@ class ContactForm(forms.ModelForm):
 
     def clean_duration_minutes(self) -> int:
         value = self.cleaned_data["duration_minutes"]
-        if not 1 <= value <= 720:
-            raise forms.ValidationError("A contact lasts between 1 and 720 minutes.")
+        if not limits.CONTACT_MINUTES.allows(value):
+            raise forms.ValidationError(limits.CONTACT_MINUTES.message)
         return value
 
     def clean(self):

@@ -3,13 +3,17 @@
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from assessments import scoring
+from assessments import limits, scoring
 from assessments.models import Case, Contact, CurrentView, Goal, MeasureResponse, MeasureScore, Patient
 from assessments.selectors import as_parameters, current_scoring_rules
 
 
 class CaseConflict(Exception):
     """A write that the database refused because another one got there first."""
+
+
+class RecordRefused(ValueError):
+    """A write refused because it breaks a limit of case records; the message is for the user."""
 
 
 @transaction.atomic
@@ -22,11 +26,13 @@ def open_referral(*, by: User, patient: Patient, **fields) -> Case:
         with transaction.atomic():
             return Case.objects.create(patient=patient, **fields)
     except IntegrityError as error:
-        raise CaseConflict("This patient already has an open referral with this team.") from error
+        raise CaseConflict(limits.ONE_OPEN_REFERRAL_PER_TEAM) from error
 
 
 @transaction.atomic
 def record_contact(*, by: User, case: Case, **fields) -> Contact:
+    if not limits.CONTACT_MINUTES.allows(fields["duration_minutes"]):
+        raise RecordRefused(limits.CONTACT_MINUTES.message)
     clinician = fields["clinician"]
     return Contact.objects.create(case=case, profession_id=clinician.profession_id, **fields)
 

@@ -5,6 +5,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
 
+from accounts.models import Role
 from camhs_pbr.tasks import worker_health
 
 WORKER_TIMEOUT_SECONDS = 10
@@ -14,7 +15,7 @@ WORKER_TIMEOUT_SECONDS = 10
 def home(request):
     if request.user.is_clinical:
         return redirect("assessments:caseload")
-    if request.user.role == "administrator" or request.user.is_superuser:
+    if request.user.role == Role.ADMINISTRATOR or request.user.is_superuser:
         return redirect("admin:index")
     return redirect("reports:index")
 

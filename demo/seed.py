@@ -15,9 +15,9 @@ from assessments.choices import (
     EthnicCategory,
     ReferralSource,
 )
+from assessments.models import Case, Contact, Patient
 from demo.groupings import seed_grouping_history
 from demo.outcomes import seed_outcomes
-from assessments.models import Case, Contact, Patient
 
 DEMO_PASSWORD = "demo-password-2026"
 BATCH = 5000

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from groupings import limits
 from groupings.models import Grouping, OverrideReason, Suggestion
 
 
@@ -22,9 +23,15 @@ class AllocationForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         grouping = cleaned.get("grouping")
-        if grouping and grouping.pk != self.suggestion.grouping_id:
-            if not cleaned.get("reason_category"):
-                self.add_error("reason_category", "Choose why a different grouping fits better.")
-            if not cleaned.get("reason_text", "").strip():
-                self.add_error("reason_text", "Say in a few words why.")
+        if grouping:
+            problems = limits.override_reason_problems(
+                follows_suggestion=grouping.pk == self.suggestion.grouping_id,
+                category=cleaned.get("reason_category", ""),
+                text=cleaned.get("reason_text", ""),
+            )
+            for problem in problems:
+                field = (
+                    "reason_category" if problem == limits.OVERRIDE_REASON_CATEGORY_MISSING else "reason_text"
+                )
+                self.add_error(field, problem)
         return cleaned

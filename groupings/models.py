@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from assessments.models import Case, CurrentView
+from groupings import limits
 from groupings.rules import RuleSet, ruleset_from_definition
 
 
@@ -131,6 +132,7 @@ class Allocation(models.Model):
                 condition=Q(suggested_grouping__isnull=False, grouping=F("suggested_grouping"))
                 | (~Q(reason_category="") & ~Q(reason_text="")),
                 name="allocation_override_has_reason",
+                violation_error_message=limits.OVERRIDE_NEEDS_REASON,
             ),
         ]
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from assessments.models import Case, CurrentView
 from assessments.services import record_current_view
-from groupings import selectors
+from groupings import limits, selectors
 from groupings.models import Allocation, Grouping, RegroupingRun, Scheme, Suggestion
 from groupings.reviews import review_due
 from groupings.selectors import current_scheme
@@ -66,10 +66,10 @@ def allocate_grouping(
         if grouping.scheme_id != suggestion.scheme_id:
             raise AllocationRefused("Choose a grouping of the same scheme as the suggestion.")
         follows = suggestion.grouping_id == grouping.pk
-        if not follows and not (reason_category and reason_text.strip()):
-            raise AllocationRefused(
-                "A grouping other than the suggestion needs a reason: a category and a few words."
-            )
+        if limits.override_reason_problems(
+            follows_suggestion=follows, category=reason_category, text=reason_text
+        ):
+            raise AllocationRefused(limits.OVERRIDE_NEEDS_REASON)
         previous = case.allocations.select_for_update().filter(end_date__isnull=True).first()
         if previous:
             if start < previous.start_date:

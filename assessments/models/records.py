@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 
 from accounts.models import Commissioner, Profession, Team
-from assessments import nhs_number
+from assessments import limits, nhs_number
 from assessments.choices import (
     Attendance,
     ContactMode,
@@ -103,7 +103,7 @@ class Case(models.Model):
                 fields=["patient", "team"],
                 condition=Q(closed_date__isnull=True),
                 name="one_open_case_per_patient_per_team",
-                violation_error_message="This patient already has an open referral with this team.",
+                violation_error_message=limits.ONE_OPEN_REFERRAL_PER_TEAM,
             ),
             models.CheckConstraint(
                 condition=Q(accepted_date__isnull=True) | Q(accepted_date__gte=F("referral_date")),
@@ -147,8 +147,10 @@ class Contact(models.Model):
         ordering = ["-starts_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(duration_minutes__gte=1) & Q(duration_minutes__lte=720),
+                condition=Q(duration_minutes__gte=limits.CONTACT_MINUTES.low)
+                & Q(duration_minutes__lte=limits.CONTACT_MINUTES.high),
                 name="contact_duration_range",
+                violation_error_message=limits.CONTACT_MINUTES.message,
             ),
         ]
         indexes = [models.Index(fields=["case", "starts_at"])]
