@@ -1,11 +1,9 @@
 """Celery tasks of bulk re-grouping: thin wrappers around groupings.bulk, one task per chunk of cases."""
 
 from celery import shared_task
-from django.db.models import F
-from django.utils import timezone
 
-from groupings import bulk
-from groupings.models import RegroupingRun, RunStatus
+from groupings import bulk, runs
+from groupings.models import RegroupingRun
 from groupings.selectors import cases_in_scope
 
 CHUNK_CASES = 50_000
@@ -17,15 +15,7 @@ def start_regrouping(run_id: int, chunk_cases: int = CHUNK_CASES) -> int:
     run = RegroupingRun.objects.select_related("requested_by").get(pk=run_id)
     cases = cases_in_scope(run)
     bounds = bulk.chunk_bounds(cases, chunk_cases)
-    RegroupingRun.objects.filter(pk=run_id).update(
-        status=RunStatus.RUNNING if bounds else RunStatus.DONE,
-        started_at=timezone.now(),
-        finished_at=None if bounds else timezone.now(),
-        cases=cases.count(),
-        chunks_total=len(bounds),
-        chunks_done=0,
-        views_grouped=0,
-    )
+    runs.begin(run_id, cases=cases.count(), chunks=len(bounds))
     for first, last in bounds:
         regroup_chunk.delay(run_id, first, last)
     return len(bounds)
@@ -39,12 +29,7 @@ def regroup_chunk(run_id: int, first_case_id: int, last_case_id: int) -> int:
     try:
         result = bulk.regroup_cases(cases, run.scheme)
     except Exception as error:
-        RegroupingRun.objects.filter(pk=run_id).update(status=RunStatus.FAILED, error=repr(error)[:2000])
+        runs.failed(run_id, error)
         raise
-    RegroupingRun.objects.filter(pk=run_id).update(
-        chunks_done=F("chunks_done") + 1, views_grouped=F("views_grouped") + result.views
-    )
-    RegroupingRun.objects.filter(pk=run_id, status=RunStatus.RUNNING, chunks_done=F("chunks_total")).update(
-        status=RunStatus.DONE, finished_at=timezone.now()
-    )
+    runs.chunk_done(run_id, views=result.views)
     return result.views
