@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from assessments.batch_scoring import MEASURES, BatchInputError, BatchSummary, score_csv
 from assessments.scoring import MissingDataRules
 from assessments.selectors import missing_data_rules
-from camhs_pbr.files import replaced_on_success
+from camhs_pbr.lib.files import replaced_on_success
 
 
 class Command(BaseCommand):
