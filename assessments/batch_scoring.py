@@ -1,10 +1,14 @@
 """Stream a CSV of SDQ, RCADS or HoNOSCA item responses, adding the scores to every row."""
 
-import csv
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 from typing import TextIO
+
+import numpy as np
+import pyarrow as pa
 
 from assessments.measures import (
     HONOSCA_MAX_RATING,
@@ -15,24 +19,31 @@ from assessments.measures import (
     SDQ_ITEMS,
     SDQ_RESPONSES,
 )
-from assessments.scoring import MissingDataRules, score_honosca, score_rcads, score_sdq
+from assessments.scoring import MissingDataRules
+from assessments.scoring_arrays import (
+    NOT_ANSWERED,
+    Scores,
+    honosca_score_arrays,
+    rcads_score_arrays,
+    sdq_score_arrays,
+)
+from camhs_pbr.lib.csv_batch import (
+    BAD_CODE,
+    BatchInputError,
+    BatchSummary,
+    CsvBatch,
+    Decoded,
+    decode_cells,
+    run_batch,
+    run_batch_file,
+)
 
+__all__ = ["DEFAULT_CHUNK_ROWS", "MEASURES", "BatchInputError", "BatchSummary", "score_csv", "score_csv_file"]
+
+DEFAULT_CHUNK_ROWS = 10_000
 ERROR_COLUMN = "error"
 _ITEM_COLUMN = re.compile(r"i[0-9]+")
-
-Answers = dict[int, int | None]
-
-
-class BatchInputError(ValueError):
-    """The input cannot be scored as a whole (bad header or malformed CSV)."""
-
-
-@dataclass(frozen=True)
-class BatchSummary:
-    """How many data rows were written, and how many of them carry an error."""
-
-    rows: int
-    errors: int
+_SCORE_TEXT = np.array([*map(str, range(1000)), ""], dtype=object)  # index -1 (MISSING) is the empty cell
 
 
 @dataclass(frozen=True)
@@ -43,7 +54,7 @@ class _BatchMeasure:
     response_name: str
     accepted: str
     score_columns: tuple[str, ...]
-    score: Callable[[Answers, MissingDataRules], Mapping[str, int | None]]
+    score: Callable[[np.ndarray, MissingDataRules], Scores]
 
 
 def _response_codes(words: tuple[str, ...]) -> dict[str, int | None]:
@@ -67,7 +78,7 @@ _BATCH_MEASURES = {
         response_name="an SDQ response",
         accepted=f"{', '.join(SDQ_RESPONSES)} or 0-{len(SDQ_RESPONSES) - 1}",
         score_columns=("emotional", "conduct", "hyperactivity", "peer", "prosocial", "total_difficulties"),
-        score=lambda answers, params: score_sdq(answers).as_dict(),
+        score=lambda codes, params: sdq_score_arrays(codes),
     ),
     "rcads": _BatchMeasure(
         label="RCADS",
@@ -76,7 +87,7 @@ _BATCH_MEASURES = {
         response_name="an RCADS response",
         accepted=f"{', '.join(RCADS_RESPONSES)} or 0-{len(RCADS_RESPONSES) - 1}",
         score_columns=("separation", "social", "gad", "panic", "ocd", "depression", "total_anxiety", "total"),
-        score=lambda answers, params: score_rcads(answers, params).as_dict(),
+        score=rcads_score_arrays,
     ),
     "honosca": _BatchMeasure(
         label="HoNOSCA",
@@ -85,52 +96,88 @@ _BATCH_MEASURES = {
         response_name="a HoNOSCA rating",
         accepted=f"0-{HONOSCA_MAX_RATING}, or {HONOSCA_NOT_KNOWN} for not known",
         score_columns=("total",),
-        score=lambda answers, params: score_honosca(answers, params).as_dict(),
+        score=honosca_score_arrays,
     ),
 }
 MEASURES = tuple(_BATCH_MEASURES)
 
 
-def score_csv(measure: str, infile: TextIO, outfile: TextIO, params: MissingDataRules) -> BatchSummary:
-    """Copy each row of `infile` to `outfile`, row by row, adding its scores and an `error` column.
-    A header that cannot be scored raises BatchInputError before anything is written."""
+def _code(codes: Mapping[str, int | None], cell: str) -> int:
+    text = cell if cell in codes else " ".join(cell.split()).lower()
+    if text not in codes:
+        return BAD_CODE
+    code = codes[text]
+    return NOT_ANSWERED if code is None else code
+
+
+class _Scoring(CsvBatch):
+    empty_message = "the input is empty: expected a header row naming the item columns"
+    skip_blank_lines = False
+
+    def __init__(self, spec: _BatchMeasure, params: MissingDataRules) -> None:
+        self.spec, self.params = spec, params
+        self.result_columns = (*spec.score_columns, ERROR_COLUMN)
+        self.code_of = partial(_code, spec.cell_codes)
+        self.names: list[str] = []
+        self.by_position: list[int] = []
+
+    def needed_columns(self, header: list[str]) -> list[int]:
+        positions = _item_positions(self.spec, header)
+        self.names = [header[positions[item]].strip() for item in range(1, self.spec.item_count + 1)]
+        self.by_position = sorted(range(self.spec.item_count), key=lambda n: positions[n + 1])
+        return [positions[item] for item in range(1, self.spec.item_count + 1)]
+
+    def misshapen(self, cells: int, width: int) -> str:
+        return f"row has {cells} cells, expected {width}"
+
+    def decode(self, columns: list[pa.Array]) -> Decoded:
+        codes = np.stack([decode_cells(column, self.code_of) for column in columns])
+        errors: dict[int, list[str]] = {}
+        if (codes == BAD_CODE).any():
+            for n in self.by_position:  # problems are named in the order of the file's columns
+                bad = np.flatnonzero(codes[n] == BAD_CODE)
+                cells = columns[n].take(pa.array(bad)).to_pylist() if bad.size else []
+                for row, cell in zip(bad.tolist(), cells, strict=True):
+                    message = (
+                        f"{self.names[n]}: {cell!r} is not {self.spec.response_name} ({self.spec.accepted})"
+                    )
+                    errors.setdefault(row, []).append(message)
+            codes[codes == BAD_CODE] = NOT_ANSWERED
+        return Decoded(codes, errors)
+
+    def compute(self, codes: np.ndarray) -> list[Sequence[str]]:
+        scores = self.spec.score(codes, self.params)
+        return [_SCORE_TEXT[scores[name]].tolist() for name in self.spec.score_columns]
+
+
+def _scoring(measure: str, params: MissingDataRules) -> _Scoring:
     if measure not in _BATCH_MEASURES:
         raise BatchInputError(f"unknown measure {measure!r}: expected one of {', '.join(MEASURES)}")
-    spec = _BATCH_MEASURES[measure]
-    rows_in = _csv_rows(infile)
-    header = next(rows_in, None)
-    if header is None:
-        raise BatchInputError("the input is empty: expected a header row naming the item columns")
-    item_positions = _item_positions(spec, header)
-    width = len(header)
-    no_scores = [""] * len(spec.score_columns)
-
-    writer = csv.writer(outfile)
-    writer.writerow([*header, *spec.score_columns, ERROR_COLUMN])
-    rows = errors = 0
-    for row in rows_in:
-        rows += 1
-        if len(row) != width:
-            errors += 1
-            padded = (row + [""] * width)[:width]
-            writer.writerow([*padded, *no_scores, f"row has {len(row)} cells, expected {width}"])
-            continue
-        answers, problems = _parse_answers(spec, header, row, item_positions)
-        if problems:
-            errors += 1
-            writer.writerow([*row, *no_scores, "; ".join(problems)])
-            continue
-        scores = spec.score(answers, params)
-        writer.writerow([*row, *("" if value is None else value for value in scores.values()), ""])
-    return BatchSummary(rows=rows, errors=errors)
+    return _Scoring(_BATCH_MEASURES[measure], params)
 
 
-def _csv_rows(infile: TextIO) -> Iterator[list[str]]:
-    reader = csv.reader(infile)
-    try:
-        yield from reader
-    except csv.Error as error:
-        raise BatchInputError(f"line {reader.line_num} is not valid CSV: {error}") from error
+def score_csv(
+    measure: str,
+    infile: TextIO,
+    outfile: TextIO,
+    params: MissingDataRules,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+) -> BatchSummary:
+    """Copy each row of `infile` to `outfile`, chunk_rows at a time, adding its scores and an `error` column.
+    A header that cannot be scored raises BatchInputError before anything is written; a blank line is an
+    error row of no cells."""
+    return run_batch(_scoring(measure, params), infile, outfile, chunk_rows)
+
+
+def score_csv_file(
+    measure: str,
+    in_path: Path,
+    out_path: Path,
+    params: MissingDataRules,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+) -> BatchSummary:
+    """score_csv between two paths, writing a temporary file beside out_path, renamed only on success."""
+    return run_batch_file(_scoring(measure, params), in_path, out_path, chunk_rows)
 
 
 def _item_positions(spec: _BatchMeasure, header: list[str]) -> dict[int, int]:
@@ -155,24 +202,3 @@ def _item_positions(spec: _BatchMeasure, header: list[str]) -> dict[int, int]:
         last = f"i{spec.item_count:02d}"
         raise BatchInputError(f"{spec.label} needs item columns i01..{last}: {'; '.join(problems)}")
     return positions
-
-
-def _parse_answers(
-    spec: _BatchMeasure, header: list[str], row: list[str], item_positions: dict[int, int]
-) -> tuple[Answers, list[str]]:
-    answers: Answers = {}
-    problems: list[str] = []
-    codes = spec.cell_codes
-    for item, position in item_positions.items():
-        cell = row[position]
-        if cell in codes:
-            answers[item] = codes[cell]
-            continue
-        text = " ".join(cell.split()).lower()
-        if text in codes:
-            answers[item] = codes[text]
-        else:
-            problems.append(
-                f"{header[position].strip()}: {cell!r} is not {spec.response_name} ({spec.accepted})"
-            )
-    return answers, problems

@@ -1,18 +1,35 @@
 """Streaming batch grouper: Current Views in a CSV file in, the same rows with their suggestions out."""
 
-import csv
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from itertools import islice, repeat
+from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
 import numpy as np
+import pyarrow as pa
 
 from assessments.current_view_items import ALL_ITEMS, ITEMS_BY_ID, RESPONSES
-from camhs_pbr.files import replaced_on_success
+from camhs_pbr.lib.csv_batch import (
+    BAD_CODE,
+    BatchInputError,
+    BatchSummary,
+    CsvBatch,
+    Decoded,
+    decode_cells,
+    run_batch,
+    run_batch_file,
+)
 from groupings.rules import NOT_KNOWN_CODE, RuleSet, suggest_columns
+
+__all__ = [
+    "DEFAULT_CHUNK_ROWS",
+    "RESULT_COLUMNS",
+    "BatchInputError",
+    "BatchSummary",
+    "group_csv",
+    "group_csv_file",
+]
 
 DEFAULT_CHUNK_ROWS = 10_000
 RESULT_COLUMNS = (
@@ -25,23 +42,13 @@ RESULT_COLUMNS = (
     "error",
 )
 _LOOKS_LIKE_ITEM = re.compile(r"[pcxe]\d+")
-_BAD = -2
 _EXPECTED = {
     "severity": "is not a rating (None, Mild, Moderate, Severe, Not known or 0-3)",
     "presence": "is not an answer (Yes, No, Not known or 1/0)",
 }
-
-
-class BatchInputError(ValueError):
-    """The file cannot be grouped at all (bad header); raised before any output is written."""
-
-
-@dataclass(frozen=True)
-class BatchSummary:
-    """Rows read (header and blank lines excluded) and how many of them were error rows."""
-
-    rows: int
-    errors: int
+_SCALES = [ITEMS_BY_ID[item].response_scale for item in ALL_ITEMS]
+_COUNTS = np.array([str(n) for n in range(len(ALL_ITEMS) + 1)], dtype=object)
+_YES_NO = np.array(["no", "yes"], dtype=object)
 
 
 def _normalised(text: str) -> str:
@@ -58,12 +65,13 @@ def _vocabulary(scale: str) -> dict[str, int]:
 
 
 _NORMALISED = {scale: _vocabulary(scale) for scale in RESPONSES}
-_FAST = {
-    scale: {
-        variant: code for word, code in table.items() for variant in (word, word.capitalize(), word.upper())
-    }
-    for scale, table in _NORMALISED.items()
-}
+
+
+def _code(table: dict[str, int], cell: str) -> int:
+    return table.get(_normalised(cell), BAD_CODE)
+
+
+_CODE_OF = {scale: partial(_code, table) for scale, table in _NORMALISED.items()}
 
 
 def _item_positions(header: list[str]) -> list[int]:
@@ -91,62 +99,44 @@ def _item_positions(header: list[str]) -> list[int]:
     return [found[item] for item in ALL_ITEMS]
 
 
-def _chunks(reader: Iterator[list[str]], size: int) -> Iterator[list[list[str]]]:
-    while chunk := list(islice(reader, size)):
-        rows = [row for row in chunk if row]
-        if rows:
-            yield rows
+class _Grouping(CsvBatch):
+    result_columns = RESULT_COLUMNS
+    empty_message = "the file is empty: expected a header row naming the 50 Current View items"
+    skip_blank_lines = True
 
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
 
-def _decode(cells: tuple[str, ...], item: str, errors: dict[int, list[str]]) -> np.ndarray:
-    scale = ITEMS_BY_ID[item].response_scale
-    try:
-        return np.array(list(map(_FAST[scale].__getitem__, cells)), dtype=np.int8)
-    except KeyError:
-        pass
-    codes = np.fromiter(map(_FAST[scale].get, cells, repeat(_BAD)), dtype=np.int8, count=len(cells))
-    for row in np.flatnonzero(codes == _BAD).tolist():
-        code = _NORMALISED[scale].get(_normalised(cells[row]))
-        if code is None:
-            errors.setdefault(row, []).append(f"{item}: {cells[row]!r} {_EXPECTED[scale]}")
-            code = NOT_KNOWN_CODE
-        codes[row] = code
-    return codes
+    def needed_columns(self, header: list[str]) -> list[int]:
+        return _item_positions(header)
 
+    def misshapen(self, cells: int, width: int) -> str:
+        return f"the row has {cells} cells, the header has {width}"
 
-def _write_chunk(
-    write_rows: Callable[[Iterable[Iterable[object]]], object],
-    rows: list[list[str]],
-    width: int,
-    positions: list[int],
-    rules: RuleSet,
-) -> int:
-    """Group one chunk of rows and write it; returns its number of error rows."""
-    errors: dict[int, list[str]] = {}
-    misshapen: dict[int, list[str]] = {}
-    for n, row in enumerate(rows):
-        if len(row) != width:
-            misshapen[n] = [f"the row has {len(row)} cells, the header has {width}"]
-            rows[n] = (row + [""] * width)[:width]
-    columns = list(zip(*rows, strict=True))
-    rows.clear()
-    codes = np.empty((len(ALL_ITEMS), len(columns[0])), dtype=np.int8)
-    for n, (item, position) in enumerate(zip(ALL_ITEMS, positions, strict=True)):
-        codes[n] = _decode(columns[position], item, errors)
-    errors.update(misshapen)
-    result = suggest_columns(codes, rules)
-    grouping = [code or "" for code in result.grouping.tolist()]
-    rule = result.rule.tolist()
-    version = [result.rules_version] * len(rule)
-    count: list[object] = result.complexity_count.tolist()
-    attendance = np.where(result.attendance_flag, "yes", "no").tolist()
-    risk = np.where(result.risk_flag, "yes", "no").tolist()
-    error = [""] * len(rule)
-    for n, messages in errors.items():
-        grouping[n] = rule[n] = version[n] = count[n] = attendance[n] = risk[n] = ""
-        error[n] = "; ".join(messages)
-    write_rows(zip(*columns, grouping, rule, version, count, attendance, risk, error, strict=True))
-    return len(errors)
+    def decode(self, columns: list[pa.Array]) -> Decoded:
+        codes = np.empty((len(ALL_ITEMS), len(columns[0])), dtype=np.int8)
+        errors: dict[int, list[str]] = {}
+        for n, (item, scale, column) in enumerate(zip(ALL_ITEMS, _SCALES, columns, strict=True)):
+            codes[n] = decode_cells(column, _CODE_OF[scale])
+            bad = np.flatnonzero(codes[n] == BAD_CODE)
+            if bad.size:
+                codes[n, bad] = NOT_KNOWN_CODE
+                cells = column.take(pa.array(bad)).to_pylist()
+                for row, cell in zip(bad.tolist(), cells, strict=True):
+                    errors.setdefault(row, []).append(f"{item}: {cell!r} {_EXPECTED[scale]}")
+        return Decoded(codes, errors)
+
+    def compute(self, codes: np.ndarray) -> list[Sequence[str]]:
+        result = suggest_columns(codes, self.rules)
+        grouping = [code or "" for code in result.grouping.tolist()]
+        return [
+            grouping,
+            result.rule.tolist(),
+            [result.rules_version] * len(grouping),
+            _COUNTS[result.complexity_count].tolist(),
+            _YES_NO[result.attendance_flag.astype(np.intp)].tolist(),
+            _YES_NO[result.risk_flag.astype(np.intp)].tolist(),
+        ]
 
 
 def group_csv(
@@ -155,28 +145,13 @@ def group_csv(
     """Suggest a grouping for every row of a Current View CSV, streaming chunk_rows rows at a time.
 
     Flags are written "yes"/"no"; an error row keeps its cells and leaves every result but `error` empty.
+    Blank lines are skipped.
     """
-    if chunk_rows < 1:
-        raise ValueError("chunk_rows must be at least 1")
-    reader = csv.reader(infile)
-    header = next(reader, None)
-    if header is None:
-        raise BatchInputError("the file is empty: expected a header row naming the 50 Current View items")
-    if header and header[0].startswith("\ufeff"):
-        header[0] = header[0][1:]
-    positions = _item_positions(header)
-    writer = csv.writer(outfile)
-    writer.writerow([*header, *RESULT_COLUMNS])
-    rows = errors = 0
-    for chunk in _chunks(reader, chunk_rows):
-        rows += len(chunk)
-        errors += _write_chunk(writer.writerows, chunk, len(header), positions, rules)
-    return BatchSummary(rows=rows, errors=errors)
+    return run_batch(_Grouping(rules), infile, outfile, chunk_rows)
 
 
 def group_csv_file(
     in_path: Path, out_path: Path, rules: RuleSet, chunk_rows: int = DEFAULT_CHUNK_ROWS
 ) -> BatchSummary:
     """group_csv between two paths, writing a temporary file beside out_path, renamed only on success."""
-    with open(in_path, encoding="utf-8-sig", newline="") as infile, replaced_on_success(out_path) as outfile:
-        return group_csv(infile, outfile, rules, chunk_rows=chunk_rows)
+    return run_batch_file(_Grouping(rules), in_path, out_path, chunk_rows)

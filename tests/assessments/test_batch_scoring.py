@@ -271,16 +271,51 @@ class StopAfterRows(io.StringIO):
         self.rows = rows
 
     def write(self, text: str) -> int:
-        self.rows -= 1
+        self.rows -= text.count("\n")
         if self.rows < 0:
             raise RuntimeError("enough")
         return super().write(text)
 
 
-def test_rows_are_written_as_they_are_read():
+def test_rows_are_scored_and_written_chunk_by_chunk_without_reading_the_whole_input():
     infile = CountingLines(",".join(HONOSCA_HEADER) + "\n", ",".join(["1"] * 13) + "\n")
 
     with pytest.raises(RuntimeError, match="enough"):
-        score_csv("honosca", infile, StopAfterRows(11), SPEC_MISSING_DATA_RULES)  # type: ignore[arg-type]
+        score_csv("honosca", infile, StopAfterRows(250), SPEC_MISSING_DATA_RULES, chunk_rows=100)  # type: ignore[arg-type]
 
-    assert infile.read == 11
+    assert infile.read <= 300  # only the chunks written so far were read, from an endless input
+
+
+def test_a_blank_line_is_an_error_row_of_no_cells():
+    text = to_csv([HONOSCA_HEADER, ["1"] * 13]) + "\r\n" + to_csv([["2"] * 13])
+    outfile = io.StringIO()
+
+    summary = score_csv("honosca", io.StringIO(text, newline=""), outfile, SPEC_MISSING_DATA_RULES)
+
+    assert summary == BatchSummary(rows=3, errors=1)
+    assert list(csv.reader(io.StringIO(outfile.getvalue())))[1:] == [
+        [*["1"] * 13, "13", ""],
+        [*[""] * 13, "", "row has 0 cells, expected 13"],
+        [*["2"] * 13, "26", ""],
+    ]
+
+
+def test_quoted_cells_and_chunk_boundaries_do_not_change_the_output():
+    header = ["id", *SDQ_HEADER, "note"]
+    notes = ["", "a, b", 'said "no"', "two\r\nlines", "plain"]
+    rows = [[str(n), *[str(n % 3)] * 25, notes[n % 5]] for n in range(23)]
+    rows[7][3] = "Sometimes"
+    rows[11] = rows[11][:4]
+    text = to_csv([header, *rows])
+
+    def scored(chunk_rows):
+        outfile = io.StringIO()
+        summary = score_csv(
+            "sdq", io.StringIO(text, newline=""), outfile, SPEC_MISSING_DATA_RULES, chunk_rows
+        )
+        return summary, outfile.getvalue()
+
+    whole = scored(1000)
+    assert scored(1) == scored(4) == whole
+    assert whole[0] == BatchSummary(rows=23, errors=2)
+    assert list(csv.reader(io.StringIO(whole[1])))[1:][3][-8] == notes[3]

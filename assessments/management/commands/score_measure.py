@@ -4,10 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assessments.batch_scoring import MEASURES, BatchInputError, BatchSummary, score_csv
-from assessments.scoring import MissingDataRules
+from assessments.batch_scoring import MEASURES, BatchInputError, score_csv_file
 from assessments.selectors import missing_data_rules
-from camhs_pbr.files import replaced_on_success
 
 
 class Command(BaseCommand):
@@ -23,7 +21,7 @@ class Command(BaseCommand):
         if not outfile.parent.is_dir():
             raise CommandError(f"cannot write {outfile}: {outfile.parent} is not a directory")
         try:
-            summary = score_into_new_file(measure, infile, outfile, missing_data_rules())
+            summary = score_csv_file(measure, infile, outfile, missing_data_rules())
         except BatchInputError as error:
             raise CommandError(f"{infile}: {error}") from error
         except UnicodeDecodeError as error:
@@ -31,9 +29,3 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"{measure}: {summary.rows} rows, {summary.errors} error rows; wrote {outfile}")
-
-
-def score_into_new_file(measure: str, infile: Path, outfile: Path, params: MissingDataRules) -> BatchSummary:
-    """Score into a temporary file beside `outfile` and rename it into place only if scoring succeeds."""
-    with open(infile, newline="", encoding="utf-8-sig") as source, replaced_on_success(outfile) as target:
-        return score_csv(measure, source, target, params)

@@ -1,0 +1,84 @@
+"""SDQ, RCADS and HoNOSCA scoring over arrays of many responses at once; the same results as scoring.py.
+
+Codes are an items x responses integer array, item 1 in row 0, with NOT_ANSWERED (-1) for an unanswered
+item; a score is MISSING (-1) where scoring.py gives None.
+"""
+
+import numpy as np
+
+from assessments.measures import (
+    HONOSCA_MAX_RATING,
+    HONOSCA_SCALES,
+    RCADS_ANXIETY_SUBSCALES,
+    RCADS_ITEMS,
+    RCADS_MAX_CODE,
+    RCADS_SUBSCALES,
+    SDQ_ITEMS,
+    SDQ_MAX_CODE,
+    SDQ_MIN_ANSWERED_PER_SCALE,
+    SDQ_PROBLEM_SCALES,
+    SDQ_SCALE_LENGTH,
+    SDQ_SCALES,
+    Scale,
+)
+from assessments.scoring import MissingDataRules
+
+NOT_ANSWERED = -1
+MISSING = -1
+
+Scores = dict[str, np.ndarray]
+
+
+def sdq_score_arrays(codes: np.ndarray) -> Scores:
+    """The five SDQ scales and total difficulties of every response (codes 0-2, 25 x responses)."""
+    _check(codes, len(SDQ_ITEMS))
+    max_missing = SDQ_SCALE_LENGTH - SDQ_MIN_ANSWERED_PER_SCALE
+    scales = {scale.name: _scale_scores(scale, codes, SDQ_MAX_CODE, max_missing) for scale in SDQ_SCALES}
+    return scales | {"total_difficulties": _sum_or_missing([scales[name] for name in SDQ_PROBLEM_SCALES])}
+
+
+def rcads_score_arrays(codes: np.ndarray, params: MissingDataRules) -> Scores:
+    """The six RCADS subscales, total anxiety and total of every response (codes 0-3, 47 x responses)."""
+    _check(codes, len(RCADS_ITEMS))
+    max_missing = params.rcads_max_missing_per_subscale
+    subscales = {
+        scale.name: _scale_scores(scale, codes, RCADS_MAX_CODE, max_missing) for scale in RCADS_SUBSCALES
+    }
+    return subscales | {
+        "total_anxiety": _sum_or_missing([subscales[name] for name in RCADS_ANXIETY_SUBSCALES]),
+        "total": _sum_or_missing(list(subscales.values())),
+    }
+
+
+def honosca_score_arrays(ratings: np.ndarray, params: MissingDataRules) -> Scores:
+    """The HoNOSCA total of every response (ratings 0-4; NOT_ANSWERED or 9 is not known, 13 x responses)."""
+    _check(ratings, len(HONOSCA_SCALES))
+    known = (ratings >= 0) & (ratings <= HONOSCA_MAX_RATING)
+    count = known.sum(axis=0)
+    total = np.where(known, ratings, 0).sum(axis=0, dtype=np.int64)
+    # SPEC §6 (PROPOSED): missing when too many scales are not known; a form with none known is never 0.
+    missing = (count == 0) | (len(HONOSCA_SCALES) - count > params.honosca_max_not_known)
+    return {"total": np.where(missing, MISSING, total)}
+
+
+def _check(codes: np.ndarray, items: int) -> None:
+    if codes.ndim != 2 or codes.shape[0] != items:
+        raise ValueError(f"expected a {items} x responses array, got shape {codes.shape}")
+
+
+def _scale_scores(scale: Scale, codes: np.ndarray, max_code: int, max_missing: int) -> np.ndarray:
+    rows = codes[[item - 1 for item in scale.items]].astype(np.int64)
+    reversed_rows = np.array([item in scale.reversed_items for item in scale.items])[:, None]
+    answered = rows != NOT_ANSWERED
+    scored = np.where(answered, np.where(reversed_rows, max_code - rows, rows), 0)
+    count = answered.sum(axis=0)
+    total = scored.sum(axis=0)
+    missing = (count == 0) | (len(scale.items) - count > max_missing)
+    # SPEC §6: mean of the answered items x item count, rounded half up: floor(x + 1/2) in whole numbers.
+    prorated = (2 * total * len(scale.items) + count) // (2 * np.maximum(count, 1))
+    return np.where(missing, MISSING, prorated)
+
+
+def _sum_or_missing(scores: list[np.ndarray]) -> np.ndarray:
+    stacked = np.stack(scores)
+    return np.where((stacked == MISSING).any(axis=0), MISSING, stacked.sum(axis=0))

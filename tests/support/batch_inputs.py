@@ -1,0 +1,129 @@
+"""Deterministic CSV inputs for the batch commands, mixing what real files contain.
+
+Words in any case and spacing, codes, blanks, "Not known", bad cells, rows with too few or too many
+cells, quoted cells (commas, doubled quotes, line breaks), a byte order mark, blank lines, both line
+endings and a last line without one. Python's `random.Random` keeps them the same on every platform.
+"""
+
+import random
+from pathlib import Path
+
+from assessments.current_view_items import ALL_ITEMS, ITEMS_BY_ID
+
+NOTES = [
+    "",
+    "",
+    "",
+    "seen in clinic",
+    "Referred by GP, urgent",
+    'said "not today"',
+    "two lines\r\nof notes",
+    "Zoë, parent",
+    "  padded  ",
+    "=SUM(A1)",
+]
+SEVERITY_CELLS = (
+    ["None", "none", "NONE", "0"] * 6
+    + ["Mild", "mild", " Mild ", "1"] * 3
+    + ["Moderate", "moderate", "MODERATE", "2", " 2", "moDERate"]
+    + ["Severe", "severe", "3"]
+    + ["", "", "   ", "Not known", "not known", "NOT KNOWN", " Not  Known "]
+)
+PRESENCE_CELLS = (
+    ["No", "no", "NO", "0"] * 8 + ["Yes", "yes", "YES", " Yes ", "1"] + ["", "Not known", "not known"]
+)
+BAD_CELLS = {
+    "severity": ["Moderat", "4", "-1", "x", "Yes"],
+    "presence": ["Y", "2", "None", "maybe"],
+}
+MEASURE_CELLS = {
+    "sdq": (
+        ["Not true", "not true", "NOT TRUE", "0"] * 3
+        + ["Somewhat true", "somewhat true", "  Somewhat   True ", "1"] * 2
+        + ["Certainly true", "certainly true", "2", ""]
+    ),
+    "rcads": (
+        ["Never", "never", "NEVER", "0"] * 3
+        + ["Sometimes", "sometimes", " Sometimes ", "1"] * 2
+        + ["Often", "often", "2", "Always", "ALWAYS", "3", ""]
+    ),
+    "honosca": ["0", "0", "1", "1", "2", "3", "4", " 2", "9", "9 ", "", "", "   "],
+}
+MEASURE_BAD_CELLS = {
+    "sdq": ["3", "Sometimes", "yes", "Not known"],
+    "rcads": ["4", "Not true", "Rarely"],
+    "honosca": ["5", "8", "Severe", "2.0"],
+}
+ITEM_COUNTS = {"sdq": 25, "rcads": 47, "honosca": 13}
+
+
+def _quoted(cell: str) -> str:
+    if any(char in cell for char in ',"\r\n'):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def _always_quoted(cell: str) -> str:
+    return '"' + cell.replace('"', '""') + '"'
+
+
+def _odd_row(rng: random.Random, cells: list[str]) -> list[str]:
+    """Now and then a row loses or gains cells."""
+    roll = rng.random()
+    if roll < 0.001:
+        return cells[: rng.randrange(len(cells))]
+    if roll < 0.002:
+        return cells + ["extra"] * rng.randint(1, 3)
+    return cells
+
+
+def _write_lines(path: Path, rng: random.Random, header: list[str], rows: list[list[str]]) -> None:
+    parts = ["\ufeff", ",".join(map(_quoted, header)), "\r\n"]
+    for n, cells in enumerate(rows):
+        quote = _quoted if rng.random() > 0.003 else _always_quoted
+        parts.append(",".join(map(quote, cells)))
+        if n == len(rows) - 1:
+            break
+        parts.append("\n" if rng.random() < 0.01 else "\r\n")
+        if rng.random() < 0.002:
+            parts.append(rng.choice(["\r\n", "\n"]))
+    path.write_bytes("".join(parts).encode("utf-8"))
+
+
+def write_current_view_csv(path: Path, rows: int, seed: int = 11) -> None:
+    """A Current View CSV of `rows` rows (plus blank lines) in the shape analysts' exports come in."""
+    rng = random.Random(seed)
+    header = ["case_id", *ALL_ITEMS[:30], "note", *ALL_ITEMS[30:], "completed_on"]
+    header[5], header[40] = " P05 ", "C39"
+    scales = [ITEMS_BY_ID[item].response_scale for item in ALL_ITEMS]
+    lines = []
+    for n in range(rows):
+        cells = [
+            rng.choice(BAD_CELLS[scale])
+            if rng.random() < 0.002
+            else rng.choice(SEVERITY_CELLS if scale == "severity" else PRESENCE_CELLS)
+            for scale in scales
+        ]
+        if rng.random() < 0.03:
+            cells[: len(cells) // 2] = [""] * (len(cells) // 2)
+        row = [f"C{n:06d}", *cells[:30], rng.choice(NOTES), *cells[30:], f"2024-{n % 12 + 1:02d}-01"]
+        lines.append(_odd_row(rng, row))
+    _write_lines(path, rng, header, lines)
+
+
+def write_measure_csv(measure: str, path: Path, rows: int, seed: int = 12) -> None:
+    """An SDQ, RCADS or HoNOSCA CSV of `rows` rows (plus blank lines), items i01..iNN in words or codes."""
+    rng = random.Random(seed)
+    count = ITEM_COUNTS[measure]
+    items = [f"i{n:02d}" for n in range(1, count + 1)]
+    items[2] = " I03 "
+    header = ["id", *items[: count // 2], "informant", *items[count // 2 :]]
+    choices, bad = MEASURE_CELLS[measure], MEASURE_BAD_CELLS[measure]
+    lines = []
+    for n in range(rows):
+        cells = [rng.choice(bad) if rng.random() < 0.002 else rng.choice(choices) for _ in range(count)]
+        if rng.random() < 0.05:
+            cells[: count // 2] = [""] * (count // 2)
+        row = [f"r{n}", *cells[: count // 2], rng.choice(NOTES), *cells[count // 2 :]]
+        lines.append(_odd_row(rng, row))
+    _write_lines(path, rng, header, lines)
