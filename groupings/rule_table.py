@@ -103,7 +103,7 @@ class Facts:
         return self.codes[_POSITION[item]]
 
     def any_high(self, items: Sequence[str]) -> np.ndarray:
-        return self.high[[_PROBLEM_ROW[item] for item in items]].any(axis=0)
+        return np.logical_or.reduce(self.high[[_PROBLEM_ROW[item] for item in items]], axis=0)
 
     def raised_exactly(self, names: Sequence[str]) -> np.ndarray:
         wanted = [self.domains.index(name) for name in names]
