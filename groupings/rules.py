@@ -1,52 +1,45 @@
-"""Needs-based grouping suggestion rules (SPEC section 3): the rule order is code, every parameter is data."""
+"""Needs-based grouping suggestion rules (SPEC section 3): the engine over the rule table, every parameter data.
+
+"Not known" is None in a ratings mapping and NOT_KNOWN_CODE (-1) only in int8 code arrays; ratings_to_codes is
+the one place a mapping becomes codes. The scalar path runs the vectorised engine on one column.
+"""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from assessments.current_view_items import (
-    ALL_ITEMS,
-    COMPLEXITY_ITEMS,
-    ITEMS_BY_ID,
-    MAX_CODE,
-    PROBLEM_ITEMS,
-    SEVERITY_RESPONSES,
-)
+from assessments.current_view_items import ALL_ITEMS, COMPLEXITY_ITEMS, ITEMS_BY_ID, MAX_CODE, PROBLEM_ITEMS
+from groupings.rule_table import NOT_KNOWN_CODE, RULE_TABLE, Facts, Rule, RuleOutcome
 from groupings.rules_version import (
-    RULE_IDS,
     V1_DEFINITION,
-    AnyItemRule,
-    AssessmentRule,
     Domain,
     DomainKind,
-    ExactDomainsRule,
-    ItemRule,
     RuleSet,
-    SevereImpactRule,
     Threshold,
-    ruleset_from_definition,
+    ruleset_schema,
+    validated_ruleset,
 )
 
 __all__ = [
     "INSUFFICIENT",
     "NOT_KNOWN_CODE",
     "RULE_IDS",
+    "RULE_TABLE",
     "V1_DEFINITION",
-    "AnyItemRule",
-    "AssessmentRule",
     "Domain",
     "DomainKind",
-    "ExactDomainsRule",
-    "ItemRule",
+    "Rule",
+    "RuleEngine",
+    "RuleOutcome",
+    "RuleOutcomes",
     "RuleSet",
-    "SevereImpactRule",
-    "Suggestion",
-    "SuggestionArrays",
     "Threshold",
     "explain",
     "frame_to_columns",
+    "ratings_to_codes",
     "ruleset_from_definition",
     "suggest",
     "suggest_arrays",
@@ -55,177 +48,15 @@ __all__ = [
 ]
 
 INSUFFICIENT = "INSUFFICIENT"
-NOT_KNOWN_CODE = -1
 
-
-@dataclass(frozen=True)
-class Suggestion:
-    """A suggested grouping (None when there is not enough information), the rule that fired and the flags."""
-
-    grouping: str | None
-    rule: str
-    rules_version: str
-    complexity_count: int
-    attendance_flag: bool
-    risk_flag: bool
-    raised_domains: tuple[str, ...]
-    high_items: tuple[str, ...]
-    severe_count: int
-    not_known_count: int
-
-
-def _checked_ratings(ratings: Mapping[str, int | None]) -> dict[str, int | None]:
-    unknown = sorted(set(ratings) - ITEMS_BY_ID.keys())
-    if unknown:
-        raise ValueError(f"unknown Current View item(s): {', '.join(map(str, unknown))}")
-    for item, value in ratings.items():
-        top = MAX_CODE[ITEMS_BY_ID[item].response_scale]
-        if value is not None and (
-            isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top
-        ):
-            raise ValueError(f"{item}: {value!r} is not a stored rating (0-{top}, or None for Not known)")
-    return {item: ratings.get(item) for item in ALL_ITEMS}
-
-
-def _met(threshold: Threshold, ratings: Mapping[str, int | None]) -> bool:
-    value = ratings[threshold.item]
-    return value is not None and value >= threshold.at_least
-
-
-def suggest(ratings: Mapping[str, int | None], rules: RuleSet) -> Suggestion:
-    """Suggest a grouping for one Current View (item id -> stored code, None or missing = Not known)."""
-    ratings = _checked_ratings(ratings)
-    # SPEC section 3: sev(i) counts Not known as 0; hi(i) = sev(i) >= the high threshold.
-    sev = {item: ratings[item] or 0 for item in PROBLEM_ITEMS}
-    high = tuple(item for item in PROBLEM_ITEMS if sev[item] >= rules.high_at_least)
-    raised = tuple(d.name for d in rules.domains if any(item in high for item in d.items))
-    severe_count = sum(value >= rules.severe_at_least for value in sev.values())
-    not_known_count = sum(ratings[item] is None for item in PROBLEM_ITEMS)
-    if not_known_count >= rules.insufficient_not_known_at_least:
-        grouping, rule = None, INSUFFICIENT
-    else:
-        grouping, rule = _first_match(ratings, set(high), raised, severe_count, rules)
-    return Suggestion(
-        grouping=grouping,
-        rule=rule,
-        rules_version=rules.version,
-        complexity_count=sum(ratings[item] == 1 for item in COMPLEXITY_ITEMS),
-        attendance_flag=any(_met(t, ratings) for t in rules.attendance_flag),
-        risk_flag=any(_met(t, ratings) for t in rules.risk_flag),
-        raised_domains=raised,
-        high_items=high,
-        severe_count=severe_count,
-        not_known_count=not_known_count,
-    )
-
-
-def _first_match(
-    ratings: Mapping[str, int | None], high: set[str], raised: tuple[str, ...], severe: int, rules: RuleSet
-) -> tuple[str, str]:
-    # SPEC section 3: ordered rules, first match wins.
-    kinds = {d.name: d.kind for d in rules.domains}
-    emotional = sum(kinds[name] == "emotional" for name in raised)
-    behavioural = sum(kinds[name] == "behavioural" for name in raised)
-    for rule_id, item_rule in (("R01", rules.r01), ("R02", rules.r02), ("R03", rules.r03)):
-        if item_rule.item in high:
-            return item_rule.grouping, rule_id
-    r04 = rules.r04
-    if severe >= r04.severe_at_least or (
-        len(raised) >= r04.raised_at_least and severe >= r04.raised_with_severe_at_least
-    ):
-        return r04.grouping, "R04"
-    if len(raised) == 1:
-        return dict(rules.r05_grouping_by_domain)[raised[0]], "R05"
-    if emotional and behavioural:
-        return rules.r06_grouping, "R06"
-    if set(raised) == set(rules.r07.domains):
-        return rules.r07.grouping, "R07"
-    if emotional >= rules.r08_emotional_at_least:
-        return rules.r08_grouping, "R08"
-    if set(raised) == set(rules.r09.domains):
-        return rules.r09.grouping, "R09"
-    if rules.r10.item in high and ratings[rules.r10.unless_yes] != 1:
-        return rules.r10.grouping, "R10"
-    if high & set(rules.r11.items):
-        return rules.r11.grouping, "R11"
-    return rules.r12_grouping, "R12"
-
-
-def _rated_high(rules: RuleSet) -> str:
-    words = [
-        word for word, code in SEVERITY_RESPONSES.items() if code is not None and code >= rules.high_at_least
-    ]
-    return "rated " + (", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0])
-
-
-def _item_words(items: Sequence[str]) -> str:
-    return ", ".join(f"'{ITEMS_BY_ID[item].name}' ({item})" for item in items)
-
-
-def explain(suggestion: Suggestion, rules: RuleSet) -> str:
-    """The rule that fired, in plain words for a clinician."""
-    if suggestion.rules_version != rules.version:
-        raise ValueError(f"suggestion made under {suggestion.rules_version!r}, not {rules.version!r}")
-    rated = _rated_high(rules)
-    labels = {d.name: d.label for d in rules.domains}
-    kinds = {d.name: d.kind for d in rules.domains}
-
-    def areas(names: Sequence[str]) -> str:
-        return ", ".join(labels[name] for name in names)
-
-    def exactly(names: Sequence[str]) -> str:
-        words = [labels[name] for name in names]
-        return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
-
-    raised = suggestion.raised_domains
-    rule = suggestion.rule
-    if rule == INSUFFICIENT:
-        return (
-            f"Not enough information: {rules.insufficient_not_known_at_least} or more of the "
-            f"{len(PROBLEM_ITEMS)} problem descriptions are Not known, so no grouping is suggested."
-        )
-    if rule in ("R01", "R02", "R03"):
-        item_rule = {"R01": rules.r01, "R02": rules.r02, "R03": rules.r03}[rule]
-        return f"{rule}: {_item_words([item_rule.item])} is {rated}."
-    if rule == "R04":
-        r04 = rules.r04
-        return (
-            f"{rule}: difficulties of severe impact: {r04.severe_at_least} or more problem descriptions are "
-            f"rated Severe, or {r04.raised_at_least} or more problem areas are {rated} with at least "
-            f"{r04.raised_with_severe_at_least} rated Severe (here {suggestion.severe_count} rated Severe; "
-            f"problem areas {rated}: {areas(raised) or 'none'})."
-        )
-    if rule == "R05":
-        return f"{rule}: exactly one problem area is {rated} ({areas(raised)})."
-    if rule == "R06":
-        emotional = [name for name in raised if kinds[name] == "emotional"]
-        behavioural = [name for name in raised if kinds[name] == "behavioural"]
-        return (
-            f"{rule}: both emotional ({areas(emotional)}) and behavioural ({areas(behavioural)}) "
-            f"problem areas are {rated}."
-        )
-    if rule in ("R07", "R09"):
-        names = rules.r07.domains if rule == "R07" else rules.r09.domains
-        return f"{rule}: the problem areas {rated} are exactly {exactly(names)}."
-    if rule == "R08":
-        return (
-            f"{rule}: {rules.r08_emotional_at_least} or more emotional problem areas are {rated} "
-            f"({areas(raised)})."
-        )
-    if rule == "R10":
-        blocker = _item_words([rules.r10.unless_yes])
-        return f"{rule}: {_item_words([rules.r10.item])} is {rated} and {blocker} is not answered Yes."
-    if rule == "R11":
-        found = [item for item in suggestion.high_items if item in rules.r11.items]
-        return f"{rule}: a problem not covered by the other groupings is {rated} ({_item_words(found)})."
-    if suggestion.high_items:
-        return f"{rule}: no other rule applies, so the default grouping is suggested."
-    return f"{rule}: no problem description is {rated}, so the default grouping is suggested."
+_POSITION = {item: n for n, item in enumerate(ALL_ITEMS)}
+_COMPLEXITY_POSITIONS = [_POSITION[item] for item in COMPLEXITY_ITEMS]
+_MAX_CODES = np.array([MAX_CODE[ITEMS_BY_ID[item].response_scale] for item in ALL_ITEMS], dtype=np.int8)
 
 
 @dataclass(frozen=True, eq=False)
-class SuggestionArrays:
-    """Suggestions for many Current Views, one element per row: grouping and rule are object arrays (grouping
+class RuleOutcomes:
+    """Outcomes for many Current Views, one element per row: grouping and rule are object arrays (grouping
     None without enough information), complexity_count int8, the flags bool."""
 
     grouping: np.ndarray
@@ -236,23 +67,123 @@ class SuggestionArrays:
     risk_flag: np.ndarray
 
 
-_POSITION = {item: n for n, item in enumerate(ALL_ITEMS)}
-_PROBLEM_POSITIONS = [_POSITION[item] for item in PROBLEM_ITEMS]
-_COMPLEXITY_POSITIONS = [_POSITION[item] for item in COMPLEXITY_ITEMS]
-_MAX_CODES = np.array([MAX_CODE[ITEMS_BY_ID[item].response_scale] for item in ALL_ITEMS], dtype=np.int8)
-_RULE_NAMES = np.array((INSUFFICIENT, *RULE_IDS), dtype=object)
+def ratings_to_codes(ratings: Mapping[str, int | None]) -> np.ndarray:
+    """One Current View (item id -> stored code, None or missing = Not known) as 50 int8 codes, ALL_ITEMS order."""
+    unknown = sorted(set(ratings) - ITEMS_BY_ID.keys())
+    if unknown:
+        raise ValueError(f"unknown Current View item(s): {', '.join(map(str, unknown))}")
+    for item, value in ratings.items():
+        top = MAX_CODE[ITEMS_BY_ID[item].response_scale]
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top
+        ):
+            raise ValueError(f"{item}: {value!r} is not a stored rating (0-{top}, or None for Not known)")
+    return np.array(
+        [NOT_KNOWN_CODE if (value := ratings.get(item)) is None else value for item in ALL_ITEMS],
+        dtype=np.int8,
+    )
 
 
-def suggest_arrays(codes: np.ndarray, rules: RuleSet) -> SuggestionArrays:
-    """Vectorised suggest over a rows x 50 int8 array in ALL_ITEMS order, -1 meaning Not known."""
-    codes = np.asarray(codes)
-    if codes.ndim != 2 or codes.shape[1] != len(ALL_ITEMS):
-        raise ValueError(f"expected a rows x {len(ALL_ITEMS)} array, got shape {codes.shape}")
-    return suggest_columns(np.ascontiguousarray(codes.T), rules)
+def _flag(codes: np.ndarray, thresholds: Sequence[Threshold]) -> np.ndarray:
+    met = np.zeros(codes.shape[1], dtype=bool)
+    for threshold in thresholds:
+        met |= codes[_POSITION[threshold.item]] >= threshold.at_least
+    return met
 
 
-def suggest_columns(columns: np.ndarray, rules: RuleSet) -> SuggestionArrays:
-    """Vectorised suggest over a 50 x rows int8 array (one row per item, ALL_ITEMS order), -1 = Not known."""
+class RuleEngine:
+    """An ordered table of rules and the rules-version schema their parameters make up."""
+
+    def __init__(self, table: Sequence[Rule[Any]]) -> None:
+        ids = [rule.id for rule in table]
+        if len(set(ids)) != len(ids) or INSUFFICIENT in ids:
+            raise ValueError(f"rule ids must be distinct and not {INSUFFICIENT!r}: {ids}")
+        self.table = tuple(table)
+        self.rule_ids = tuple(ids)
+        self.schema = ruleset_schema({rule.id: rule.params for rule in table})
+        self._by_id = {rule.id: rule for rule in table}
+        self._rule_names = np.array((INSUFFICIENT, *ids), dtype=object)
+
+    def ruleset_from_definition(self, version: str, definition: Mapping[str, Any]) -> RuleSet:
+        """Build and validate a RuleSet from its JSON definition; raises ValueError naming the faulty key."""
+        return validated_ruleset(self.schema, version, definition)
+
+    def suggest(self, ratings: Mapping[str, int | None], rules: RuleSet) -> RuleOutcome:
+        """The outcome for one Current View: the vectorised engine run on one column."""
+        outcomes, facts = self._decide(ratings_to_codes(ratings)[:, np.newaxis], rules)
+        return RuleOutcome(
+            grouping=outcomes.grouping[0],
+            rule=outcomes.rule[0],
+            rules_version=outcomes.rules_version,
+            complexity_count=int(outcomes.complexity_count[0]),
+            attendance_flag=bool(outcomes.attendance_flag[0]),
+            risk_flag=bool(outcomes.risk_flag[0]),
+            raised_domains=facts.raised_domains(0),
+            high_items=facts.high_items(0),
+            severe_count=int(facts.severe_count[0]),
+            not_known_count=int(facts.not_known_count[0]),
+        )
+
+    def suggest_columns(self, columns: np.ndarray, rules: RuleSet) -> RuleOutcomes:
+        """Outcomes for a 50 x rows array of codes (one row per item, ALL_ITEMS order)."""
+        return self._decide(_valid_columns(columns), rules)[0]
+
+    def explain(self, outcome: RuleOutcome, rules: RuleSet) -> str:
+        """The rule that fired, in plain words for a clinician."""
+        if outcome.rules_version != rules.version:
+            raise ValueError(f"suggestion made under {outcome.rules_version!r}, not {rules.version!r}")
+        if outcome.rule == INSUFFICIENT:
+            return (
+                f"Not enough information: {rules.insufficient_not_known_at_least} or more of the "
+                f"{len(PROBLEM_ITEMS)} problem descriptions are Not known, so no grouping is suggested."
+            )
+        rule = self._by_id[outcome.rule]
+        return f"{rule.id}: {rule.explain(rules.rule_params()[rule.id], outcome, rules)}"
+
+    def _decide(self, codes: np.ndarray, rules: RuleSet) -> tuple[RuleOutcomes, Facts]:
+        if not isinstance(rules, self.schema):
+            raise ValueError(f"rules version {rules.version!r} was not built for this table of rules")
+        facts = Facts.of(codes, rules)
+        params = rules.rule_params()
+        # SPEC section 3: too many Not known is checked before every rule; then the first match wins.
+        matches = [facts.not_known_count >= rules.insufficient_not_known_at_least]
+        matches += [rule.mask(facts, params[rule.id]) for rule in self.table]
+        index = np.select(matches, np.arange(len(matches), dtype=np.int8), default=len(matches))
+        if facts.rows and index.max() == len(matches):
+            raise ValueError("no rule matched a Current View: the last rule of a table must match every row")
+        grouping = self._groupings(index, facts, params)
+        outcomes = RuleOutcomes(
+            grouping=grouping,
+            rule=self._rule_names[index],
+            rules_version=rules.version,
+            complexity_count=np.count_nonzero(codes[_COMPLEXITY_POSITIONS] == 1, axis=0).astype(np.int8),
+            attendance_flag=_flag(codes, rules.flags.attendance),
+            risk_flag=_flag(codes, rules.flags.risk),
+        )
+        return outcomes, facts
+
+    def _groupings(self, index: np.ndarray, facts: Facts, params: Mapping[str, Any]) -> np.ndarray:
+        # One small code per row, looked up at the end: far cheaper than writing strings row by row.
+        codes: list[str | None] = [None]
+        small = np.zeros(facts.rows, dtype=np.int16)
+        per_row: list[tuple[np.ndarray, np.ndarray]] = []
+        for n, rule in enumerate(self.table, start=1):
+            fired = index == n
+            if not fired.any():
+                continue
+            found = rule.grouping(facts, params[rule.id], fired)
+            if isinstance(found, str):
+                small[fired] = len(codes)
+                codes.append(found)
+            else:
+                per_row.append((fired, found))
+        grouping = np.array(codes, dtype=object)[small]
+        for fired, found in per_row:
+            grouping[fired] = found
+        return grouping
+
+
+def _valid_columns(columns: np.ndarray) -> np.ndarray:
     cols = np.asarray(columns)
     if cols.ndim != 2 or cols.shape[0] != len(ALL_ITEMS):
         raise ValueError(f"expected a {len(ALL_ITEMS)} x rows array, got shape {cols.shape}")
@@ -267,78 +198,39 @@ def suggest_columns(columns: np.ndarray, rules: RuleSet) -> SuggestionArrays:
         if bad.size:
             item = ALL_ITEMS[bad[0]]
             raise ValueError(f"{item}: codes must be -1 (Not known) or 0-{_MAX_CODES[bad[0]]}")
-    return _suggest_valid_columns(cols, rules)
+    return cols
 
 
-def _suggest_valid_columns(cols: np.ndarray, rules: RuleSet) -> SuggestionArrays:
-    rows = cols.shape[1]
-    problems = cols[_PROBLEM_POSITIONS]
-    # SPEC section 3: Not known (-1) is below every threshold, so sev(i) >= t needs no substitution.
-    high = problems >= rules.high_at_least
-    problem_row = {item: n for n, item in enumerate(PROBLEM_ITEMS)}
-    severe = np.count_nonzero(problems >= rules.severe_at_least, axis=0)
-    not_known = np.count_nonzero(problems == NOT_KNOWN_CODE, axis=0)
-    raised = np.zeros((len(rules.domains), rows), dtype=bool)
-    for n, domain in enumerate(rules.domains):
-        raised[n] = high[[problem_row[item] for item in domain.items]].any(axis=0)
-    n_raised = raised.sum(axis=0)
-    domain_row = {d.name: n for n, d in enumerate(rules.domains)}
-    emotional = raised[[d.kind == "emotional" for d in rules.domains]].sum(axis=0)
-    behavioural = raised[[d.kind == "behavioural" for d in rules.domains]].any(axis=0)
+ENGINE = RuleEngine(RULE_TABLE)
+RULE_IDS = ENGINE.rule_ids
 
-    def exactly(names: tuple[str, ...]) -> np.ndarray:
-        wanted = set(names)
-        return (n_raised == len(wanted)) & raised[[domain_row[name] for name in wanted]].all(axis=0)
 
-    r04 = rules.r04
-    conditions = [
-        not_known >= rules.insufficient_not_known_at_least,
-        high[problem_row[rules.r01.item]],
-        high[problem_row[rules.r02.item]],
-        high[problem_row[rules.r03.item]],
-        (severe >= r04.severe_at_least)
-        | ((n_raised >= r04.raised_at_least) & (severe >= r04.raised_with_severe_at_least)),
-        n_raised == 1,
-        (emotional > 0) & behavioural,
-        exactly(rules.r07.domains),
-        emotional >= rules.r08_emotional_at_least,
-        exactly(rules.r09.domains),
-        high[problem_row[rules.r10.item]] & (cols[_POSITION[rules.r10.unless_yes]] != 1),
-        high[[problem_row[item] for item in rules.r11.items]].any(axis=0),
-    ]
-    rule_index = np.select(conditions, np.arange(len(conditions), dtype=np.int8), default=len(conditions))
+def ruleset_from_definition(version: str, definition: Mapping[str, Any]) -> RuleSet:
+    """Build and validate a RuleSet from its JSON definition; raises ValueError naming the faulty key."""
+    return ENGINE.ruleset_from_definition(version, definition)
 
-    table = [None, *sorted(rules.grouping_codes())]
-    per_rule = [None, rules.r01, rules.r02, rules.r03, rules.r04, None]
-    per_rule_codes = [rule.grouping if rule else None for rule in per_rule] + [
-        rules.r06_grouping,
-        rules.r07.grouping,
-        rules.r08_grouping,
-        rules.r09.grouping,
-        rules.r10.grouping,
-        rules.r11.grouping,
-        rules.r12_grouping,
-    ]
-    grouping_index = np.array([table.index(code) for code in per_rule_codes], dtype=np.int16)[rule_index]
-    single = rule_index == 5
-    if single.any():
-        by_domain = np.array([table.index(code) for _, code in rules.r05_grouping_by_domain], dtype=np.int16)
-        grouping_index[single] = by_domain[raised[:, single].argmax(axis=0)]
 
-    def flag(thresholds: tuple[Threshold, ...]) -> np.ndarray:
-        met = np.zeros(rows, dtype=bool)
-        for t in thresholds:
-            met |= cols[_POSITION[t.item]] >= t.at_least
-        return met
+def suggest(ratings: Mapping[str, int | None], rules: RuleSet) -> RuleOutcome:
+    """Suggest a grouping for one Current View (item id -> stored code, None or missing = Not known)."""
+    return ENGINE.suggest(ratings, rules)
 
-    return SuggestionArrays(
-        grouping=np.array(table, dtype=object)[grouping_index],
-        rule=_RULE_NAMES[rule_index],
-        rules_version=rules.version,
-        complexity_count=np.count_nonzero(cols[_COMPLEXITY_POSITIONS] == 1, axis=0).astype(np.int8),
-        attendance_flag=flag(rules.attendance_flag),
-        risk_flag=flag(rules.risk_flag),
-    )
+
+def explain(outcome: RuleOutcome, rules: RuleSet) -> str:
+    """The rule that fired, in plain words for a clinician."""
+    return ENGINE.explain(outcome, rules)
+
+
+def suggest_arrays(codes: np.ndarray, rules: RuleSet) -> RuleOutcomes:
+    """Vectorised suggest over a rows x 50 int8 array in ALL_ITEMS order, -1 meaning Not known."""
+    codes = np.asarray(codes)
+    if codes.ndim != 2 or codes.shape[1] != len(ALL_ITEMS):
+        raise ValueError(f"expected a rows x {len(ALL_ITEMS)} array, got shape {codes.shape}")
+    return suggest_columns(np.ascontiguousarray(codes.T), rules)
+
+
+def suggest_columns(columns: np.ndarray, rules: RuleSet) -> RuleOutcomes:
+    """Vectorised suggest over a 50 x rows int8 array (one row per item, ALL_ITEMS order), -1 = Not known."""
+    return ENGINE.suggest_columns(columns, rules)
 
 
 def frame_to_columns(frame: pd.DataFrame) -> np.ndarray:

@@ -1,148 +1,217 @@
-"""The parameters of a rules version (SPEC section 3): thresholds, domains and groupings, read from data."""
+"""The parameters of a rules version (SPEC section 3): a declared schema, read from the stored JSON definition.
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+The shared parameters (thresholds, domains, flags) are declared here; each rule declares its own entry under
+"rules" next to its condition in groupings/rule_table.py, and ruleset_schema puts them together in table order.
+"""
 
-from assessments.current_view_items import ITEMS_BY_ID, MAX_CODE, PROBLEM_ITEMS
+from collections.abc import Iterator, Mapping
+from typing import Annotated, Any, Literal, Self
 
-RULE_IDS: tuple[str, ...] = tuple(f"R{n:02d}" for n in range(1, 13))
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    ValidationInfo,
+    create_model,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
+
+from assessments.current_view_items import ITEMS_BY_ID, MAX_CODE, PROBLEM_ITEMS, Section
 
 DomainKind = Literal["emotional", "behavioural"]
+Problem = tuple[tuple[str | int, ...], str]
 
 
-@dataclass(frozen=True)
-class Domain:
+def _text(value: str) -> str:
+    if not value.strip() or value != value.strip():
+        raise ValueError(f"expected a non-empty text without surrounding spaces, got {value!r}")
+    return value
+
+
+def _item_in(section: Section | None) -> AfterValidator:
+    def check(value: str) -> str:
+        if value not in ITEMS_BY_ID:
+            raise ValueError(f"unknown item id {value!r}")
+        if section is not None and ITEMS_BY_ID[value].section != section:
+            raise ValueError(f"{value} is not a {section} item")
+        return value
+
+    return AfterValidator(check)
+
+
+def _distinct(values: tuple[str, ...]) -> tuple[str, ...]:
+    if len(set(values)) != len(values):
+        raise ValueError(f"duplicated entries in {list(values)!r}")
+    return values
+
+
+Text = Annotated[StrictStr, AfterValidator(_text)]
+ItemId = Annotated[StrictStr, _item_in(None)]
+ProblemItem = Annotated[StrictStr, _item_in("problem")]
+ComplexityItem = Annotated[StrictStr, _item_in("complexity")]
+ProblemItems = Annotated[tuple[ProblemItem, ...], Field(min_length=1), AfterValidator(_distinct)]
+DomainNames = Annotated[tuple[Text, ...], Field(min_length=1), AfterValidator(_distinct)]
+Rating = Annotated[StrictInt, Field(ge=1, le=3)]
+ProblemCount = Annotated[StrictInt, Field(ge=0, le=len(PROBLEM_ITEMS))]
+
+
+class Params(BaseModel):
+    """A part of a rules definition: unknown keys are refused, and the parsed value never changes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Domain(Params):
     """A problem area (e.g. DEP = p09) that is *raised* when any of its items is rated high."""
 
-    name: str
-    label: str
+    label: Text
     kind: DomainKind
-    items: tuple[str, ...]
+    items: ProblemItems
 
 
-@dataclass(frozen=True)
-class ItemRule:
-    """R01-R03: one problem rated high suggests a grouping."""
-
-    item: str
-    grouping: str
-
-
-@dataclass(frozen=True)
-class SevereImpactRule:
-    """R04: n_severe >= severe_at_least, or n_raised >= raised_at_least with enough Severe ratings."""
-
-    severe_at_least: int
-    raised_at_least: int
-    raised_with_severe_at_least: int
-    grouping: str
-
-
-@dataclass(frozen=True)
-class ExactDomainsRule:
-    """R07, R09: the raised domains are exactly these."""
-
-    domains: tuple[str, ...]
-    grouping: str
-
-
-@dataclass(frozen=True)
-class AssessmentRule:
-    """R10: item rated high and the blocking complexity factor not answered Yes."""
-
-    item: str
-    unless_yes: str
-    grouping: str
-
-
-@dataclass(frozen=True)
-class AnyItemRule:
-    """R11: any of these problems rated high."""
-
-    items: tuple[str, ...]
-    grouping: str
-
-
-@dataclass(frozen=True)
-class Threshold:
+class Threshold(Params):
     """A flag condition: the item's stored code is at least this value (Not known never counts)."""
 
-    item: str
-    at_least: int
+    item: ItemId
+    at_least: StrictInt
+
+    @field_validator("at_least")
+    @classmethod
+    def _within_the_items_scale(cls, value: int, info: ValidationInfo) -> int:
+        item = info.data.get("item")
+        top = MAX_CODE[ITEMS_BY_ID[item].response_scale] if item else max(MAX_CODE.values())
+        if not 1 <= value <= top:
+            raise ValueError(f"expected a whole number from 1 to {top}, got {value!r}")
+        return value
 
 
-@dataclass(frozen=True)
-class RuleSet:
+class Flags(Params):
+    """Shown beside the suggestion, never changing it (SPEC section 3): any threshold met raises the flag."""
+
+    attendance: tuple[Threshold, ...]
+    risk: tuple[Threshold, ...]
+
+
+class RuleParams(Params):
+    """The parameters one rule reads: its entry under "rules" in a definition."""
+
+    def grouping_codes(self) -> frozenset[str]:
+        raise NotImplementedError
+
+    def problems(self, domains: Mapping[str, Domain]) -> Iterator[Problem]:
+        """Faults only the version's domains reveal, as (key path inside this entry, message)."""
+        return iter(())
+
+
+class Suggests(RuleParams):
+    """A rule that suggests one grouping wherever it matches."""
+
+    grouping: Text
+
+    def grouping_codes(self) -> frozenset[str]:
+        return frozenset({self.grouping})
+
+
+class RuleEntries(Params):
+    """The "rules" object: one entry per rule id, in table order (fields added by ruleset_schema)."""
+
+
+class RuleSet(Params):
     """The parameters of one rules version; build it with ruleset_from_definition."""
 
-    version: str
-    high_at_least: int
-    severe_at_least: int
-    insufficient_not_known_at_least: int
-    domains: tuple[Domain, ...]
-    r01: ItemRule
-    r02: ItemRule
-    r03: ItemRule
-    r04: SevereImpactRule
-    r05_grouping_by_domain: tuple[tuple[str, str], ...]
-    r06_grouping: str
-    r07: ExactDomainsRule
-    r08_emotional_at_least: int
-    r08_grouping: str
-    r09: ExactDomainsRule
-    r10: AssessmentRule
-    r11: AnyItemRule
-    r12_grouping: str
-    attendance_flag: tuple[Threshold, ...]
-    risk_flag: tuple[Threshold, ...]
+    version: Text = Field(exclude=True)
+    high_at_least: Rating
+    severe_at_least: Rating
+    insufficient_not_known_at_least: Annotated[StrictInt, Field(ge=1, le=len(PROBLEM_ITEMS))]
+    domains: Annotated[dict[Text, Domain], Field(min_length=1)]
+    rules: RuleEntries
+    flags: Flags
+
+    @model_validator(mode="after")
+    def _rules_fit_the_domains(self) -> Self:
+        faults = [
+            InitErrorDetails(
+                type=PydanticCustomError("rules_version", "{message}", {"message": message}),
+                loc=("rules", rule_id, *path),
+                input=params,
+            )
+            for rule_id, params in self.rule_params().items()
+            for path, message in params.problems(self.domains)
+        ]
+        if faults:
+            raise ValidationError.from_exception_data(type(self).__name__, faults)
+        return self
+
+    def rule_params(self) -> dict[str, RuleParams]:
+        """Each rule's parameters by rule id, in table order."""
+        return {rule_id: getattr(self.rules, rule_id) for rule_id in type(self.rules).model_fields}
 
     def grouping_codes(self) -> frozenset[str]:
         """Every grouping code the rules can suggest (to check against the groupings catalogue)."""
-        fixed = (self.r01, self.r02, self.r03, self.r04, self.r07, self.r09, self.r10, self.r11)
-        return frozenset(
-            [rule.grouping for rule in fixed]
-            + [code for _, code in self.r05_grouping_by_domain]
-            + [self.r06_grouping, self.r08_grouping, self.r12_grouping]
-        )
+        return frozenset().union(*(params.grouping_codes() for params in self.rule_params().values()))
 
     def to_definition(self) -> dict[str, Any]:
         """The JSON-serialisable definition this RuleSet was built from (without the version label)."""
-        return {
-            "high_at_least": self.high_at_least,
-            "severe_at_least": self.severe_at_least,
-            "insufficient_not_known_at_least": self.insufficient_not_known_at_least,
-            "domains": {
-                d.name: {"label": d.label, "kind": d.kind, "items": list(d.items)} for d in self.domains
-            },
-            "rules": {
-                "R01": {"item": self.r01.item, "grouping": self.r01.grouping},
-                "R02": {"item": self.r02.item, "grouping": self.r02.grouping},
-                "R03": {"item": self.r03.item, "grouping": self.r03.grouping},
-                "R04": {
-                    "severe_at_least": self.r04.severe_at_least,
-                    "raised_at_least": self.r04.raised_at_least,
-                    "raised_with_severe_at_least": self.r04.raised_with_severe_at_least,
-                    "grouping": self.r04.grouping,
-                },
-                "R05": {"grouping_by_domain": dict(self.r05_grouping_by_domain)},
-                "R06": {"grouping": self.r06_grouping},
-                "R07": {"domains": list(self.r07.domains), "grouping": self.r07.grouping},
-                "R08": {"emotional_at_least": self.r08_emotional_at_least, "grouping": self.r08_grouping},
-                "R09": {"domains": list(self.r09.domains), "grouping": self.r09.grouping},
-                "R10": {
-                    "item": self.r10.item,
-                    "unless_yes": self.r10.unless_yes,
-                    "grouping": self.r10.grouping,
-                },
-                "R11": {"items": list(self.r11.items), "grouping": self.r11.grouping},
-                "R12": {"grouping": self.r12_grouping},
-            },
-            "flags": {
-                "attendance": [{"item": t.item, "at_least": t.at_least} for t in self.attendance_flag],
-                "risk": [{"item": t.item, "at_least": t.at_least} for t in self.risk_flag],
-            },
-        }
+        return self.model_dump(mode="json")
+
+
+def ruleset_schema(rule_params: Mapping[str, type[RuleParams]]) -> type[RuleSet]:
+    """The RuleSet model of a rule table: one required entry under "rules" per rule id, in table order."""
+    fields: dict[str, Any] = {rule_id: (params, ...) for rule_id, params in rule_params.items()}
+    entries = create_model("RuleEntries", __base__=RuleEntries, **fields)
+    schema: type[RuleSet] = create_model("RuleSet", __base__=RuleSet, rules=(entries, ...))
+    return schema
+
+
+def validated_ruleset(schema: type[RuleSet], version: str, definition: Mapping[str, Any]) -> RuleSet:
+    """Build and validate a RuleSet from its JSON definition; raises ValueError naming the faulty key path."""
+    try:
+        if not isinstance(definition, Mapping):
+            raise ValueError(f"definition: expected an object, got {type(definition).__name__}")
+        if "version" in definition:
+            raise ValueError("definition: unknown key(s) version")
+        try:
+            return schema.model_validate({"version": version, **definition})
+        except ValidationError as error:
+            raise ValueError(_described(error.errors(include_url=False))) from None
+    except ValueError as error:
+        raise ValueError(f"rules version {version!r}: {error}") from None
+
+
+def _described(errors: list[ErrorDetails]) -> str:
+    keys: dict[tuple[str, str], list[str]] = {}
+    lines: list[str] = []
+    for error in errors:
+        loc = error["loc"]
+        if error["type"] in ("missing", "extra_forbidden") and loc:
+            kind = "missing" if error["type"] == "missing" else "unknown"
+            keys.setdefault((_path(loc[:-1]), kind), []).append(str(loc[-1]))
+        elif loc and loc[-1] == "[key]":
+            lines.append(f"{_path(loc[:-2])}: key {loc[-2]!r}: {_message(error)}")
+        else:
+            lines.append(f"{_path(loc)}: {_message(error)}")
+    lines += [f"{path}: {kind} key(s) {', '.join(names)}" for (path, kind), names in keys.items()]
+    return "; ".join(lines)
+
+
+def _message(error: ErrorDetails) -> str:
+    if error["type"] == "value_error":
+        return str(error.get("ctx", {}).get("error", error["msg"]))
+    if error["type"] == "rules_version":
+        return error["msg"]
+    return f"{error['msg']}, got {error['input']!r}"
+
+
+def _path(loc: tuple[str | int, ...]) -> str:
+    """("domains", "DEP", "items", 1) -> "domains.DEP.items[1]"; the top level is "definition"."""
+    path = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
+    return path or "definition"
 
 
 # SPEC section 3, "CAMHS-NBG v1" (PROPOSED): seed data for the rules-version table, never read by the engine.
@@ -219,172 +288,3 @@ V1_DEFINITION: dict[str, Any] = {
         ],
     },
 }
-
-
-def _fields(value: Any, path: str, keys: Sequence[str]) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise ValueError(f"{path}: expected an object, got {type(value).__name__}")
-    missing = [k for k in keys if k not in value]
-    unknown = [str(k) for k in value if k not in keys]
-    if missing:
-        raise ValueError(f"{path}: missing key(s) {', '.join(missing)}")
-    if unknown:
-        raise ValueError(f"{path}: unknown key(s) {', '.join(unknown)}")
-    return value
-
-
-def _int(value: Any, path: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValueError(f"{path}: expected a whole number from {low} to {high}, got {value!r}")
-    return value
-
-
-def _text(value: Any, path: str) -> str:
-    if not isinstance(value, str) or not value.strip() or value != value.strip():
-        raise ValueError(f"{path}: expected a non-empty text without surrounding spaces, got {value!r}")
-    return value
-
-
-def _item(value: Any, path: str, section: str | None = None) -> str:
-    if not isinstance(value, str) or value not in ITEMS_BY_ID:
-        raise ValueError(f"{path}: unknown item id {value!r}")
-    if section is not None and ITEMS_BY_ID[value].section != section:
-        raise ValueError(f"{path}: {value} is not a {section} item")
-    return value
-
-
-def _list(value: Any, path: str) -> list[str]:
-    if not isinstance(value, list | tuple) or not value or not all(isinstance(v, str) for v in value):
-        raise ValueError(f"{path}: expected a non-empty list of texts, got {value!r}")
-    if len(set(value)) != len(value):
-        raise ValueError(f"{path}: duplicated entries in {list(value)!r}")
-    return list(value)
-
-
-def _items(value: Any, path: str) -> tuple[str, ...]:
-    return tuple(_item(v, f"{path}[{n}]", "problem") for n, v in enumerate(_list(value, path)))
-
-
-def _domain(name: str, value: Any, path: str) -> Domain:
-    fields = _fields(value, path, ("label", "kind", "items"))
-    if fields["kind"] not in ("emotional", "behavioural"):
-        raise ValueError(f"{path}.kind: expected 'emotional' or 'behavioural', got {fields['kind']!r}")
-    return Domain(
-        _text(name, path),
-        _text(fields["label"], f"{path}.label"),
-        fields["kind"],
-        _items(fields["items"], f"{path}.items"),
-    )
-
-
-def _thresholds(value: Any, path: str) -> tuple[Threshold, ...]:
-    if not isinstance(value, list | tuple):
-        raise ValueError(f"{path}: expected a list, got {value!r}")
-    found = []
-    for n, entry in enumerate(value):
-        fields = _fields(entry, f"{path}[{n}]", ("item", "at_least"))
-        item = _item(fields["item"], f"{path}[{n}].item")
-        found.append(
-            Threshold(
-                item,
-                _int(
-                    fields["at_least"], f"{path}[{n}].at_least", 1, MAX_CODE[ITEMS_BY_ID[item].response_scale]
-                ),
-            )
-        )
-    return tuple(found)
-
-
-def _domain_names(value: Any, path: str, domains: Mapping[str, Domain]) -> tuple[str, ...]:
-    names = tuple(_list(value, path))
-    unknown = [n for n in names if n not in domains]
-    if unknown:
-        raise ValueError(f"{path}: unknown domain(s) {unknown!r}")
-    return names
-
-
-def ruleset_from_definition(version: str, definition: Mapping[str, Any]) -> RuleSet:
-    """Build and validate a RuleSet from its JSON definition; raises ValueError naming the faulty key."""
-    try:
-        return _ruleset(_text(version, "version"), definition)
-    except ValueError as error:
-        raise ValueError(f"rules version {version!r}: {error}") from None
-
-
-def _ruleset(version: str, definition: Mapping[str, Any]) -> RuleSet:
-    top = _fields(
-        definition,
-        "definition",
-        ("high_at_least", "severe_at_least", "insufficient_not_known_at_least", "domains", "rules", "flags"),
-    )
-    if not isinstance(top["domains"], Mapping) or not top["domains"]:
-        raise ValueError("domains: expected a non-empty object of domain name -> {label, kind, items}")
-    domains = {name: _domain(name, d, f"domains.{name}") for name, d in top["domains"].items()}
-    rules = _fields(top["rules"], "rules", RULE_IDS)
-
-    def rule(rule_id: str, keys: Sequence[str]) -> Mapping[str, Any]:
-        return _fields(rules[rule_id], f"rules.{rule_id}", keys)
-
-    def grouping(rule_id: str) -> str:
-        return _text(rules[rule_id]["grouping"], f"rules.{rule_id}.grouping")
-
-    def item_rule(rule_id: str) -> ItemRule:
-        fields = rule(rule_id, ("item", "grouping"))
-        return ItemRule(_item(fields["item"], f"rules.{rule_id}.item", "problem"), grouping(rule_id))
-
-    r01, r02, r03 = item_rule("R01"), item_rule("R02"), item_rule("R03")
-    r04 = rule("R04", ("severe_at_least", "raised_at_least", "raised_with_severe_at_least", "grouping"))
-    by_domain = _fields(
-        rule("R05", ("grouping_by_domain",))["grouping_by_domain"],
-        "rules.R05.grouping_by_domain",
-        tuple(domains),
-    )
-    r07, r09 = rule("R07", ("domains", "grouping")), rule("R09", ("domains", "grouping"))
-    r08 = rule("R08", ("emotional_at_least", "grouping"))
-    r10 = rule("R10", ("item", "unless_yes", "grouping"))
-    r11 = rule("R11", ("items", "grouping"))
-    for rule_id in ("R06", "R12"):
-        rule(rule_id, ("grouping",))
-    flags = _fields(top["flags"], "flags", ("attendance", "risk"))
-    return RuleSet(
-        version=version,
-        high_at_least=_int(top["high_at_least"], "high_at_least", 1, 3),
-        severe_at_least=_int(top["severe_at_least"], "severe_at_least", 1, 3),
-        insufficient_not_known_at_least=_int(
-            top["insufficient_not_known_at_least"], "insufficient_not_known_at_least", 1, len(PROBLEM_ITEMS)
-        ),
-        domains=tuple(domains.values()),
-        r01=r01,
-        r02=r02,
-        r03=r03,
-        r04=SevereImpactRule(
-            _int(r04["severe_at_least"], "rules.R04.severe_at_least", 1, len(PROBLEM_ITEMS)),
-            _int(r04["raised_at_least"], "rules.R04.raised_at_least", 1, len(domains)),
-            _int(
-                r04["raised_with_severe_at_least"],
-                "rules.R04.raised_with_severe_at_least",
-                0,
-                len(PROBLEM_ITEMS),
-            ),
-            grouping("R04"),
-        ),
-        r05_grouping_by_domain=tuple(
-            (name, _text(by_domain[name], f"rules.R05.grouping_by_domain.{name}")) for name in domains
-        ),
-        r06_grouping=grouping("R06"),
-        r07=ExactDomainsRule(_domain_names(r07["domains"], "rules.R07.domains", domains), grouping("R07")),
-        r08_emotional_at_least=_int(
-            r08["emotional_at_least"], "rules.R08.emotional_at_least", 1, len(domains)
-        ),
-        r08_grouping=grouping("R08"),
-        r09=ExactDomainsRule(_domain_names(r09["domains"], "rules.R09.domains", domains), grouping("R09")),
-        r10=AssessmentRule(
-            _item(r10["item"], "rules.R10.item", "problem"),
-            _item(r10["unless_yes"], "rules.R10.unless_yes", "complexity"),
-            grouping("R10"),
-        ),
-        r11=AnyItemRule(_items(r11["items"], "rules.R11.items"), grouping("R11")),
-        r12_grouping=grouping("R12"),
-        attendance_flag=_thresholds(flags["attendance"], "flags.attendance"),
-        risk_flag=_thresholds(flags["risk"], "flags.risk"),
-    )

@@ -22,9 +22,9 @@ from groupings.rules import (
 RULES = ruleset_from_definition("CAMHS-NBG v1", V1_DEFINITION)
 MODERATE, SEVERE = 2, 3
 SINGLE_ITEM_PROBLEMS = {"p11", "p12", "p20"}
-DOMAIN_ITEMS = {d.name: d.items for d in RULES.domains}
-EMOTIONAL = [d.name for d in RULES.domains if d.kind == "emotional"]
-BEHAVIOURAL = [d.name for d in RULES.domains if d.kind == "behavioural"]
+DOMAIN_ITEMS = {name: d.items for name, d in RULES.domains.items()}
+EMOTIONAL = [name for name, d in RULES.domains.items() if d.kind == "emotional"]
+BEHAVIOURAL = [name for name, d in RULES.domains.items() if d.kind == "behavioural"]
 IN_NO_DOMAIN = [
     item
     for item in PROBLEM_ITEMS
