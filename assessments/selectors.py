@@ -6,8 +6,8 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User
 from assessments import nhs_number
-from assessments.measures import INFORMANTS_OF
-from assessments.models import Case, Contact, Informant, Measure, ScoringRules
+from assessments.measures import MEASURES
+from assessments.models import Case, Contact, Informant, ScoringRules
 from assessments.scoring import MissingDataRules
 from groupings.models import Allocation
 
@@ -81,7 +81,7 @@ def missing_data_rules() -> MissingDataRules:
 def measure_links() -> list[tuple[str, str, str]]:
     """(measure, informant, label) of every measure a clinician can record."""
     return [
-        (measure, informant, f"{Measure(measure).label} ({Informant(informant).label.lower()})")
-        for measure, informants in INFORMANTS_OF.items()
-        for informant in informants
+        (spec.code, informant, f"{spec.label} ({Informant(informant).label.lower()})")
+        for spec in MEASURES.values()
+        for informant in spec.informants
     ]

@@ -1,0 +1,34 @@
+"""Limits on entered values (SPEC §6), each with the one message the form, the scorer and the database give."""
+
+from dataclasses import dataclass
+from numbers import Integral
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A whole number from `low` to `high` inclusive, and what to say when a value is not one."""
+
+    low: int
+    high: int
+    message: str
+
+    def contains(self, value: object) -> bool:
+        """Whether `value` is a whole number (not a bool) within the limit."""
+        whole = type(value) is int or (isinstance(value, Integral) and not isinstance(value, bool))
+        return whole and self.low <= value <= self.high  # type: ignore[operator]
+
+    def check(self, value: object) -> int:
+        """Return `value` as an int, or raise ValueError with the limit's message."""
+        if not self.contains(value):
+            raise ValueError(f"{self.message}, not {value!r}")
+        return int(value)  # type: ignore[call-overload]
+
+
+def _whole_number(what: str, low: int, high: int) -> Limit:
+    return Limit(low, high, f"{what} must be a whole number from {low} to {high}")
+
+
+CGAS_SCORE = _whole_number("CGAS score", 1, 100)
+GOAL_RATING = _whole_number("goal rating", 0, 10)
+_MOST_GOALS = 3
+GOAL_NUMBER = Limit(1, _MOST_GOALS, f"at most {_MOST_GOALS} goals, numbered 1 to {_MOST_GOALS}")
