@@ -10,23 +10,10 @@ from typing import TextIO
 import numpy as np
 import pyarrow as pa
 
-from assessments.measures import (
-    HONOSCA_MAX_RATING,
-    HONOSCA_NOT_KNOWN,
-    HONOSCA_SCALES,
-    RCADS_ITEMS,
-    RCADS_RESPONSES,
-    SDQ_ITEMS,
-    SDQ_RESPONSES,
-)
+from assessments.measures import MEASURES as REGISTRY
+from assessments.measures import MeasureSpec
 from assessments.scoring import MissingDataRules
-from assessments.scoring_arrays import (
-    NOT_ANSWERED,
-    Scores,
-    honosca_score_arrays,
-    rcads_score_arrays,
-    sdq_score_arrays,
-)
+from assessments.scoring_arrays import NOT_ANSWERED, Scores
 from camhs_pbr.lib.csv_batch import (
     BAD_CODE,
     BatchInputError,
@@ -48,6 +35,8 @@ _SCORE_TEXT = np.array([*map(str, range(1000)), ""], dtype=object)  # index -1 (
 
 @dataclass(frozen=True)
 class _BatchMeasure:
+    """What scoring a CSV of one measure needs, read from its spec in the measure registry."""
+
     label: str
     item_count: int
     cell_codes: Mapping[str, int | None]
@@ -56,48 +45,23 @@ class _BatchMeasure:
     score_columns: tuple[str, ...]
     score: Callable[[np.ndarray, MissingDataRules], Scores]
 
-
-def _response_codes(words: tuple[str, ...]) -> dict[str, int | None]:
-    codes: dict[str, int | None] = {"": None}
-    for code, word in enumerate(words):
-        codes.update({word: code, word.lower(): code, str(code): code})
-    return codes
-
-
-def _honosca_codes() -> dict[str, int | None]:
-    codes: dict[str, int | None] = {"": None, str(HONOSCA_NOT_KNOWN): None}
-    codes.update({str(rating): rating for rating in range(HONOSCA_MAX_RATING + 1)})
-    return codes
+    @classmethod
+    def of(cls, spec: MeasureSpec) -> "_BatchMeasure":
+        if spec.responses is None or spec.score_arrays is None:
+            raise ValueError(f"{spec.label} has batch score columns but no cell vocabulary or array scorer")
+        return cls(
+            label=spec.label,
+            item_count=len(spec.items),
+            cell_codes=spec.responses.cell_codes,
+            response_name=spec.responses.name,
+            accepted=spec.responses.accepted,
+            score_columns=spec.batch_score_columns,
+            score=spec.score_arrays,
+        )
 
 
 _BATCH_MEASURES = {
-    "sdq": _BatchMeasure(
-        label="SDQ",
-        item_count=len(SDQ_ITEMS),
-        cell_codes=_response_codes(SDQ_RESPONSES),
-        response_name="an SDQ response",
-        accepted=f"{', '.join(SDQ_RESPONSES)} or 0-{len(SDQ_RESPONSES) - 1}",
-        score_columns=("emotional", "conduct", "hyperactivity", "peer", "prosocial", "total_difficulties"),
-        score=lambda codes, params: sdq_score_arrays(codes),
-    ),
-    "rcads": _BatchMeasure(
-        label="RCADS",
-        item_count=len(RCADS_ITEMS),
-        cell_codes=_response_codes(RCADS_RESPONSES),
-        response_name="an RCADS response",
-        accepted=f"{', '.join(RCADS_RESPONSES)} or 0-{len(RCADS_RESPONSES) - 1}",
-        score_columns=("separation", "social", "gad", "panic", "ocd", "depression", "total_anxiety", "total"),
-        score=rcads_score_arrays,
-    ),
-    "honosca": _BatchMeasure(
-        label="HoNOSCA",
-        item_count=len(HONOSCA_SCALES),
-        cell_codes=_honosca_codes(),
-        response_name="a HoNOSCA rating",
-        accepted=f"0-{HONOSCA_MAX_RATING}, or {HONOSCA_NOT_KNOWN} for not known",
-        score_columns=("total",),
-        score=honosca_score_arrays,
-    ),
+    code: _BatchMeasure.of(spec) for code, spec in REGISTRY.items() if spec.batch_score_columns
 }
 MEASURES = tuple(_BATCH_MEASURES)
 

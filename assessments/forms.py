@@ -117,8 +117,8 @@ class ContactForm(forms.ModelForm):
 
     def clean_duration_minutes(self) -> int:
         value = self.cleaned_data["duration_minutes"]
-        if not limits.CONTACT_MINUTES.allows(value):
-            raise forms.ValidationError(limits.CONTACT_MINUTES.message)
+        if not limits.CONTACT_MINUTES.contains(value):
+            raise forms.ValidationError(limits.CONTACT_MINUTES.sentence)
         return value
 
     def clean(self):

@@ -1,20 +1,42 @@
-"""Limits of case records, each defined once with its message: forms, services and database constraints
-all read them, so a user sees the same words whichever layer refuses the input."""
+"""Limits on entered values, each defined once with its message: the form, the service (or scorer) and the
+database constraint all read them, so a user sees the same words whichever layer refuses the input."""
 
 from dataclasses import dataclass
+from numbers import Integral
 
 
 @dataclass(frozen=True)
-class WholeNumberRange:
-    """A whole number from `low` to `high` inclusive, and what to say when a value is outside."""
+class Limit:
+    """A whole number from `low` to `high` inclusive, and what to say when a value is not one."""
 
     low: int
     high: int
     message: str
 
-    def allows(self, value: int) -> bool:
-        return self.low <= value <= self.high
+    @property
+    def sentence(self) -> str:
+        """The message as a sentence for a page: capitalised, with a full stop."""
+        return f"{self.message[0].upper()}{self.message[1:]}."
+
+    def contains(self, value: object) -> bool:
+        """Whether `value` is a whole number (not a bool) within the limit."""
+        whole = type(value) is int or (isinstance(value, Integral) and not isinstance(value, bool))
+        return whole and self.low <= value <= self.high  # type: ignore[operator]
+
+    def check(self, value: object) -> int:
+        """Return `value` as an int, or raise ValueError with the limit's message."""
+        if not self.contains(value):
+            raise ValueError(f"{self.message}, not {value!r}")
+        return int(value)  # type: ignore[call-overload]
 
 
-CONTACT_MINUTES = WholeNumberRange(1, 720, "A contact lasts between 1 and 720 minutes.")
+def _whole_number(what: str, low: int, high: int) -> Limit:
+    return Limit(low, high, f"{what} must be a whole number from {low} to {high}")
+
+
+CGAS_SCORE = _whole_number("CGAS score", 1, 100)
+GOAL_RATING = _whole_number("goal rating", 0, 10)
+_MOST_GOALS = 3
+GOAL_NUMBER = Limit(1, _MOST_GOALS, f"at most {_MOST_GOALS} goals, numbered 1 to {_MOST_GOALS}")
+CONTACT_MINUTES = Limit(1, 720, "A contact lasts between 1 and 720 minutes")
 ONE_OPEN_REFERRAL_PER_TEAM = "This patient already has an open referral with this team."

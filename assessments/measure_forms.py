@@ -3,62 +3,69 @@
 from django import forms
 from django.utils import timezone
 
-from assessments import measures, validation
+from assessments import limits, measures, validation
 from assessments.forms import DateInput
+from assessments.measures import Entry, MeasureSpec, ResponseOptions
 from assessments.models import Case, Goal
-
-IMPACT_LABELS = {
-    "distress": "Do the difficulties upset or distress you / your child?",
-    "home_life": "Interfere with home life",
-    "friendships": "Interfere with friendships",
-    "classroom_learning": "Interfere with classroom learning",
-    "leisure_activities": "Interfere with leisure activities",
-    "peer_relationships": "Interfere with peer relationships",
-}
+from assessments.scoring import Answers
 
 
-def _radios(label: str, words: tuple[str, ...] | list[tuple[str, str]]) -> forms.ChoiceField:
-    choices = words if isinstance(words[0], tuple) else [(str(code), word) for code, word in enumerate(words)]
+def _radios(label: str, responses: ResponseOptions) -> forms.ChoiceField:
+    choices = [(option.value, option.word) for option in responses.options]
     return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect, required=False)
 
 
+def _limit_errors(limit: limits.Limit) -> dict[str, str]:
+    message = limit.sentence
+    return {"min_value": message, "max_value": message, "invalid": message}
+
+
 class MeasureForm(forms.Form):
+    """The form of one measure and informant, laid out from the measure's spec."""
+
     completed_on = forms.DateField(label="Date completed", widget=DateInput())
 
-    def __init__(self, *args, case: Case, measure: str, informant: str, **kwargs):
+    def __init__(
+        self, *args, case: Case, measure: str, informant: str, answers: Answers | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.case, self.measure, self.informant = case, measure, informant
-        self._sections: list[tuple[str, list[str], list[str]]] = []
-        if measure == "sdq":
-            self._items("Items", [str(n) for n in measures.SDQ_ITEMS], measures.SDQ_RESPONSES)
-            impact = list(measures.SDQ_IMPACT_ITEMS[informant])
-            self._items("Impact", impact, measures.SDQ_IMPACT_RESPONSES, labels=IMPACT_LABELS)
-        elif measure == "rcads":
-            self._items("Items", [str(n) for n in measures.RCADS_ITEMS], measures.RCADS_RESPONSES)
-        elif measure == "honosca":
-            words = [(str(n), str(n)) for n in range(measures.HONOSCA_MAX_RATING + 1)]
-            self._items("Scales", [str(n) for n in measures.HONOSCA_SCALES], [*words, ("9", "Not known")])
-        elif measure == "cgas":
-            self.fields["cgas"] = forms.IntegerField(
-                label="CGAS score", min_value=measures.CGAS_MIN, max_value=measures.CGAS_MAX
+        self.spec: MeasureSpec = measures.measure(measure)
+        self._sections: list[tuple[str, tuple[str, ...], list[str]]] = []
+        spec = self.spec
+        if spec.entry is Entry.RADIO_TABLE:
+            assert spec.responses is not None
+            keys = [spec.item_key(item) for item in spec.items]
+            self._section(f"{spec.item_label}s", keys, spec.responses, lambda key: f"{spec.item_label} {key}")
+            if spec.impact_responses is not None:
+                areas = list(spec.impact_items[informant])
+                self._section("Impact", areas, spec.impact_responses, lambda area: spec.impact_labels[area])
+        elif spec.entry is Entry.NUMBER:
+            assert spec.limit is not None
+            self.fields[spec.item_key(spec.items[0])] = forms.IntegerField(
+                label=spec.item_label,
+                min_value=spec.limit.low,
+                max_value=spec.limit.high,
+                error_messages=_limit_errors(spec.limit),
             )
-        elif measure == "goals":
+        elif spec.entry is Entry.GOAL_SELECTS:
+            assert spec.responses is not None
+            choices = [("", "Not rated")] + [(o.value, o.word) for o in spec.responses.options]
             for goal in Goal.objects.filter(case=case):
-                self.fields[str(goal.number)] = forms.TypedChoiceField(
-                    label=f"Goal {goal.number}: {goal.description}",
+                self.fields[spec.item_key(goal.number)] = forms.ChoiceField(
+                    label=f"{spec.item_label} {goal.number}: {goal.description}",
                     required=False,
-                    coerce=int,
-                    empty_value=None,
-                    choices=[("", "Not rated")] + [(str(n), str(n)) for n in range(11)],
+                    choices=choices,
                 )
+        if answers is not None:
+            self.initial.update(self._values_of(answers))
 
-    def _items(self, title: str, names: list[str], words, labels: dict | None = None) -> None:
+    def _section(self, title: str, names: list[str], responses: ResponseOptions, label) -> None:
         for name in names:
-            label = (labels or {}).get(name, f"{title[:-1] if title != 'Impact' else ''} {name}".strip())
-            self.fields[name] = _radios(label, words)
-        self._sections.append((title, [w if isinstance(w, str) else w[1] for w in words], names))
+            self.fields[name] = _radios(label(name), responses)
+        self._sections.append((title, responses.words, names))
 
-    def sections(self) -> list[tuple[str, list[str], list]]:
+    def sections(self) -> list[tuple[str, tuple[str, ...], list]]:
         return [(title, words, [self[name] for name in names]) for title, words, names in self._sections]
 
     def clean_completed_on(self):
@@ -72,32 +79,45 @@ class MeasureForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.measure == "goals":
+        if self.spec.entry is Entry.GOAL_SELECTS:
             if not Goal.objects.filter(case=self.case).exists():
                 raise forms.ValidationError("Agree at least one goal before rating goals.")
-            if all(cleaned.get(name) is None for name in self.fields if name != "completed_on"):
+            if all(cleaned.get(name) in ("", None) for name in self.item_names()):
                 raise forms.ValidationError("Rate at least one goal.")
-        elif self.measure != "cgas" and all(cleaned.get(name) in ("", None) for name in self.item_names()):
+        elif self.spec.entry is Entry.RADIO_TABLE and all(
+            cleaned.get(name) in ("", None) for name in self.item_names()
+        ):
             raise forms.ValidationError("No item is answered: nothing to save.")
         return cleaned
 
     def item_names(self) -> list[str]:
         return [name for name in self.fields if name != "completed_on"]
 
-    def answers(self) -> dict[str, int | None]:
-        """Raw response codes as stored (before reverse scoring); HoNOSCA 9 and blanks become None."""
-        result = {}
-        for name in self.item_names():
-            value = self.cleaned_data.get(name)
-            code = None if value in ("", None) else int(value)
-            result[name] = (
-                None if (self.measure == "honosca" and code == measures.HONOSCA_NOT_KNOWN) else code
-            )
-        return result
+    def answers(self) -> Answers:
+        """The raw response codes (before reverse scoring); blanks and "not known" become None."""
+        spec, data = self.spec, self.cleaned_data
+        items: dict[int, int | None] = {}
+        for item in spec.items:
+            key = spec.item_key(item)
+            if key not in self.fields:
+                continue
+            value = data.get(key)
+            items[item] = value if spec.responses is None else spec.responses.code_of(value or "")
+        impact: dict[str, int | None] = {}
+        if spec.impact_responses is not None:
+            for area in spec.impact_items[self.informant]:
+                impact[area] = spec.impact_responses.code_of(data.get(area) or "")
+        return Answers(items=items, impact=impact)
 
-    @staticmethod
-    def initial_from(answers: dict) -> dict:
-        return {name: ("" if code is None else str(code)) for name, code in answers.items()}
+    def _values_of(self, answers: Answers) -> dict[str, object]:
+        spec = self.spec
+        initial: dict[str, object] = {}
+        for item, code in answers.items.items():
+            shown = code if spec.responses is None else spec.responses.value_of(code)
+            initial[spec.item_key(item)] = "" if shown is None else str(shown)
+        if spec.impact_responses is not None:
+            initial |= {area: spec.impact_responses.value_of(code) for area, code in answers.impact.items()}
+        return initial
 
 
 class GoalForm(forms.ModelForm):
@@ -113,7 +133,7 @@ class GoalForm(forms.ModelForm):
         self.fields["number"] = forms.TypedChoiceField(
             label="Goal number",
             coerce=int,
-            choices=[(n, f"Goal {n}") for n in range(1, measures.GOALS_MAX_COUNT + 1)],
+            choices=[(n, f"Goal {n}") for n in range(limits.GOAL_NUMBER.low, limits.GOAL_NUMBER.high + 1)],
         )
 
     def clean_agreed_on(self):

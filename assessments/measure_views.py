@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import case_level_page
 from assessments import measures, services
 from assessments.measure_forms import GoalForm, MeasureForm
-from assessments.models import Informant, Measure
+from assessments.models import Informant
 from assessments.selectors import visible_case
 
 
@@ -16,7 +16,8 @@ from assessments.selectors import visible_case
 @require_http_methods(["GET", "POST"])
 def measure_create(request, pk: int, measure: str, informant: str):
     case = visible_case(request.user, pk)
-    if informant not in measures.INFORMANTS_OF.get(measure, ()):
+    spec = measures.MEASURES.get(measure)
+    if spec is None or informant not in spec.informants:
         raise Http404("No such measure or informant")
     form = MeasureForm(request.POST or None, case=case, measure=measure, informant=informant)
     if request.method == "POST" and form.is_valid():
@@ -28,9 +29,9 @@ def measure_create(request, pk: int, measure: str, informant: str):
             completed_on=form.cleaned_data["completed_on"],
             answers=form.answers(),
         )
-        messages.success(request, f"{Measure(measure).label} saved and scored.")
+        messages.success(request, f"{spec.label} saved and scored.")
         return redirect("assessments:case_detail", pk=case.pk)
-    title = f"{Measure(measure).label} ({Informant(informant).label})"
+    title = f"{spec.label} ({Informant(informant).label})"
     return render(request, "assessments/measure_form.html", {"form": form, "case": case, "title": title})
 
 
@@ -39,13 +40,13 @@ def measure_create(request, pk: int, measure: str, informant: str):
 def measure_correct(request, pk: int, response_pk: int):
     case = visible_case(request.user, pk)
     response = get_object_or_404(case.measure_responses, pk=response_pk)
-    initial = {"completed_on": response.completed_on, **MeasureForm.initial_from(response.answers)}
     form = MeasureForm(
         request.POST or None,
-        initial=initial,
+        initial={"completed_on": response.completed_on},
         case=case,
         measure=response.measure,
         informant=response.informant,
+        answers=response.typed_answers(),
     )
     if request.method == "POST" and form.is_valid():
         services.correct_measure(

@@ -1,116 +1,311 @@
-"""Outcome measure definitions: items, response options and scales (SPEC §6, VERIFIED facts)."""
+"""The registry of outcome measures (SPEC §6): one spec per measure, read by forms, scoring, pages and data.
 
-from dataclasses import dataclass
+The questionnaires' own content (items, words, scales) lives in `assessments.instruments`, below scoring;
+a spec adds how this system records, scores, stores and shows the measure.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
 from types import MappingProxyType
+
+import numpy as np
+
+from assessments import instruments, limits
+from assessments.instruments import Scale
+from assessments.limits import Limit
+from assessments.scoring import (
+    Answers,
+    MissingDataRules,
+    Scores,
+    score_cgas_answers,
+    score_goals_answers,
+    score_honosca_answers,
+    score_rcads_answers,
+    score_sdq_answers,
+)
+from assessments.scoring_arrays import Scores as ArrayScores
+from assessments.scoring_arrays import honosca_score_arrays, rcads_score_arrays, sdq_score_arrays
+
+ScoreFunction = Callable[[Answers, str, MissingDataRules], Scores]
+ArrayScoreFunction = Callable[[np.ndarray, MissingDataRules], ArrayScores]
 
 
 @dataclass(frozen=True)
-class Scale:
-    """A named set of items summed into one score; reversed items score (highest code - code)."""
+class Option:
+    """One response option: the word shown, the value a form or CSV cell carries, the code it means."""
 
-    name: str
+    word: str
+    value: str
+    code: int | None  # None: the option records that the item is not known
+
+
+@dataclass(frozen=True)
+class ResponseOptions:
+    """The options of an item, and how a CSV cell may give one (`accepted` is said in error messages)."""
+
+    options: tuple[Option, ...]
+    name: str  # "an SDQ response": what a cell should be
+    accepted: str
+    words_in_cells: bool  # whether a CSV cell may hold the word (any case) instead of the value
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(option.word for option in self.options)
+
+    @property
+    def max_code(self) -> int:
+        return max(option.code for option in self.options if option.code is not None)
+
+    @property
+    def cell_codes(self) -> Mapping[str, int | None]:
+        """Every text a CSV cell may hold, with its code; a blank cell is unanswered."""
+        codes: dict[str, int | None] = {"": None}
+        for option in self.options:
+            codes[option.value] = option.code
+            if self.words_in_cells:
+                codes.update({option.word: option.code, option.word.lower(): option.code})
+        return MappingProxyType(codes)
+
+    def code_of(self, value: str) -> int | None:
+        """The code of a form or cell value; "" (no answer) and a not-known value are None."""
+        if value == "":
+            return None
+        for option in self.options:
+            if option.value == value:
+                return option.code
+        raise ValueError(f"{value!r} is not {self.name} ({self.accepted})")
+
+    def value_of(self, code: int | None) -> str:
+        """The form value showing a stored code; an unanswered or not-known item shows blank."""
+        return "" if code is None else next(o.value for o in self.options if o.code == code)
+
+
+def _worded(words: tuple[str, ...], name: str) -> ResponseOptions:
+    options = tuple(Option(word, str(code), code) for code, word in enumerate(words))
+    return ResponseOptions(options, name, f"{', '.join(words)} or 0-{len(words) - 1}", words_in_cells=True)
+
+
+def _rated(low: int, high: int, name: str, not_known: str | None = None) -> ResponseOptions:
+    options = tuple(Option(str(n), str(n), n) for n in range(low, high + 1))
+    accepted = f"{low}-{high}"
+    if not_known is not None:
+        options += (Option("Not known", not_known, None),)
+        accepted += f", or {not_known} for not known"
+    return ResponseOptions(options, name, accepted, words_in_cells=False)
+
+
+class Entry(StrEnum):
+    """How a clinician enters a measure on its form."""
+
+    RADIO_TABLE = "every item a row of radio buttons under the response words"
+    GOAL_SELECTS = "one rating per goal agreed for the case"
+    NUMBER = "one whole number"
+
+
+@dataclass(frozen=True)
+class MeasureSpec:
+    """Everything the system knows about one outcome measure."""
+
+    code: str
+    label: str
+    informants: tuple[str, ...]
     items: tuple[int, ...]
-    reversed_items: frozenset[int] = frozenset()
+    item_label: str  # "Item": an item's form label is "Item 3"
+    entry: Entry
+    responses: ResponseOptions | None  # None: entered as a number within `limit`
+    scales: tuple[Scale, ...]  # scales summed from items
+    score_columns: tuple[str, ...]  # every score stored with a response, in display order
+    score_ranges: Mapping[str, tuple[int, int]]
+    headline_scales: tuple[str, ...]  # the scores charted on the case page
+    score: ScoreFunction
+    missing_data_rule: str | None = None  # the MissingDataRules field it reads; None: fixed by SPEC §6
+    limit: Limit | None = None  # the limit of a number or rating entered directly
+    item_keys: Mapping[int, str] = field(default_factory=dict)  # stored key of an item, if not its number
+    impact_items: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # by informant
+    impact_responses: ResponseOptions | None = None
+    impact_labels: Mapping[str, str] = field(default_factory=dict)
+    scale_labels: Mapping[str, str] = field(default_factory=dict)
+    batch_score_columns: tuple[str, ...] = ()  # the score columns of a batch CSV; () = no batch scoring
+    score_arrays: ArrayScoreFunction | None = None  # the batch scorer: items x rows codes, -1 unanswered
+
+    def scale_label(self, scale: str) -> str:
+        return self.scale_labels.get(scale, scale.replace("_", " ").capitalize())
+
+    def item_key(self, item: int) -> str:
+        """The name of an item as a form field and as a key of the stored answers."""
+        return self.item_keys.get(item, str(item))
+
+    def answers_from_json(self, stored: Mapping[str, object]) -> Answers:
+        """The typed answers of a response's stored JSON (item keys as strings, impact areas mixed in)."""
+        item_of = {self.item_key(item): item for item in self.items}
+        areas = {area for areas in self.impact_items.values() for area in areas}
+        items: dict[int, int | None] = {}
+        impact: dict[str, int | None] = {}
+        for key, code in stored.items():
+            if code is not None and type(code) is not int:
+                raise ValueError(f"{self.label} answer {key!r}: {code!r} is not a response code")
+            if key in item_of:
+                items[item_of[key]] = code
+            elif key in areas:
+                impact[key] = code
+            else:
+                raise ValueError(f"{self.label} has no item {key!r}")
+        return Answers(items=items, impact=impact)
+
+    def answers_to_json(self, answers: Answers) -> dict[str, int | None]:
+        """The stored JSON of typed answers: the inverse of `answers_from_json`."""
+        return {self.item_key(item): code for item, code in answers.items.items()} | dict(answers.impact)
+
+    def score_batch_row(self, items: Mapping[int, int | None], params: MissingDataRules) -> Scores:
+        """The batch score columns of one CSV row of item codes (a row has no impact items)."""
+        scores = self.score(Answers(items=items), self.informants[0], params)
+        return {column: scores[column] for column in self.batch_score_columns}
 
 
-# SDQ: 25 items, each "Not true" / "Somewhat true" / "Certainly true" stored as the option's position 0-2.
-SDQ_ITEMS = tuple(range(1, 26))
-SDQ_RESPONSES = ("Not true", "Somewhat true", "Certainly true")
-SDQ_MAX_CODE = 2
-SDQ_SCALE_LENGTH = 5
-SDQ_MIN_ANSWERED_PER_SCALE = 3
-SDQ_SCALES = (
-    Scale("emotional", (3, 8, 13, 16, 24)),
-    Scale("conduct", (5, 7, 12, 18, 22), frozenset({7})),
-    Scale("hyperactivity", (2, 10, 15, 21, 25), frozenset({21, 25})),
-    Scale("peer", (6, 11, 14, 19, 23), frozenset({11, 14})),
-    Scale("prosocial", (1, 4, 9, 17, 20)),
-)
-SDQ_PROBLEM_SCALES = ("emotional", "conduct", "hyperactivity", "peer")
+def _ranges(
+    scales: tuple[Scale, ...], max_code: int, **totals: tuple[int, int]
+) -> Mapping[str, tuple[int, int]]:
+    return MappingProxyType({scale.name: (0, len(scale.items) * max_code) for scale in scales} | totals)
 
-# SDQ impact supplement: options stored as their position 0-3 and scored 0, 0, 1, 2.
-SDQ_IMPACT_RESPONSES = ("Not at all", "Only a little", "Quite a lot", "A great deal")
-SDQ_IMPACT_RESPONSE_SCORES = (0, 0, 1, 2)
-SDQ_INFORMANTS = ("parent", "teacher", "self")
-_HOME_AND_SCHOOL_AREAS = ("distress", "home_life", "friendships", "classroom_learning", "leisure_activities")
-SDQ_IMPACT_ITEMS = MappingProxyType(
-    {
-        "parent": _HOME_AND_SCHOOL_AREAS,
-        "self": _HOME_AND_SCHOOL_AREAS,
-        "teacher": ("distress", "peer_relationships", "classroom_learning"),
-    }
-)
 
-# RCADS: 47 items, each "Never" / "Sometimes" / "Often" / "Always" stored as 0-3.
-RCADS_ITEMS = tuple(range(1, 48))
-RCADS_RESPONSES = ("Never", "Sometimes", "Often", "Always")
-RCADS_MAX_CODE = 3
-RCADS_SUBSCALES = (
-    Scale("separation", (5, 9, 17, 18, 33, 45, 46)),
-    Scale("social", (4, 7, 8, 12, 20, 30, 32, 38, 43)),
-    Scale("gad", (1, 13, 22, 27, 35, 37)),
-    Scale("panic", (3, 14, 24, 26, 28, 34, 36, 39, 41)),
-    Scale("ocd", (10, 16, 23, 31, 42, 44)),
-    Scale("depression", (2, 6, 11, 15, 19, 21, 25, 29, 40, 47)),
-)
-RCADS_ANXIETY_SUBSCALES = ("separation", "social", "gad", "panic", "ocd")
-
-# HoNOSCA: scales 1-13 rated 0-4; 9 means not known.
-HONOSCA_SCALES = tuple(range(1, 14))
-HONOSCA_MAX_RATING = 4
-HONOSCA_NOT_KNOWN = 9
-
-CGAS_MIN = 1
-CGAS_MAX = 100
-
-GOALS_MAX_COUNT = 3
-GOAL_RATING_MIN = 0
-GOAL_RATING_MAX = 10
-
-# Scale names of each measure as stored with a response, in display order, and their score ranges.
-SCALES_OF = MappingProxyType(
-    {
-        "sdq": ("emotional", "conduct", "hyperactivity", "peer", "prosocial", "total_difficulties", "impact"),
-        "rcads": ("separation", "social", "gad", "panic", "ocd", "depression", "total_anxiety", "total"),
-        "honosca": ("total",),
-        "cgas": ("cgas",),
-        "goals": ("goal_1", "goal_2", "goal_3"),
-    }
-)
-SCALE_RANGES = MappingProxyType(
-    {
-        ("sdq", "total_difficulties"): (0, 40),
-        ("rcads", "total"): (0, 141),
-        ("honosca", "total"): (0, 52),
-        ("cgas", "cgas"): (CGAS_MIN, CGAS_MAX),
-        ("goals", "goal_1"): (0, 10),
-    }
-)
-
-# Who completes each measure on this system.
-INFORMANTS_OF = MappingProxyType(
-    {
-        "sdq": ("parent", "teacher", "self"),
-        "rcads": ("self", "parent"),
-        "honosca": ("clinician",),
-        "cgas": ("clinician",),
-        "goals": ("self", "parent"),
-    }
-)
-
-SCALE_LABELS = MappingProxyType(
-    {
-        "total_difficulties": "Total difficulties",
-        "total_anxiety": "Total anxiety",
-        "gad": "GAD",
-        "ocd": "OCD",
-        "cgas": "CGAS",
-        "goal_1": "Goal 1",
-        "goal_2": "Goal 2",
-        "goal_3": "Goal 3",
-    }
+_SDQ_RESPONSES = _worded(instruments.SDQ_RESPONSES, "an SDQ response")
+SDQ = MeasureSpec(
+    code="sdq",
+    label="SDQ",
+    informants=("parent", "teacher", "self"),
+    items=instruments.SDQ_ITEMS,
+    item_label="Item",
+    entry=Entry.RADIO_TABLE,
+    responses=_SDQ_RESPONSES,
+    scales=instruments.SDQ_SCALES,
+    score_columns=(
+        "emotional",
+        "conduct",
+        "hyperactivity",
+        "peer",
+        "prosocial",
+        "total_difficulties",
+        "impact",
+    ),
+    score_ranges=_ranges(
+        instruments.SDQ_SCALES, _SDQ_RESPONSES.max_code, total_difficulties=(0, 40), impact=(0, 10)
+    ),
+    headline_scales=("total_difficulties",),
+    score=score_sdq_answers,
+    impact_items=instruments.SDQ_IMPACT_ITEMS,
+    impact_responses=_worded(instruments.SDQ_IMPACT_RESPONSES, "an SDQ impact response"),
+    impact_labels=MappingProxyType(
+        {
+            "distress": "Do the difficulties upset or distress you / your child?",
+            "home_life": "Interfere with home life",
+            "friendships": "Interfere with friendships",
+            "classroom_learning": "Interfere with classroom learning",
+            "leisure_activities": "Interfere with leisure activities",
+            "peer_relationships": "Interfere with peer relationships",
+        }
+    ),
+    scale_labels=MappingProxyType({"total_difficulties": "Total difficulties"}),
+    batch_score_columns=("emotional", "conduct", "hyperactivity", "peer", "prosocial", "total_difficulties"),
+    score_arrays=sdq_score_arrays,
 )
 
+_RCADS_RESPONSES = _worded(instruments.RCADS_RESPONSES, "an RCADS response")
+_RCADS_COLUMNS = ("separation", "social", "gad", "panic", "ocd", "depression", "total_anxiety", "total")
+RCADS = MeasureSpec(
+    code="rcads",
+    label="RCADS",
+    informants=("self", "parent"),
+    items=instruments.RCADS_ITEMS,
+    item_label="Item",
+    entry=Entry.RADIO_TABLE,
+    responses=_RCADS_RESPONSES,
+    scales=instruments.RCADS_SUBSCALES,
+    score_columns=_RCADS_COLUMNS,
+    score_ranges=_ranges(
+        instruments.RCADS_SUBSCALES, _RCADS_RESPONSES.max_code, total_anxiety=(0, 111), total=(0, 141)
+    ),
+    headline_scales=("total",),
+    score=score_rcads_answers,
+    missing_data_rule="rcads_max_missing_per_subscale",
+    scale_labels=MappingProxyType({"total_anxiety": "Total anxiety", "gad": "GAD", "ocd": "OCD"}),
+    batch_score_columns=_RCADS_COLUMNS,
+    score_arrays=rcads_score_arrays,
+)
 
-def scale_label(scale: str) -> str:
-    return SCALE_LABELS.get(scale, scale.replace("_", " ").capitalize())
+_HONOSCA_SECTION_A = Scale("total", instruments.HONOSCA_SCALES)
+# The paper form's "9 = not known" exists only here: a form or CSV value of 9 is read as None.
+_HONOSCA_RATINGS = _rated(0, instruments.HONOSCA_MAX_RATING, "a HoNOSCA rating", not_known="9")
+HONOSCA = MeasureSpec(
+    code="honosca",
+    label="HoNOSCA",
+    informants=("clinician",),
+    items=instruments.HONOSCA_SCALES,
+    item_label="Scale",
+    entry=Entry.RADIO_TABLE,
+    responses=_HONOSCA_RATINGS,
+    scales=(_HONOSCA_SECTION_A,),
+    score_columns=("total",),
+    score_ranges=_ranges((_HONOSCA_SECTION_A,), _HONOSCA_RATINGS.max_code),
+    headline_scales=("total",),
+    score=score_honosca_answers,
+    missing_data_rule="honosca_max_not_known",
+    batch_score_columns=("total",),
+    score_arrays=honosca_score_arrays,
+)
+
+CGAS = MeasureSpec(
+    code="cgas",
+    label="CGAS",
+    informants=("clinician",),
+    items=(1,),
+    item_label="CGAS score",
+    entry=Entry.NUMBER,
+    responses=None,
+    scales=(Scale("cgas", (1,)),),
+    score_columns=("cgas",),
+    score_ranges=MappingProxyType({"cgas": (limits.CGAS_SCORE.low, limits.CGAS_SCORE.high)}),
+    headline_scales=("cgas",),
+    score=score_cgas_answers,
+    limit=limits.CGAS_SCORE,
+    item_keys=MappingProxyType({1: "cgas"}),
+    scale_labels=MappingProxyType({"cgas": "CGAS"}),
+)
+
+_GOAL_NUMBERS = tuple(range(limits.GOAL_NUMBER.low, limits.GOAL_NUMBER.high + 1))
+_GOAL_SCALES = tuple(Scale(f"goal_{number}", (number,)) for number in _GOAL_NUMBERS)
+GOALS = MeasureSpec(
+    code="goals",
+    label="Goal-based outcomes",
+    informants=("self", "parent"),
+    items=_GOAL_NUMBERS,
+    item_label="Goal",
+    entry=Entry.GOAL_SELECTS,
+    responses=_rated(limits.GOAL_RATING.low, limits.GOAL_RATING.high, "a goal rating"),
+    scales=_GOAL_SCALES,
+    score_columns=tuple(scale.name for scale in _GOAL_SCALES),
+    score_ranges=MappingProxyType(
+        {scale.name: (limits.GOAL_RATING.low, limits.GOAL_RATING.high) for scale in _GOAL_SCALES}
+    ),
+    headline_scales=tuple(scale.name for scale in _GOAL_SCALES),
+    score=score_goals_answers,
+    limit=limits.GOAL_RATING,
+    scale_labels=MappingProxyType({f"goal_{number}": f"Goal {number}" for number in _GOAL_NUMBERS}),
+)
+
+MEASURES: Mapping[str, MeasureSpec] = MappingProxyType(
+    {spec.code: spec for spec in (SDQ, RCADS, HONOSCA, CGAS, GOALS)}
+)
+
+
+def measure(code: str) -> MeasureSpec:
+    """The spec of a measure by its code; ValueError naming the known codes if there is none."""
+    try:
+        return MEASURES[code]
+    except KeyError:
+        raise ValueError(f"unknown measure {code!r}: expected one of {', '.join(MEASURES)}") from None
+
+
+def score_answers(code: str, informant: str, answers: Answers, params: MissingDataRules) -> Scores:
+    """Every score of one response, by the scorer its measure's spec names."""
+    return measure(code).score(answers, informant, params)

@@ -6,16 +6,8 @@ import pandas as pd
 
 from assessments.change import ChangeParameters, classify_change, reliable_change_threshold
 from assessments.charts import Chart, line_chart
-from assessments.measures import SCALE_RANGES, SCALES_OF, scale_label
+from assessments.measures import measure
 from assessments.models import Case, ChangeThreshold, MeasureResponse, MeasureScore
-
-HEADLINE_SCALES = {
-    "sdq": ("total_difficulties",),
-    "rcads": ("total",),
-    "honosca": ("total",),
-    "cgas": ("cgas",),
-    "goals": ("goal_1", "goal_2", "goal_3"),
-}
 
 
 @dataclass(frozen=True)
@@ -65,7 +57,7 @@ def histories(case: Case) -> list[MeasureHistory]:
         [
             (r.measure, r.informant, scale, r.completed_on, r.pk, values.get((r.pk, scale)))
             for r in responses
-            for scale in SCALES_OF[r.measure]
+            for scale in measure(r.measure).score_columns
         ],
         columns=["measure", "informant", "scale", "completed_on", "response_id", "value"],
     )
@@ -76,8 +68,9 @@ def histories(case: Case) -> list[MeasureHistory]:
         key = (response.measure, response.informant)
         if key not in result:
             label = f"{response.get_measure_display()} ({response.get_informant_display()})"
-            scales = SCALES_OF[response.measure]
-            labels = tuple(scale_label(scale) for scale in scales)
+            spec = measure(response.measure)
+            scales = spec.score_columns
+            labels = tuple(spec.scale_label(scale) for scale in scales)
             result[key] = MeasureHistory(response.measure, response.informant, label, scales, labels)
         history = result[key]
         history.rows.append((response, [values.get((response.pk, scale)) for scale in history.scales]))
@@ -91,13 +84,14 @@ def histories(case: Case) -> list[MeasureHistory]:
 
 def _change(pair, threshold: ChangeThreshold | None) -> ScaleChange:
     first, latest = int(pair.first), int(pair.latest)
+    label = measure(pair.measure).scale_label(pair.scale)
     if threshold is None:
-        return ScaleChange(pair.scale, scale_label(pair.scale), first, latest, None, None, None)
+        return ScaleChange(pair.scale, label, first, latest, None, None, None)
     params = ChangeParameters(threshold.sd1, threshold.r, threshold.cutoff, threshold.higher_is_worse)
     change = classify_change(first, latest, params)
     return ScaleChange(
         pair.scale,
-        scale_label(pair.scale),
+        label,
         first,
         latest,
         reliable_change_threshold(threshold.sd1, threshold.r),
@@ -107,12 +101,13 @@ def _change(pair, threshold: ChangeThreshold | None) -> ScaleChange:
 
 
 def _chart(history: MeasureHistory) -> Chart:
-    headline = [scale for scale in HEADLINE_SCALES[history.measure] if scale in history.scales]
+    spec = measure(history.measure)
+    headline = list(spec.headline_scales)
     series = {
         scale: [
             (response.completed_on, values[history.scales.index(scale)]) for response, values in history.rows
         ]
         for scale in headline
     }
-    low, high = SCALE_RANGES[(history.measure, headline[0])]
+    low, high = spec.score_ranges[headline[0]]
     return line_chart(series, low, high)

@@ -5,6 +5,9 @@ cut-offs are the 'abnormal' band thresholds of the SDQ three-band scoring (UNVER
 a row are shown with their scores but without a change classification.
 """
 
+from assessments import measures
+from assessments.measures import GOALS
+
 SPEC_SCORING_RULES = {
     "label": "SPEC §6 (PROPOSED)",
     "rcads_max_missing_per_subscale": 1,
@@ -52,7 +55,7 @@ CHANGE_THRESHOLDS = [
     *[
         (
             "goals",
-            f"goal_{n}",
+            scale,
             informant,
             1.98,
             0.8,
@@ -60,14 +63,23 @@ CHANGE_THRESHOLDS = [
             False,
             "Gives a reliable change of about 2.45 points.",
         )
-        for n in (1, 2, 3)
-        for informant in ("self", "parent")
+        for scale in GOALS.score_columns
+        for informant in GOALS.informants
     ],
 ]
 
 
+def check_registered(code: str, scale: str, informant: str) -> None:
+    """ValueError unless the measure registry has this measure, score and informant."""
+    spec = measures.measure(code)
+    if scale not in spec.score_columns or informant not in spec.informants:
+        raise ValueError(f"{spec.label} has no {scale!r} score from the informant {informant!r}")
+
+
 def install_outcome_reference(apps) -> None:
     """Add the rows that are missing; never overwrite what an administrator edited."""
+    for code, scale, informant, *_ in CHANGE_THRESHOLDS:
+        check_registered(code, scale, informant)
     ScoringRules = apps.get_model("assessments", "ScoringRules")
     ChangeThreshold = apps.get_model("assessments", "ChangeThreshold")
     if not ScoringRules.objects.exists():

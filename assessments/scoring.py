@@ -1,39 +1,48 @@
 """Scoring of SDQ, RCADS and HoNOSCA responses and validation of CGAS and goal ratings (SPEC §6)."""
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from numbers import Integral
 from typing import TypeVar
 
-from assessments.measures import (
-    CGAS_MAX,
-    CGAS_MIN,
-    GOAL_RATING_MAX,
-    GOAL_RATING_MIN,
-    GOALS_MAX_COUNT,
+from assessments.instruments import (
     HONOSCA_MAX_RATING,
-    HONOSCA_NOT_KNOWN,
     HONOSCA_SCALES,
     RCADS_ANXIETY_SUBSCALES,
     RCADS_ITEMS,
-    RCADS_MAX_CODE,
+    RCADS_RESPONSES,
     RCADS_SUBSCALES,
     SDQ_IMPACT_ITEMS,
     SDQ_IMPACT_RESPONSE_SCORES,
     SDQ_ITEMS,
-    SDQ_MAX_CODE,
     SDQ_MIN_ANSWERED_PER_SCALE,
     SDQ_PROBLEM_SCALES,
-    SDQ_SCALE_LENGTH,
+    SDQ_RESPONSES,
     SDQ_SCALES,
     Scale,
 )
+from assessments.limits import CGAS_SCORE, GOAL_NUMBER, GOAL_RATING
+
+SDQ_MAX_CODE = len(SDQ_RESPONSES) - 1
+RCADS_MAX_CODE = len(RCADS_RESPONSES) - 1
 
 Item = TypeVar("Item", int, str)
 
 
 def _is_integer(value: object) -> bool:
     return type(value) is int or (isinstance(value, Integral) and not isinstance(value, bool))
+
+
+@dataclass(frozen=True)
+class Answers:
+    """The raw answers of one response: response codes by item number, and SDQ impact codes by area.
+    None means not answered or not known."""
+
+    items: Mapping[int, int | None]
+    impact: Mapping[str, int | None] = field(default_factory=dict)
+
+
+Scores = dict[str, int | None]
 
 
 @dataclass(frozen=True)
@@ -44,10 +53,10 @@ class MissingDataRules:
     honosca_max_not_known: int
 
     def __post_init__(self) -> None:
-        for field in fields(self):
-            value = getattr(self, field.name)
+        for rule in fields(self):
+            value = getattr(self, rule.name)
             if not _is_integer(value) or value < 0:
-                raise ValueError(f"{field.name} must be a whole number of 0 or more, not {value!r}")
+                raise ValueError(f"{rule.name} must be a whole number of 0 or more, not {value!r}")
 
 
 # SPEC §6 (PROPOSED): one unanswered RCADS item per subscale is pro-rated; more than 3 of 13 HoNOSCA
@@ -104,8 +113,10 @@ def score_sdq(answers: Mapping[int, int | None]) -> SdqScores:
     """Score the five SDQ scales and total difficulties from raw response codes 0-2 keyed by item 1-25."""
     checked = _checked_codes("SDQ", answers, SDQ_ITEMS, SDQ_MAX_CODE)
     # SPEC §6: a scale needs 3 of its 5 items; with 3 or 4 answered it is pro-rated.
-    max_missing = SDQ_SCALE_LENGTH - SDQ_MIN_ANSWERED_PER_SCALE
-    scales = {scale.name: _scale_score(scale, checked, SDQ_MAX_CODE, max_missing) for scale in SDQ_SCALES}
+    scales = {
+        scale.name: _scale_score(scale, checked, SDQ_MAX_CODE, len(scale.items) - SDQ_MIN_ANSWERED_PER_SCALE)
+        for scale in SDQ_SCALES
+    }
     return SdqScores(**scales, total_difficulties=_sum_or_none(scales[name] for name in SDQ_PROBLEM_SCALES))
 
 
@@ -138,12 +149,9 @@ def score_rcads(answers: Mapping[int, int | None], params: MissingDataRules) -> 
 
 
 def score_honosca(ratings: Mapping[int, int | None], params: MissingDataRules) -> HonoscaScores:
-    """Total the known HoNOSCA scales 1-13 (ratings 0-4; 9 or None is not known)."""
-    checked = _checked_codes(
-        "HoNOSCA", ratings, HONOSCA_SCALES, HONOSCA_MAX_RATING, also_valid=HONOSCA_NOT_KNOWN
-    )
-    ratings_in_order = (checked.get(scale) for scale in HONOSCA_SCALES)
-    known = [rating for rating in ratings_in_order if rating is not None and rating != HONOSCA_NOT_KNOWN]
+    """Total the known HoNOSCA scales 1-13 (ratings 0-4; None is not known)."""
+    checked = _checked_codes("HoNOSCA", ratings, HONOSCA_SCALES, HONOSCA_MAX_RATING)
+    known = [rating for scale in HONOSCA_SCALES if (rating := checked.get(scale)) is not None]
     not_known = len(HONOSCA_SCALES) - len(known)
     # SPEC §6 (PROPOSED): missing when too many scales are not known; a form with none known is never 0.
     if not known or not_known > params.honosca_max_not_known:
@@ -153,24 +161,18 @@ def score_honosca(ratings: Mapping[int, int | None], params: MissingDataRules) -
 
 def validate_cgas(score: int) -> int:
     """Return a CGAS score after checking it is a whole number from 1 to 100."""
-    if not _is_integer(score) or not CGAS_MIN <= score <= CGAS_MAX:
-        raise ValueError(f"CGAS score must be a whole number from {CGAS_MIN} to {CGAS_MAX}, not {score!r}")
-    return int(score)
+    return CGAS_SCORE.check(score)
 
 
 def validate_goal_rating(rating: int) -> int:
     """Return a goal-based outcome rating after checking it is a whole number from 0 to 10."""
-    if not _is_integer(rating) or not GOAL_RATING_MIN <= rating <= GOAL_RATING_MAX:
-        raise ValueError(
-            f"goal rating must be a whole number from {GOAL_RATING_MIN} to {GOAL_RATING_MAX}, not {rating!r}"
-        )
-    return int(rating)
+    return GOAL_RATING.check(rating)
 
 
 def validate_goal_ratings(ratings: Sequence[int]) -> tuple[int, ...]:
     """Return the ratings of up to three goals after checking each one."""
-    if len(ratings) > GOALS_MAX_COUNT:
-        raise ValueError(f"at most {GOALS_MAX_COUNT} goals can be rated, not {len(ratings)}")
+    if len(ratings) > GOAL_NUMBER.high:
+        raise ValueError(f"{GOAL_NUMBER.message}, not {len(ratings)} goals")
     return tuple(validate_goal_rating(rating) for rating in ratings)
 
 
@@ -179,16 +181,12 @@ def _checked_codes(
     answers: Mapping[Item, int | None],
     items: Sequence[Item],
     max_code: int,
-    also_valid: int | None = None,
 ) -> Mapping[Item, int | None]:
     for item, code in answers.items():
         if item not in items:
             raise ValueError(f"{measure} has no item {item!r}")
-        if code is None or (code == also_valid and _is_integer(code)):
-            continue
-        if not _is_integer(code) or not 0 <= code <= max_code:
-            extra = f" or {also_valid}" if also_valid is not None else ""
-            raise ValueError(f"{measure} item {item}: {code!r} is not a response code 0-{max_code}{extra}")
+        if code is not None and (not _is_integer(code) or not 0 <= code <= max_code):
+            raise ValueError(f"{measure} item {item}: {code!r} is not a response code 0-{max_code}")
     return answers
 
 
@@ -219,30 +217,50 @@ def _sum_or_none(scores: Iterable[int | None]) -> int | None:
     return total
 
 
-def score_answers(
-    measure: str, informant: str, answers: Mapping[str, int | None], params: MissingDataRules
-) -> dict[str, int | None]:
-    """Every scale score of one stored response (answers keyed as stored: item numbers as strings)."""
-    numbered = {int(key): value for key, value in answers.items() if key.isdigit()}
-    if measure == "sdq":
-        scores = score_sdq(numbered).as_dict()
-        impact = {key: value for key, value in answers.items() if not key.isdigit()}
-        answered = any(value is not None for value in impact.values())
-        scores["impact"] = score_sdq_impact(informant, impact) if answered else None
-        return scores
-    if measure == "rcads":
-        return score_rcads(numbered, params).as_dict()
-    if measure == "honosca":
-        return score_honosca(numbered, params).as_dict()
-    if measure == "cgas":
-        score = answers.get("cgas")
-        if score is None:
-            raise ValueError("a CGAS response needs its score")
-        return {"cgas": validate_cgas(score)}
-    if measure == "goals":
-        return {
-            f"goal_{number}": validate_goal_rating(rating)
-            for number, rating in numbered.items()
-            if rating is not None
-        }
-    raise ValueError(f"unknown measure {measure!r}")
+# Scorers of whole responses, one per measure; the measure registry names which one a measure uses.
+
+
+def score_sdq_answers(answers: Answers, informant: str, params: MissingDataRules) -> Scores:
+    """The five SDQ scales, total difficulties and impact (missing when no impact item is answered)."""
+    scores = score_sdq(answers.items).as_dict()
+    answered = any(code is not None for code in answers.impact.values())
+    scores["impact"] = score_sdq_impact(informant, answers.impact) if answered else None
+    return scores
+
+
+def score_rcads_answers(answers: Answers, informant: str, params: MissingDataRules) -> Scores:
+    """The six RCADS subscales, total anxiety and total."""
+    _no_impact("RCADS", answers)
+    return score_rcads(answers.items, params).as_dict()
+
+
+def score_honosca_answers(answers: Answers, informant: str, params: MissingDataRules) -> Scores:
+    """The HoNOSCA total of scales 1-13."""
+    _no_impact("HoNOSCA", answers)
+    return score_honosca(answers.items, params).as_dict()
+
+
+def score_cgas_answers(answers: Answers, informant: str, params: MissingDataRules) -> Scores:
+    """The CGAS score, the one rating of the response."""
+    _no_impact("CGAS", answers)
+    if set(answers.items) != {1} or answers.items[1] is None:
+        raise ValueError("a CGAS response needs its score")
+    return {"cgas": validate_cgas(answers.items[1])}
+
+
+def score_goals_answers(answers: Answers, informant: str, params: MissingDataRules) -> Scores:
+    """The rating of each rated goal, keyed goal_1 .. goal_3."""
+    _no_impact("goals", answers)
+    for number in answers.items:
+        if not GOAL_NUMBER.contains(number):
+            raise ValueError(f"{GOAL_NUMBER.message}, not goal {number!r}")
+    return {
+        f"goal_{number}": validate_goal_rating(rating)
+        for number, rating in answers.items.items()
+        if rating is not None
+    }
+
+
+def _no_impact(measure: str, answers: Answers) -> None:
+    if answers.impact:
+        raise ValueError(f"{measure} has no impact items, not {', '.join(answers.impact)}")

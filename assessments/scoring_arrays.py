@@ -6,22 +6,19 @@ item; a score is MISSING (-1) where scoring.py gives None.
 
 import numpy as np
 
-from assessments.measures import (
+from assessments.instruments import (
     HONOSCA_MAX_RATING,
     HONOSCA_SCALES,
     RCADS_ANXIETY_SUBSCALES,
     RCADS_ITEMS,
-    RCADS_MAX_CODE,
     RCADS_SUBSCALES,
     SDQ_ITEMS,
-    SDQ_MAX_CODE,
     SDQ_MIN_ANSWERED_PER_SCALE,
     SDQ_PROBLEM_SCALES,
-    SDQ_SCALE_LENGTH,
     SDQ_SCALES,
     Scale,
 )
-from assessments.scoring import MissingDataRules
+from assessments.scoring import RCADS_MAX_CODE, SDQ_MAX_CODE, MissingDataRules
 
 NOT_ANSWERED = -1
 MISSING = -1
@@ -29,11 +26,13 @@ MISSING = -1
 Scores = dict[str, np.ndarray]
 
 
-def sdq_score_arrays(codes: np.ndarray) -> Scores:
+def sdq_score_arrays(codes: np.ndarray, params: MissingDataRules) -> Scores:
     """The five SDQ scales and total difficulties of every response (codes 0-2, 25 x responses)."""
     _check(codes, len(SDQ_ITEMS))
-    max_missing = SDQ_SCALE_LENGTH - SDQ_MIN_ANSWERED_PER_SCALE
-    scales = {scale.name: _scale_scores(scale, codes, SDQ_MAX_CODE, max_missing) for scale in SDQ_SCALES}
+    scales = {
+        scale.name: _scale_scores(scale, codes, SDQ_MAX_CODE, len(scale.items) - SDQ_MIN_ANSWERED_PER_SCALE)
+        for scale in SDQ_SCALES
+    }
     return scales | {"total_difficulties": _sum_or_missing([scales[name] for name in SDQ_PROBLEM_SCALES])}
 
 
@@ -51,7 +50,7 @@ def rcads_score_arrays(codes: np.ndarray, params: MissingDataRules) -> Scores:
 
 
 def honosca_score_arrays(ratings: np.ndarray, params: MissingDataRules) -> Scores:
-    """The HoNOSCA total of every response (ratings 0-4; NOT_ANSWERED or 9 is not known, 13 x responses)."""
+    """The HoNOSCA total of every response (ratings 0-4, NOT_ANSWERED when not known; 13 x responses)."""
     _check(ratings, len(HONOSCA_SCALES))
     known = (ratings >= 0) & (ratings <= HONOSCA_MAX_RATING)
     count = known.sum(axis=0)

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from assessments import case_page, nhs_number
-from assessments.measures import INFORMANTS_OF
-from assessments.models import Case, Contact, Informant, Measure, ScoringRules
+from assessments.measures import MEASURES
+from assessments.models import Case, Contact, Informant, ScoringRules
 from assessments.scoring import MissingDataRules
 
 
@@ -77,7 +77,7 @@ def missing_data_rules() -> MissingDataRules:
 def measure_links() -> list[tuple[str, str, str]]:
     """(measure, informant, label) of every measure a clinician can record."""
     return [
-        (measure, informant, f"{Measure(measure).label} ({Informant(informant).label.lower()})")
-        for measure, informants in INFORMANTS_OF.items()
-        for informant in informants
+        (spec.code, informant, f"{spec.label} ({Informant(informant).label.lower()})")
+        for spec in MEASURES.values()
+        for informant in spec.informants
     ]

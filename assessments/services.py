@@ -3,8 +3,9 @@
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from assessments import limits, scoring
+from assessments import limits, measures
 from assessments.models import Case, Contact, CurrentView, Goal, MeasureResponse, MeasureScore, Patient
+from assessments.scoring import Answers
 from assessments.selectors import as_parameters, current_scoring_rules
 
 
@@ -31,8 +32,8 @@ def open_referral(*, by: User, patient: Patient, **fields) -> Case:
 
 @transaction.atomic
 def record_contact(*, by: User, case: Case, **fields) -> Contact:
-    if not limits.CONTACT_MINUTES.allows(fields["duration_minutes"]):
-        raise RecordRefused(limits.CONTACT_MINUTES.message)
+    if not limits.CONTACT_MINUTES.contains(fields["duration_minutes"]):
+        raise RecordRefused(limits.CONTACT_MINUTES.sentence)
     clinician = fields["clinician"]
     return Contact.objects.create(case=case, profession_id=clinician.profession_id, **fields)
 
@@ -63,40 +64,35 @@ def record_current_view(
 
 @transaction.atomic
 def record_measure(
-    *, by: User, case: Case, measure: str, informant: str, completed_on, answers: dict
+    *, by: User, case: Case, measure: str, informant: str, completed_on, answers: Answers
 ) -> MeasureResponse:
     """Save a completed measure with its scores (SPEC §6), scored by the current scoring rules."""
-    response = MeasureResponse.objects.create(
-        case=case,
-        measure=measure,
-        informant=informant,
-        completed_on=completed_on,
-        answers=answers,
-        recorded_by=by,
+    response = MeasureResponse(
+        case=case, measure=measure, informant=informant, completed_on=completed_on, recorded_by=by
     )
-    _rescore(response)
+    response.set_answers(answers)
+    response.save()
+    _rescore(response, answers)
     return response
 
 
 @transaction.atomic
 def correct_measure(
-    *, by: User, response: MeasureResponse, answers: dict, completed_on=None
+    *, by: User, response: MeasureResponse, answers: Answers, completed_on=None
 ) -> MeasureResponse:
     """Correct the answers of a response; its scores are recomputed."""
     locked = MeasureResponse.objects.select_for_update().get(pk=response.pk)
-    locked.answers = answers
+    locked.set_answers(answers)
     if completed_on:
         locked.completed_on = completed_on
     locked.save(update_fields=["answers", "completed_on", "updated_at"])
-    _rescore(locked)
+    _rescore(locked, answers)
     return locked
 
 
-def _rescore(response: MeasureResponse) -> None:
+def _rescore(response: MeasureResponse, answers: Answers) -> None:
     rules = current_scoring_rules()
-    scores = scoring.score_answers(
-        response.measure, response.informant, response.answers, as_parameters(rules)
-    )
+    scores = measures.score_answers(response.measure, response.informant, answers, as_parameters(rules))
     response.scores.all().delete()
     MeasureScore.objects.bulk_create(
         [MeasureScore(response=response, scale=scale, value=value) for scale, value in scores.items()]

@@ -18,7 +18,7 @@ from typing import TypeVar
 import numpy as np
 
 from assessments.batch_scoring import score_csv
-from assessments.measures import SDQ_RESPONSES
+from assessments.instruments import SDQ_RESPONSES
 from assessments.scoring import SPEC_MISSING_DATA_RULES
 
 T = TypeVar("T")

@@ -5,9 +5,9 @@ import datetime as dt
 
 import numpy as np
 
-from assessments import scoring
-from assessments.measures import SDQ_ITEMS
+from assessments.measures import SDQ, score_answers
 from assessments.models import Case, MeasureResponse, MeasureScore
+from assessments.scoring import Answers
 from assessments.selectors import as_parameters, current_scoring_rules
 
 BATCH = 5000
@@ -26,34 +26,32 @@ def seed_outcomes(cases: list[Case], clinicians: dict, rng: np.random.Generator,
         dates = [start] + ([start + (end - start) * 4 // 5] if (end - start).days > 90 else [])
         for visit, on in enumerate(dates):
             level = severity * (1 - improvement * visit)
-            codes = np.clip(np.round(rng.normal(level, 0.7, size=len(SDQ_ITEMS))), 0, 2).astype(int)
-            answers = {str(item): int(code) for item, code in zip(SDQ_ITEMS, codes, strict=True)}
-            answers.update({str(n): None for n in rng.choice(SDQ_ITEMS, size=int(rng.random() < 0.1))})
-            planned.append((case, "sdq", "parent", on, answers))
+            codes = np.clip(np.round(rng.normal(level, 0.7, size=len(SDQ.items))), 0, 2).astype(int)
+            items: dict[int, int | None] = {
+                item: int(code) for item, code in zip(SDQ.items, codes, strict=True)
+            }
+            items.update({int(n): None for n in rng.choice(SDQ.items, size=int(rng.random() < 0.1))})
+            planned.append((case, "sdq", "parent", on, Answers(items=items)))
             cgas = int(np.clip(rng.normal(55 + 25 * improvement * visit, 8), 1, 100))
-            planned.append((case, "cgas", "clinician", on, {"cgas": cgas}))
-    responses = MeasureResponse.objects.bulk_create(
-        [
-            MeasureResponse(
-                case_id=case.pk,
-                measure=measure,
-                informant=informant,
-                completed_on=on,
-                answers=answers,
-                scoring_rules=rules,
-                recorded_by_id=clinicians[case.team_id][0].pk,
-            )
-            for case, measure, informant, on, answers in planned
-        ],
-        batch_size=BATCH,
-    )
+            planned.append((case, "cgas", "clinician", on, Answers(items={1: cgas})))
+    unsaved = []
+    for case, measure, informant, on, answers in planned:
+        response = MeasureResponse(
+            case_id=case.pk,
+            measure=measure,
+            informant=informant,
+            completed_on=on,
+            scoring_rules=rules,
+            recorded_by_id=clinicians[case.team_id][0].pk,
+        )
+        response.set_answers(answers)
+        unsaved.append(response)
+    responses = MeasureResponse.objects.bulk_create(unsaved, batch_size=BATCH)
     MeasureScore.objects.bulk_create(
         [
             MeasureScore(response_id=response.pk, scale=scale, value=value)
-            for response in responses
-            for scale, value in scoring.score_answers(
-                response.measure, response.informant, response.answers, params
-            ).items()
+            for response, (_, measure, informant, _, answers) in zip(responses, planned, strict=True)
+            for scale, value in score_answers(measure, informant, answers, params).items()
         ],
         batch_size=BATCH,
     )

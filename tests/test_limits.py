@@ -42,13 +42,13 @@ def test_a_contact_over_the_limit_gets_one_message_from_form_service_and_databas
     form = ContactForm(
         data={**fields, "clinician": clinician.pk, "duration_minutes": too_long}, case=case, user=clinician
     )
-    assert form.errors["duration_minutes"] == [limits.CONTACT_MINUTES.message]
-    with pytest.raises(services.RecordRefused, match=limits.CONTACT_MINUTES.message):
+    assert form.errors["duration_minutes"] == [limits.CONTACT_MINUTES.sentence]
+    with pytest.raises(services.RecordRefused, match=limits.CONTACT_MINUTES.sentence):
         services.record_contact(by=clinician, case=case, duration_minutes=too_long, **fields)
     contact = Contact(case=case, profession=clinician.profession, duration_minutes=too_long, **fields)
     with pytest.raises(ValidationError) as refused:
         contact.validate_constraints()
-    assert refused.value.messages == [limits.CONTACT_MINUTES.message]
+    assert refused.value.messages == [limits.CONTACT_MINUTES.sentence]
     assert not Contact.objects.exists()
 
 

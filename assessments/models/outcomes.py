@@ -4,15 +4,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from assessments.limits import GOAL_NUMBER
+from assessments.measures import MEASURES, measure
 from assessments.models.records import Case
+from assessments.scoring import Answers
 
-
-class Measure(models.TextChoices):
-    SDQ = "sdq", "SDQ"
-    RCADS = "rcads", "RCADS"
-    HONOSCA = "honosca", "HoNOSCA"
-    CGAS = "cgas", "CGAS"
-    GOALS = "goals", "Goal-based outcomes"
+# The database choices of a measure column: the codes and labels of the measure registry.
+Measure = models.TextChoices(  # type: ignore[misc]
+    "Measure", [(spec.code.upper(), (spec.code, spec.label)) for spec in MEASURES.values()]
+)
 
 
 class Informant(models.TextChoices):
@@ -89,7 +89,11 @@ class Goal(models.Model):
         ordering = ["number"]
         constraints = [
             models.UniqueConstraint(fields=["case", "number"], name="goal_number_unique_per_case"),
-            models.CheckConstraint(condition=Q(number__gte=1) & Q(number__lte=3), name="at_most_three_goals"),
+            models.CheckConstraint(
+                condition=Q(number__gte=GOAL_NUMBER.low) & Q(number__lte=GOAL_NUMBER.high),
+                name="at_most_three_goals",
+                violation_error_message=GOAL_NUMBER.message,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -119,6 +123,14 @@ class MeasureResponse(models.Model):
         return (
             f"{self.get_measure_display()} ({self.get_informant_display()}) of {self.completed_on:%d/%m/%Y}"
         )
+
+    def typed_answers(self) -> Answers:
+        """The stored answers as typed values (the one place the stored JSON is read)."""
+        return measure(self.measure).answers_from_json(self.answers)
+
+    def set_answers(self, answers: Answers) -> None:
+        """Store typed answers as JSON (the one place the stored JSON is written)."""
+        self.answers = measure(self.measure).answers_to_json(answers)
 
 
 class MeasureScore(models.Model):

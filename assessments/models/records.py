@@ -150,7 +150,7 @@ class Contact(models.Model):
                 condition=Q(duration_minutes__gte=limits.CONTACT_MINUTES.low)
                 & Q(duration_minutes__lte=limits.CONTACT_MINUTES.high),
                 name="contact_duration_range",
-                violation_error_message=limits.CONTACT_MINUTES.message,
+                violation_error_message=limits.CONTACT_MINUTES.sentence,
             ),
         ]
         indexes = [models.Index(fields=["case", "starts_at"])]

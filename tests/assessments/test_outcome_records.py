@@ -8,16 +8,17 @@ import pytest
 from accounts.models import Role
 from assessments import outcomes, services
 from assessments.models import ChangeThreshold, MeasureResponse, ScoringRules
+from assessments.scoring import Answers
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 # SDQ answers (raw codes, before reverse scoring) with every emotional item "Certainly true" (2).
-EMOTIONAL = {str(n): 2 for n in (3, 8, 13, 16, 24)}
+EMOTIONAL = {n: 2 for n in (3, 8, 13, 16, 24)}
 
 
 def sdq(case, clinician, on, answers, informant="parent"):
-    full = {str(n): 0 for n in range(1, 26)} | answers
+    full = Answers(items={n: 0 for n in range(1, 26)} | answers)
     return services.record_measure(
         by=clinician, case=case, measure="sdq", informant=informant, completed_on=on, answers=full
     )
@@ -44,14 +45,14 @@ def test_scores_are_stored_with_the_response(service, case):
 
 def test_correcting_an_answer_recomputes_the_scores(service, case):
     response = sdq(case, service["clinician"], dt.date(2025, 2, 1), EMOTIONAL)
-    answers = dict(response.answers) | {"3": None, "8": None, "13": None}
+    answers = Answers(items=dict(response.typed_answers().items) | {3: None, 8: None, 13: None})
     services.correct_measure(by=service["clinician"], response=response, answers=answers)
     stored = scores(MeasureResponse.objects.get(pk=response.pk))
     assert stored["emotional"] is None and stored["total_difficulties"] is None  # 2 of 5 answered -> missing
 
 
 def test_the_missing_data_rules_come_from_reference_data(service, case):
-    rcads = {str(n): 1 for n in range(1, 48)} | {"5": None, "9": None}  # two separation items missing
+    rcads = Answers(items={n: 1 for n in range(1, 48)} | {5: None, 9: None})  # two separation items missing
     response = services.record_measure(
         by=service["clinician"],
         case=case,
@@ -67,7 +68,7 @@ def test_the_missing_data_rules_come_from_reference_data(service, case):
 
 
 def test_honosca_not_known_scales_are_left_out_of_the_total(service, case):
-    ratings = {str(n): 2 for n in range(1, 14)} | {"4": None, "5": None}
+    ratings = Answers(items={n: 2 for n in range(1, 14)} | {4: None, 5: None})
     response = services.record_measure(
         by=service["clinician"],
         case=case,
@@ -124,7 +125,12 @@ def test_goals_are_agreed_and_rated_over_time(service, case):
     )
     for on, rating in ((dt.date(2025, 2, 1), 2), (dt.date(2025, 5, 1), 7)):
         services.record_measure(
-            by=clinician, case=case, measure="goals", informant="self", completed_on=on, answers={"1": rating}
+            by=clinician,
+            case=case,
+            measure="goals",
+            informant="self",
+            completed_on=on,
+            answers=Answers({1: rating}),
         )
     history = outcomes.histories(case)[0]
     change = history.changes[0]
@@ -167,7 +173,7 @@ class TestPages:
     def test_a_cgas_outside_1_to_100_is_refused(self, client, service, case):
         client.force_login(service["clinician"])
         response = client.post(f"/cases/{case.pk}/measures/cgas/clinician/new/", self.form(cgas=0))
-        assert "Ensure this value is greater than or equal to 1." in response.content.decode()
+        assert "CGAS score must be a whole number from 1 to 100." in response.content.decode()
         assert not MeasureResponse.objects.exists()
 
     def test_an_unknown_measure_or_informant_answers_404(self, client, service, case):

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments.measures import RCADS_SUBSCALES
+from assessments.instruments import RCADS_SUBSCALES
 from assessments.scoring import SPEC_MISSING_DATA_RULES, MissingDataRules, RcadsScores, score_rcads
 
 NEVER, SOMETIMES, OFTEN, ALWAYS = 0, 1, 2, 3

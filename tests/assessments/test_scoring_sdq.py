@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments.measures import SDQ_SCALES
+from assessments.instruments import SDQ_SCALES
 from assessments.scoring import SdqScores, score_sdq, score_sdq_impact
 
 NOT_TRUE, SOMEWHAT_TRUE, CERTAINLY_TRUE = 0, 1, 2
