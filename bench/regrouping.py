@@ -96,12 +96,12 @@ def load(cases: int, rng: np.random.Generator) -> None:
         cursor.execute("ANALYZE")
 
 
-def timed_run(scheme) -> tuple[float, object]:
+def timed_run(rules_version) -> tuple[float, object]:
     from groupings.models import RegroupingRun, RunStatus
     from groupings.services import start_regrouping
 
     started = time.perf_counter()
-    run = start_regrouping(by=None, scheme=scheme)
+    run = start_regrouping(by=None, rules_version=rules_version)
     while run.status not in (RunStatus.DONE, RunStatus.FAILED):
         time.sleep(0.05)
         run = RegroupingRun.objects.get(pk=run.pk)
@@ -123,7 +123,7 @@ def main() -> None:
 
         django.setup()
         from groupings.models import Suggestion
-        from groupings.selectors import current_scheme
+        from groupings.selectors import current_rules_version
 
         started = time.perf_counter()
         load(args.cases, np.random.default_rng(5))
@@ -142,10 +142,10 @@ def main() -> None:
         ]
         try:
             wait_until_answering(app, names, workers)
-            scheme = current_scheme()
+            rules_version = current_rules_version()
             for label in ("first run", "second run (changes nothing)"):
-                seconds, run = timed_run(scheme)
-                stored = Suggestion.objects.filter(scheme=scheme).count()
+                seconds, run = timed_run(rules_version)
+                stored = Suggestion.objects.filter(rules_version=rules_version).count()
                 print(
                     f"{label}: {run.status}, {run.views_grouped:,} Current Views in {run.chunks_total} chunks "
                     f"with {args.workers} workers in {seconds:.2f} s = {run.views_grouped / seconds:,.0f} per second; "

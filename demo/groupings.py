@@ -6,7 +6,7 @@ import numpy as np
 
 from assessments.current_view_items import ALL_ITEMS, ITEMS
 from assessments.models import Case, CurrentView
-from groupings.models import Allocation, OverrideReason, Scheme, Suggestion
+from groupings.models import Allocation, OverrideReason, RulesVersion, Suggestion
 from groupings.reviews import review_due
 from groupings.rules import suggest_arrays
 
@@ -56,12 +56,12 @@ def ratings(count: int, rng: np.random.Generator) -> np.ndarray:
 def seed_grouping_history(
     cases: list[Case], clinicians: dict, rng: np.random.Generator, as_of: dt.date
 ) -> int:
-    scheme = Scheme.objects.get(is_current=True)
-    grouping_ids = dict(scheme.groupings.values_list("code", "pk"))
-    months = dict(scheme.groupings.values_list("pk", "review_months"))
+    rules_version = RulesVersion.objects.get(is_current=True)
+    grouping_ids = dict(rules_version.groupings.values_list("code", "pk"))
+    months = dict(rules_version.groupings.values_list("pk", "review_months"))
     accepted = [case for case in cases if case.accepted_date]
     codes = ratings(len(accepted), rng)
-    result = suggest_arrays(codes, scheme.ruleset())
+    result = suggest_arrays(codes, rules_version.ruleset())
     delay = rng.integers(0, 15, size=len(accepted))
     views = []
     for i, case in enumerate(accepted):
@@ -86,7 +86,7 @@ def seed_grouping_history(
         [
             Suggestion(
                 current_view_id=view.pk,
-                scheme_id=scheme.pk,
+                rules_version_id=rules_version.pk,
                 grouping_id=grouping_ids.get(result.grouping[i]),
                 rule=result.rule[i],
                 complexity_count=int(result.complexity_count[i]),

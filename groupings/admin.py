@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from camhs_pbr.admin_mixins import OneCurrentVersionAdmin
-from groupings.models import Grouping, Scheme, Suggestion
+from groupings.models import Grouping, RulesVersion, Suggestion
 from groupings.rules import ruleset_from_definition
 
 
@@ -11,9 +11,9 @@ class GroupingInline(admin.TabularInline):
     extra = 1
 
 
-class SchemeForm(forms.ModelForm):
+class RulesVersionForm(forms.ModelForm):
     class Meta:
-        model = Scheme
+        model = RulesVersion
         fields = ["label", "description", "rules_definition", "is_current"]
 
     def clean(self):
@@ -26,31 +26,33 @@ class SchemeForm(forms.ModelForm):
         return cleaned
 
 
-@admin.register(Scheme)
-class SchemeAdmin(OneCurrentVersionAdmin, admin.ModelAdmin):
-    form = SchemeForm
+@admin.register(RulesVersion)
+class RulesVersionAdmin(OneCurrentVersionAdmin, admin.ModelAdmin):
+    form = RulesVersionForm
     list_display = ["label", "is_current", "created_at"]
     inlines = [GroupingInline]
 
     def get_readonly_fields(self, request, obj=None):
         # A version that has produced suggestions is frozen: a change of rules is a new version (SPEC §4).
-        if obj and Suggestion.objects.filter(scheme=obj).exists():
+        if obj and Suggestion.objects.filter(rules_version=obj).exists():
             return ["label", "rules_definition"]
         return []
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        scheme = form.instance
-        missing = scheme.ruleset().grouping_codes() - set(scheme.groupings.values_list("code", flat=True))
+        rules_version = form.instance
+        missing = rules_version.ruleset().grouping_codes() - set(
+            rules_version.groupings.values_list("code", flat=True)
+        )
         if missing:
             self.message_user(
                 request,
-                f"The rules of {scheme.label} name groupings missing from its catalogue: {', '.join(sorted(missing))}.",
+                f"The rules of {rules_version.label} name groupings missing from its catalogue: {', '.join(sorted(missing))}.",
                 level="warning",
             )
 
 
 @admin.register(Grouping)
 class GroupingAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "super_group", "review_months", "expected_appointments", "scheme"]
-    list_filter = ["scheme", "super_group"]
+    list_display = ["code", "name", "super_group", "review_months", "expected_appointments", "rules_version"]
+    list_filter = ["rules_version", "super_group"]

@@ -15,7 +15,7 @@ from django.db.models.functions import Cast, Coalesce
 
 from assessments.current_view_items import ALL_ITEMS
 from assessments.models import Case, CurrentView
-from groupings.models import Scheme, Suggestion
+from groupings.models import RulesVersion, Suggestion
 from groupings.rules import NOT_KNOWN_CODE, suggest_arrays
 
 BASE = 5  # codes -1..3 stored as digits 0..4
@@ -66,8 +66,10 @@ def chunk_bounds(cases: QuerySet[Case], size: int) -> list[tuple[int, int]]:
     return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
 
 
-def regroup_cases(cases: QuerySet[Case], scheme: Scheme, use_copy: bool | None = None) -> ChunkResult:
-    """Store `scheme`'s suggestion for the latest Current View of each case; existing ones are left as they are."""
+def regroup_cases(
+    cases: QuerySet[Case], rules_version: RulesVersion, use_copy: bool | None = None
+) -> ChunkResult:
+    """Store `rules_version`'s suggestion for the latest Current View of each case; existing ones are left as they are."""
     postgres = connection.vendor == "postgresql"
     with transaction.atomic():
         if postgres:
@@ -77,8 +79,8 @@ def regroup_cases(cases: QuerySet[Case], scheme: Scheme, use_copy: bool | None =
         data = np.array(latest_packed(cases), dtype=np.int64).reshape(-1, 3)
         if not len(data):
             return ChunkResult(0)
-        result = suggest_arrays(unpack(data[:, 1], data[:, 2]), scheme.ruleset())
-        grouping_ids = dict(scheme.groupings.values_list("code", "pk"))
+        result = suggest_arrays(unpack(data[:, 1], data[:, 2]), rules_version.ruleset())
+        grouping_ids = dict(rules_version.groupings.values_list("code", "pk"))
         frame = pd.DataFrame(
             {
                 "current_view_id": data[:, 0],
@@ -89,11 +91,13 @@ def regroup_cases(cases: QuerySet[Case], scheme: Scheme, use_copy: bool | None =
                 "risk_flag": result.risk_flag,
             }
         )
-        (_store_with_copy if (postgres if use_copy is None else use_copy) else _store_with_orm)(frame, scheme)
+        (_store_with_copy if (postgres if use_copy is None else use_copy) else _store_with_orm)(
+            frame, rules_version
+        )
     return ChunkResult(views=len(frame))
 
 
-def _store_with_copy(frame: pd.DataFrame, scheme: Scheme) -> None:
+def _store_with_copy(frame: pd.DataFrame, rules_version: RulesVersion) -> None:
     # PostgreSQL: COPY into a temporary table, then one INSERT ... ON CONFLICT DO NOTHING (idempotent).
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, header=False, na_rep="")
@@ -110,17 +114,20 @@ def _store_with_copy(frame: pd.DataFrame, scheme: Scheme) -> None:
         cursor.connection.cursor().copy_expert(
             f"COPY regroup_chunk ({columns}) FROM STDIN WITH (FORMAT csv)", buffer
         )
+        version_column = Suggestion._meta.get_field("rules_version").column
         cursor.execute(
-            f"INSERT INTO {Suggestion._meta.db_table} ({columns}, scheme_id, created_at) "
+            f"INSERT INTO {Suggestion._meta.db_table} ({columns}, {version_column}, created_at) "
             f"SELECT {columns}, %s, now() FROM regroup_chunk "
-            "ON CONFLICT (current_view_id, scheme_id) DO NOTHING",
-            [scheme.pk],
+            f"ON CONFLICT (current_view_id, {version_column}) DO NOTHING",
+            [rules_version.pk],
         )
 
 
-def _store_with_orm(frame: pd.DataFrame, scheme: Scheme) -> None:
+def _store_with_orm(frame: pd.DataFrame, rules_version: RulesVersion) -> None:
     suggestions = [
-        Suggestion(scheme_id=scheme.pk, **{k: (None if pd.isna(v) else v) for k, v in row.items()})
+        Suggestion(
+            rules_version_id=rules_version.pk, **{k: (None if pd.isna(v) else v) for k, v in row.items()}
+        )
         for row in frame.astype(object).to_dict("records")
     ]
     Suggestion.objects.bulk_create(suggestions, batch_size=5000, ignore_conflicts=True)

@@ -18,7 +18,7 @@ class AllocationForm(forms.Form):
     def __init__(self, *args, suggestion: Suggestion, **kwargs):
         super().__init__(*args, **kwargs)
         self.suggestion = suggestion
-        self.fields["grouping"].queryset = suggestion.scheme.groupings.order_by("code")
+        self.fields["grouping"].queryset = suggestion.rules_version.groupings.order_by("code")
 
     def clean(self):
         cleaned = super().clean()

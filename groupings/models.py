@@ -9,8 +9,8 @@ from groupings import limits
 from groupings.rules import RuleSet, ruleset_from_definition
 
 
-class Scheme(models.Model):
-    """A versioned grouping scheme: its catalogue of groupings and its rules parameters (SPEC §3, §4)."""
+class RulesVersion(models.Model):
+    """A rules version: its catalogue of groupings and its rules parameters (SPEC §3, §4)."""
 
     label = models.CharField(max_length=50, unique=True, help_text='e.g. "CAMHS-NBG v1"')
     description = models.TextField(blank=True)
@@ -21,6 +21,7 @@ class Scheme(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "groupings_scheme"  # the table's name from before the model was renamed
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -42,7 +43,9 @@ class SuperGroup(models.TextChoices):
 
 
 class Grouping(models.Model):
-    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="groupings")
+    rules_version = models.ForeignKey(
+        RulesVersion, on_delete=models.PROTECT, related_name="groupings", db_column="scheme_id"
+    )
     code = models.CharField(max_length=10)
     super_group = models.CharField(max_length=20, choices=SuperGroup.choices)
     name = models.CharField(max_length=120)
@@ -50,9 +53,9 @@ class Grouping(models.Model):
     expected_appointments = models.PositiveSmallIntegerField()
 
     class Meta:
-        ordering = ["scheme", "code"]
+        ordering = ["rules_version", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["scheme", "code"], name="grouping_code_unique_per_scheme"),
+            models.UniqueConstraint(fields=["rules_version", "code"], name="grouping_code_unique_per_scheme"),
             models.CheckConstraint(condition=Q(review_months__gte=1), name="grouping_review_months_positive"),
         ]
 
@@ -61,10 +64,12 @@ class Grouping(models.Model):
 
 
 class Suggestion(models.Model):
-    """What the rules of one scheme suggest for one Current View. Never an allocation by itself."""
+    """What the rules of one rules version suggest for one Current View. Never an allocation by itself."""
 
     current_view = models.ForeignKey(CurrentView, on_delete=models.PROTECT, related_name="suggestions")
-    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
+    rules_version = models.ForeignKey(
+        RulesVersion, on_delete=models.PROTECT, related_name="+", db_column="scheme_id"
+    )
     grouping = models.ForeignKey(
         Grouping,
         on_delete=models.PROTECT,
@@ -82,7 +87,7 @@ class Suggestion(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["current_view", "scheme"], name="one_suggestion_per_view_and_scheme"
+                fields=["current_view", "rules_version"], name="one_suggestion_per_view_and_scheme"
             )
         ]
 
@@ -154,7 +159,9 @@ class RunStatus(models.TextChoices):
 class RegroupingRun(models.Model):
     """A bulk run of one rules version over the latest Current View of every open case in a user's scope."""
 
-    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
+    rules_version = models.ForeignKey(
+        RulesVersion, on_delete=models.PROTECT, related_name="+", db_column="scheme_id"
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -179,4 +186,4 @@ class RegroupingRun(models.Model):
         ordering = ["-requested_at"]
 
     def __str__(self) -> str:
-        return f"{self.scheme} run of {self.requested_at:%d/%m/%Y %H:%M}"
+        return f"{self.rules_version} run of {self.requested_at:%d/%m/%Y %H:%M}"

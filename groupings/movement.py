@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 
 from assessments.models import Case, CurrentView
 from groupings.agreement import Agreement, agreement_by
-from groupings.models import Allocation, Scheme, Suggestion
+from groupings.models import Allocation, RulesVersion, Suggestion
 
 NONE_ALLOCATED = "None allocated"
 NOT_YET_RUN = "Not yet run"
@@ -15,14 +15,14 @@ NO_CURRENT_VIEW = "No Current View"
 NO_SUGGESTION = "No suggestion"
 
 
-def movement(user, scheme: Scheme) -> pd.DataFrame:
-    """Counts of open cases in the user's scope by (current allocation, new suggestion of `scheme`)."""
+def movement(user, rules_version: RulesVersion) -> pd.DataFrame:
+    """Counts of open cases in the user's scope by (current allocation, new suggestion of `rules_version`)."""
     latest = CurrentView.objects.filter(case=OuterRef("pk")).order_by("-completed_on", "-pk").values("pk")[:1]
     current = Allocation.objects.filter(case=OuterRef("pk"), end_date__isnull=True).values("grouping__code")[
         :1
     ]
     suggested = (
-        Suggestion.objects.filter(current_view=OuterRef("latest"), scheme=scheme)
+        Suggestion.objects.filter(current_view=OuterRef("latest"), rules_version=rules_version)
         .annotate(label=Coalesce("grouping__code", Value(NO_SUGGESTION)))
         .values("label")[:1]
     )

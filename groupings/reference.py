@@ -1,6 +1,6 @@
-"""The "CAMHS-NBG v1" scheme as shipped: catalogue rows (SPEC groupings_v1.csv) and rules parameters (SPEC §3).
+"""The "CAMHS-NBG v1" rules version as shipped: catalogue rows (SPEC groupings_v1.csv) and rules parameters (SPEC §3).
 
-Installed by a data migration and editable in the admin afterwards; a later version is a new scheme row.
+Installed by a data migration and editable in the admin afterwards; a later version is a new rules version row.
 """
 
 from groupings.rules import V1_DEFINITION
@@ -30,20 +30,20 @@ V1_GROUPINGS = [
 
 
 def install_v1(apps) -> None:
-    """Create the v1 scheme and its groupings where missing; never overwrite an administrator's edits."""
-    Scheme = apps.get_model("groupings", "Scheme")
+    """Create the v1 rules version and its groupings where missing; never overwrite an administrator's edits."""
+    RulesVersion = apps.get_model("groupings", "RulesVersion")
     Grouping = apps.get_model("groupings", "Grouping")
-    scheme, created = Scheme.objects.get_or_create(
+    rules_version, created = RulesVersion.objects.get_or_create(
         label=V1_LABEL,
         defaults={
             "rules_definition": V1_DEFINITION,
-            "is_current": not Scheme.objects.filter(is_current=True).exists(),
+            "is_current": not RulesVersion.objects.filter(is_current=True).exists(),
             "description": "Needs-based groupings of the CAMHS Payment System Project; rules of SPEC §3.",
         },
     )
     for code, super_group, name, review_months, expected in V1_GROUPINGS:
         Grouping.objects.get_or_create(
-            scheme=scheme,
+            rules_version=rules_version,
             code=code,
             defaults={
                 "super_group": super_group,

@@ -1,4 +1,4 @@
-"""Reads of schemes, suggestions and allocations; case-level reads go through Case.objects.visible_to."""
+"""Reads of rules versions, suggestions and allocations; case-level reads go through Case.objects.visible_to."""
 
 import datetime as dt
 
@@ -6,51 +6,53 @@ from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Query
 
 from assessments.models import Case, CaseQuerySet, CurrentView
 from groupings import rules
-from groupings.models import Allocation, Grouping, RegroupingRun, Scheme, Suggestion
+from groupings.models import Allocation, Grouping, RegroupingRun, RulesVersion, Suggestion
 from groupings.reviews import is_overdue
 from groupings.rules import RuleSet
 
 
-class NoSuchScheme(LookupError):
+class NoSuchRulesVersion(LookupError):
     pass
 
 
-def current_scheme() -> Scheme:
+def current_rules_version() -> RulesVersion:
     try:
-        return Scheme.objects.get(is_current=True)
-    except Scheme.DoesNotExist as missing:
-        raise NoSuchScheme(
-            "No grouping scheme is marked current; an administrator must choose one."
+        return RulesVersion.objects.get(is_current=True)
+    except RulesVersion.DoesNotExist as missing:
+        raise NoSuchRulesVersion(
+            "No rules version is marked current; an administrator must choose one."
         ) from missing
 
 
-def scheme_for_version(label: str | None) -> Scheme:
-    """The scheme with this label, or the current one when label is None."""
+def rules_version_labelled(label: str | None) -> RulesVersion:
+    """The rules version with this label, or the current one when label is None."""
     if label is None:
-        return current_scheme()
+        return current_rules_version()
     try:
-        return Scheme.objects.get(label=label)
-    except Scheme.DoesNotExist as missing:
-        known = ", ".join(Scheme.objects.values_list("label", flat=True)) or "none"
-        raise NoSuchScheme(f"No rules version {label!r}; known versions: {known}.") from missing
+        return RulesVersion.objects.get(label=label)
+    except RulesVersion.DoesNotExist as missing:
+        known = ", ".join(RulesVersion.objects.values_list("label", flat=True)) or "none"
+        raise NoSuchRulesVersion(f"No rules version {label!r}; known versions: {known}.") from missing
 
 
 def ruleset_for_version(label: str | None) -> RuleSet:
-    return scheme_for_version(label).ruleset()
+    return rules_version_labelled(label).ruleset()
 
 
-def suggestion_for(current_view: CurrentView, scheme: Scheme) -> Suggestion:
-    """The stored suggestion of `scheme` for a Current View, or the one it would store (unsaved); no write."""
-    stored = Suggestion.objects.filter(current_view=current_view, scheme=scheme).select_related("grouping")
-    return stored.first() or _unsaved_suggestion(current_view, scheme)
+def suggestion_for(current_view: CurrentView, rules_version: RulesVersion) -> Suggestion:
+    """The stored suggestion of `rules_version` for a Current View, or the one it would store (unsaved); no write."""
+    stored = Suggestion.objects.filter(current_view=current_view, rules_version=rules_version).select_related(
+        "grouping"
+    )
+    return stored.first() or _unsaved_suggestion(current_view, rules_version)
 
 
-def _unsaved_suggestion(current_view: CurrentView, scheme: Scheme) -> Suggestion:
-    result = rules.suggest(current_view.ratings(), scheme.ruleset())
+def _unsaved_suggestion(current_view: CurrentView, rules_version: RulesVersion) -> Suggestion:
+    result = rules.suggest(current_view.ratings(), rules_version.ruleset())
     return Suggestion(
         current_view=current_view,
-        scheme=scheme,
-        grouping=scheme.groupings.get(code=result.grouping) if result.grouping else None,
+        rules_version=rules_version,
+        grouping=rules_version.groupings.get(code=result.grouping) if result.grouping else None,
         rule=result.rule,
         complexity_count=result.complexity_count,
         attendance_flag=result.attendance_flag,
@@ -58,8 +60,8 @@ def _unsaved_suggestion(current_view: CurrentView, scheme: Scheme) -> Suggestion
     )
 
 
-def groupings_of(scheme: Scheme) -> QuerySet[Grouping]:
-    return scheme.groupings.order_by("code")
+def groupings_of(rules_version: RulesVersion) -> QuerySet[Grouping]:
+    return rules_version.groupings.order_by("code")
 
 
 def current_allocation(case) -> Allocation | None:
@@ -68,13 +70,13 @@ def current_allocation(case) -> Allocation | None:
 
 def allocation_history(case) -> QuerySet[Allocation]:
     return case.allocations.select_related(
-        "grouping__scheme", "suggested_grouping", "allocated_by", "suggestion__scheme"
+        "grouping__rules_version", "suggested_grouping", "allocated_by", "suggestion__rules_version"
     ).order_by("-start_date", "-pk")
 
 
 def explanation(suggestion) -> str:
     """The rule that fired, in plain words for the clinician."""
-    ruleset = suggestion.scheme.ruleset()
+    ruleset = suggestion.rules_version.ruleset()
     return rules.explain(rules.suggest(suggestion.current_view.ratings(), ruleset), ruleset)
 
 

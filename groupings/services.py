@@ -9,9 +9,9 @@ from accounts.models import User
 from assessments.models import Case, CurrentView
 from assessments.services import record_current_view
 from groupings import limits, selectors
-from groupings.models import Allocation, Grouping, RegroupingRun, Scheme, Suggestion
+from groupings.models import Allocation, Grouping, RegroupingRun, RulesVersion, Suggestion
 from groupings.reviews import review_due
-from groupings.selectors import current_scheme
+from groupings.selectors import current_rules_version
 from groupings.tasks import start_regrouping as start_task
 
 
@@ -32,18 +32,18 @@ def record_and_suggest(
         practitioner=practitioner,
         ratings=ratings,
     )
-    return current_view, suggest_for(current_view, current_scheme())
+    return current_view, suggest_for(current_view, current_rules_version())
 
 
-def suggest_for(current_view: CurrentView, scheme: Scheme) -> Suggestion:
-    """The stored suggestion of `scheme` for a Current View, computed and stored once (keyed by both)."""
-    suggestion = selectors.suggestion_for(current_view, scheme)
+def suggest_for(current_view: CurrentView, rules_version: RulesVersion) -> Suggestion:
+    """The stored suggestion of `rules_version` for a Current View, computed and stored once (keyed by both)."""
+    suggestion = selectors.suggestion_for(current_view, rules_version)
     if suggestion.pk is None:
         try:
             with transaction.atomic():
                 suggestion.save()
         except IntegrityError:  # stored meanwhile by a concurrent request or a re-grouping run
-            suggestion = Suggestion.objects.get(current_view=current_view, scheme=scheme)
+            suggestion = Suggestion.objects.get(current_view=current_view, rules_version=rules_version)
     return suggestion
 
 
@@ -63,8 +63,8 @@ def allocate_grouping(
         Case.objects.select_for_update().get(pk=case.pk)
         if suggestion.current_view.case_id != case.pk:
             raise AllocationRefused("This suggestion belongs to another case.")
-        if grouping.scheme_id != suggestion.scheme_id:
-            raise AllocationRefused("Choose a grouping of the same scheme as the suggestion.")
+        if grouping.rules_version_id != suggestion.rules_version_id:
+            raise AllocationRefused("Choose a grouping of the same rules version as the suggestion.")
         follows = suggestion.grouping_id == grouping.pk
         if limits.override_reason_problems(
             follows_suggestion=follows, category=reason_category, text=reason_text
@@ -89,8 +89,8 @@ def allocate_grouping(
         )
 
 
-def start_regrouping(*, by: User | None, scheme: Scheme) -> RegroupingRun:
+def start_regrouping(*, by: User | None, rules_version: RulesVersion) -> RegroupingRun:
     """Record a run and queue it once the record is committed. It suggests; it never allocates."""
-    run = RegroupingRun.objects.create(scheme=scheme, requested_by=by)
+    run = RegroupingRun.objects.create(rules_version=rules_version, requested_by=by)
     transaction.on_commit(lambda: start_task.delay(run.pk))
     return run

@@ -24,10 +24,10 @@ def start_regrouping(run_id: int, chunk_cases: int = CHUNK_CASES) -> int:
 @shared_task
 def regroup_chunk(run_id: int, first_case_id: int, last_case_id: int) -> int:
     """Re-group the cases of one id range; safe to run again (existing suggestions are kept)."""
-    run = RegroupingRun.objects.select_related("scheme", "requested_by").get(pk=run_id)
+    run = RegroupingRun.objects.select_related("rules_version", "requested_by").get(pk=run_id)
     cases = cases_in_scope(run).filter(pk__gte=first_case_id, pk__lte=last_case_id)
     try:
-        result = bulk.regroup_cases(cases, run.scheme)
+        result = bulk.regroup_cases(cases, run.rules_version)
     except Exception as error:
         runs.failed(run_id, error)
         raise

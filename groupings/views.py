@@ -10,7 +10,7 @@ from assessments.forms import CurrentViewForm
 from assessments.selectors import visible_case
 from groupings import movement, selectors, services
 from groupings.forms import AllocationForm
-from groupings.models import RegroupingRun, Scheme
+from groupings.models import RegroupingRun, RulesVersion
 
 
 @case_level_page
@@ -39,13 +39,13 @@ def current_view_detail(request, pk: int, view_pk: int):
     current_view = get_object_or_404(case.current_views, pk=view_pk)
     # A view completed under an earlier rules version is shown the current version's suggestion; it is
     # stored (once) only when a grouping is allocated from it, so reading the page writes nothing.
-    suggestion = selectors.suggestion_for(current_view, selectors.current_scheme())
+    suggestion = selectors.suggestion_for(current_view, selectors.current_rules_version())
     form = AllocationForm(
         request.POST or None, suggestion=suggestion, initial={"grouping": suggestion.grouping_id}
     )
     if request.method == "POST" and form.is_valid():
         try:
-            suggestion = services.suggest_for(current_view, suggestion.scheme)
+            suggestion = services.suggest_for(current_view, suggestion.rules_version)
             services.allocate_grouping(by=request.user, case=case, suggestion=suggestion, **form.cleaned_data)
         except services.AllocationRefused as refused:
             form.add_error(None, str(refused))
@@ -67,22 +67,26 @@ def current_view_detail(request, pk: int, view_pk: int):
 @require_http_methods(["GET", "POST"])
 def regrouping(request):
     if request.method == "POST":
-        scheme = get_object_or_404(Scheme, pk=request.POST.get("scheme"))
-        run = services.start_regrouping(by=request.user, scheme=scheme)
+        rules_version = get_object_or_404(RulesVersion, pk=request.POST.get("rules_version"))
+        run = services.start_regrouping(by=request.user, rules_version=rules_version)
         messages.success(
-            request, f"Re-grouping with {scheme.label} queued. It suggests; it never changes an allocation."
+            request,
+            f"Re-grouping with {rules_version.label} queued. It suggests; it never changes an allocation.",
         )
-        return redirect(f"{reverse('groupings:regrouping')}?scheme={scheme.pk}&run={run.pk}")
-    schemes = Scheme.objects.order_by("-is_current", "label")
-    chosen = schemes.filter(pk=request.GET.get("scheme")).first() or selectors.current_scheme()
+        return redirect(f"{reverse('groupings:regrouping')}?rules_version={rules_version.pk}&run={run.pk}")
+    rules_versions = RulesVersion.objects.order_by("-is_current", "label")
+    chosen = (
+        rules_versions.filter(pk=request.GET.get("rules_version")).first()
+        or selectors.current_rules_version()
+    )
     table = movement.movement(request.user, chosen)
     context = {
-        "schemes": schemes,
+        "rules_versions": rules_versions,
         "chosen": chosen,
         "movement": table.to_dict("records"),
         "moving": int(table.loc[table["moves"], "cases"].sum()),
         "total": int(table["cases"].sum()),
         "agreement": movement.allocation_agreement(request.user),
-        "runs": RegroupingRun.objects.filter(requested_by=request.user).select_related("scheme")[:10],
+        "runs": RegroupingRun.objects.filter(requested_by=request.user).select_related("rules_version")[:10],
     }
     return render(request, "groupings/regrouping.html", context)

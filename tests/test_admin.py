@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.models import Role
-from groupings.models import Scheme
+from groupings.models import RulesVersion
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ PAGES = [
     "accounts/commissioner",
     "accounts/profession",
     "accounts/user",
-    "groupings/scheme",
+    "groupings/rulesversion",
     "groupings/grouping",
     "assessments/scoringrules",
     "assessments/changethreshold",
@@ -37,9 +37,9 @@ def test_patient_records_are_not_in_the_admin(admin_client):
     assert admin_client.get("/admin/assessments/case/").status_code == 404
 
 
-def test_the_scheme_admin_refuses_rules_that_cannot_be_used(admin_client):
+def test_the_rules_version_admin_refuses_rules_that_cannot_be_used(admin_client):
     response = admin_client.post(
-        "/admin/groupings/scheme/add/",
+        "/admin/groupings/rulesversion/add/",
         {
             "label": "broken",
             "description": "",
@@ -50,10 +50,10 @@ def test_the_scheme_admin_refuses_rules_that_cannot_be_used(admin_client):
     )
     assert response.status_code == 200
     assert "These rules cannot be used" in response.content.decode()
-    assert not Scheme.objects.filter(label="broken").exists()
+    assert not RulesVersion.objects.filter(label="broken").exists()
 
 
-def test_a_scheme_that_has_suggested_is_frozen(admin_client, service):
+def test_a_rules_version_that_has_suggested_is_frozen(admin_client, service):
     import datetime as dt
 
     from groupings import services
@@ -68,8 +68,8 @@ def test_a_scheme_that_has_suggested_is_frozen(admin_client, service):
         practitioner=service["clinician"],
         ratings=ratings(),
     )
-    scheme = Scheme.objects.get(is_current=True)
-    page = admin_client.get(f"/admin/groupings/scheme/{scheme.pk}/change/").content.decode()
+    rules_version = RulesVersion.objects.get(is_current=True)
+    page = admin_client.get(f"/admin/groupings/rulesversion/{rules_version.pk}/change/").content.decode()
     assert 'name="rules_definition"' not in page and 'name="label"' not in page
 
 

@@ -78,7 +78,7 @@ def test_an_override_without_a_reason_gets_the_same_words_from_form_service_and_
         practitioner=clinician,
         ratings=ratings(p09=2),
     )
-    other = suggestion.scheme.groupings.exclude(pk=suggestion.grouping_id).first()
+    other = suggestion.rules_version.groupings.exclude(pk=suggestion.grouping_id).first()
     form = AllocationForm(data={"grouping": other.pk}, suggestion=suggestion)
     assert form.errors["reason_category"] == [grouping_limits.OVERRIDE_REASON_CATEGORY_MISSING]
     assert form.errors["reason_text"] == [grouping_limits.OVERRIDE_REASON_TEXT_MISSING]

@@ -69,9 +69,9 @@ def test_the_case_page_shows_patient_episode_and_contacts(client, caseload_world
 
 
 def test_the_caseload_shows_the_current_grouping_and_flags_an_overdue_review(client, caseload_world):
-    from groupings.models import Allocation, Scheme
+    from groupings.models import Allocation, RulesVersion
 
-    grouping = Scheme.objects.get(is_current=True).groupings.get(code="GH03")
+    grouping = RulesVersion.objects.get(is_current=True).groupings.get(code="GH03")
     Allocation.objects.create(
         case=caseload_world["maya"],
         grouping=grouping,

@@ -6,15 +6,15 @@ def ratings(**given) -> dict[str, int | None]:
     return {item.id: given.get(item.id, 0) for item in ITEMS}
 
 
-def copy_of_current_scheme(label: str, **definition_changes):
-    """A new rules version: the current scheme's catalogue and rules, with some rules parameters changed."""
-    from groupings.models import Scheme
+def copy_of_current_rules_version(label: str, **definition_changes):
+    """A new rules version: the current rules version's catalogue and rules, with some rules parameters changed."""
+    from groupings.models import RulesVersion
 
-    current = Scheme.objects.get(is_current=True)
-    copy = Scheme.objects.create(
+    current = RulesVersion.objects.get(is_current=True)
+    copy = RulesVersion.objects.create(
         label=label, rules_definition={**current.rules_definition, **definition_changes}
     )
     for grouping in current.groupings.all():
-        grouping.pk, grouping.scheme = None, copy
+        grouping.pk, grouping.rules_version = None, copy
         grouping.save()
     return copy

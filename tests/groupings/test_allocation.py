@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from assessments.models import CurrentView
 from groupings import services
-from groupings.models import Allocation, Grouping, Scheme
+from groupings.models import Allocation, Grouping, RulesVersion
 from groupings.reference import V1_LABEL
 from groupings.rules import V1_DEFINITION
 from tests import factories
@@ -32,17 +32,23 @@ def record(case, clinician, completed_on=dt.date(2025, 2, 3), **items):
     )
 
 
-def test_the_v1_catalogue_is_installed_as_the_current_scheme(reference_data):
-    scheme = Scheme.objects.get(is_current=True)
-    assert scheme.label == V1_LABEL
-    assert scheme.groupings.count() == 17
-    assert scheme.groupings.get(code="GMH02").review_months == 3
-    assert scheme.ruleset().grouping_codes() <= set(scheme.groupings.values_list("code", flat=True))
+def test_the_v1_catalogue_is_installed_as_the_current_rules_version(reference_data):
+    rules_version = RulesVersion.objects.get(is_current=True)
+    assert rules_version.label == V1_LABEL
+    assert rules_version.groupings.count() == 17
+    assert rules_version.groupings.get(code="GMH02").review_months == 3
+    assert rules_version.ruleset().grouping_codes() <= set(
+        rules_version.groupings.values_list("code", flat=True)
+    )
 
 
 def test_saving_a_current_view_stores_the_suggestion_but_allocates_nothing(service, case):
     current_view, suggestion = record(case, service["clinician"], p09=2)
-    assert (suggestion.grouping.code, suggestion.rule, suggestion.scheme.label) == ("GH03", "R05", V1_LABEL)
+    assert (suggestion.grouping.code, suggestion.rule, suggestion.rules_version.label) == (
+        "GH03",
+        "R05",
+        V1_LABEL,
+    )
     assert not Allocation.objects.exists()
 
 
@@ -67,7 +73,7 @@ def test_allocating_the_suggestion_sets_the_review_date_from_the_grouping(servic
 
 def test_a_different_grouping_without_a_reason_is_refused(service, case):
     _, suggestion = record(case, service["clinician"], p09=2)
-    other = suggestion.scheme.groupings.get(code="GH09")
+    other = suggestion.rules_version.groupings.get(code="GH09")
     with pytest.raises(services.AllocationRefused, match="needs a reason"):
         services.allocate_grouping(
             by=service["clinician"],
@@ -85,7 +91,7 @@ def test_the_database_refuses_an_override_without_a_reason(service, case):
     with pytest.raises(IntegrityError), transaction.atomic():
         Allocation.objects.create(
             case=case,
-            grouping=suggestion.scheme.groupings.get(code="GH09"),
+            grouping=suggestion.rules_version.groupings.get(code="GH09"),
             suggestion=suggestion,
             suggested_grouping=suggestion.grouping,
             start_date=dt.date(2025, 2, 3),
@@ -101,7 +107,7 @@ def test_a_new_allocation_closes_the_previous_one_and_keeps_the_history(service,
         by=clinician, case=case, suggestion=first, grouping=first.grouping, on=dt.date(2025, 2, 3)
     )
     _, second = record(case, clinician, completed_on=dt.date(2025, 5, 1), p09=2, p02=2)
-    chosen = second.scheme.groupings.get(code="GH03")
+    chosen = second.rules_version.groupings.get(code="GH03")
     services.allocate_grouping(
         by=clinician,
         case=case,
@@ -140,7 +146,7 @@ def test_insufficient_information_gives_no_suggestion_and_any_choice_needs_a_rea
     unknown = {f"p{n:02d}": None for n in range(1, 11)}
     _, suggestion = record(case, service["clinician"], **unknown)
     assert suggestion.grouping is None and suggestion.rule == "INSUFFICIENT"
-    ga01 = suggestion.scheme.groupings.get(code="GA01")
+    ga01 = suggestion.rules_version.groupings.get(code="GA01")
     with pytest.raises(services.AllocationRefused):
         services.allocate_grouping(by=service["clinician"], case=case, suggestion=suggestion, grouping=ga01)
     allocation = services.allocate_grouping(
@@ -154,12 +160,12 @@ def test_insufficient_information_gives_no_suggestion_and_any_choice_needs_a_rea
     assert allocation.suggested_grouping is None
 
 
-def test_a_new_scheme_version_with_its_own_catalogue_needs_no_code_change(service, case):
+def test_a_new_rules_version_version_with_its_own_catalogue_needs_no_code_change(service, case):
     definition = {**V1_DEFINITION}
-    v2 = Scheme.objects.create(label="CAMHS-NBG v2 (test)", rules_definition=definition)
-    for grouping in Scheme.objects.get(label=V1_LABEL).groupings.all():
+    v2 = RulesVersion.objects.create(label="CAMHS-NBG v2 (test)", rules_definition=definition)
+    for grouping in RulesVersion.objects.get(label=V1_LABEL).groupings.all():
         Grouping.objects.create(
-            scheme=v2,
+            rules_version=v2,
             code=grouping.code,
             super_group=grouping.super_group,
             name=grouping.name + " (v2)",

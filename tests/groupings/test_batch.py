@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from assessments.current_view_items import ALL_ITEMS, PROBLEM_ITEMS
 from groupings.batch import RESULT_COLUMNS, BatchInputError, BatchSummary, group_csv, group_csv_file
 from groupings.rules import V1_DEFINITION, ruleset_from_definition
-from tests.groupings.helpers import copy_of_current_scheme
+from tests.groupings.helpers import copy_of_current_rules_version
 
 RULES = ruleset_from_definition("CAMHS-NBG v1", V1_DEFINITION)
 
@@ -264,12 +264,12 @@ def test_a_bad_header_leaves_an_earlier_output_file_untouched(tmp_path):
 
 
 @pytest.fixture
-def v2_scheme(reference_data):
+def v2_rules_version(reference_data):
     """A second rules version in the database, under which Moderate is no longer "high"."""
-    return copy_of_current_scheme("v2 test", high_at_least=3)
+    return copy_of_current_rules_version("v2 test", high_at_least=3)
 
 
-def test_the_command_groups_a_file_with_the_current_rules_and_prints_a_summary(tmp_path, v2_scheme):
+def test_the_command_groups_a_file_with_the_current_rules_and_prints_a_summary(tmp_path, v2_rules_version):
     (tmp_path / "in.csv").write_text(to_csv([row(p09="Moderate"), row(p09="?"), row()]), encoding="utf-8")
     stdout = io.StringIO()
     call_command("group_current_views", str(tmp_path / "in.csv"), str(tmp_path / "out.csv"), stdout=stdout)
@@ -280,7 +280,7 @@ def test_the_command_groups_a_file_with_the_current_rules_and_prints_a_summary(t
     assert {r["rules_version"] for r in grouped} == {"CAMHS-NBG v1", ""}
 
 
-def test_the_command_uses_the_named_rules_version(tmp_path, v2_scheme):
+def test_the_command_uses_the_named_rules_version(tmp_path, v2_rules_version):
     (tmp_path / "in.csv").write_text(to_csv([row(p09="Moderate")]), encoding="utf-8")
     call_command(
         "group_current_views",

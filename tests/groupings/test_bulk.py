@@ -8,9 +8,9 @@ import pytest
 from assessments.current_view_items import ITEMS
 from assessments.models import CurrentView
 from groupings import bulk, rules, selectors, services
-from groupings.models import Allocation, Scheme, Suggestion
+from groupings.models import Allocation, RulesVersion, Suggestion
 from tests import factories
-from tests.groupings.helpers import copy_of_current_scheme, ratings
+from tests.groupings.helpers import copy_of_current_rules_version, ratings
 
 pytestmark = pytest.mark.django_db
 
@@ -58,17 +58,17 @@ def test_packed_ratings_unpack_to_the_stored_codes(service):
 @pytest.mark.parametrize("use_copy", [True, False], ids=["postgres-copy", "orm"])
 def test_bulk_suggestions_match_the_scalar_engine_for_the_latest_view_of_each_open_case(service, use_copy):
     rng = np.random.default_rng(11)
-    scheme = Scheme.objects.get(is_current=True)
+    rules_version = RulesVersion.objects.get(is_current=True)
     latest = {}
     for _ in range(60):
         case = factories.case(service["team_a"])
         add_view(case, service["clinician"], dt.date(2025, 3, 3), random_ratings(rng))
         latest[case.pk] = add_view(case, service["clinician"], dt.date(2025, 4, 3), random_ratings(rng))
-    result = bulk.regroup_cases(selectors.cases_in_scope_of_all(), scheme, use_copy=use_copy)
+    result = bulk.regroup_cases(selectors.cases_in_scope_of_all(), rules_version, use_copy=use_copy)
     assert result.views == 60
     stored = {s.current_view_id: s for s in Suggestion.objects.select_related("grouping")}
     assert set(stored) == {view.pk for view in latest.values()}
-    ruleset = scheme.ruleset()
+    ruleset = rules_version.ruleset()
     for view in latest.values():
         expected = rules.suggest(view.ratings(), ruleset)
         got = stored[view.pk]
@@ -93,12 +93,15 @@ def test_running_twice_changes_nothing_and_never_touches_an_allocation(service, 
         ratings=ratings(p09=2),
     )
     services.allocate_grouping(by=clinician, case=case, suggestion=suggestion, grouping=suggestion.grouping)
-    v2 = copy_of_current_scheme("v2 test", high_at_least=3)
+    v2 = copy_of_current_rules_version("v2 test", high_at_least=3)
     bulk.regroup_cases(selectors.cases_in_scope_of_all(), v2, use_copy=use_copy)
-    first = list(Suggestion.objects.filter(scheme=v2).values_list("pk", "grouping__code", "created_at"))
+    first = list(
+        Suggestion.objects.filter(rules_version=v2).values_list("pk", "grouping__code", "created_at")
+    )
     bulk.regroup_cases(selectors.cases_in_scope_of_all(), v2)
     assert (
-        list(Suggestion.objects.filter(scheme=v2).values_list("pk", "grouping__code", "created_at")) == first
+        list(Suggestion.objects.filter(rules_version=v2).values_list("pk", "grouping__code", "created_at"))
+        == first
     )
     assert first[0][1] == "GA01"  # Moderate is no longer "high" under the test version
     allocation = Allocation.objects.get()
@@ -114,7 +117,7 @@ def test_closed_cases_and_cases_outside_the_scope_are_left_out(service):
         add_view(case, clinician, dt.date(2025, 3, 3), ratings(p09=2))
     from assessments.models import Case
 
-    bulk.regroup_cases(Case.objects.visible_to(clinician).open(), Scheme.objects.get(is_current=True))
+    bulk.regroup_cases(Case.objects.visible_to(clinician).open(), RulesVersion.objects.get(is_current=True))
     assert list(Suggestion.objects.values_list("current_view__case", flat=True)) == [open_case.pk]
 
 

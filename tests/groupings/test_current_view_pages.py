@@ -89,7 +89,7 @@ def test_one_click_allocates_the_suggestion_and_the_case_page_shows_it(client, s
 def test_choosing_another_grouping_without_a_reason_re_renders_with_messages(client, service, case):
     client.force_login(service["clinician"])
     url = client.post(f"/cases/{case.pk}/current-views/new/", form_data(service, p09="2")).url
-    other = Suggestion.objects.get().scheme.groupings.get(code="GH11")
+    other = Suggestion.objects.get().rules_version.groupings.get(code="GH11")
     page = client.post(url, {"grouping": other.pk, "reason_category": "", "reason_text": ""}).content.decode()
     assert "Choose why a different grouping fits better." in page and "Say in a few words why." in page
     assert not Allocation.objects.exists()
@@ -116,37 +116,37 @@ def test_current_view_pages_of_another_team_answer_404(client, service, case):
 def test_a_current_view_saved_under_an_earlier_rules_version_opens_with_the_current_versions_suggestion(
     client, service, case
 ):
-    from groupings.models import Scheme
-    from tests.groupings.helpers import copy_of_current_scheme
+    from groupings.models import RulesVersion
+    from tests.groupings.helpers import copy_of_current_rules_version
 
     client.force_login(service["clinician"])
     url = client.post(f"/cases/{case.pk}/current-views/new/", form_data(service, p09="2")).url
-    v2 = copy_of_current_scheme("CAMHS-NBG v2 (test)", high_at_least=3)
-    Scheme.objects.update(is_current=False)
-    Scheme.objects.filter(pk=v2.pk).update(is_current=True)
+    v2 = copy_of_current_rules_version("CAMHS-NBG v2 (test)", high_at_least=3)
+    RulesVersion.objects.update(is_current=False)
+    RulesVersion.objects.filter(pk=v2.pk).update(is_current=True)
     page = client.get(url)
     assert page.status_code == 200
     assert "rules version CAMHS-NBG v2 (test)" in page.content.decode()
     suggested = page.context["suggestion"].grouping
     assert suggested.code == "GA01"  # Moderate is not "high" under v2
-    assert not Suggestion.objects.filter(scheme=v2).exists()  # reading the page stores nothing
+    assert not Suggestion.objects.filter(rules_version=v2).exists()  # reading the page stores nothing
     client.post(url, {"grouping": suggested.pk})
-    assert Allocation.objects.get().grouping.scheme == v2
-    assert Suggestion.objects.get(scheme=v2).grouping == suggested
+    assert Allocation.objects.get().grouping.rules_version == v2
+    assert Suggestion.objects.get(rules_version=v2).grouping == suggested
 
 
 def test_opening_a_current_view_page_writes_nothing(client, service, case):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from groupings.models import Scheme
-    from tests.groupings.helpers import copy_of_current_scheme
+    from groupings.models import RulesVersion
+    from tests.groupings.helpers import copy_of_current_rules_version
 
     client.force_login(service["clinician"])
     url = client.post(f"/cases/{case.pk}/current-views/new/", form_data(service, p09="2")).url
-    v2 = copy_of_current_scheme("CAMHS-NBG v2 (test)")
-    Scheme.objects.update(is_current=False)
-    Scheme.objects.filter(pk=v2.pk).update(is_current=True)
+    v2 = copy_of_current_rules_version("CAMHS-NBG v2 (test)")
+    RulesVersion.objects.update(is_current=False)
+    RulesVersion.objects.filter(pk=v2.pk).update(is_current=True)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     writes = [q["sql"] for q in queries if q["sql"].split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}]

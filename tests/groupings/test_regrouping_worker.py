@@ -9,7 +9,7 @@ from accounts.models import Role
 from groupings import services
 from groupings.models import Allocation, RegroupingRun, Suggestion
 from tests import factories
-from tests.groupings.helpers import copy_of_current_scheme, ratings
+from tests.groupings.helpers import copy_of_current_rules_version, ratings
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +43,7 @@ def managed_team(service):
             practitioner=clinician,
             ratings=values,
         )
-        grouping = suggestion.scheme.groupings.get(code=code)
+        grouping = suggestion.rules_version.groupings.get(code=code)
         services.allocate_grouping(
             by=clinician,
             case=case,
@@ -53,7 +53,7 @@ def managed_team(service):
             reason_text="Seen in clinic.",
         )
     factories.case(service["team_b"])  # outside the manager's scope
-    v2 = copy_of_current_scheme("CAMHS-NBG v2 (test)", high_at_least=3)
+    v2 = copy_of_current_rules_version("CAMHS-NBG v2 (test)", high_at_least=3)
     return {"manager": manager, "v2": v2}
 
 
@@ -62,10 +62,10 @@ def test_a_manager_runs_a_new_rules_version_on_the_worker_and_sees_the_movement(
 ):
     client.force_login(managed_team["manager"])
     allocations_before = list(Allocation.objects.values_list("pk", "grouping__code", "end_date"))
-    response = client.post("/groupings/regrouping/", {"scheme": managed_team["v2"].pk})
+    response = client.post("/groupings/regrouping/", {"rules_version": managed_team["v2"].pk})
     run = wait_for(int(response.url.split("run=")[1]))
     assert (run.status, run.cases, run.views_grouped, run.chunks_done) == ("done", 3, 3, 1)
-    assert Suggestion.objects.filter(scheme=managed_team["v2"]).count() == 3
+    assert Suggestion.objects.filter(rules_version=managed_team["v2"]).count() == 3
     assert list(Allocation.objects.values_list("pk", "grouping__code", "end_date")) == allocations_before
 
     page = client.get(response.url).content.decode()
@@ -76,13 +76,13 @@ def test_a_manager_runs_a_new_rules_version_on_the_worker_and_sees_the_movement(
     agreement = page.split('data-testid="agreement"')[1].split("</table>")[0]
     assert "66.7%" in agreement  # two of three allocations followed their suggestion
 
-    again = client.post("/groupings/regrouping/", {"scheme": managed_team["v2"].pk})
+    again = client.post("/groupings/regrouping/", {"rules_version": managed_team["v2"].pk})
     assert wait_for(int(again.url.split("run=")[1])).status == "done"
-    assert Suggestion.objects.filter(scheme=managed_team["v2"]).count() == 3
+    assert Suggestion.objects.filter(rules_version=managed_team["v2"]).count() == 3
 
 
 def test_clinicians_and_commissioners_cannot_open_the_regrouping_page(client, service):
     client.force_login(service["clinician"])
     assert client.get("/groupings/regrouping/").status_code == 403
     client.force_login(factories.user(Role.COMMISSIONER, commissioner=service["commissioner"]))
-    assert client.post("/groupings/regrouping/", {"scheme": 1}).status_code == 403
+    assert client.post("/groupings/regrouping/", {"rules_version": 1}).status_code == 403

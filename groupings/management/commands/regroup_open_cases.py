@@ -10,17 +10,20 @@ class Command(BaseCommand):
     help = "Queue a system-wide re-grouping of every open case's latest Current View with one rules version."
 
     def add_arguments(self, parser):
-        parser.add_argument("--rules-version", default=None, help="Scheme label; default the current one.")
+        parser.add_argument(
+            "--rules-version", default=None, help="Label of the rules version; default the current one."
+        )
         parser.add_argument("--wait", action="store_true", help="Wait for the workers and print the rate.")
 
-    def handle(self, *args, rules_version, wait, **options):
+    def handle(self, *args, rules_version: str | None, wait: bool, **options):
+        label = rules_version
         try:
-            scheme = selectors.scheme_for_version(rules_version)
-        except selectors.NoSuchScheme as error:
+            rules_version = selectors.rules_version_labelled(label)
+        except selectors.NoSuchRulesVersion as error:
             raise CommandError(str(error)) from error
         started = time.perf_counter()
-        run = services.start_regrouping(by=None, scheme=scheme)
-        self.stdout.write(f"Queued run {run.pk} of {scheme.label}.")
+        run = services.start_regrouping(by=None, rules_version=rules_version)
+        self.stdout.write(f"Queued run {run.pk} of {rules_version.label}.")
         while wait:
             run.refresh_from_db()
             if run.status in (RunStatus.DONE, RunStatus.FAILED):
