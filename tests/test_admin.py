@@ -18,6 +18,9 @@ PAGES = [
     "groupings/grouping",
     "assessments/scoringrules",
     "assessments/changethreshold",
+    "reports/unitcost",
+    "reports/referencecontactcost",
+    "reports/reportrun",
 ]
 
 
@@ -89,3 +92,13 @@ def test_making_a_scoring_rules_version_current_retires_the_previous_one(admin_c
     assert list(ScoringRules.objects.filter(is_current=True).values_list("label", flat=True)) == [
         "Local 2027"
     ]
+
+
+def test_every_profession_has_a_unit_cost_installed(reference_data):
+    from accounts.models import Profession
+    from reports.models import ReferenceContactCost, UnitCost
+
+    assert set(UnitCost.objects.values_list("profession", flat=True)) == set(
+        Profession.objects.values_list("pk", flat=True)
+    )
+    assert ReferenceContactCost.objects.get().contact_cost == 128

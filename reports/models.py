@@ -1,0 +1,123 @@
+"""Monthly reports: costing reference data, report runs and their stored results (SPEC §5, §7)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import Profession
+from groupings.models import RulesVersion
+
+
+class UnitCost(models.Model):
+    """Hourly cost of a profession's clinical time from a date (SPEC §5, PROPOSED model): a contact costs
+    its duration x the unit cost of its profession in force on the contact's date."""
+
+    profession = models.ForeignKey(Profession, on_delete=models.PROTECT, related_name="unit_costs")
+    valid_from = models.DateField(help_text="The first day this hourly cost applies.")
+    hourly_cost = models.DecimalField("hourly cost (GBP)", max_digits=8, decimal_places=2)
+    price_base_year = models.CharField(
+        max_length=7, help_text='Financial year of the prices, e.g. "2013/14".'
+    )
+    source = models.TextField(blank=True, help_text="Where this figure comes from.")
+
+    class Meta:
+        ordering = ["profession__name", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profession", "valid_from"], name="one_unit_cost_per_profession_and_day"
+            ),
+            models.CheckConstraint(condition=Q(hourly_cost__gt=0), name="unit_cost_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profession}: £{self.hourly_cost}/hour from {self.valid_from:%d/%m/%Y}"
+
+
+class ReferenceContactCost(models.Model):
+    """The cost of one contact used for indicative prices: expected appointments x this (SPEC §5)."""
+
+    valid_from = models.DateField(unique=True)
+    contact_cost = models.DecimalField("contact cost (GBP)", max_digits=8, decimal_places=2)
+    price_base_year = models.CharField(max_length=7)
+    source = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(contact_cost__gt=0), name="reference_contact_cost_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"£{self.contact_cost} per contact from {self.valid_from:%d/%m/%Y}"
+
+
+class Report(models.TextChoices):
+    CASEMIX = "casemix", "Case-mix"
+    COST = "cost", "Cost and currency quality"
+    OUTCOMES = "outcomes", "Outcomes"
+
+
+class ScopeKind(models.TextChoices):
+    COMMISSIONER = "commissioner", "Commissioner (ICB)"
+    PROVIDER = "provider", "Provider"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ReportRun(models.Model):
+    """One report for one month and one scope under one rules version: unique, re-run in place."""
+
+    report = models.CharField(max_length=10, choices=Report.choices)
+    period = models.DateField(help_text="The first day of the month reported.")
+    scope_kind = models.CharField(max_length=12, choices=ScopeKind.choices)
+    scope_code = models.CharField(max_length=10, help_text="ODS code of the commissioner or provider.")
+    rules_version = models.ForeignKey(RulesVersion, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for the scheduled monthly run.",
+    )
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    data_as_of = models.DateTimeField(null=True, blank=True, help_text="When the data was read.")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-period", "report", "scope_kind", "scope_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "period", "scope_kind", "scope_code", "rules_version"],
+                name="one_run_per_report_period_scope_and_rules_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_report_display()} {self.period:%Y-%m} {self.scope_kind} {self.scope_code}"
+
+
+class ReportRow(models.Model):
+    """One row of a run's result, raw (before disclosure control), in the report's column order."""
+
+    run = models.ForeignKey(ReportRun, on_delete=models.CASCADE, related_name="result_rows")
+    position = models.PositiveIntegerField()
+    values = models.JSONField()
+
+    class Meta:
+        ordering = ["run", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "position"], name="one_report_row_per_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"row {self.position} of {self.run}"
