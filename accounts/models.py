@@ -5,11 +5,19 @@ from django.db import models
 from django.db.models import Q
 
 
+class ProviderQuerySet(models.QuerySet):
+    def in_scope_of(self, user) -> "ProviderQuerySet":
+        """Providers whose aggregate reports `user` may see: those of the teams in the user's scope."""
+        return self.filter(teams__in=Team.objects.in_scope_of(user)).distinct()
+
+
 class Provider(models.Model):
     """An NHS trust or other organisation providing CAMHS."""
 
     code = models.CharField(max_length=10, unique=True, help_text="ODS organisation code")
     name = models.CharField(max_length=200)
+
+    objects = ProviderQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -47,11 +55,24 @@ class Team(models.Model):
         return self.name
 
 
+class CommissionerQuerySet(models.QuerySet):
+    def in_scope_of(self, user) -> "CommissionerQuerySet":
+        """The commissioner whose population's aggregates `user` may see: a commissioner user's own ICB.
+
+        The other half of the one scoping rule: staff see cases through their teams (Team.in_scope_of),
+        commissioners see aggregates of their ICB's population and never a case."""
+        if not (user.is_authenticated and user.is_active) or user.role != Role.COMMISSIONER:
+            return self.none()
+        return self.filter(pk=user.commissioner_id)
+
+
 class Commissioner(models.Model):
     """An integrated care board (ICB) paying for care."""
 
     code = models.CharField(max_length=10, unique=True, help_text="ODS code of the ICB")
     name = models.CharField(max_length=200)
+
+    objects = CommissionerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
