@@ -82,20 +82,21 @@ def classify_change(first: float, last: float, params: ChangeParameters) -> Chan
 
 def classify_change_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Add `threshold`, `change` and `recovered` to a copy of a frame of first, last, sd1, r, cutoff and
-    higher_is_worse; a row missing first or last gets missing change and recovered."""
+    higher_is_worse; a row missing first or last gets missing change and recovered, and a row without a
+    cut-off gets missing recovered (recovery needs a caseness cut-off)."""
     missing_columns = [
         name for name in ("first", "last", "sd1", "r", "cutoff", "higher_is_worse") if name not in frame
     ]
     if missing_columns:
         raise ValueError(f"change frame lacks columns: {', '.join(missing_columns)}")
-    parameters = frame[["sd1", "r", "cutoff", "higher_is_worse"]]
+    parameters = frame[["sd1", "r", "higher_is_worse"]]
     if parameters.isna().any(axis=None):
-        raise ValueError("sd1, r, cutoff and higher_is_worse must be present on every row")
+        raise ValueError("sd1, r and higher_is_worse must be present on every row")
     first = frame["first"].to_numpy(dtype=float, na_value=np.nan)
     last = frame["last"].to_numpy(dtype=float, na_value=np.nan)
     sd1 = frame["sd1"].to_numpy(dtype=float)
     r = frame["r"].to_numpy(dtype=float)
-    cutoff = frame["cutoff"].to_numpy(dtype=float)
+    cutoff = frame["cutoff"].to_numpy(dtype=float, na_value=np.nan)
     higher_is_worse = frame["higher_is_worse"].to_numpy(dtype=bool)
     if (sd1 < 0).any() or ((r < 0) | (r > 1)).any() or not np.isfinite(sd1).all():
         raise ValueError("every sd1 must be 0 or more and every r between 0 and 1")
@@ -119,7 +120,7 @@ def classify_change_frame(frame: pd.DataFrame) -> pd.DataFrame:
     result["threshold"] = threshold
     result["change"] = pd.Categorical.from_codes(codes.astype(np.int64), categories=pd.Index(categories))
     recovered_or_missing = pd.array(recovered, dtype="boolean")
-    recovered_or_missing[~known] = pd.NA
+    recovered_or_missing[~known | np.isnan(cutoff)] = pd.NA
     result["recovered"] = recovered_or_missing
     return result
 

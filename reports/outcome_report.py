@@ -169,12 +169,10 @@ def _classified(pairs: pd.DataFrame) -> pd.DataFrame:
     result["recovered"] = pd.Series(pd.NA, index=pairs.index, dtype="boolean")
     if known.any():
         rows = with_threshold[known]
-        no_cutoff = rows["cutoff"].isna()
-        # classify_change_frame wants a cut-off on every row, though the category never reads it; where the
-        # threshold row has none, "recovered" does not apply (as in ChangeParameters) and is set missing.
-        changed = classify_change_frame(rows.assign(cutoff=rows["cutoff"].fillna(0.0)))
+        # Where the threshold row has no cut-off, "recovered" does not apply and comes back missing.
+        changed = classify_change_frame(rows)
         result.loc[known, "change"] = changed["change"].astype("string").to_numpy()
-        result.loc[known, "recovered"] = changed["recovered"].mask(no_cutoff).to_numpy()
+        result.loc[known, "recovered"] = changed["recovered"].to_numpy()
     return result
 
 

@@ -208,3 +208,23 @@ def test_a_scale_without_a_cut_off_classifies_change_but_not_recovery():
     assert str(change.category) == "reliably improved" and change.recovered is None
     with pytest.raises(ValueError, match="no caseness cut-off"):
         is_clinical(5, params)
+
+
+def test_a_frame_row_without_a_cutoff_is_classified_but_recovery_does_not_apply():
+    import pandas as pd
+
+    from assessments.change import classify_change_frame
+
+    frame = pd.DataFrame(
+        {
+            "first": [30.0],
+            "last": [10.0],
+            "sd1": [5.0],
+            "r": [0.8],
+            "cutoff": [None],
+            "higher_is_worse": [True],
+        }
+    )
+    result = classify_change_frame(frame)
+    assert result["change"][0] == "reliably improved"
+    assert pd.isna(result["recovered"][0])
