@@ -105,6 +105,7 @@ def load_national(cases: int, contacts: int, rng: np.random.Generator) -> dict[s
         _load_allocations(
             raw, rng, first_case, accepted, accepted_day, closed, closed_day, grouping_ids, clinician.pk
         )
+        _load_outcomes(raw, cursor, rng, first_case, accepted_day, closed, closed_day, clinician.pk)
         for frame in _contacts(rng, contacts, first_case, accepted, accepted_day, closed, closed_day):
             frame["clinician_id"] = clinician.pk
             frame["profession_id"] = profession_ids[frame.pop("profession")]
@@ -114,6 +115,42 @@ def load_national(cases: int, contacts: int, rng: np.random.Generator) -> dict[s
         cursor.execute("SET session_replication_role = DEFAULT")
         cursor.execute("ANALYZE")
     return {"providers": [p.code for p in providers], "commissioners": [c.code for c in icbs]}
+
+
+def _load_outcomes(raw, cursor, rng, first_case, accepted_day, closed, closed_day, by) -> None:
+    """Two parent SDQs (first and last, total difficulties only) for 30% of the closed episodes."""
+    cases = np.flatnonzero(closed & (rng.random(len(closed)) < 0.3))
+    first_total = rng.integers(10, 35, len(cases))
+    last_total = np.clip(first_total + rng.integers(-15, 8, len(cases)), 0, 40)
+    n = len(cases)
+    responses = pd.DataFrame(
+        {
+            "case_id": np.concatenate([first_case + cases, first_case + cases]),
+            "measure": "sdq",
+            "informant": "parent",
+            "completed_on": np.concatenate(
+                [_days(START, accepted_day[cases] + 1), _days(START, closed_day[cases] - 1)]
+            ),
+            "answers": "{}",
+            "recorded_by_id": by,
+            "recorded_at": "2026-11-01 02:00:00+00",
+            "updated_at": "2026-11-01 02:00:00+00",
+        }
+    )
+    cursor.execute("SELECT coalesce(max(id), 0) FROM assessments_measureresponse")
+    first_response = cursor.fetchone()[0] + 1
+    copy_frame(raw, "assessments_measureresponse", responses)
+    copy_frame(
+        raw,
+        "assessments_measurescore",
+        pd.DataFrame(
+            {
+                "response_id": first_response + np.arange(2 * n),
+                "scale": "total_difficulties",
+                "value": np.concatenate([first_total, last_total]),
+            }
+        ),
+    )
 
 
 def _load_allocations(
