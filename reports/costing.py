@@ -108,7 +108,7 @@ QUALITY_COLUMNS = (
 
 def quality_by_grouping(episodes: pd.DataFrame) -> pd.DataFrame:
     """One row per grouping (in code order) of the spread of `appointments` and `cost` over the episodes
-    (columns grouping, appointments, cost): QUALITY_COLUMNS."""
+    (columns grouping, appointments, cost): QUALITY_COLUMNS, None where a statistic is undefined."""
     rows = []
     for grouping, frame in episodes.groupby("grouping", sort=True):
         appointments, cost = spread(frame["appointments"].to_numpy()), spread(frame["cost"].to_numpy())
@@ -120,7 +120,10 @@ def quality_by_grouping(episodes: pd.DataFrame) -> pd.DataFrame:
                 **{f"cost_{k}": v for k, v in _statistics(cost).items()},
             }
         )
-    return pd.DataFrame(rows, columns=list(QUALITY_COLUMNS))
+    frame = pd.DataFrame(rows, columns=list(QUALITY_COLUMNS))
+    statistics = list(QUALITY_COLUMNS[2:])
+    frame[statistics] = frame[statistics].astype(object).where(frame[statistics].notna(), None)
+    return frame
 
 
 def _statistics(summary: Spread) -> Mapping[str, float | None]:

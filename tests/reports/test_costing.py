@@ -103,6 +103,11 @@ def test_quality_by_grouping_summarises_each_grouping_in_code_order():
     assert gh04["appointments_cv"] == pytest.approx(2 * 2**0.5 / 8)
 
 
+def test_an_undefined_statistic_is_none_in_the_frame():
+    one = quality_by_grouping(pd.DataFrame({"grouping": ["GA01"], "appointments": [2], "cost": [74.0]}))
+    assert one.iloc[0]["cost_cv"] is None and one.iloc[0]["cost_mean"] == 74.0
+
+
 def test_quality_of_no_episodes_is_an_empty_frame_with_the_columns():
     empty = pd.DataFrame({"grouping": [], "appointments": [], "cost": []})
     assert list(quality_by_grouping(empty).columns) == list(QUALITY_COLUMNS)
