@@ -7,12 +7,15 @@ the report's rules version, matched by code: a grouping code outside that catalo
 name and no indicative price; UNGROUPED has no indicative price either.
 
 `cost_rows`: one row per (team, grouping) of the provider with an episode open at the month's end or a
-contact in the month, a contact counted under the grouping of its case for the month.
+contact in the month, a contact counted under the grouping of its case for the month; rows by team code
+then grouping code; period is "YYYY-MM"; counts are ints, amounts Decimal, None where undefined. An attended
+contact with no unit cost in force raises MissingUnitCost rather than costing nothing.
 - open_at_month_end, contacts_attended, contacts_not_attended (did not attend), contacts_cancelled: counts.
 - attended_hours: sum of the attended contacts' durations (2 decimals); cost: sum of their costs, to the
   penny, from unrounded contact costs. Both derive from contacts_attended.
-- cost_per_open_episode = cost / open_at_month_end (None when none is open). Contacts of episodes closed
-  during the month are in `cost` but not in the denominator.
+- cost_per_open_episode = unrounded cost / open_at_month_end, to the penny (None when none is open); it
+  derives from open_at_month_end. Contacts of episodes closed during the month are in `cost` but not in
+  the denominator.
 - indicative_price: the indicative price of ONE episode of the grouping = expected appointments x the
   reference contact cost in force on the month's last day. Per episode and not x open episodes, because
   the product would disclose the exact, unrounded count of open episodes.
@@ -23,7 +26,7 @@ contact in the month, a contact counted under the grouping of its case for the m
 `currency_quality`: episodes closed in the 12 months to the month (each with all its contacts), grouped by
 the grouping of the case for the month it closed; per grouping the spread of attended appointments and
 cost per episode (costing.quality_by_grouping), the indicative price and variance = mean cost per episode
-- indicative price; and eta squared of cost per episode across groupings, UNGROUPED episodes left out (they
+- indicative price (floats, None where undefined); and eta squared of cost per episode across groupings, UNGROUPED episodes left out (they
 are not a grouping of the currency).
 """
 
