@@ -1,0 +1,301 @@
+"""The monthly cost report and currency quality of one provider (SPEC §5), aggregated in SQL.
+
+A contact's date is its `starts_at` in Europe/London; it costs its hours x the unit cost of its profession
+in force on that date (reports/costing.py), joined in SQL. Months, open episodes and the grouping of a case
+for a month are those of reports/periods.py. Names and expected appointments come from the catalogue of
+the report's rules version, matched by code: a grouping code outside that catalogue keeps its code with no
+name and no indicative price; UNGROUPED has no indicative price either.
+
+`cost_rows`: one row per (team, grouping) of the provider with an episode open at the month's end or a
+contact in the month, a contact counted under the grouping of its case for the month; rows by team code
+then grouping code; period is "YYYY-MM"; counts are ints, amounts Decimal, None where undefined. An attended
+contact with no unit cost in force raises MissingUnitCost rather than costing nothing.
+- open_at_month_end, contacts_attended, contacts_not_attended (did not attend), contacts_cancelled: counts.
+- attended_hours: sum of the attended contacts' durations (2 decimals); cost: sum of their costs, to the
+  penny, from unrounded contact costs. Both derive from contacts_attended.
+- cost_per_open_episode = unrounded cost / open_at_month_end, to the penny (None when none is open); it
+  derives from open_at_month_end. Contacts of episodes closed during the month are in `cost` but not in
+  the denominator.
+- indicative_price: the indicative price of ONE episode of the grouping = expected appointments x the
+  reference contact cost in force on the month's last day. Per episode and not x open episodes, because
+  the product would disclose the exact, unrounded count of open episodes.
+- variance = cost_per_open_episode - indicative_price: a month's cost per open episode against a whole
+  episode's price, so it is a month's share, not a verdict on the price; the whole-episode comparison is
+  `currency_quality`'s variance.
+
+`currency_quality`: episodes closed in the 12 months to the month (each with all its contacts), grouped by
+the grouping of the case for the month it closed; per grouping the spread of attended appointments and
+cost per episode (costing.quality_by_grouping), the indicative price and variance = mean cost per episode
+- indicative price (floats, None where undefined); and eta squared of cost per episode across groupings, UNGROUPED episodes left out (they
+are not a grouping of the currency).
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from django.db.models import Case as When_
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncDate
+
+from accounts.models import Team
+from assessments.choices import Attendance
+from assessments.models import Case, Contact
+from groupings.models import Grouping, RulesVersion
+from reports import costing
+from reports.models import ReferenceContactCost, UnitCost
+from reports.periods import UNGROUPED, Month, open_on, with_grouping_for
+
+LONDON = ZoneInfo("Europe/London")
+COST_COLUMNS = (
+    "period",
+    "provider_code",
+    "team_code",
+    "team_name",
+    "grouping",
+    "grouping_name",
+    "open_at_month_end",
+    "contacts_attended",
+    "contacts_not_attended",
+    "contacts_cancelled",
+    "attended_hours",
+    "cost",
+    "cost_per_open_episode",
+    "indicative_price",
+    "variance",
+)
+COUNT_COLUMNS = ("open_at_month_end", "contacts_attended", "contacts_not_attended", "contacts_cancelled")
+QUALITY_COLUMNS = (
+    "grouping",
+    "grouping_name",
+    *costing.QUALITY_COLUMNS[1:],
+    "indicative_price",
+    "variance",
+)
+ATTENDED = Q(attendance=Attendance.ATTENDED)
+
+
+class MissingUnitCost(LookupError):
+    """An attended contact whose profession has no unit cost in force on its date."""
+
+
+def cost_rows(month: Month, provider_code: str, rules_version: RulesVersion) -> pd.DataFrame:
+    """The cost report of `provider_code` for `month`: COST_COLUMNS, one row per (team, grouping)."""
+    cases = Case.objects.filter(team__provider__code=provider_code)
+    rows = _open_at_month_end(cases, month).merge(
+        _contacts_in_month(cases, month), on=["team_id", "grouping"], how="outer"
+    )
+    for column in (*COUNT_COLUMNS, "attended_minutes"):
+        rows[column] = rows[column].fillna(0).astype(int)
+    rows["raw_cost"] = _objects([Decimal(0) if pd.isna(c) else Decimal(c) for c in rows["raw_cost"]], rows)
+    teams = pd.DataFrame(
+        list(Team.objects.filter(provider__code=provider_code).values_list("id", "code", "name")),
+        columns=["team_id", "team_code", "team_name"],
+    )
+    rows = rows.merge(teams, on="team_id", how="left").merge(
+        _catalogue(rules_version, _reference_contact_cost(month.last)), on="grouping", how="left"
+    )
+    rows = rows.sort_values(["team_code", "grouping"], ignore_index=True)
+    return _derived(rows, month, provider_code)
+
+
+def currency_quality(
+    month: Month, provider_code: str, rules_version: RulesVersion
+) -> tuple[pd.DataFrame, float | None]:
+    """The spread of appointments and cost per episode closed in the 12 months to `month`, per grouping
+    (QUALITY_COLUMNS), and eta squared of cost per episode across groupings."""
+    cases = Case.objects.filter(team__provider__code=provider_code)
+    episodes = _closed_episodes(cases, month)
+    quality = costing.quality_by_grouping(episodes)
+    quality = quality.merge(
+        _catalogue(rules_version, _reference_contact_cost(month.last)), on="grouping", how="left"
+    )
+    prices = [None if pd.isna(p) else float(p) for p in quality["indicative_price"]]
+    quality["indicative_price"] = _objects(prices, quality)
+    variances = [
+        None if price is None or mean is None else round(mean - price, 2)
+        for mean, price in zip(quality["cost_mean"], prices, strict=True)
+    ]
+    quality["variance"] = _objects(variances, quality)
+    grouped = episodes[episodes["grouping"] != UNGROUPED]
+    eta = costing.eta_squared(grouped["cost"].to_numpy(), grouped["grouping"].to_numpy())
+    return quality[list(QUALITY_COLUMNS)], eta
+
+
+def _open_at_month_end(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
+    """Episodes open on the month's last day per (team_id, grouping)."""
+    counts = (
+        _grouped(cases.filter(open_on(month.last)), month)
+        .values("team_id", "grouping")
+        .annotate(open_at_month_end=Count("pk"))
+    )
+    return pd.DataFrame(list(counts), columns=["team_id", "grouping", "open_at_month_end"])
+
+
+def _contacts_in_month(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
+    """Contacts dated in the month per (team_id, grouping of their case for the month): counts by
+    attendance, attended minutes and raw (unrounded) cost."""
+    case_grouping = _grouped(Case.objects.filter(pk=OuterRef("case_id")), month).values("grouping")[:1]
+    contacts = _costed(_in_month(Contact.objects.filter(case__in=cases), month))
+    totals = (
+        contacts.annotate(grouping=Subquery(case_grouping), team_id=F("case__team_id"))
+        .values("team_id", "grouping")
+        .annotate(
+            contacts_attended=Count("pk", filter=ATTENDED),
+            contacts_not_attended=Count("pk", filter=Q(attendance=Attendance.DID_NOT_ATTEND)),
+            contacts_cancelled=Count("pk", filter=Q(attendance=Attendance.CANCELLED)),
+            attended_minutes=Sum("duration_minutes", filter=ATTENDED),
+            raw_cost=Sum("contact_cost", filter=ATTENDED),
+            uncosted=Count("pk", filter=ATTENDED & Q(hourly_cost__isnull=True)),
+        )
+    )
+    frame = pd.DataFrame(
+        list(totals),
+        columns=["team_id", "grouping", *COUNT_COLUMNS[1:], "attended_minutes", "raw_cost", "uncosted"],
+    )
+    if frame["uncosted"].sum():
+        _refuse_uncosted(contacts)
+    return frame.drop(columns="uncosted")
+
+
+def _closed_episodes(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
+    """One row per episode closed in the 12 months to `month`: grouping (for the month it closed),
+    appointments (attended contacts) and cost (of all its contacts)."""
+    months = month.trailing(12)
+    closed = [
+        _grouped(cases.filter(closed_date__range=(m.first, m.last)), m).values_list("pk", "grouping")
+        for m in months
+    ]
+    episodes = pd.DataFrame(list(closed[0].union(*closed[1:], all=True)), columns=["case_id", "grouping"])
+    contacts = Contact.objects.filter(case__in=cases, case__closed_date__range=(months[0].first, month.last))
+    totals = (
+        _costed(contacts)
+        .values("case_id")
+        .annotate(
+            appointments=Count("pk", filter=ATTENDED),
+            cost=Sum("contact_cost", filter=ATTENDED),
+            uncosted=Count("pk", filter=ATTENDED & Q(hourly_cost__isnull=True)),
+        )
+    )
+    per_episode = pd.DataFrame(list(totals), columns=["case_id", "appointments", "cost", "uncosted"])
+    if per_episode["uncosted"].sum():
+        _refuse_uncosted(contacts)
+    episodes = episodes.merge(per_episode, on="case_id", how="left")
+    episodes["appointments"] = episodes["appointments"].fillna(0).astype(int)
+    episodes["cost"] = [0.0 if pd.isna(c) else float(c) for c in episodes["cost"]]
+    return episodes[["grouping", "appointments", "cost"]]
+
+
+def _grouped(cases: QuerySet[Case], month: Month) -> QuerySet[Any]:
+    """with_grouping_for, typed as a queryset whose rows carry annotations the model does not declare."""
+    return with_grouping_for(cases, month)
+
+
+def _in_month(contacts: QuerySet[Contact], month: Month) -> QuerySet[Contact]:
+    """Contacts whose Europe/London date falls in `month` (a range on starts_at, so its index serves)."""
+    start = dt.datetime.combine(month.first, dt.time(), tzinfo=LONDON)
+    end = dt.datetime.combine(month.last + dt.timedelta(days=1), dt.time(), tzinfo=LONDON)
+    return contacts.filter(starts_at__gte=start, starts_at__lt=end)
+
+
+def _costed(contacts: QuerySet[Contact]) -> QuerySet[Any]:
+    """Contacts with `hourly_cost` (the unit cost of their profession in force on their London date) and
+    `contact_cost` (their hours x that cost, 0 when not attended): costing.contact_cost in SQL."""
+    in_force = (
+        UnitCost.objects.filter(
+            profession=OuterRef("profession_id"), valid_from__lte=OuterRef("contact_date")
+        )
+        .order_by("-valid_from")
+        .values("hourly_cost")[:1]
+    )
+    hours_cost = ExpressionWrapper(
+        F("duration_minutes") * F("hourly_cost") / Value(Decimal(costing.MINUTES_PER_HOUR)),
+        output_field=_money_field(),
+    )
+    return contacts.annotate(
+        contact_date=TruncDate("starts_at", tzinfo=LONDON), hourly_cost=Subquery(in_force)
+    ).annotate(
+        contact_cost=When_(
+            When(ATTENDED, then=hours_cost), default=Value(Decimal(0)), output_field=_money_field()
+        )
+    )
+
+
+def _refuse_uncosted(contacts: QuerySet[Contact]) -> None:
+    missing = (
+        _costed(contacts)
+        .filter(ATTENDED, hourly_cost__isnull=True)
+        .values_list("profession__name", "contact_date")
+        .order_by("profession__name", "contact_date")
+        .distinct()
+    )
+    found = ", ".join(f"{name} on {day:%d/%m/%Y}" for name, day in missing[:5])
+    raise MissingUnitCost(f"No unit cost in force for attended contacts: {found}. Add one in the admin.")
+
+
+def _reference_contact_cost(day: dt.date) -> Decimal | None:
+    rates = ReferenceContactCost.objects.filter(valid_from__lte=day).values_list("valid_from", "contact_cost")
+    return costing.in_force_on(day, rates)
+
+
+def _catalogue(rules_version: RulesVersion, contact_cost: Decimal | None) -> pd.DataFrame:
+    """grouping, grouping_name and indicative_price (per episode) of the rules version's groupings."""
+    rows = [
+        {
+            "grouping": code,
+            "grouping_name": name,
+            "indicative_price": None
+            if contact_cost is None
+            else costing.indicative_price(expected, contact_cost),
+        }
+        for code, name, expected in Grouping.objects.filter(rules_version=rules_version).values_list(
+            "code", "name", "expected_appointments"
+        )
+    ]
+    rows.append({"grouping": UNGROUPED, "grouping_name": "Ungrouped", "indicative_price": None})
+    return pd.DataFrame(rows, columns=["grouping", "grouping_name", "indicative_price"])
+
+
+def _derived(rows: pd.DataFrame, month: Month, provider_code: str) -> pd.DataFrame:
+    rows["period"] = month.label()
+    rows["provider_code"] = provider_code
+    rows["attended_hours"] = _objects(
+        [costing.money(Decimal(int(m)) / 60) for m in rows["attended_minutes"]], rows
+    )
+    rows["cost"] = _objects([costing.money(c) for c in rows["raw_cost"]], rows)
+    per_episode = [
+        costing.money(c / n) if n else None
+        for c, n in zip(rows["raw_cost"], rows["open_at_month_end"], strict=True)
+    ]
+    prices = [None if pd.isna(p) else p for p in rows["indicative_price"]]
+    rows["cost_per_open_episode"] = _objects(per_episode, rows)
+    rows["indicative_price"] = _objects(prices, rows)
+    rows["grouping_name"] = _objects([None if pd.isna(n) else n for n in rows["grouping_name"]], rows)
+    rows["variance"] = _objects(
+        [costing.variance(c, p) for c, p in zip(per_episode, prices, strict=True)], rows
+    )
+    return rows[list(COST_COLUMNS)]
+
+
+def _objects(values: Sequence[object], frame: pd.DataFrame) -> pd.Series:
+    """A column of Python objects (Decimal, None) for `frame`, which pandas would otherwise turn to floats."""
+    return pd.Series(values, index=frame.index, dtype=object)
+
+
+def _money_field() -> "DecimalField[Decimal, Decimal]":
+    return DecimalField(max_digits=20, decimal_places=10)
