@@ -118,7 +118,7 @@ def reference_day(month: Month) -> When_:
 
 def with_grouping_for(cases: QuerySet[Case], month: Month) -> QuerySet[Case]:
     """Cases annotated with `grouping` (the code of their grouping for `month`, or UNGROUPED) and
-    `grouping_id` (None when ungrouped)."""
+    `grouping_pk` (None when ungrouped)."""
     cases = cases.annotate(reference_day=reference_day(month))
     in_force = Allocation.objects.filter(case=OuterRef("pk")).filter(in_force_on(OuterRef("reference_day")))
     return cases.annotate(
