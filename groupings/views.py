@@ -76,10 +76,10 @@ def regrouping(request: AuthenticatedRequest) -> HttpResponse:
         )
         return redirect(f"{reverse('groupings:regrouping')}?rules_version={rules_version.pk}&run={run.pk}")
     rules_versions = RulesVersion.objects.order_by("-is_current", "label")
+    requested = request.GET.get("rules_version", "")
     chosen = (
-        rules_versions.filter(pk=request.GET.get("rules_version")).first()
-        or selectors.current_rules_version()
-    )
+        rules_versions.filter(pk=int(requested)).first() if requested.isdigit() else None
+    ) or selectors.current_rules_version()
     table = movement.movement(request.user, chosen)
     context = {
         "rules_versions": rules_versions,
