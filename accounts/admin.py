@@ -33,7 +33,8 @@ class CamhsUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "provider", "commissioner", "is_active"]
     list_filter = ["role", "is_active", "provider", "commissioner"]
     filter_horizontal = ["teams", "groups", "user_permissions"]
-    fieldsets = UserAdmin.fieldsets + (
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
         ("Role and scope", {"fields": ("role", "profession", "teams", "provider", "commissioner")}),
     )
     add_fieldsets = UserAdmin.add_fieldsets + (

@@ -26,7 +26,7 @@ class Provider(models.Model):
         return self.name
 
 
-class TeamQuerySet(models.QuerySet):
+class TeamQuerySet(models.QuerySet["Team"]):
     def in_scope_of(self, user) -> "TeamQuerySet":
         """The teams whose cases `user` may see: the single rule behind every case-level scope."""
         if not (user.is_authenticated and user.is_active):

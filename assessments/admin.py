@@ -7,7 +7,7 @@ from camhs_pbr.admin_mixins import OneCurrentVersionAdmin
 
 
 @admin.register(ScoringRules)
-class ScoringRulesAdmin(OneCurrentVersionAdmin, admin.ModelAdmin):
+class ScoringRulesAdmin(OneCurrentVersionAdmin):
     list_display = ["label", "rcads_max_missing_per_subscale", "honosca_max_not_known", "is_current"]
 
 

@@ -1,7 +1,7 @@
 """Stream a CSV of SDQ, RCADS or HoNOSCA item responses, adding the scores to every row."""
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -122,7 +122,7 @@ def _scoring(measure: str, params: MissingDataRules) -> _Scoring:
 
 def score_csv(
     measure: str,
-    infile: TextIO,
+    infile: Iterable[str],
     outfile: TextIO,
     params: MissingDataRules,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,

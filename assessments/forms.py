@@ -1,6 +1,8 @@
 """Forms for case records: they parse and validate input; services in services.py do the writing."""
 
+import datetime as dt
 import re
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -20,7 +22,7 @@ class DateInput(forms.DateInput):
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
-    def format_value(self, value):
+    def format_value(self, value: Any) -> Any:
         return value.strftime("%Y-%m-%dT%H:%M") if hasattr(value, "strftime") else value
 
 
@@ -49,7 +51,7 @@ class PatientForm(forms.ModelForm):
         except nhs_number.InvalidNhsNumber as error:
             raise forms.ValidationError(str(error)) from error
 
-    def clean_date_of_birth(self):
+    def clean_date_of_birth(self) -> dt.date:
         value = self.cleaned_data["date_of_birth"]
         error = validation.date_of_birth_error(value, timezone.localdate())
         if error:
@@ -71,13 +73,14 @@ class ReferralForm(forms.ModelForm):
         widgets = {"referral_date": DateInput(), "accepted_date": DateInput()}
         labels = {"commissioner": "Responsible commissioner", "accepted_date": "Accepted on (if accepted)"}
 
-    def __init__(self, *args, patient: Patient, user: User, **kwargs):
+    def __init__(self, *args: Any, patient: Patient, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.patient = patient
-        self.fields["team"].queryset = Team.objects.in_scope_of(user)
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = Team.objects.in_scope_of(user)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         referral_date = cleaned.get("referral_date")
         if referral_date:
             if referral_date > timezone.localdate():
@@ -97,21 +100,30 @@ class ReferralForm(forms.ModelForm):
         return cleaned
 
 
+class ClinicianChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.display_name} ({obj.profession or 'no profession'})"
+
+
+class PractitionerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["starts_at", "duration_minutes", "attendance", "mode", "clinician"]
+        field_classes = {"clinician": ClinicianChoiceField}
         widgets = {"starts_at": DateTimeInput()}
         labels = {"duration_minutes": "Duration (minutes)", "mode": "Contact mode"}
 
-    def __init__(self, *args, case: Case, user: User, **kwargs):
+    def __init__(self, *args: Any, case: Case, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.case = case
         clinicians = User.objects.filter(teams=case.team, role__in=CLINICAL_ROLES, is_active=True)
-        self.fields["clinician"].queryset = clinicians.order_by("last_name", "first_name")
-        self.fields["clinician"].label_from_instance = lambda u: (
-            f"{u.display_name} ({u.profession or 'no profession'})"
-        )
+        clinician = cast(ClinicianChoiceField, self.fields["clinician"])
+        clinician.queryset = clinicians.order_by("last_name", "first_name")
         if user.is_clinical and clinicians.filter(pk=user.pk).exists():
             self.initial.setdefault("clinician", user.pk)
 
@@ -121,8 +133,9 @@ class ContactForm(forms.ModelForm):
             raise forms.ValidationError(limits.CONTACT_MINUTES.sentence)
         return value
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         starts_at = cleaned.get("starts_at")
         if starts_at:
             on = timezone.localtime(starts_at).date()
@@ -146,12 +159,12 @@ class DischargeForm(forms.ModelForm):
         widgets = {"closed_date": DateInput()}
         labels = {"closed_date": "Discharge date"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["closed_date"].required = True
         self.fields["discharge_reason"].required = True
 
-    def clean_closed_date(self):
+    def clean_closed_date(self) -> dt.date:
         value = self.cleaned_data["closed_date"]
         error = validation.not_before_referral_error("discharge date", value, self.instance.referral_date)
         if error:
@@ -183,14 +196,14 @@ class CurrentViewForm(forms.Form):
 
     completed_on = forms.DateField(label="Date completed", widget=DateInput())
     reason = forms.ChoiceField(label="Reason for completing", choices=[("", "—"), *CurrentViewReason.choices])
-    practitioner = forms.ModelChoiceField(queryset=User.objects.none())
+    practitioner = PractitionerChoiceField(queryset=User.objects.none())
 
-    def __init__(self, *args, case: Case, user: User, **kwargs):
+    def __init__(self, *args: Any, case: Case, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.case = case
         practitioners = User.objects.filter(teams=case.team, role__in=CLINICAL_ROLES, is_active=True)
-        self.fields["practitioner"].queryset = practitioners.order_by("last_name", "first_name")
-        self.fields["practitioner"].label_from_instance = lambda u: u.display_name
+        practitioner = cast(PractitionerChoiceField, self.fields["practitioner"])
+        practitioner.queryset = practitioners.order_by("last_name", "first_name")
         if practitioners.filter(pk=user.pk).exists():
             self.initial.setdefault("practitioner", user.pk)
         for item in ITEMS:
@@ -213,7 +226,7 @@ class CurrentViewForm(forms.Form):
             result.append((title, words, [self[item.id] for item in items]))
         return result
 
-    def clean_completed_on(self):
+    def clean_completed_on(self) -> dt.date:
         value = self.cleaned_data["completed_on"]
         error = validation.completed_on_error(
             "Current View", value, self.case.referral_date, timezone.localdate()

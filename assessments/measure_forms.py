@@ -1,5 +1,8 @@
 """Forms of the outcome measures: items as compact radio tables; an unanswered item is missing data."""
 
+import datetime as dt
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 
@@ -26,8 +29,14 @@ class MeasureForm(forms.Form):
     completed_on = forms.DateField(label="Date completed", widget=DateInput())
 
     def __init__(
-        self, *args, case: Case, measure: str, informant: str, answers: Answers | None = None, **kwargs
-    ):
+        self,
+        *args: Any,
+        case: Case,
+        measure: str,
+        informant: str,
+        answers: Answers | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.case, self.measure, self.informant = case, measure, informant
         self.spec: MeasureSpec = measures.measure(measure)
@@ -68,7 +77,7 @@ class MeasureForm(forms.Form):
     def sections(self) -> list[tuple[str, tuple[str, ...], list]]:
         return [(title, words, [self[name] for name in names]) for title, words, names in self._sections]
 
-    def clean_completed_on(self):
+    def clean_completed_on(self) -> dt.date:
         value = self.cleaned_data["completed_on"]
         error = validation.completed_on_error(
             "date completed", value, self.case.referral_date, timezone.localdate()
@@ -77,8 +86,9 @@ class MeasureForm(forms.Form):
             raise forms.ValidationError(error)
         return value
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if self.spec.entry is Entry.GOAL_SELECTS:
             if not Goal.objects.filter(case=self.case).exists():
                 raise forms.ValidationError("Agree at least one goal before rating goals.")
@@ -127,7 +137,7 @@ class GoalForm(forms.ModelForm):
         widgets = {"agreed_on": DateInput()}
         labels = {"number": "Goal number (1-3)", "description": "The goal, in the young person's words"}
 
-    def __init__(self, *args, case: Case, **kwargs):
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.case = case
         self.fields["number"] = forms.TypedChoiceField(
@@ -136,7 +146,7 @@ class GoalForm(forms.ModelForm):
             choices=[(n, f"Goal {n}") for n in range(limits.GOAL_NUMBER.low, limits.GOAL_NUMBER.high + 1)],
         )
 
-    def clean_agreed_on(self):
+    def clean_agreed_on(self) -> dt.date:
         value = self.cleaned_data["agreed_on"]
         if value < self.case.referral_date or value > timezone.localdate():
             raise forms.ValidationError("A goal is agreed between the referral date and today.")

@@ -1,11 +1,11 @@
 """Clinician pages of outcome measures: record, correct, and agree goals."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import case_level_page
+from accounts.access import AuthenticatedRequest, case_level_page
 from assessments import measures, services
 from assessments.measure_forms import GoalForm, MeasureForm
 from assessments.models import Informant
@@ -14,7 +14,7 @@ from assessments.selectors import visible_case
 
 @case_level_page
 @require_http_methods(["GET", "POST"])
-def measure_create(request, pk: int, measure: str, informant: str):
+def measure_create(request: AuthenticatedRequest, pk: int, measure: str, informant: str) -> HttpResponse:
     case = visible_case(request.user, pk)
     spec = measures.MEASURES.get(measure)
     if spec is None or informant not in spec.informants:
@@ -37,7 +37,7 @@ def measure_create(request, pk: int, measure: str, informant: str):
 
 @case_level_page
 @require_http_methods(["GET", "POST"])
-def measure_correct(request, pk: int, response_pk: int):
+def measure_correct(request: AuthenticatedRequest, pk: int, response_pk: int) -> HttpResponse:
     case = visible_case(request.user, pk)
     response = get_object_or_404(case.measure_responses, pk=response_pk)
     form = MeasureForm(
@@ -64,7 +64,7 @@ def measure_correct(request, pk: int, response_pk: int):
 
 @case_level_page
 @require_http_methods(["GET", "POST"])
-def goal_create(request, pk: int):
+def goal_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = visible_case(request.user, pk)
     form = GoalForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():

@@ -75,8 +75,8 @@ def histories(case: Case) -> list[MeasureHistory]:
         history = result[key]
         history.rows.append((response, [values.get((response.pk, scale)) for scale in history.scales]))
     for pair in pairs.itertuples(index=False):
-        threshold = thresholds.get((pair.measure, pair.scale, pair.informant))
-        result[(pair.measure, pair.informant)].changes.append(_change(pair, threshold))
+        code, scale, informant = str(pair.measure), str(pair.scale), str(pair.informant)
+        result[(code, informant)].changes.append(_change(pair, thresholds.get((code, scale, informant))))
     for history in result.values():
         history.chart = _chart(history)
     return list(result.values())

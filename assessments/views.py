@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import case_level_page
+from accounts.access import AuthenticatedRequest, case_level_page
 from assessments import case_page, outcomes, selectors, services
 from assessments.forms import CaseloadSearchForm, ContactForm, DischargeForm, PatientForm, ReferralForm
 from assessments.models import Patient
@@ -18,7 +19,7 @@ PAGE_SIZE = 50
 
 @case_level_page
 @require_http_methods(["GET", "POST"])
-def caseload(request):
+def caseload(request: AuthenticatedRequest) -> HttpResponse:
     # Searches are POSTed so that an NHS number never appears in a URL or an access log.
     form = CaseloadSearchForm(request.POST or None)
     query = form.cleaned_data["q"] if request.method == "POST" and form.is_valid() else ""
@@ -34,7 +35,7 @@ def caseload(request):
 
 
 @case_level_page
-def case_detail(request, pk: int):
+def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = visible_case(request.user, pk)
     today = timezone.localdate()
     context = {
@@ -55,7 +56,7 @@ def case_detail(request, pk: int):
 
 @case_level_page
 @require_http_methods(["GET", "POST"])
-def patient_create(request):
+def patient_create(request: AuthenticatedRequest) -> HttpResponse:
     form = PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         patient = services.register_patient(by=request.user, **form.cleaned_data)
@@ -66,7 +67,7 @@ def patient_create(request):
 
 @case_level_page
 @require_http_methods(["GET", "POST"])
-def referral_create(request, patient_pk: int):
+def referral_create(request: AuthenticatedRequest, patient_pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient.objects.visible_to(request.user), pk=patient_pk)
     form = ReferralForm(request.POST or None, patient=patient, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -82,7 +83,7 @@ def referral_create(request, patient_pk: int):
 
 @case_level_page
 @require_http_methods(["GET", "POST"])
-def contact_create(request, pk: int):
+def contact_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = visible_case(request.user, pk)
     form = ContactForm(request.POST or None, case=case, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -94,7 +95,7 @@ def contact_create(request, pk: int):
 
 @case_level_page
 @require_http_methods(["GET", "POST"])
-def case_discharge(request, pk: int):
+def case_discharge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = visible_case(request.user, pk)
     if not case.is_open:
         messages.info(request, "This case is already closed.")

@@ -46,7 +46,7 @@ def synthetic_codes(rows: int, seed: int = 1) -> np.ndarray:
     presence = [n for n, item in enumerate(ALL_ITEMS) if ITEMS_BY_ID[item].response_scale == "presence"]
     codes[:, presence] = rng.choice(PRESENCE_CODES, size=(rows, len(presence)), p=PRESENCE_ODDS)
     sparse = rng.random(rows) < 0.02
-    codes[np.ix_(sparse, range(len(PROBLEM_ITEMS)))] = -1
+    codes[np.ix_(sparse, np.arange(len(PROBLEM_ITEMS)))] = -1
     return codes
 
 

@@ -57,7 +57,7 @@ def main() -> None:
             user = User.objects.get(username=username)
             client = Client()
             client.force_login(user)
-            case = Case.objects.visible_to(user).open().order_by("pk").first()
+            case = Case.objects.visible_to(user).open().earliest("pk")
             visible = Case.objects.visible_to(user).open().count()
             pages = [
                 ("caseload, first page", "get", "/cases/", None),

@@ -13,10 +13,14 @@ import os
 import sys
 import time
 import uuid
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from pg import ROOT, fresh_database
+
+if TYPE_CHECKING:
+    from groupings.models import RegroupingRun, RulesVersion
 
 BROKER = os.environ.get("BENCH_BROKER", "redis://127.0.0.1:6379/14")
 
@@ -96,7 +100,7 @@ def load(cases: int, rng: np.random.Generator) -> None:
         cursor.execute("ANALYZE")
 
 
-def timed_run(rules_version) -> tuple[float, object]:
+def timed_run(rules_version: "RulesVersion") -> tuple[float, "RegroupingRun"]:
     from groupings.models import RegroupingRun, RunStatus
     from groupings.services import start_regrouping
 

@@ -6,7 +6,6 @@
 import argparse
 import csv
 import resource
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -67,4 +66,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

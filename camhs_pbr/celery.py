@@ -9,7 +9,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "camhs_pbr.settings")
 app = Celery("camhs_pbr")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 if not app.conf.broker_url:
-    app.conf.broker_url = "memory://"
-    app.conf.result_backend = "cache+memory://"
+    # Item assignment is what attribute assignment does at run time; the stubs make the names read-only.
+    app.conf["broker_url"] = "memory://"
+    app.conf["result_backend"] = "cache+memory://"
 app.conf.include = ["camhs_pbr.tasks"]
 app.autodiscover_tasks()

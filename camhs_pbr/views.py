@@ -2,9 +2,10 @@
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
+from accounts.access import AuthenticatedRequest
 from accounts.models import Role
 from camhs_pbr.tasks import worker_health
 
@@ -12,7 +13,7 @@ WORKER_TIMEOUT_SECONDS = 10
 
 
 @login_required
-def home(request):
+def home(request: AuthenticatedRequest) -> HttpResponse:
     if request.user.is_clinical:
         return redirect("assessments:caseload")
     if request.user.role == Role.ADMINISTRATOR or request.user.is_superuser:
@@ -20,7 +21,7 @@ def home(request):
     return redirect("reports:index")
 
 
-def health(request):
+def health(request: HttpRequest) -> HttpResponse:
     """Database reachable: 200, else 503; with ?worker=1 a Celery worker must answer too. Shows no data."""
     try:
         with connection.cursor() as cursor:

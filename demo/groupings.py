@@ -59,13 +59,13 @@ def seed_grouping_history(
     rules_version = RulesVersion.objects.get(is_current=True)
     grouping_ids = dict(rules_version.groupings.values_list("code", "pk"))
     months = dict(rules_version.groupings.values_list("pk", "review_months"))
-    accepted = [case for case in cases if case.accepted_date]
+    accepted = [(case, accepted_on) for case in cases if (accepted_on := case.accepted_date)]
     codes = ratings(len(accepted), rng)
     result = suggest_arrays(codes, rules_version.ruleset())
     delay = rng.integers(0, 15, size=len(accepted))
     views = []
-    for i, case in enumerate(accepted):
-        on = min(case.accepted_date + dt.timedelta(days=int(delay[i])), case.closed_date or as_of, as_of)
+    for i, (case, accepted_on) in enumerate(accepted):
+        on = min(accepted_on + dt.timedelta(days=int(delay[i])), case.closed_date or as_of, as_of)
         staff = clinicians[case.team_id]
         clinician = staff[i % len(staff)]
         values = {
@@ -103,7 +103,7 @@ def seed_grouping_history(
     pick = rng.integers(0, len(all_groupings), size=len(views))
     why = rng.integers(0, len(reasons), size=len(views))
     allocations = []
-    for i, (case, view, suggestion) in enumerate(zip(accepted, views, suggestions, strict=True)):
+    for i, ((case, _), view, suggestion) in enumerate(zip(accepted, views, suggestions, strict=True)):
         if suggestion.grouping_id and follows[i]:
             chosen, category, text = suggestion.grouping_id, "", ""
         else:

@@ -16,10 +16,9 @@ BATCH = 5000
 def seed_outcomes(cases: list[Case], clinicians: dict, rng: np.random.Generator, as_of: dt.date) -> int:
     rules = current_scoring_rules()
     params = as_parameters(rules)
-    chosen = [case for case in cases if case.accepted_date and rng.random() < 0.35]
+    chosen = [(case, start) for case in cases if (start := case.accepted_date) and rng.random() < 0.35]
     planned = []  # (case, measure, informant, date, answers)
-    for case in chosen:
-        start = case.accepted_date
+    for case, start in chosen:
         end = min(case.closed_date or as_of, as_of)
         severity = rng.uniform(0.6, 1.6)
         improvement = rng.uniform(-0.2, 0.7)

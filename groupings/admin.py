@@ -1,5 +1,8 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 
 from camhs_pbr.admin_mixins import OneCurrentVersionAdmin
 from groupings.models import Grouping, RulesVersion, Suggestion
@@ -16,8 +19,9 @@ class RulesVersionForm(forms.ModelForm):
         model = RulesVersion
         fields = ["label", "description", "rules_definition", "is_current"]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if "rules_definition" in cleaned and cleaned.get("label"):
             try:
                 ruleset_from_definition(cleaned["label"], cleaned["rules_definition"])
@@ -27,18 +31,18 @@ class RulesVersionForm(forms.ModelForm):
 
 
 @admin.register(RulesVersion)
-class RulesVersionAdmin(OneCurrentVersionAdmin, admin.ModelAdmin):
+class RulesVersionAdmin(OneCurrentVersionAdmin):
     form = RulesVersionForm
     list_display = ["label", "is_current", "created_at"]
     inlines = [GroupingInline]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: RulesVersion | None = None) -> list[str]:
         # A version that has produced suggestions is frozen: a change of rules is a new version (SPEC §4).
         if obj and Suggestion.objects.filter(rules_version=obj).exists():
             return ["label", "rules_definition"]
         return []
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: Any) -> None:
         super().save_related(request, form, formsets, change)
         rules_version = form.instance
         missing = rules_version.ruleset().grouping_codes() - set(

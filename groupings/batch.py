@@ -1,7 +1,7 @@
 """Streaming batch grouper: Current Views in a CSV file in, the same rows with their suggestions out."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TextIO
@@ -140,7 +140,7 @@ class _Grouping(CsvBatch):
 
 
 def group_csv(
-    infile: TextIO, outfile: TextIO, rules: RuleSet, chunk_rows: int = DEFAULT_CHUNK_ROWS
+    infile: Iterable[str], outfile: TextIO, rules: RuleSet, chunk_rows: int = DEFAULT_CHUNK_ROWS
 ) -> BatchSummary:
     """Suggest a grouping for every row of a Current View CSV, streaming chunk_rows rows at a time.
 

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, ExpressionWrapper, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce
 
 from assessments.current_view_items import ALL_ITEMS
@@ -29,7 +30,7 @@ class ChunkResult:
 
 
 def _packed(items: tuple[str, ...]) -> ExpressionWrapper:
-    total = Value(0)
+    total: Combinable = Value(0)
     for position, item in enumerate(items):
         digit = Cast(Coalesce(F(item), Value(NOT_KNOWN_CODE)) + Value(1), BigIntegerField())
         total = total + digit * Value(BASE**position)
@@ -126,7 +127,7 @@ def _store_with_copy(frame: pd.DataFrame, rules_version: RulesVersion) -> None:
 def _store_with_orm(frame: pd.DataFrame, rules_version: RulesVersion) -> None:
     suggestions = [
         Suggestion(
-            rules_version_id=rules_version.pk, **{k: (None if pd.isna(v) else v) for k, v in row.items()}
+            rules_version_id=rules_version.pk, **{str(k): (None if pd.isna(v) else v) for k, v in row.items()}
         )
         for row in frame.astype(object).to_dict("records")
     ]

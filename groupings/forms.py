@@ -1,5 +1,7 @@
 """The allocation form of the grouping workflow (SPEC §4)."""
 
+from typing import Any, cast
+
 from django import forms
 
 from groupings import limits
@@ -15,13 +17,15 @@ class AllocationForm(forms.Form):
         label="In a few words", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
 
-    def __init__(self, *args, suggestion: Suggestion, **kwargs):
+    def __init__(self, *args: Any, suggestion: Suggestion, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.suggestion = suggestion
-        self.fields["grouping"].queryset = suggestion.rules_version.groupings.order_by("code")
+        grouping = cast(forms.ModelChoiceField, self.fields["grouping"])
+        grouping.queryset = suggestion.rules_version.groupings.order_by("code")
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         grouping = cleaned.get("grouping")
         if grouping:
             problems = limits.override_reason_problems(

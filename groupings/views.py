@@ -1,11 +1,12 @@
 """Clinician pages of the grouping workflow: complete a Current View, see the suggestion, allocate."""
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import case_level_page, manager_page
+from accounts.access import AuthenticatedRequest, case_level_page, manager_page
 from assessments.forms import CurrentViewForm
 from assessments.selectors import visible_case
 from groupings import movement, selectors, services
@@ -15,7 +16,7 @@ from groupings.models import RegroupingRun, RulesVersion
 
 @case_level_page
 @require_http_methods(["GET", "POST"])
-def current_view_create(request, pk: int):
+def current_view_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = visible_case(request.user, pk)
     form = CurrentViewForm(request.POST or None, case=case, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -34,7 +35,7 @@ def current_view_create(request, pk: int):
 
 @case_level_page
 @require_http_methods(["GET", "POST"])
-def current_view_detail(request, pk: int, view_pk: int):
+def current_view_detail(request: AuthenticatedRequest, pk: int, view_pk: int) -> HttpResponse:
     case = visible_case(request.user, pk)
     current_view = get_object_or_404(case.current_views, pk=view_pk)
     # A view completed under an earlier rules version is shown the current version's suggestion; it is
@@ -65,7 +66,7 @@ def current_view_detail(request, pk: int, view_pk: int):
 
 @manager_page
 @require_http_methods(["GET", "POST"])
-def regrouping(request):
+def regrouping(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         rules_version = get_object_or_404(RulesVersion, pk=request.POST.get("rules_version"))
         run = services.start_regrouping(by=request.user, rules_version=rules_version)
@@ -75,10 +76,10 @@ def regrouping(request):
         )
         return redirect(f"{reverse('groupings:regrouping')}?rules_version={rules_version.pk}&run={run.pk}")
     rules_versions = RulesVersion.objects.order_by("-is_current", "label")
+    requested = request.GET.get("rules_version", "")
     chosen = (
-        rules_versions.filter(pk=request.GET.get("rules_version")).first()
-        or selectors.current_rules_version()
-    )
+        rules_versions.filter(pk=int(requested)).first() if requested.isdigit() else None
+    ) or selectors.current_rules_version()
     table = movement.movement(request.user, chosen)
     context = {
         "rules_versions": rules_versions,

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import itertools
+from typing import Any
 
 from django.utils import timezone
 
@@ -39,7 +40,12 @@ def commissioner(**overrides) -> Commissioner:
 
 def user(role: str = Role.CLINICIAN, teams: tuple[Team, ...] = (), **overrides) -> User:
     n = next(_counter)
-    fields = {"username": f"user{n}", "first_name": "Test", "last_name": f"User{n}", "role": role}
+    fields: dict[str, Any] = {
+        "username": f"user{n}",
+        "first_name": "Test",
+        "last_name": f"User{n}",
+        "role": role,
+    }
     if role in (Role.CLINICIAN, Role.TEAM_MANAGER) and "profession" not in overrides:
         fields["profession"] = Profession.objects.get(code="mh_nurse")
     created = User.objects.create_user(password="a-long-test-password", **{**fields, **overrides})

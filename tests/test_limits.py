@@ -78,7 +78,9 @@ def test_an_override_without_a_reason_gets_the_same_words_from_form_service_and_
         practitioner=clinician,
         ratings=ratings(p09=2),
     )
+    assert suggestion.grouping_id is not None
     other = suggestion.rules_version.groupings.exclude(pk=suggestion.grouping_id).first()
+    assert other is not None
     form = AllocationForm(data={"grouping": other.pk}, suggestion=suggestion)
     assert form.errors["reason_category"] == [grouping_limits.OVERRIDE_REASON_CATEGORY_MISSING]
     assert form.errors["reason_text"] == [grouping_limits.OVERRIDE_REASON_TEXT_MISSING]

@@ -10,7 +10,7 @@ from assessments.models.records import Case
 from assessments.scoring import Answers
 
 # The database choices of a measure column: the codes and labels of the measure registry.
-Measure = models.TextChoices(  # type: ignore[misc]
+Measure = models.TextChoices(  # type: ignore[call-overload]  # stubs lack the (name, (value, label)) form
     "Measure", [(spec.code.upper(), (spec.code, spec.label)) for spec in MEASURES.values()]
 )
 

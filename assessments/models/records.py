@@ -16,7 +16,7 @@ from assessments.choices import (
 )
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user) -> "CaseQuerySet":
         """The cases `user` may see. Every view, export and task that reaches case records goes through here."""
         return self.filter(team__in=Team.objects.in_scope_of(user))
@@ -25,7 +25,7 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(closed_date__isnull=True)
 
 
-class PatientQuerySet(models.QuerySet):
+class PatientQuerySet(models.QuerySet["Patient"]):
     def visible_to(self, user) -> "PatientQuerySet":
         """Patients with a case `user` may see, and those the user registered and has not yet referred."""
         if not (user.is_authenticated and getattr(user, "is_clinical", False)):

@@ -9,7 +9,7 @@ csv.writer writes for the input's cells plus the results: lines without quotes g
 import csv
 import io
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice, repeat
 from pathlib import Path
@@ -83,7 +83,7 @@ def decode_cells(column: pa.Array, code_of: Callable[[str], int]) -> np.ndarray:
     return table[encoded.indices.to_numpy(zero_copy_only=False)]
 
 
-def run_batch(batch: CsvBatch, infile: TextIO, outfile: TextIO, chunk_rows: int) -> BatchSummary:
+def run_batch(batch: CsvBatch, infile: Iterable[str], outfile: TextIO, chunk_rows: int) -> BatchSummary:
     """Write every row of `infile` to `outfile` with the batch's result columns, chunk_rows at a time.
 
     Raises BatchInputError before writing anything if the file is empty or its header is refused."""
@@ -146,7 +146,7 @@ class _Feed:
 class _Records:
     """The input's records, read a chunk of lines at a time; only lines with quotes go through csv.reader."""
 
-    def __init__(self, infile: TextIO) -> None:
+    def __init__(self, infile: Iterable[str]) -> None:
         self.lines: Iterator[str] = iter(infile)
         self.line_num = 0
         self.limit = csv.field_size_limit()

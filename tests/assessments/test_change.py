@@ -14,9 +14,9 @@ from assessments.change import (
     reliable_change_threshold,
 )
 
-IMPROVED = "reliably improved"
-NO_CHANGE = "no reliable change"
-DETERIORATED = "reliably deteriorated"
+IMPROVED = ChangeCategory("reliably improved")
+NO_CHANGE = ChangeCategory("no reliable change")
+DETERIORATED = ChangeCategory("reliably deteriorated")
 
 # Illustrative parameters only: the real SD1, r and cut-offs live in reference data (SPEC §6).
 DIFFICULTIES = ChangeParameters(sd1=5.0, r=0.8, cutoff=17, higher_is_worse=True)  # threshold 6.198

@@ -4,6 +4,7 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from django import forms
 from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from assessments import limits, measures, services
 from assessments.measure_forms import MeasureForm
 from assessments.measures import CGAS, GOALS, HONOSCA, MEASURES, RCADS, SDQ, Entry, MeasureSpec
-from assessments.models import Goal, Informant, Measure, MeasureResponse
+from assessments.models import Case, Goal, Informant, Measure, MeasureResponse
 from assessments.reference import CHANGE_THRESHOLDS
 from assessments.scoring import SPEC_MISSING_DATA_RULES, Answers, MissingDataRules
 from assessments.selectors import measure_links
@@ -85,7 +86,7 @@ def answers_of(spec: MeasureSpec, informant: str) -> st.SearchStrategy[Answers]:
     else:
         code = st.sampled_from([option.code for option in spec.responses.options] + [None])
     items = st.fixed_dictionaries({item: code for item in spec.items})
-    impact = st.just({})
+    impact: st.SearchStrategy[dict[str, int | None]] = st.just({})
     if spec.impact_responses is not None:
         impact_code = st.sampled_from([None, *range(len(spec.impact_responses.options))])
         impact = st.fixed_dictionaries({area: impact_code for area in spec.impact_items[informant]})
@@ -174,23 +175,25 @@ class TestForms:
         ],
     )
     def test_the_spec_lays_out_the_form_fields(self, spec, informant):
-        form = MeasureForm(case=None, measure=spec.code, informant=informant)
+        form = MeasureForm(case=Case(), measure=spec.code, informant=informant)
         impact = list(spec.impact_items.get(informant, ()))
         assert form.item_names() == [spec.item_key(item) for item in spec.items] + impact
         if spec.responses is not None:
-            choices = [value for value, _ in form.fields[spec.item_key(spec.items[0])].choices]
+            radios = form.fields[spec.item_key(spec.items[0])].widget
+            assert isinstance(radios, forms.RadioSelect)
+            choices = [value for value, _ in radios.choices]
             assert choices == [option.value for option in spec.responses.options]
 
     def test_a_made_up_measure_spec_drives_the_form(self, monkeypatch):
         two_items = dataclasses.replace(RCADS, code="mini", items=(1, 2), item_label="Question", scales=())
         monkeypatch.setattr(measures, "MEASURES", {**MEASURES, "mini": two_items})
-        form = MeasureForm(case=None, measure="mini", informant="self")
+        form = MeasureForm(case=Case(), measure="mini", informant="self")
         assert form.item_names() == ["1", "2"]
         assert form.fields["2"].label == "Question 2"
 
     def test_the_cgas_form_refuses_a_score_with_the_limit_message(self):
         form = MeasureForm(
-            {"completed_on": "", "cgas": "101"}, case=None, measure="cgas", informant="clinician"
+            {"completed_on": "", "cgas": "101"}, case=Case(), measure="cgas", informant="clinician"
         )
         assert form.errors["cgas"] == ["CGAS score must be a whole number from 1 to 100."]
         assert limits.CGAS_SCORE.message in str(form.errors["cgas"])

@@ -141,6 +141,7 @@ def test_goals_are_agreed_and_rated_over_time(service, case):
         "reliably improved",
     )
     assert change.recovered is None  # goals have no caseness cut-off
+    assert history.chart is not None
     assert [p.label for p in history.chart.lines[0].points] == ["01/02/2025: 2", "01/05/2025: 7"]
 
 

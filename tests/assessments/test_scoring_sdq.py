@@ -30,6 +30,13 @@ def item_score(item: int, code: int) -> int:
     return 2 - code if item in REVERSED_ITEMS else code
 
 
+def scored(scores: dict[str, int | None], name: str) -> int:
+    """The score of a scale that must have been scored."""
+    score = scores[name]
+    assert score is not None, f"{name} is missing"
+    return score
+
+
 def test_the_five_scales_cover_each_of_the_25_items_once():
     items = [item for scale in SDQ_SCALES for item in scale.items]
     assert sorted(items) == list(range(1, 26))
@@ -186,7 +193,9 @@ def test_a_complete_form_is_never_pro_rated(answers):
 
     for name, items in SCALE_ITEMS.items():
         assert scores[name] == sum(item_score(item, answers[item]) for item in items)
-    assert scores["total_difficulties"] == sum(scores[name] for name in SCALE_ITEMS if name != "prosocial")
+    assert scores["total_difficulties"] == sum(
+        scored(scores, name) for name in SCALE_ITEMS if name != "prosocial"
+    )
 
 
 @given(complete_forms)
@@ -198,7 +207,7 @@ def test_flipping_every_answer_maps_each_complete_scale_score_s_to_10_minus_s(an
     scores, flipped_scores = score_sdq(answers).as_dict(), score_sdq(flipped).as_dict()
 
     for name in SCALE_ITEMS:
-        assert flipped_scores[name] == 10 - scores[name]
+        assert flipped_scores[name] == 10 - scored(scores, name)
 
 
 @given(forms_with_gaps)
@@ -213,7 +222,7 @@ def test_flipping_a_pro_rated_scale_gives_10_minus_s_or_11_minus_s_on_an_exact_h
             assert scores[name] is None and flipped_scores[name] is None
             continue
         lands_on_half = Fraction(sum(answered) * 5, len(answered)).denominator == 2
-        assert scores[name] + flipped_scores[name] == (11 if lands_on_half else 10)
+        assert scored(scores, name) + scored(flipped_scores, name) == (11 if lands_on_half else 10)
 
 
 @given(complete_forms, st.sampled_from(range(1, 26)))
@@ -221,8 +230,8 @@ def test_raising_one_answer_raises_a_plain_item_scale_and_lowers_a_reverse_score
     lower = answers | {item: min(answers[item], SOMEWHAT_TRUE)}
     scale = next(name for name, items in SCALE_ITEMS.items() if item in items)
 
-    before = score_sdq(lower).as_dict()[scale]
-    after = score_sdq(lower | {item: lower[item] + 1}).as_dict()[scale]
+    before = scored(score_sdq(lower).as_dict(), scale)
+    after = scored(score_sdq(lower | {item: lower[item] + 1}).as_dict(), scale)
 
     assert after - before == (-1 if item in REVERSED_ITEMS else 1)
 
@@ -239,7 +248,7 @@ def test_a_pro_rated_score_lies_within_the_full_scores_the_answered_items_allow(
     answers = {item: code for item, code in zip(answered, raw, strict=False)}
     answered_total = sum(item_score(item, code) for item, code in answers.items())
 
-    score = score_sdq(answers).as_dict()[name]
+    score = scored(score_sdq(answers).as_dict(), name)
 
     assert answered_total <= score <= answered_total + 2 * (5 - count)
 

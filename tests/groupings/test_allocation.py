@@ -54,8 +54,8 @@ def test_saving_a_current_view_stores_the_suggestion_but_allocates_nothing(servi
 
 def test_not_known_is_stored_as_null_and_none_as_zero(service, case):
     current_view, _ = record(case, service["clinician"], p01=None, p02=0)
-    stored = CurrentView.objects.get(pk=current_view.pk)
-    assert (stored.p01, stored.p02) == (None, 0)
+    stored = CurrentView.objects.get(pk=current_view.pk).ratings()
+    assert (stored["p01"], stored["p02"]) == (None, 0)
 
 
 def test_allocating_the_suggestion_sets_the_review_date_from_the_grouping(service, case):
@@ -174,6 +174,7 @@ def test_a_new_rules_version_version_with_its_own_catalogue_needs_no_code_change
         )
     current_view, v1_suggestion = record(case, service["clinician"], p09=2)
     v2_suggestion = services.suggest_for(current_view, v2)
+    assert v2_suggestion.grouping is not None
     assert v2_suggestion.grouping.name == "Getting Help: Depression (v2)"
     assert v2_suggestion.pk != v1_suggestion.pk
     assert services.suggest_for(current_view, v2).pk == v2_suggestion.pk  # keyed by (view, version)

@@ -1,5 +1,6 @@
 import csv
 import io
+from collections.abc import Iterator
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -319,17 +320,14 @@ def test_the_command_reports_a_missing_input_file(tmp_path, reference_data):
     assert list(tmp_path.iterdir()) == []
 
 
-class LongCsv(io.TextIOBase):
+class LongCsv:
     """A CSV of one header and 100,000 rows, made as it is read, that counts how many rows were read."""
 
     def __init__(self, rows: int = 100_000) -> None:
         self.header = ",".join(ALL_ITEMS) + "\r\n"
         self.rows, self.rows_read = rows, 0
 
-    def readable(self) -> bool:
-        return True
-
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return self
 
     def __next__(self) -> str:

@@ -86,3 +86,10 @@ def test_clinicians_and_commissioners_cannot_open_the_regrouping_page(client, se
     assert client.get("/groupings/regrouping/").status_code == 403
     client.force_login(factories.user(Role.COMMISSIONER, commissioner=service["commissioner"]))
     assert client.post("/groupings/regrouping/", {"rules_version": 1}).status_code == 403
+
+
+def test_a_rules_version_that_is_not_a_number_shows_the_current_one(client, service):
+    client.force_login(factories.user(Role.TEAM_MANAGER, teams=(service["team_a"],)))
+    response = client.get("/groupings/regrouping/", {"rules_version": "abc"})
+    assert response.status_code == 200
+    assert response.context["chosen"].is_current

@@ -1,4 +1,5 @@
 import copy
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -156,7 +157,7 @@ def to_codes(forms: list[dict[str, int | None]]) -> np.ndarray:
     )
 
 
-def to_frame(forms: list[dict[str, int | None]]) -> pd.DataFrame:
+def to_frame(forms: Sequence[Mapping[str, int | None]]) -> pd.DataFrame:
     return pd.DataFrame([{item: form.get(item) for item in ALL_ITEMS} for form in forms], dtype=float)
 
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from collections.abc import Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -34,7 +35,7 @@ class CellLengths(CsvBatch):
         errors = {n: [f"{cell!r}, no"] for n, cell in enumerate(cells) if cell == "bad"}
         return Decoded(np.array([len(cell) for cell in cells], dtype=np.int64), errors)
 
-    def compute(self, codes: np.ndarray) -> list[list[str]]:
+    def compute(self, codes: np.ndarray) -> list[Sequence[str]]:
         return [[f"{n}" if n != 3 else "a,b" for n in codes.tolist()]]
 
 

@@ -1,7 +1,7 @@
 import datetime as dt
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from accounts.models import Provider
@@ -11,7 +11,7 @@ from demo import seed as demo
 class Command(BaseCommand):
     help = "Build a realistic synthetic CAMHS service (deterministic for a seed and as-of date)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--cases", type=int, default=2000)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
@@ -21,7 +21,9 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="Do nothing when organisations already exist."
         )
 
-    def handle(self, *args, cases: int, seed: int, as_of, if_empty: bool, **options):
+    def handle(
+        self, *args: object, cases: int, seed: int, as_of: dt.date | None, if_empty: bool, **options: object
+    ) -> None:
         if Provider.objects.exists():
             if if_empty:
                 self.stdout.write("Demo data already present; not seeding again.")

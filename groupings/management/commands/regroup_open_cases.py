@@ -1,6 +1,6 @@
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from groupings import selectors, services
 from groupings.models import RunStatus
@@ -9,21 +9,20 @@ from groupings.models import RunStatus
 class Command(BaseCommand):
     help = "Queue a system-wide re-grouping of every open case's latest Current View with one rules version."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--rules-version", default=None, help="Label of the rules version; default the current one."
         )
         parser.add_argument("--wait", action="store_true", help="Wait for the workers and print the rate.")
 
-    def handle(self, *args, rules_version: str | None, wait: bool, **options):
-        label = rules_version
+    def handle(self, *args: object, rules_version: str | None, wait: bool, **options: object) -> None:
         try:
-            rules_version = selectors.rules_version_labelled(label)
+            version = selectors.rules_version_labelled(rules_version)
         except selectors.NoSuchRulesVersion as error:
             raise CommandError(str(error)) from error
         started = time.perf_counter()
-        run = services.start_regrouping(by=None, rules_version=rules_version)
-        self.stdout.write(f"Queued run {run.pk} of {rules_version.label}.")
+        run = services.start_regrouping(by=None, rules_version=version)
+        self.stdout.write(f"Queued run {run.pk} of {version.label}.")
         while wait:
             run.refresh_from_db()
             if run.status in (RunStatus.DONE, RunStatus.FAILED):
