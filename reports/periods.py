@@ -10,6 +10,7 @@
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case as When_
 from django.db.models import (
@@ -116,9 +117,9 @@ def reference_day(month: Month) -> When_:
     )
 
 
-def with_grouping_for(cases: QuerySet[Case], month: Month) -> QuerySet[Case]:
+def with_grouping_for(cases: QuerySet[Case], month: Month) -> QuerySet[Any]:
     """Cases annotated with `grouping` (the code of their grouping for `month`, or UNGROUPED) and
-    `grouping_pk` (None when ungrouped)."""
+    `grouping_pk` (None when ungrouped). Typed Any: the type checker cannot see annotations added here."""
     cases = cases.annotate(reference_day=reference_day(month))
     in_force = Allocation.objects.filter(case=OuterRef("pk")).filter(in_force_on(OuterRef("reference_day")))
     return cases.annotate(

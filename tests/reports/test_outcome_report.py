@@ -252,7 +252,7 @@ def test_the_pairs_counted_are_those_the_case_page_shows(episodes):
         ),
         columns=["case_id", "measure", "informant", "scale", "completed_on", "response_id", "value"],
     )
-    page = scores.groupby("case_id")[scores.columns[1:]].apply(first_and_latest).reset_index(level=0)
+    page = scores.groupby("case_id")[list(scores.columns[1:])].apply(first_and_latest).reset_index(level=0)
     page = page.rename(columns={"latest": "last"})[
         ["case_id", "measure", "informant", "scale", "first", "last"]
     ]
