@@ -9,6 +9,7 @@ from groupings.selectors import current_rules_version
 from tests import factories
 
 D = dt.date
+BORN = D(2012, 5, 17)
 
 
 def allocate(case: Case, code: str, start: dt.date, end: dt.date | None, by: object) -> Allocation:
@@ -33,7 +34,7 @@ def october_casemix() -> dict:
     team_b = factories.team(factories.provider(code="RBB"))
     clinician = factories.user(Role.CLINICIAN, teams=(team_a, team_b))
 
-    def case(team, referred, accepted=None, closed=None, born=D(2012, 5, 17), gender="2", commissioner=ours):
+    def case(team, referred, accepted=None, closed=None, born=BORN, gender="2", commissioner=ours):
         patient = factories.patient(date_of_birth=born, gender=gender)
         return factories.case(
             team,
