@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.xml.constants import ARC_CORE
+from openpyxl.xml.functions import tostring
 
 from camhs_pbr.lib.files import replaced_on_success, write_bytes_atomically
 
@@ -83,8 +85,9 @@ def xlsx_bytes(columns: Sequence[str], rows: Iterable[Sequence[Cell]], *, title:
     for row in rows:
         sheet.append([neutralise(cell) for cell in row])
     written = io.BytesIO()
-    workbook.save(written)
-    return _with_fixed_entry_times(written.getvalue())
+    workbook.save(written)  # sets the modified date to now: the rewrite puts FIXED_TIME back
+    workbook.properties.modified = FIXED_TIME
+    return _fixed(written.getvalue(), core_properties=tostring(workbook.properties.to_tree()))
 
 
 def write_xlsx(
@@ -94,7 +97,8 @@ def write_xlsx(
     write_bytes_atomically(out_path, xlsx_bytes(columns, rows, title=title))
 
 
-def _with_fixed_entry_times(archive: bytes) -> bytes:
+def _fixed(archive: bytes, core_properties: bytes) -> bytes:
+    """The archive with fixed document properties and entry times."""
     rewritten = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(archive)) as source,
@@ -104,5 +108,6 @@ def _with_fixed_entry_times(archive: bytes) -> bytes:
             fixed = zipfile.ZipInfo(entry.filename, date_time=FIXED_TIME.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
-            target.writestr(fixed, source.read(entry.filename))
+            content = core_properties if entry.filename == ARC_CORE else source.read(entry.filename)
+            target.writestr(fixed, content)
     return rewritten.getvalue()

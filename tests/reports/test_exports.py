@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 
 import numpy as np
 import pandas as pd
@@ -82,7 +83,12 @@ def test_the_xlsx_keeps_numbers_as_numbers_and_neutralises_text(tmp_path):
 
 
 def test_the_same_rows_give_the_same_xlsx_bytes():
-    assert xlsx_bytes(COLUMNS, ROWS) == xlsx_bytes(COLUMNS, ROWS)
+    written = xlsx_bytes(COLUMNS, ROWS)
+    assert written == xlsx_bytes(COLUMNS, ROWS)
+    archive = zipfile.ZipFile(io.BytesIO(written))
+    assert {entry.date_time for entry in archive.infolist()} == {(2000, 1, 1, 0, 0, 0)}
+    core = archive.read("docProps/core.xml").decode()
+    assert core.count("2000-01-01T00:00:00Z") == 2  # created and modified, never the time of writing
 
 
 def test_frame_rows_become_plain_python_values():
