@@ -18,18 +18,22 @@ def october(reference_data):
 
 def test_the_casemix_has_exactly_the_report_columns(october):
     frame = casemix_rows(OCTOBER, "QAA", current_rules_version())
-    assert tuple(frame.columns) == COLUMNS == (
-        "period",
-        "commissioner_code",
-        "provider_code",
-        "super_group",
-        "grouping",
-        "grouping_name",
-        "age_band",
-        "gender",
-        "open_at_month_end",
-        "referred_in_month",
-        "closed_in_month",
+    assert (
+        tuple(frame.columns)
+        == COLUMNS
+        == (
+            "period",
+            "commissioner_code",
+            "provider_code",
+            "super_group",
+            "grouping",
+            "grouping_name",
+            "age_band",
+            "gender",
+            "open_at_month_end",
+            "referred_in_month",
+            "closed_in_month",
+        )
     )
 
 
