@@ -1,7 +1,9 @@
 """The registry of report kinds: what each report computes, for which scopes, and how it is disclosed.
 
 Adding a report is one entry in KINDS: its columns, its compute function, the scopes it runs for and which
-of its columns are counts or figures derived from a count (disclosure control, SPEC §7).
+of its columns are counts or figures derived from a count (disclosure control, SPEC §7). A report run for
+one scope kind wraps its `(month, scope_code, rules_version)` function in `one_scope`; one run for several
+takes `(month, scope_kind, scope_code, rules_version)` as it is. A report's `report` is its `Report` value.
 """
 
 from collections.abc import Callable

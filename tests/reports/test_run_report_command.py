@@ -43,6 +43,14 @@ def test_a_commissioners_casemix_file_has_every_count_disclosed(october, tmp_pat
     assert ReportRow.objects.count() == 6  # stored raw
 
 
+def test_a_month_without_cases_writes_the_header_alone(october, tmp_path):
+    out = tmp_path / "empty.csv"
+    assert "0 rows written" in run(
+        "casemix", "--period", "2020-01", "--commissioner", "QAA", "--out", str(out)
+    )
+    assert out.read_bytes().decode() == ",".join(COLUMNS) + "\r\n"
+
+
 def test_the_same_command_on_the_same_data_writes_the_same_bytes(october, tmp_path):
     first, second = tmp_path / "first.csv", tmp_path / "second.csv"
     run("casemix", "--period", "2026-10", "--commissioner", "QAA", "--out", str(first))
