@@ -4,17 +4,28 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def start_worker(
-    *, database_url: str, broker_url: str, queue: str, name: str, concurrency: int, quiet: bool = False
+    *,
+    database_url: str,
+    broker_url: str,
+    queue: str,
+    name: str,
+    concurrency: int,
+    quiet: bool = False,
+    include: Sequence[str] = (),
+    extra_env: Mapping[str, str] | None = None,
 ) -> subprocess.Popen:
-    """A `celery worker` process consuming only `queue`, against the given database and broker."""
+    """A `celery worker` process consuming only `queue`, against the given database and broker; `include`
+    names further modules it imports at start (e.g. a test-only report kind)."""
     env = {
         **os.environ,
+        **(extra_env or {}),
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": broker_url,
         "CELERY_TASK_DEFAULT_QUEUE": queue,
@@ -35,6 +46,7 @@ def start_worker(
         "--without-mingle",
         "-n",
         f"{name}@%h",
+        *([f"--include={','.join(include)}"] if include else []),
     ]
     output = subprocess.DEVNULL if quiet else None
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)

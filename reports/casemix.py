@@ -1,0 +1,91 @@
+"""The monthly case-mix report of one commissioner: cases by provider, grouping, age band and gender.
+
+A case's grouping is the one it was allocated to (code, super group and name as allocated, whichever rules
+version that grouping belongs to): SPEC §4 keeps old allocations under the version they were made in, so
+counting only the run's version would show every case allocated before a new version as ungrouped.
+"""
+
+import pandas as pd
+from django.db.models import Count, Q
+
+from assessments.models import Case
+from groupings.models import Grouping, RulesVersion
+from reports.disclosure import DisclosureRule
+from reports.periods import AGE_BANDS, Month, age_band_of_birth, open_on, with_grouping_for
+
+DIMENSIONS = (
+    "period",
+    "commissioner_code",
+    "provider_code",
+    "super_group",
+    "grouping",
+    "grouping_name",
+    "age_band",
+    "gender",
+)
+FIGURES = ("open_at_month_end", "referred_in_month", "closed_in_month")
+COLUMNS = (*DIMENSIONS, *FIGURES)
+DISCLOSURE = DisclosureRule(counts=FIGURES)
+_BAND_ORDER = {band: n for n, (band, _, _) in enumerate(AGE_BANDS)}
+
+
+def casemix_rows(month: Month, commissioner_code: str, rules_version: RulesVersion) -> pd.DataFrame:
+    """Raw figures of `month` for the cases of one commissioner, one row per combination with any case."""
+    referred = Q(referral_date__gte=month.first, referral_date__lte=month.last)
+    closed = Q(accepted_date__isnull=False, closed_date__gte=month.first, closed_date__lte=month.last)
+    still_open = open_on(month.last)
+    cases = Case.objects.filter(commissioner__code=commissioner_code).filter(referred | closed | still_open)
+    counted = (
+        with_grouping_for(cases, month)
+        .annotate(age_band=age_band_of_birth(month))
+        .values("team__provider__code", "grouping_pk", "grouping", "age_band", "patient__gender")
+        .annotate(
+            open_at_month_end=Count("pk", filter=still_open),
+            referred_in_month=Count("pk", filter=referred),
+            closed_in_month=Count("pk", filter=closed),
+        )
+        .order_by()
+    )
+    frame = pd.DataFrame.from_records(
+        list(counted),
+        columns=[
+            "team__provider__code",
+            "grouping_pk",
+            "grouping",
+            "age_band",
+            "patient__gender",
+            *FIGURES,
+        ],
+    )
+    return _shaped(frame, month, commissioner_code)
+
+
+def _shaped(frame: pd.DataFrame, month: Month, commissioner_code: str) -> pd.DataFrame:
+    names = _grouping_names(frame["grouping_pk"].dropna().astype(int).unique().tolist())
+    shaped = pd.DataFrame(
+        {
+            "period": month.label(),
+            "commissioner_code": commissioner_code,
+            "provider_code": frame["team__provider__code"],
+            "super_group": [names.get(pk, ("", ""))[0] for pk in frame["grouping_pk"]],
+            "grouping": frame["grouping"],
+            "grouping_name": [names.get(pk, ("", ""))[1] for pk in frame["grouping_pk"]],
+            "age_band": frame["age_band"],
+            "gender": frame["patient__gender"],
+            **{figure: frame[figure].astype(int) for figure in FIGURES},
+        },
+        columns=list(COLUMNS),
+    )
+    shaped = shaped[(shaped[list(FIGURES)] > 0).any(axis=1)]
+    # Two allocated groupings may share a code and name across rules versions: one row for them.
+    shaped = shaped.groupby(list(DIMENSIONS), as_index=False, sort=False)[list(FIGURES)].sum()
+    return shaped.sort_values(
+        list(DIMENSIONS),
+        key=lambda column: column.map(_BAND_ORDER) if column.name == "age_band" else column,
+        ignore_index=True,
+    )
+
+
+def _grouping_names(pks: list[int]) -> dict[float, tuple[str, str]]:
+    rows = Grouping.objects.filter(pk__in=pks).values_list("pk", "super_group", "name")
+    return {pk: (super_group, name) for pk, super_group, name in rows}

@@ -1,0 +1,82 @@
+"""The registry of report kinds: what each report computes, for which scopes, and how it is disclosed.
+
+Adding a report is one entry in KINDS: its columns, its compute function, the scopes it runs for and which
+of its columns are counts or figures derived from a count (disclosure control, SPEC §7). A report run for
+one scope kind wraps its `(month, scope_code, rules_version)` function in `one_scope`; one run for several
+takes `(month, scope_kind, scope_code, rules_version)` as it is. A report's `report` is its `Report` value.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from groupings.models import RulesVersion
+from reports import casemix
+from reports.disclosure import DisclosureRule
+from reports.models import Report, ScopeKind
+from reports.periods import Month
+
+Compute = Callable[[Month, str, str, RulesVersion], pd.DataFrame]
+"""(month, scope_kind, scope_code, rules_version) -> the report's raw rows, in its column order."""
+
+SingleScopeCompute = Callable[[Month, str, RulesVersion], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    report: str
+    columns: tuple[str, ...]
+    compute: Compute
+    scope_kinds: frozenset[str]
+    disclosure: DisclosureRule
+
+    def rows(
+        self, month: Month, scope_kind: str, scope_code: str, rules_version: RulesVersion
+    ) -> pd.DataFrame:
+        """The computed raw rows, checked to have exactly this report's columns."""
+        if scope_kind not in self.scope_kinds:
+            raise ValueError(f"the {self.report} report is not run for a {scope_kind}")
+        frame = self.compute(month, scope_kind, scope_code, rules_version)
+        if tuple(frame.columns) != self.columns:
+            raise ValueError(
+                f"the {self.report} report computed columns {list(frame.columns)}, not {list(self.columns)}"
+            )
+        return frame
+
+
+def one_scope(compute: SingleScopeCompute) -> Compute:
+    """A compute function of a report run for a single scope kind, which needs no scope kind argument."""
+
+    def computed(month: Month, scope_kind: str, scope_code: str, rules_version: RulesVersion) -> pd.DataFrame:
+        return compute(month, scope_code, rules_version)
+
+    return computed
+
+
+KINDS: dict[str, ReportKind] = {}
+
+
+def register(kind: ReportKind) -> ReportKind:
+    """Add (or replace) a report kind; the built-in ones are registered below."""
+    KINDS[kind.report] = kind
+    return kind
+
+
+def kind_of(report: str) -> ReportKind:
+    try:
+        return KINDS[report]
+    except KeyError:
+        known = ", ".join(sorted(KINDS))
+        raise LookupError(f"No report {report!r}; known reports: {known}.") from None
+
+
+register(
+    ReportKind(
+        report=Report.CASEMIX.value,
+        columns=casemix.COLUMNS,
+        compute=one_scope(casemix.casemix_rows),
+        scope_kinds=frozenset({ScopeKind.COMMISSIONER.value}),
+        disclosure=casemix.DISCLOSURE,
+    )
+)

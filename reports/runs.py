@@ -1,0 +1,91 @@
+"""State changes of report runs: preparing the one run of a report, month, scope and rules version, and
+executing it (the one code path of the Celery task and the management command)."""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Commissioner, Provider, User
+from groupings.selectors import current_rules_version
+from reports.exports import plain_rows
+from reports.kinds import ReportKind, kind_of
+from reports.models import ReportRow, ReportRun, RunStatus, ScopeKind
+from reports.periods import Month
+
+logger = logging.getLogger(__name__)
+
+INSERT_BATCH = 5_000
+
+
+class ReportRequestError(ValueError):
+    """A report asked for something that does not exist: report, scope kind or organisation code."""
+
+
+def prepare_run(*, report: str, month: Month, scope_kind: str, scope_code: str, by: User | None) -> ReportRun:
+    """The run of `report` for `month` and one scope under the current rules version, created if needed
+    and marked queued; its previous rows stay until it is executed again."""
+    kind = _known_report(report)
+    if scope_kind not in kind.scope_kinds:
+        allowed = " or ".join(sorted(kind.scope_kinds))
+        raise ReportRequestError(f"The {report} report is run for a {allowed}, not a {scope_kind}.")
+    _check_scope_code(scope_kind, scope_code)
+    now = timezone.now()
+    with transaction.atomic():
+        run, _ = ReportRun.objects.select_for_update().get_or_create(
+            report=report,
+            period=month.first,
+            scope_kind=scope_kind,
+            scope_code=scope_code,
+            rules_version=current_rules_version(),
+            defaults={"requested_at": now},
+        )
+        run.status, run.requested_by, run.requested_at, run.error = RunStatus.QUEUED, by, now, ""
+        run.save(update_fields=["status", "requested_by", "requested_at", "error"])
+    return run
+
+
+def execute_run(run_id: int) -> ReportRun:
+    """Compute the run and replace its stored rows in one transaction; safe to repeat. A failure is
+    recorded on the run (status failed, the error) and the run returned, not raised."""
+    run = ReportRun.objects.select_related("rules_version").get(pk=run_id)
+    started = timezone.now()
+    ReportRun.objects.filter(pk=run_id).update(
+        status=RunStatus.RUNNING, started_at=started, finished_at=None, error=""
+    )
+    try:
+        kind = kind_of(run.report)
+        frame = kind.rows(Month.containing(run.period), run.scope_kind, run.scope_code, run.rules_version)
+        rows = plain_rows(frame)
+        with transaction.atomic():
+            ReportRun.objects.select_for_update().filter(pk=run_id).get()
+            ReportRow.objects.filter(run_id=run_id).delete()
+            ReportRow.objects.bulk_create(
+                (ReportRow(run_id=run_id, position=n, values=values) for n, values in enumerate(rows)),
+                batch_size=INSERT_BATCH,
+            )
+            ReportRun.objects.filter(pk=run_id).update(
+                status=RunStatus.DONE, rows=len(rows), data_as_of=started, finished_at=timezone.now()
+            )
+    except Exception as error:
+        logger.exception("report run %s failed", run_id)
+        ReportRun.objects.filter(pk=run_id).update(
+            status=RunStatus.FAILED,
+            error=f"{type(error).__name__}: {error}"[:2000],
+            finished_at=timezone.now(),
+        )
+    return ReportRun.objects.get(pk=run_id)
+
+
+def _known_report(report: str) -> ReportKind:
+    try:
+        return kind_of(report)
+    except LookupError as unknown:
+        raise ReportRequestError(str(unknown)) from None
+
+
+def _check_scope_code(scope_kind: str, scope_code: str) -> None:
+    organisations = {ScopeKind.COMMISSIONER: Commissioner, ScopeKind.PROVIDER: Provider}
+    model = organisations[ScopeKind(scope_kind)]
+    if not model.objects.filter(code=scope_code).exists():
+        raise ReportRequestError(f"No {scope_kind} has the code {scope_code!r}.")

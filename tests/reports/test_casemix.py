@@ -1,0 +1,54 @@
+"""The monthly case-mix report: every figure against a small hand-computed month."""
+
+import pytest
+
+from groupings.selectors import current_rules_version
+from reports.casemix import COLUMNS, casemix_rows
+from reports.periods import Month
+from tests.reports.helpers import expected_october_rows, october_casemix
+
+pytestmark = pytest.mark.django_db
+OCTOBER = Month.of("2026-10")
+
+
+@pytest.fixture
+def october(reference_data):
+    return october_casemix()
+
+
+def test_the_casemix_has_exactly_the_report_columns(october):
+    frame = casemix_rows(OCTOBER, "QAA", current_rules_version())
+    assert (
+        tuple(frame.columns)
+        == COLUMNS
+        == (
+            "period",
+            "commissioner_code",
+            "provider_code",
+            "super_group",
+            "grouping",
+            "grouping_name",
+            "age_band",
+            "gender",
+            "open_at_month_end",
+            "referred_in_month",
+            "closed_in_month",
+        )
+    )
+
+
+def test_every_casemix_figure_matches_the_hand_computed_month(october):
+    frame = casemix_rows(OCTOBER, "QAA", current_rules_version())
+    assert frame.values.tolist() == expected_october_rows()
+
+
+def test_another_commissioners_cases_are_not_counted(october):
+    frame = casemix_rows(OCTOBER, "QZZ", current_rules_version())
+    assert frame[["provider_code", "grouping", "open_at_month_end", "referred_in_month"]].values.tolist() == [
+        ["RAA", "GH03", 1, 1]
+    ]
+
+
+def test_a_month_without_cases_gives_an_empty_report_with_its_columns(october):
+    frame = casemix_rows(Month.of("2020-01"), "QAA", current_rules_version())
+    assert frame.empty and tuple(frame.columns) == COLUMNS
