@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from groupings.models import RulesVersion
-from reports import casemix
+from reports import casemix, cost_report, outcome_report
 from reports.disclosure import DisclosureRule
 from reports.models import Report, ScopeKind
 from reports.periods import Month
@@ -30,6 +30,10 @@ class ReportKind:
     compute: Compute
     scope_kinds: frozenset[str]
     disclosure: DisclosureRule
+
+    @property
+    def label(self) -> str:
+        return Report(self.report).label
 
     def rows(
         self, month: Month, scope_kind: str, scope_code: str, rules_version: RulesVersion
@@ -78,5 +82,58 @@ register(
         compute=one_scope(casemix.casemix_rows),
         scope_kinds=frozenset({ScopeKind.COMMISSIONER.value}),
         disclosure=casemix.DISCLOSURE,
+    )
+)
+
+
+def _currency_quality(month: Month, provider_code: str, rules_version: RulesVersion) -> pd.DataFrame:
+    """The currency quality table with eta squared (one figure for all groupings) on every row."""
+    frame, eta_squared = cost_report.currency_quality(month, provider_code, rules_version)
+    return frame.assign(eta_squared=eta_squared)
+
+
+register(
+    ReportKind(
+        report=Report.COST.value,
+        columns=cost_report.COST_COLUMNS,
+        compute=one_scope(cost_report.cost_rows),
+        scope_kinds=frozenset({ScopeKind.PROVIDER.value}),
+        disclosure=DisclosureRule(
+            counts=cost_report.COUNT_COLUMNS,
+            derived={
+                "attended_hours": "contacts_attended",
+                "cost": "contacts_attended",
+                "cost_per_open_episode": "open_at_month_end",
+                "variance": "open_at_month_end",
+            },
+        ),
+    )
+)
+register(
+    ReportKind(
+        report=Report.CURRENCY.value,
+        columns=(*cost_report.QUALITY_COLUMNS, "eta_squared"),
+        compute=one_scope(_currency_quality),
+        scope_kinds=frozenset({ScopeKind.PROVIDER.value}),
+        disclosure=DisclosureRule(
+            counts=("episodes",),
+            derived={
+                column: "episodes"
+                for column in cost_report.QUALITY_COLUMNS
+                if column not in ("grouping", "grouping_name", "episodes", "indicative_price")
+            },
+        ),
+    )
+)
+register(
+    ReportKind(
+        report=Report.OUTCOMES.value,
+        columns=outcome_report.COLUMNS,
+        compute=outcome_report.outcome_rows,
+        scope_kinds=frozenset({ScopeKind.COMMISSIONER.value, ScopeKind.PROVIDER.value}),
+        disclosure=DisclosureRule(
+            counts=outcome_report.COUNT_COLUMNS,
+            derived={share: base for share, (_, base) in outcome_report.SHARES.items()},
+        ),
     )
 )

@@ -53,8 +53,9 @@ class ReferenceContactCost(models.Model):
 
 class Report(models.TextChoices):
     CASEMIX = "casemix", "Case-mix"
-    COST = "cost", "Cost and currency quality"
-    OUTCOMES = "outcomes", "Outcomes"
+    COST = "cost", "Cost by team and grouping"
+    CURRENCY = "currency", "Currency quality"
+    OUTCOMES = "outcomes", "Outcomes by grouping"
 
 
 class ScopeKind(models.TextChoices):

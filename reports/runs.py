@@ -85,7 +85,9 @@ def _known_report(report: str) -> ReportKind:
 
 
 def _check_scope_code(scope_kind: str, scope_code: str) -> None:
-    organisations = {ScopeKind.COMMISSIONER: Commissioner, ScopeKind.PROVIDER: Provider}
-    model = organisations[ScopeKind(scope_kind)]
-    if not model.objects.filter(code=scope_code).exists():
+    organisations = {
+        ScopeKind.COMMISSIONER: Commissioner.objects.filter(code=scope_code),
+        ScopeKind.PROVIDER: Provider.objects.filter(code=scope_code),
+    }
+    if not organisations[ScopeKind(scope_kind)].exists():
         raise ReportRequestError(f"No {scope_kind} has the code {scope_code!r}.")

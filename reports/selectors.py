@@ -1,10 +1,19 @@
 """Reads of report runs and their stored rows; what a commissioner sees is disclosed here (SPEC §7)."""
 
+from dataclasses import dataclass
+
 import pandas as pd
 
-from reports.disclosure import disclose_frame
+from accounts.models import User
+from assessments.charts import Chart, line_chart
+from groupings.selectors import current_rules_version
+from reports import access
+from reports.disclosure import disclose_count, disclose_frame, with_total_row
+from reports.exports import Cell, plain_rows
 from reports.kinds import kind_of
 from reports.models import ReportRow, ReportRun, ScopeKind
+from reports.periods import Month
+from reports.trends import TRENDS
 
 
 def stored_frame(run: ReportRun) -> pd.DataFrame:
@@ -20,3 +29,85 @@ def published_frame(run: ReportRun) -> pd.DataFrame:
     if run.scope_kind == ScopeKind.COMMISSIONER:
         return disclose_frame(frame, kind_of(run.report).disclosure)
     return frame
+
+
+def run_of(report: str, month: Month, scope_kind: str, scope_code: str) -> ReportRun | None:
+    """The run of a report for a month and scope under the current rules version, if there is one."""
+    return (
+        ReportRun.objects.filter(
+            report=report,
+            period=month.first,
+            scope_kind=scope_kind,
+            scope_code=scope_code,
+            rules_version=current_rules_version(),
+        )
+        .select_related("requested_by", "rules_version")
+        .first()
+    )
+
+
+def download_frame(user: User, run: ReportRun) -> pd.DataFrame:
+    """What `user` downloads of a run: published for its scope, only the rows the user may see."""
+    return access.rows_for(user, published_frame(run))
+
+
+@dataclass(frozen=True)
+class PageTable:
+    columns: list[str]
+    rows: list[list[Cell]]
+    total: list[Cell]
+
+
+def page_table(user: User, run: ReportRun) -> PageTable:
+    """The run's table for the page: the rows `user` may see, and their total computed from raw values and
+    then disclosed like every other figure of the scope."""
+    kind = kind_of(run.report)
+    raw = access.rows_for(user, stored_frame(run))
+    with_total = with_total_row(raw, kind.disclosure, label_column=kind.columns[0])
+    if run.scope_kind == ScopeKind.COMMISSIONER:
+        with_total = disclose_frame(with_total, kind.disclosure)
+    rows = plain_rows(with_total)
+    return PageTable(list(kind.columns), rows[:-1], rows[-1])
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    month: Month
+    value: object  # a figure, "*" when disclosure control hides it, None without a finished run
+
+
+@dataclass(frozen=True)
+class TrendView:
+    label: str
+    points: list[TrendPoint]
+    chart: Chart
+
+
+def trend(report: str, month: Month, scope_kind: str, scope_code: str) -> TrendView:
+    """The report's headline figure over the 12 months to `month`, from the finished runs of the scope."""
+    spec = TRENDS[report]
+    months = month.trailing(12)
+    runs = {
+        run.period: run
+        for run in ReportRun.objects.filter(
+            report=report,
+            scope_kind=scope_kind,
+            scope_code=scope_code,
+            rules_version=current_rules_version(),
+            period__gte=months[0].first,
+            period__lte=month.first,
+            status="done",
+        )
+    }
+    points = []
+    for each in months:
+        run = runs.get(each.first)
+        value: object = None
+        if run is not None:
+            total = spec.total(stored_frame(run))
+            value = disclose_count(total) if spec.is_count and scope_kind == ScopeKind.COMMISSIONER else total
+        points.append(TrendPoint(each, value))
+    plotted = [(p.month.first, p.value) for p in points if isinstance(p.value, int | float)]
+    top = max([int(v) for _, v in plotted] or [0])
+    chart = line_chart({spec.label: [(day, int(v)) for day, v in plotted]}, 0, max(top, 1))
+    return TrendView(spec.label, points, chart)

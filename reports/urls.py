@@ -1,6 +1,14 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from reports import views
 
 app_name = "reports"
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<slug:report>/<slug:scope_kind>/<slug:scope_code>/", views.report, name="report"),
+    re_path(
+        r"^(?P<report>[-\w]+)/(?P<scope_kind>[-\w]+)/(?P<scope_code>[-\w]+)/(?P<period>\d{4}-\d{2})\.(?P<fmt>csv|xlsx)$",
+        views.download,
+        name="download",
+    ),
+]

@@ -1,9 +1,125 @@
-"""Report pages. Commissioners see aggregates only (SPEC §7)."""
+"""Report pages: the reports a user may open, one report's month with its trend, runs and downloads.
 
+Commissioners see aggregates only, disclosure-controlled (SPEC §7); who sees which scope is reports.access.
+"""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import AuthenticatedRequest
+from reports import access, selectors, services
+from reports.exports import csv_lines, plain_rows, xlsx_bytes
+from reports.periods import Month
+
+NO_REPORTS = "Reports are for commissioners and for team and service managers."
+
+
+def _default_month() -> Month:
+    return Month.containing(timezone.localdate()).previous()
+
+
+def _offer(request: AuthenticatedRequest, report: str, scope_kind: str, scope_code: str) -> access.Offer:
+    offer = access.offer_for(request.user, report, scope_kind, scope_code)
+    if offer is None:
+        raise PermissionDenied("This report is not in your scope.")
+    return offer
+
+
+def _month(request: AuthenticatedRequest) -> tuple[Month, str]:
+    """The month asked for (`period=YYYY-MM`), or last month with the reason it was not understood."""
+    text = request.GET.get("period") or request.POST.get("period") or ""
+    if not text:
+        return _default_month(), ""
+    try:
+        return Month.of(text), ""
+    except ValueError as error:
+        return _default_month(), str(error)
 
 
 @login_required
-def index(request):
-    return render(request, "reports/index.html")
+def index(request: AuthenticatedRequest) -> HttpResponse:
+    offers = access.offers(request.user)
+    if not offers:
+        raise PermissionDenied(NO_REPORTS)
+    month = _default_month()
+    rows = [
+        (offer, selectors.run_of(offer.kind.report, month, offer.scope.kind, offer.scope.code))
+        for offer in offers
+    ]
+    return render(request, "reports/index.html", {"rows": rows, "month": month})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request: AuthenticatedRequest, report: str, scope_kind: str, scope_code: str) -> HttpResponse:
+    offer = _offer(request, report, scope_kind, scope_code)
+    month, problem = _month(request)
+    if request.method == "POST":
+        if problem:
+            messages.error(request, problem)
+        else:
+            services.request_run(
+                report=report, month=month, scope_kind=scope_kind, scope_code=scope_code, by=request.user
+            )
+            messages.success(
+                request, f"{offer.kind.label} for {month.label()} queued; this page follows its progress."
+            )
+        return redirect(f"{request.path}?period={month.label()}")
+    if problem:
+        messages.error(request, problem)
+    run = selectors.run_of(report, month, scope_kind, scope_code)
+    table = selectors.page_table(request.user, run) if run and run.status == "done" else None
+    trend = selectors.trend(report, month, scope_kind, scope_code)
+    context = {
+        "offer": offer,
+        "month": month,
+        "run": run,
+        "table": table,
+        "trend": trend,
+        "in_progress": bool(run and run.status in ("queued", "running")),
+        "downloads": [
+            (
+                fmt.upper(),
+                reverse("reports:download", args=[report, scope_kind, scope_code, month.label(), fmt]),
+            )
+            for fmt in ("csv", "xlsx")
+        ],
+    }
+    return render(request, "reports/report.html", context)
+
+
+@login_required
+def download(
+    request: AuthenticatedRequest, report: str, scope_kind: str, scope_code: str, period: str, fmt: str
+) -> HttpResponse | StreamingHttpResponse:
+    _offer(request, report, scope_kind, scope_code)
+    try:
+        month = Month.of(period)
+    except ValueError as error:
+        raise PermissionDenied(str(error)) from error
+    run = selectors.run_of(report, month, scope_kind, scope_code)
+    if run is None or run.status != "done":
+        messages.error(request, f"There is no finished {report} report for {month.label()} to download yet.")
+        return redirect(
+            f"{reverse('reports:report', args=[report, scope_kind, scope_code])}?period={month.label()}"
+        )
+    frame = selectors.download_frame(request.user, run)
+    name = f"{report}-{scope_code}-{month.label()}"
+    columns = [str(column) for column in frame.columns]
+    if fmt == "csv":
+        response: HttpResponse | StreamingHttpResponse = StreamingHttpResponse(
+            csv_lines(columns, plain_rows(frame)), content_type="text/csv"
+        )
+    else:
+        response = HttpResponse(
+            xlsx_bytes(columns, plain_rows(frame), title=report),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

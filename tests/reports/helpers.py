@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from accounts.models import Role
+from accounts.models import Role, User
 from assessments.models import Case
 from groupings.models import Allocation, Grouping
 from groupings.selectors import current_rules_version
@@ -12,7 +12,7 @@ D = dt.date
 BORN = D(2012, 5, 17)
 
 
-def allocate(case: Case, code: str, start: dt.date, end: dt.date | None, by: object) -> Allocation:
+def allocate(case: Case, code: str, start: dt.date, end: dt.date | None, by: User) -> Allocation:
     grouping = Grouping.objects.get(rules_version=current_rules_version(), code=code)
     return Allocation.objects.create(
         case=case,

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from reports.exports import csv_lines, neutralise, plain_rows, write_csv, write_xlsx, xlsx_bytes
+from reports.exports import Cell, csv_lines, neutralise, plain_rows, write_csv, write_xlsx, xlsx_bytes
 
 COLUMNS = ["grouping", "note", "cases", "mean"]
-ROWS = [
+ROWS: list[list[Cell]] = [
     ["GA01", '=HYPERLINK("http://x")', 10, 2.5],
     ["GH03", "+1", "*", None],
     ["GH04", "-2+3", -5, -0.5],

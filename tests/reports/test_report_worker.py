@@ -82,13 +82,14 @@ def test_a_run_killed_mid_way_is_redelivered_and_ends_with_one_complete_result(
 
     tasks.run_report.apply_async((run.pk,), queue=queue)
     started = wait_for(run.pk, {RunStatus.RUNNING}).started_at
+    assert started is not None
     time.sleep(1)  # well inside the pause of the first delivery
     [child] = pool_children(worker)
     os.kill(child, signal.SIGKILL)
 
     finished = wait_for(run.pk, {RunStatus.DONE, RunStatus.FAILED}, seconds=90)
     assert finished.status == RunStatus.DONE, finished.error
-    assert finished.started_at > started  # a second delivery ran it again
+    assert finished.started_at is not None and finished.started_at > started  # a second delivery ran it again
     assert child not in pool_children(worker)
     stored = list(ReportRow.objects.filter(run=run).order_by("position").values_list("position", "values"))
     assert stored == rows_before

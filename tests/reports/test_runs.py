@@ -33,6 +33,7 @@ def casemix_run() -> ReportRun:
 def test_an_executed_run_stores_its_raw_rows_and_when_the_data_was_read(october):
     run = runs.execute_run(casemix_run().pk)
     assert (run.status, run.rows, run.error) == (RunStatus.DONE, 6, "")
+    assert run.started_at and run.data_as_of and run.finished_at
     assert run.started_at <= run.data_as_of < run.finished_at
     assert stored_frame(run).values.tolist() == expected_october_rows()
 

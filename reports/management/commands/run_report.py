@@ -45,6 +45,8 @@ class Command(BaseCommand):
             if commissioner
             else (ScopeKind.PROVIDER.value, provider)
         )
+        if scope_code is None:
+            raise CommandError("Give --commissioner CODE or --provider CODE.")
         try:
             run = runs.prepare_run(
                 report=report, month=month, scope_kind=scope_kind, scope_code=scope_code, by=None

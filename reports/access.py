@@ -1,0 +1,66 @@
+"""Which report scopes a user may see: the accounts scope rule applied to aggregates (SPEC §7).
+
+Commissioners see their own ICB's population (Commissioner.objects.in_scope_of); team and service managers
+see their provider's reports (Provider.objects.in_scope_of: the providers of the teams in their scope), a
+team manager only the rows of their own teams where a report has a team column. Clinicians and
+administrators see no reports page.
+"""
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from accounts.models import Commissioner, Provider, Role, Team, User
+from reports.kinds import KINDS, ReportKind
+from reports.models import ScopeKind
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A report a user may open for one scope."""
+
+    kind: ReportKind
+    scope: Scope
+
+
+def scopes_of(user: User) -> list[Scope]:
+    """The commissioner and provider scopes whose aggregates `user` may see."""
+    if not user.is_authenticated:
+        return []
+    scopes = [Scope(ScopeKind.COMMISSIONER, c.code, c.name) for c in Commissioner.objects.in_scope_of(user)]
+    if user.is_manager:
+        scopes += [Scope(ScopeKind.PROVIDER, p.code, p.name) for p in Provider.objects.in_scope_of(user)]
+    return scopes
+
+
+def offers(user: User) -> list[Offer]:
+    """Every (report, scope) `user` may open, in the registry's order."""
+    return [
+        Offer(kind, scope)
+        for kind in KINDS.values()
+        for scope in scopes_of(user)
+        if scope.kind in kind.scope_kinds
+    ]
+
+
+def offer_for(user: User, report: str, scope_kind: str, scope_code: str) -> Offer | None:
+    """The offer of this report and scope, or None when `user` may not see it."""
+    for offer in offers(user):
+        if (offer.kind.report, offer.scope.kind, offer.scope.code) == (report, scope_kind, scope_code):
+            return offer
+    return None
+
+
+def rows_for(user: User, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a provider report `user` may see: a team manager's own teams where there is a team column."""
+    if "team_code" not in frame.columns or user.role != Role.TEAM_MANAGER:
+        return frame
+    own = set(Team.objects.in_scope_of(user).values_list("code", flat=True))
+    return frame[frame["team_code"].isin(own)]

@@ -1,0 +1,124 @@
+"""Report pages: who sees which report, disclosure for commissioners, the table, trend and downloads."""
+
+import csv
+import io
+
+import pytest
+
+from accounts.models import Provider, Role
+from reports import runs
+from reports.models import ReportRun, RunStatus
+from reports.periods import Month
+from tests import factories
+from tests.reports.helpers import october_casemix
+
+pytestmark = pytest.mark.django_db
+OCTOBER = Month.of("2026-10")
+CASEMIX = "/reports/casemix/commissioner/QAA/"
+
+
+@pytest.fixture
+def october(reference_data):
+    world = october_casemix()
+    world["icb_user"] = factories.user(Role.COMMISSIONER, commissioner=world["commissioner"])
+    return world
+
+
+def done_run(report: str, scope_kind: str, code: str, month: Month = OCTOBER) -> ReportRun:
+    run = runs.prepare_run(report=report, month=month, scope_kind=scope_kind, scope_code=code, by=None)
+    return runs.execute_run(run.pk)
+
+
+def test_a_commissioner_is_offered_their_icbs_casemix_and_outcomes_only(client, october):
+    client.force_login(october["icb_user"])
+    page = client.get("/reports/")
+    assert page.status_code == 200
+    offered = {(o.kind.report, o.scope.code) for o, _ in page.context["rows"]}
+    assert offered == {("casemix", "QAA"), ("outcomes", "QAA")}
+
+
+def test_a_commissioner_cannot_open_another_icbs_report_or_a_provider_report(client, october):
+    client.force_login(october["icb_user"])
+    assert client.get("/reports/casemix/commissioner/QZZ/").status_code == 403
+    assert client.get("/reports/cost/provider/RAA/").status_code == 403
+    assert client.get("/reports/casemix/commissioner/QZZ/2026-10.csv").status_code == 403
+
+
+@pytest.mark.parametrize("role", [Role.CLINICIAN, Role.ADMINISTRATOR])
+def test_clinicians_and_administrators_have_no_reports_page(client, october, role):
+    client.force_login(factories.user(role))
+    assert client.get("/reports/").status_code == 403
+    assert client.get(CASEMIX).status_code == 403
+
+
+def test_the_casemix_page_shows_disclosed_figures_a_total_and_the_trend(client, october):
+    done_run("casemix", "commissioner", "QAA")
+    client.force_login(october["icb_user"])
+    page = client.get(CASEMIX, {"period": "2026-10"})
+    assert page.status_code == 200
+    table = page.context["table"]
+    figures = [cell for row in table.rows for cell in row[-3:]]
+    assert set(figures) <= {0, "*"}  # every raw count of this small month is 0 or 1-7
+    assert table.total[-3:] == ["*", "*", "*"]  # totals from raw values (4, 4, 2), then disclosed
+    trend = page.context["trend"]
+    assert [p.month.label() for p in trend.points][-1] == "2026-10" and trend.points[-1].value == "*"
+    assert "<svg" in page.content.decode() and 'data-testid="trend"' in page.content.decode()
+
+
+def test_the_downloaded_csv_is_the_disclosed_report_with_no_identifier(client, october):
+    done_run("casemix", "commissioner", "QAA")
+    client.force_login(october["icb_user"])
+    response = client.get("/reports/casemix/commissioner/QAA/2026-10.csv")
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('2026-10.csv"')
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][0:3] == ["period", "commissioner_code", "provider_code"]
+    counts = {cell for row in rows[1:] for cell in row[-3:]}
+    assert counts <= {"0", "*"}
+    xlsx = client.get("/reports/casemix/commissioner/QAA/2026-10.xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_a_download_before_the_run_has_finished_explains_itself(client, october):
+    client.force_login(october["icb_user"])
+    response = client.get("/reports/casemix/commissioner/QAA/2026-10.csv", follow=True)
+    assert "no finished casemix report for 2026-10" in response.content.decode()
+
+
+def test_running_a_month_from_the_page_queues_the_run_and_the_page_follows_it(client, october):
+    client.force_login(october["icb_user"])
+    response = client.post(CASEMIX, {"period": "2026-10"}, follow=True)
+    run = ReportRun.objects.get(report="casemix", scope_code="QAA", period=OCTOBER.first)
+    assert (run.status, run.requested_by) == (RunStatus.QUEUED, october["icb_user"])
+    assert '<meta http-equiv="refresh"' in response.content.decode()
+    runs.execute_run(run.pk)  # what the worker does once the request has committed
+    page = client.get(CASEMIX, {"period": "2026-10"}).content.decode()
+    assert '<meta http-equiv="refresh"' not in page and 'data-testid="report-table"' in page
+
+
+def test_a_month_that_is_not_a_month_is_refused_with_a_message(client, october):
+    client.force_login(october["icb_user"])
+    response = client.post(CASEMIX, {"period": "2026-13"}, follow=True)
+    assert "YYYY-MM" in response.content.decode()
+    assert not ReportRun.objects.exists()
+
+
+def test_managers_see_their_providers_cost_report_unrounded_and_a_team_manager_only_their_teams(
+    client, october
+):
+    provider = Provider.objects.get(code="RAA")
+    team_a = provider.teams.get()
+    other_team = factories.team(provider)
+    done_run("cost", "provider", "RAA")
+    service_manager = factories.user(Role.SERVICE_MANAGER, provider=provider)
+    client.force_login(service_manager)
+    page = client.get("/reports/cost/provider/RAA/", {"period": "2026-10"})
+    assert page.status_code == 200
+    rows = page.context["table"].rows
+    assert rows and all(isinstance(row[6], int) for row in rows)  # open episodes unrounded
+    team_manager = factories.user(Role.TEAM_MANAGER, teams=(other_team,))
+    client.force_login(team_manager)
+    page = client.get("/reports/cost/provider/RAA/", {"period": "2026-10"})
+    assert page.status_code == 200
+    assert all(row[2] == other_team.code for row in page.context["table"].rows)
+    assert team_a.code != other_team.code
+    assert client.get("/reports/casemix/commissioner/QAA/").status_code == 403
