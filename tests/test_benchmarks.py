@@ -62,3 +62,16 @@ def test_the_pages_benchmark_runs():
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
     assert "service.manager" in completed.stdout and "case page: 200" in completed.stdout
+
+
+def test_the_reports_benchmark_runs_every_report():
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.reports", "--cases", "3000", "--contacts", "30000"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    for report in ("casemix", "cost", "currency", "outcomes"):
+        assert f"\n{report} " in completed.stdout
