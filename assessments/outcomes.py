@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from assessments.change import ChangeParameters, classify_change, reliable_change_threshold
-from assessments.charts import Chart, line_chart
 from assessments.measures import measure
 from assessments.models import Case, ChangeThreshold, MeasureResponse, MeasureScore
+from camhs_pbr.lib.charts import Chart, line_chart
 
 
 @dataclass(frozen=True)

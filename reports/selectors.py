@@ -5,13 +5,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from accounts.models import User
-from assessments.charts import Chart, line_chart
+from camhs_pbr.lib.charts import BarChart, Chart, bar_chart, line_chart
 from groupings.selectors import current_rules_version
 from reports import access
 from reports.disclosure import disclose_count, disclose_frame, with_total_row
 from reports.exports import Cell, plain_rows
 from reports.kinds import kind_of
-from reports.models import ReportRow, ReportRun, ScopeKind
+from reports.models import Report, ReportRow, ReportRun, ScopeKind
 from reports.periods import Month
 from reports.trends import TRENDS
 
@@ -111,3 +111,23 @@ def trend(report: str, month: Month, scope_kind: str, scope_code: str) -> TrendV
     top = max([int(v) for _, v in plotted] or [0])
     chart = line_chart({spec.label: [(day, int(v)) for day, v in plotted]}, 0, max(top, 1))
     return TrendView(spec.label, points, chart)
+
+
+@dataclass(frozen=True)
+class SpreadView:
+    chart: BarChart
+    eta_squared: float | None
+
+
+def spread(run: ReportRun) -> SpreadView | None:
+    """For the currency quality report: mean cost per closed episode by grouping as bars, and the share of
+    the variance in cost per episode that the grouping explains (eta squared)."""
+    if run.report != Report.CURRENCY:
+        return None
+    frame = stored_frame(run)
+    means = [
+        (str(g), None if pd.isna(m) else float(m))
+        for g, m in zip(frame["grouping"], frame["cost_mean"], strict=True)
+    ]
+    eta = frame["eta_squared"].dropna()
+    return SpreadView(bar_chart(means), float(eta.iloc[0]) if len(eta) else None)

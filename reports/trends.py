@@ -27,5 +27,6 @@ def _once_per_grouping(column: str) -> Callable[[pd.DataFrame], float]:
 TRENDS: dict[str, Trend] = {
     Report.CASEMIX: Trend("Open at month end", _sum("open_at_month_end"), is_count=True),
     Report.COST: Trend("Cost (£)", _sum("cost"), is_count=False),
+    Report.CURRENCY: Trend("Episodes closed in the 12 months", _sum("episodes"), is_count=True),
     Report.OUTCOMES: Trend("Closed episodes", _once_per_grouping("closed_episodes"), is_count=True),
 }

@@ -82,6 +82,7 @@ def report(request: AuthenticatedRequest, report: str, scope_kind: str, scope_co
         "run": run,
         "table": table,
         "trend": trend,
+        "spread": selectors.spread(run) if run and run.status == "done" else None,
         "in_progress": bool(run and run.status in ("queued", "running")),
         "downloads": [
             (

@@ -7,7 +7,8 @@ import pytest
 
 from accounts.models import Provider, Role
 from reports import runs
-from reports.models import ReportRun, RunStatus
+from reports.kinds import kind_of
+from reports.models import ReportRow, ReportRun, RunStatus
 from reports.periods import Month
 from tests import factories
 from tests.reports.helpers import october_casemix
@@ -122,3 +123,29 @@ def test_managers_see_their_providers_cost_report_unrounded_and_a_team_manager_o
     assert all(row[2] == other_team.code for row in page.context["table"].rows)
     assert team_a.code != other_team.code
     assert client.get("/reports/casemix/commissioner/QAA/").status_code == 403
+
+
+def test_the_currency_quality_page_charts_mean_cost_by_grouping_with_eta_squared(client, october):
+    run = done_run("currency", "provider", "RAA")
+    ReportRow.objects.filter(run=run).delete()
+    columns = kind_of("currency").columns
+    rows = [
+        {"grouping": "GA01", "episodes": 12, "cost_mean": 100.0, "eta_squared": 0.75},
+        {"grouping": "GH04", "episodes": 9, "cost_mean": 300.0, "eta_squared": 0.75},
+    ]
+    for n, row in enumerate(rows):
+        ReportRow.objects.create(run=run, position=n, values=[row.get(column) for column in columns])
+    client.force_login(factories.user(Role.SERVICE_MANAGER, provider=Provider.objects.get(code="RAA")))
+    page = client.get("/reports/currency/provider/RAA/", {"period": "2026-10"})
+    spread = page.context["spread"]
+    assert spread.eta_squared == 0.75
+    assert [bar.label for bar in spread.chart.bars] == ["GA01", "GH04"]
+    assert spread.chart.bars[1].width == 3 * spread.chart.bars[0].width
+    assert "0.750" in page.content.decode()
+
+
+def test_every_report_kind_has_a_trend():
+    from reports.kinds import KINDS
+    from reports.trends import TRENDS
+
+    assert set(KINDS) == set(TRENDS)

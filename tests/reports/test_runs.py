@@ -125,11 +125,20 @@ def test_the_monthly_task_queues_every_report_for_every_scope_of_the_previous_mo
     monkeypatch.setattr(tasks.run_report, "delay", queued.append)
     monkeypatch.setattr(tasks.timezone, "localdate", lambda: dt.date(2026, 11, 1))
     with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.run_previous_month() == 2
-    requested = ReportRun.objects.filter(pk__in=queued).order_by("scope_code")
+        assert tasks.run_previous_month() == 10
+    requested = ReportRun.objects.filter(pk__in=queued).order_by("report", "scope_kind", "scope_code")
+    october_first = dt.date(2026, 10, 1)
     assert [(r.report, r.period, r.scope_kind, r.scope_code) for r in requested] == [
-        ("casemix", dt.date(2026, 10, 1), "commissioner", "QAA"),
-        ("casemix", dt.date(2026, 10, 1), "commissioner", "QZZ"),
+        ("casemix", october_first, "commissioner", "QAA"),
+        ("casemix", october_first, "commissioner", "QZZ"),
+        ("cost", october_first, "provider", "RAA"),
+        ("cost", october_first, "provider", "RBB"),
+        ("currency", october_first, "provider", "RAA"),
+        ("currency", october_first, "provider", "RBB"),
+        ("outcomes", october_first, "commissioner", "QAA"),
+        ("outcomes", october_first, "commissioner", "QZZ"),
+        ("outcomes", october_first, "provider", "RAA"),
+        ("outcomes", october_first, "provider", "RBB"),
     ]
 
 

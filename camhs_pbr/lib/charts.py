@@ -1,4 +1,4 @@
-"""Geometry of the small score-over-time charts on the case page (the template draws the SVG)."""
+"""Geometry of the small SVG charts (scores over time on the case page, report trends and spreads); the templates draw them."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -52,3 +52,36 @@ def line_chart(series: dict[str, list[tuple[dt.date, int | None]]], y_min: int, 
             placed.append(Point(x, y, f"{day:%d/%m/%Y}: {value}"))
         lines.append(Line(name, tuple(placed)))
     return Chart(WIDTH, HEIGHT, tuple(lines), y_min, y_max, first, last)
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    width: float  # in pixels, proportional to value
+    y: float
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: int
+    height: int
+    label_width: int
+    bars: tuple[Bar, ...]
+    maximum: float
+
+
+BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 14, 4, 70
+
+
+def bar_chart(values: list[tuple[str, float | None]], width: int = 360) -> BarChart:
+    """Horizontal bars for labelled values (missing values are left out), scaled to the largest."""
+    shown = [(label, float(value)) for label, value in values if value is not None]
+    top = max([value for _, value in shown] or [0.0])
+    room = width - LABEL_WIDTH - PAD
+    bars = tuple(
+        Bar(label, value, room * value / top if top > 0 else 0.0, n * (BAR_HEIGHT + BAR_GAP))
+        for n, (label, value) in enumerate(shown)
+    )
+    height = max(len(bars) * (BAR_HEIGHT + BAR_GAP), BAR_HEIGHT)
+    return BarChart(width, height, LABEL_WIDTH, bars, top)

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from assessments.charts import HEIGHT, PAD, WIDTH, line_chart
+from camhs_pbr.lib.charts import HEIGHT, PAD, WIDTH, line_chart
 
 
 def test_points_are_placed_by_date_and_score_and_missing_scores_leave_gaps():
@@ -20,3 +20,11 @@ def test_a_single_score_sits_in_the_middle():
 def test_no_scores_at_all_give_an_empty_chart():
     chart = line_chart({"total": [(dt.date(2025, 1, 1), None)]}, 0, 40)
     assert chart.lines[0].points == () and chart.first_date is None
+
+
+def test_bars_are_scaled_to_the_largest_value_and_missing_values_are_left_out():
+    from camhs_pbr.lib.charts import LABEL_WIDTH, bar_chart
+
+    chart = bar_chart([("GA01", 100.0), ("GH03", None), ("GH04", 50.0)], width=LABEL_WIDTH + PAD + 200)
+    assert [(bar.label, bar.width) for bar in chart.bars] == [("GA01", 200.0), ("GH04", 100.0)]
+    assert chart.bars[1].y > chart.bars[0].y
