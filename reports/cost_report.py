@@ -178,7 +178,9 @@ def _closed_episodes(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
     appointments (attended contacts) and cost (of all its contacts)."""
     months = month.trailing(12)
     closed = [
-        _grouped(cases.filter(closed_date__range=(m.first, m.last)), m).values_list("pk", "grouping")
+        _grouped(cases.filter(closed_date__range=(m.first, m.last)), m)
+        .order_by()
+        .values_list("pk", "grouping")
         for m in months
     ]
     episodes = pd.DataFrame(list(closed[0].union(*closed[1:], all=True)), columns=["case_id", "grouping"])

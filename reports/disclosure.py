@@ -35,7 +35,8 @@ def _is_small(n: float) -> bool:
 
 
 def _is_missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN or pandas' NA: a figure that does not apply, published as empty."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def disclose_count(n: float) -> int | str:
@@ -77,7 +78,9 @@ def disclose_frame(frame: pd.DataFrame, rule: DisclosureRule) -> pd.DataFrame:
         )
     for column in rule.counts:
         published[column] = pd.Series(
-            [disclose_count(n) for n in frame[column]], index=frame.index, dtype=object
+            [None if _is_missing(n) else disclose_count(n) for n in frame[column]],
+            index=frame.index,
+            dtype=object,
         )
     return published
 

@@ -29,12 +29,14 @@ from types import MappingProxyType
 
 import pandas as pd
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import connection
 from django.db.models import Count, F, Func, IntegerField, QuerySet
 
 from accounts.models import Commissioner, Provider
 from assessments.change import ChangeCategory, classify_change_frame
 from assessments.measures import MEASURES
 from assessments.models import Case, ChangeThreshold, Informant, MeasureScore
+from assessments.outcomes import first_and_latest
 from groupings.models import Grouping, RulesVersion
 from reports.models import ScopeKind
 from reports.periods import UNGROUPED, Month, with_grouping_for
@@ -135,7 +137,12 @@ def _closed_episodes(month: Month, scope_kind: str, scope_code: str) -> QuerySet
 
 
 def _pairs(episodes: QuerySet[Case]) -> pd.DataFrame:
-    """Per episode, measure, informant and scale with two or more scores: the first and the latest."""
+    """Per episode, measure, informant and scale with two or more scores: the first and the latest.
+
+    PostgreSQL pairs them in SQL; other databases (the SQLite of `make run`) pair the month's closed
+    episodes' scores in pandas with the case page's own pairing rule."""
+    if connection.vendor != "postgresql":
+        return _pairs_per_episode(episodes)
     order = ("response__completed_on", "response_id")
     rows = (
         MeasureScore.objects.filter(response__case__in=episodes.values("pk"), value__isnull=False)
@@ -154,6 +161,31 @@ def _pairs(episodes: QuerySet[Case]) -> pd.DataFrame:
         .values_list("case_id", "measure", "informant", "scale", "first", "last")
     )
     return pd.DataFrame.from_records(list(rows), columns=[*_PAIR_KEYS, "first", "last"])
+
+
+def _pairs_per_episode(episodes: QuerySet[Case]) -> pd.DataFrame:
+    """The portable path of _pairs: one frame of the episodes' scores, paired per episode."""
+    scores = pd.DataFrame.from_records(
+        list(
+            MeasureScore.objects.filter(
+                response__case__in=episodes.values("pk"), value__isnull=False
+            ).values_list(
+                "response__case_id",
+                "response__measure",
+                "response__informant",
+                "scale",
+                "response__completed_on",
+                "response_id",
+                "value",
+            )
+        ),
+        columns=["case_id", "measure", "informant", "scale", "completed_on", "response_id", "value"],
+    )
+    if scores.empty:
+        return pd.DataFrame(columns=[*_PAIR_KEYS, "first", "last"])
+    paired = scores.groupby("case_id")[list(scores.columns[1:])].apply(first_and_latest).reset_index(level=0)
+    paired = paired.rename(columns={"latest": "last"})
+    return paired[[*_PAIR_KEYS, "first", "last"]].reset_index(drop=True)
 
 
 def _classified(pairs: pd.DataFrame) -> pd.DataFrame:

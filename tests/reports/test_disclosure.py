@@ -118,3 +118,14 @@ def test_no_derived_figure_is_shown_for_one_to_seven_cases(pairs):
     published = disclose_frame(frame, RULE)
     for (cases, mean), shown in zip(pairs, published["mean_contacts"], strict=True):
         assert shown == (SUPPRESSED if 1 <= cases <= 7 else mean)
+
+
+def test_a_count_that_does_not_apply_stays_empty_when_disclosed():
+    frame = pd.DataFrame(
+        {"recovered": [None, 12, 3], "classified": [9, 12, 3], "recovered_share": [None, 100.0, 50.0]}
+    )
+    published = disclose_frame(
+        frame, DisclosureRule(counts=("recovered", "classified"), derived={"recovered_share": "classified"})
+    )
+    assert published["recovered"].tolist() == [None, 10, "*"]
+    assert published["recovered_share"].tolist() == [None, 100.0, "*"]

@@ -263,3 +263,14 @@ def test_the_pairs_counted_are_those_the_case_page_shows(episodes):
 
 def test_every_share_is_a_ratio_of_two_counts():
     assert all(part in COUNT_COLUMNS for parts in SHARES.values() for part in parts)
+
+
+def test_the_portable_pairing_of_sqlite_agrees_with_the_sql_pairing(episodes):
+    from reports.outcome_report import _closed_episodes, _pairs, _pairs_per_episode
+
+    closed = _closed_episodes(OCTOBER, "commissioner", episodes["c1"].code)
+    columns = ["case_id", "measure", "informant", "scale", "first", "last"]
+    sql = _pairs(closed).sort_values(columns[:4]).reset_index(drop=True)
+    portable = _pairs_per_episode(closed).sort_values(columns[:4]).reset_index(drop=True)
+    assert not sql.empty
+    assert portable.astype(str).values.tolist() == sql.astype(str).values.tolist()

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Provider
 from demo import seed as demo
+from demo.reports import failed_runs, run_demo_reports
 
 
 class Command(BaseCommand):
@@ -35,13 +36,17 @@ class Command(BaseCommand):
         if cases < 1:
             raise CommandError("--cases must be at least 1")
         started = time.perf_counter()
-        summary = demo.seed(cases=cases, seed=seed, as_of=as_of or timezone.localdate())
+        as_of = as_of or timezone.localdate()
+        summary = demo.seed(cases=cases, seed=seed, as_of=as_of)
+        reports = run_demo_reports(as_of)
+        if failed := failed_runs():
+            raise CommandError("Demo reports failed: " + "; ".join(failed))
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"Seeded {summary.providers} providers, {summary.teams} teams, {summary.clinicians} clinicians, "
             f"{summary.patients} patients, {summary.cases} cases, {summary.contacts} contacts, "
             f"{summary.current_views} Current Views with suggestions and allocations, "
-            f"{summary.measures} scored outcome measures "
+            f"{summary.measures} scored outcome measures and {reports} report runs "
             f"in {seconds:.1f} s."
         )
         self._print_logins(demo.DEMO_LOGINS)
