@@ -15,6 +15,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from reports.access import offers  # noqa: E402
@@ -25,7 +26,7 @@ def main() -> None:
     assert settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") and settings.CELERY_TASK_ALWAYS_EAGER
     setup_test_environment()  # page contexts for the checks below
     call_command("migrate", verbosity=0)
-    call_command("seed_demo", cases=int(sys.argv[1]), seed=1, as_of=django.utils.timezone.localdate())
+    call_command("seed_demo", cases=int(sys.argv[1]), seed=1, as_of=timezone.localdate())
     assert not ReportRun.objects.exclude(status="done").exists()
     client = Client()
     opened = 0
