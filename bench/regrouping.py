@@ -8,7 +8,6 @@ for 1,000,000 on a 2-core machine). A second run shows that re-running changes n
 """
 
 import argparse
-import io
 import os
 import sys
 import time
@@ -17,20 +16,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from national import copy_frame
 from pg import ROOT, fresh_database
 
 if TYPE_CHECKING:
     from groupings.models import RegroupingRun, RulesVersion
 
 BROKER = os.environ.get("BENCH_BROKER", "redis://127.0.0.1:6379/14")
-
-
-def copy_frame(cursor, table: str, frame: pd.DataFrame) -> None:
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, header=False, na_rep="\\N")
-    buffer.seek(0)
-    columns = ", ".join(frame.columns)
-    cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
 
 
 def load(cases: int, rng: np.random.Generator) -> None:

@@ -128,7 +128,7 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=10_000_000)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
-    with fresh_database("camhs_bench_reports", keep=args.keep) as url:
+    with fresh_database(f"camhs_bench_reports_{args.cases}", keep=args.keep) as url:
         os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="camhs_pbr.settings")
         sys.path.insert(0, str(ROOT))
         import django

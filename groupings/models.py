@@ -150,6 +150,8 @@ class Allocation(models.Model):
 
 
 class RunStatus(models.TextChoices):
+    """The life of a background run (re-grouping here, monthly reports in `reports`)."""
+
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
     DONE = "done", "Done"

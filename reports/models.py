@@ -5,7 +5,9 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import Profession
-from groupings.models import RulesVersion
+from groupings.models import RulesVersion, RunStatus
+
+__all__ = ["ReferenceContactCost", "Report", "ReportRow", "ReportRun", "RunStatus", "ScopeKind", "UnitCost"]
 
 
 class UnitCost(models.Model):
@@ -61,13 +63,6 @@ class Report(models.TextChoices):
 class ScopeKind(models.TextChoices):
     COMMISSIONER = "commissioner", "Commissioner (ICB)"
     PROVIDER = "provider", "Provider"
-
-
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
 
 
 class ReportRun(models.Model):
