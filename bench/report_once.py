@@ -10,6 +10,15 @@ import sys
 import time
 
 
+def _peak_rss_kb() -> int:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited from a forking parent)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def main() -> None:
     report, scope_kind, scope_code, period = sys.argv[1:5]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "camhs_pbr.settings")
@@ -27,7 +36,7 @@ def main() -> None:
     seconds = time.perf_counter() - started
     if run.status != "done":
         raise SystemExit(f"{report} failed: {run.error}")
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = _peak_rss_kb() / 1024
     print(json.dumps({"seconds": seconds, "rows": run.rows, "peak_mb": peak_mb}))
 
 

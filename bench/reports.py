@@ -10,18 +10,20 @@ process's peak memory (target under 500 MB).
 """
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from pg import fresh_database  # noqa: E402
+from pg import SERVER, fresh_database  # noqa: E402
 
 PERIOD = "2026-10"
 FIRST, LAST = "2026-10-01", "2026-10-31"
@@ -68,7 +70,11 @@ BARE_SQL = {
         GROUP BY 1, 2, 3""",
     "currency": """
         SELECT ca.id, count(*) FILTER (WHERE ct.attendance = 'attended'),
-               sum(ct.duration_minutes) FILTER (WHERE ct.attendance = 'attended')
+               sum(ct.duration_minutes / 60.0 * (
+                   SELECT u.hourly_cost FROM reports_unitcost u
+                   WHERE u.profession_id = ct.profession_id
+                     AND u.valid_from <= (ct.starts_at AT TIME ZONE 'Europe/London')::date
+                   ORDER BY u.valid_from DESC LIMIT 1)) FILTER (WHERE ct.attendance = 'attended')
         FROM assessments_case ca
         JOIN accounts_team t ON t.id = ca.team_id
         JOIN accounts_provider pr ON pr.id = t.provider_id
@@ -122,6 +128,11 @@ def report_process(report: str, url: str) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
+@contextlib.contextmanager
+def reused(name: str) -> Iterator[str]:
+    yield f"{SERVER}/{name}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
@@ -152,7 +163,8 @@ def main() -> None:
             verdict = "ok" if result["seconds"] <= target and result["peak_mb"] < 500 else "OVER"
             print(
                 f"{report:10} {kind + ' ' + code:18} {result['rows']:>6} {result['seconds']:>9.2f} "
-                f"{bare:>10.2f} {target:>9.2f} {result['peak_mb']:>8.0f} {verdict}"
+                f"{bare:>10.2f} {target:>9.2f} {result['peak_mb']:>8.0f} {verdict}",
+                flush=True,
             )
         from django.db import connections
 

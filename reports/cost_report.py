@@ -41,6 +41,7 @@ from django.db.models import Case as When_
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -149,28 +150,35 @@ def _open_at_month_end(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
 
 def _contacts_in_month(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
     """Contacts dated in the month per (team_id, grouping of their case for the month): counts by
-    attendance, attended minutes and raw (unrounded) cost."""
-    case_grouping = _grouped(Case.objects.filter(pk=OuterRef("case_id")), month).values("grouping")[:1]
+    attendance, attended minutes and raw (unrounded) cost.
+
+    Contacts are aggregated per case in SQL; each of those cases gets its grouping once (not once per
+    contact), and pandas sums the per-case frame by team and grouping."""
     contacts = _costed(_in_month(Contact.objects.filter(case__in=cases), month))
-    totals = (
-        contacts.annotate(grouping=Subquery(case_grouping), team_id=F("case__team_id"))
-        .values("team_id", "grouping")
-        .annotate(
-            contacts_attended=Count("pk", filter=ATTENDED),
-            contacts_not_attended=Count("pk", filter=Q(attendance=Attendance.DID_NOT_ATTEND)),
-            contacts_cancelled=Count("pk", filter=Q(attendance=Attendance.CANCELLED)),
-            attended_minutes=Sum("duration_minutes", filter=ATTENDED),
-            raw_cost=Sum("contact_cost", filter=ATTENDED),
-            uncosted=Count("pk", filter=ATTENDED & Q(hourly_cost__isnull=True)),
-        )
+    per_case = contacts.values("case_id").annotate(
+        contacts_attended=Count("pk", filter=ATTENDED),
+        contacts_not_attended=Count("pk", filter=Q(attendance=Attendance.DID_NOT_ATTEND)),
+        contacts_cancelled=Count("pk", filter=Q(attendance=Attendance.CANCELLED)),
+        attended_minutes=Sum("duration_minutes", filter=ATTENDED),
+        raw_cost=Sum("contact_cost", filter=ATTENDED),
+        uncosted=Count("pk", filter=ATTENDED & Q(hourly_cost__isnull=True)),
     )
-    frame = pd.DataFrame(
-        list(totals),
-        columns=["team_id", "grouping", *COUNT_COLUMNS[1:], "attended_minutes", "raw_cost", "uncosted"],
-    )
+    figures = ["contacts_attended", "contacts_not_attended", "contacts_cancelled", "attended_minutes"]
+    frame = pd.DataFrame(list(per_case), columns=["case_id", *figures, "raw_cost", "uncosted"])
     if frame["uncosted"].sum():
         _refuse_uncosted(contacts)
-    return frame.drop(columns="uncosted")
+    with_contacts = cases.filter(Exists(_in_month(Contact.objects.filter(case=OuterRef("pk")), month)))
+    groupings = pd.DataFrame(
+        list(_grouped(with_contacts, month).order_by().values_list("pk", "team_id", "grouping")),
+        columns=["case_id", "team_id", "grouping"],
+    )
+    frame = frame.merge(groupings, on="case_id")
+    frame[figures] = frame[figures].fillna(0).astype(int)
+    frame["raw_cost"] = [Decimal(0) if c is None or pd.isna(c) else Decimal(c) for c in frame["raw_cost"]]
+    totals = frame.groupby(["team_id", "grouping"], as_index=False).agg(
+        **{column: (column, "sum") for column in [*figures, "raw_cost"]}
+    )
+    return totals[["team_id", "grouping", *COUNT_COLUMNS[1:], "attended_minutes", "raw_cost"]]
 
 
 def _closed_episodes(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
