@@ -174,7 +174,9 @@ def _contacts_in_month(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
     )
     frame = frame.merge(groupings, on="case_id")
     frame[figures] = frame[figures].fillna(0).astype(int)
-    frame["raw_cost"] = [Decimal(0) if c is None or pd.isna(c) else Decimal(c) for c in frame["raw_cost"]]
+    frame["raw_cost"] = _objects(
+        [Decimal(0) if c is None or pd.isna(c) else Decimal(c) for c in frame["raw_cost"]], frame
+    )
     totals = frame.groupby(["team_id", "grouping"], as_index=False).agg(
         **{column: (column, "sum") for column in [*figures, "raw_cost"]}
     )
