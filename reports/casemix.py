@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from assessments.models import Case
 from groupings.models import Grouping, RulesVersion
 from reports.disclosure import DisclosureRule
-from reports.periods import AGE_BANDS, Month, age_band_of_birth, open_on, with_grouping_for
+from reports.periods import AGE_BANDS, UNGROUPED, Month, age_band_of_birth, open_on, with_grouping_pk_for
 
 DIMENSIONS = (
     "period",
@@ -36,9 +36,9 @@ def casemix_rows(month: Month, commissioner_code: str, rules_version: RulesVersi
     still_open = open_on(month.last)
     cases = Case.objects.filter(commissioner__code=commissioner_code).filter(referred | closed | still_open)
     counted = (
-        with_grouping_for(cases, month)
+        with_grouping_pk_for(cases, month)
         .annotate(age_band=age_band_of_birth(month))
-        .values("team__provider__code", "grouping_pk", "grouping", "age_band", "patient__gender")
+        .values("team__provider__code", "grouping_pk", "age_band", "patient__gender")
         .annotate(
             open_at_month_end=Count("pk", filter=still_open),
             referred_in_month=Count("pk", filter=referred),
@@ -51,7 +51,6 @@ def casemix_rows(month: Month, commissioner_code: str, rules_version: RulesVersi
         columns=[
             "team__provider__code",
             "grouping_pk",
-            "grouping",
             "age_band",
             "patient__gender",
             *FIGURES,
@@ -62,14 +61,15 @@ def casemix_rows(month: Month, commissioner_code: str, rules_version: RulesVersi
 
 def _shaped(frame: pd.DataFrame, month: Month, commissioner_code: str) -> pd.DataFrame:
     names = _grouping_names(frame["grouping_pk"].dropna().astype(int).unique().tolist())
+    codes = {pk: code for pk, (code, _, _) in names.items()}
     shaped = pd.DataFrame(
         {
             "period": month.label(),
             "commissioner_code": commissioner_code,
             "provider_code": frame["team__provider__code"],
-            "super_group": [names.get(pk, ("", ""))[0] for pk in frame["grouping_pk"]],
-            "grouping": frame["grouping"],
-            "grouping_name": [names.get(pk, ("", ""))[1] for pk in frame["grouping_pk"]],
+            "super_group": [names.get(pk, ("", "", ""))[1] for pk in frame["grouping_pk"]],
+            "grouping": [codes.get(pk, UNGROUPED) for pk in frame["grouping_pk"]],
+            "grouping_name": [names.get(pk, ("", "", ""))[2] for pk in frame["grouping_pk"]],
             "age_band": frame["age_band"],
             "gender": frame["patient__gender"],
             **{figure: frame[figure].astype(int) for figure in FIGURES},
@@ -86,6 +86,7 @@ def _shaped(frame: pd.DataFrame, month: Month, commissioner_code: str) -> pd.Dat
     )
 
 
-def _grouping_names(pks: list[int]) -> dict[float, tuple[str, str]]:
-    rows = Grouping.objects.filter(pk__in=pks).values_list("pk", "super_group", "name")
-    return {pk: (super_group, name) for pk, super_group, name in rows}
+def _grouping_names(pks: list[int]) -> dict[float, tuple[str, str, str]]:
+    """Code, super group and name of each allocated grouping."""
+    rows = Grouping.objects.filter(pk__in=pks).values_list("pk", "code", "super_group", "name")
+    return {pk: (code, super_group, name) for pk, code, super_group, name in rows}

@@ -117,11 +117,24 @@ def reference_day(month: Month) -> When_:
     )
 
 
+def _in_force(month: Month, cases: QuerySet[Case]) -> tuple[QuerySet[Case], QuerySet[Allocation]]:
+    cases = cases.annotate(reference_day=reference_day(month))
+    return cases, Allocation.objects.filter(case=OuterRef("pk")).filter(
+        in_force_on(OuterRef("reference_day"))
+    )
+
+
+def with_grouping_pk_for(cases: QuerySet[Case], month: Month) -> QuerySet[Any]:
+    """Cases annotated with `grouping_pk`, the id of their grouping for `month` (None when ungrouped): one
+    index lookup per case, for reports that name groupings after aggregating."""
+    cases, in_force = _in_force(month, cases)
+    return cases.annotate(grouping_pk=Subquery(in_force.values("grouping_id")[:1]))
+
+
 def with_grouping_for(cases: QuerySet[Case], month: Month) -> QuerySet[Any]:
     """Cases annotated with `grouping` (the code of their grouping for `month`, or UNGROUPED) and
     `grouping_pk` (None when ungrouped). Typed Any: the type checker cannot see annotations added here."""
-    cases = cases.annotate(reference_day=reference_day(month))
-    in_force = Allocation.objects.filter(case=OuterRef("pk")).filter(in_force_on(OuterRef("reference_day")))
+    cases, in_force = _in_force(month, cases)
     return cases.annotate(
         grouping_pk=Subquery(in_force.values("grouping_id")[:1]),
         grouping=Coalesce(
