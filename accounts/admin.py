@@ -1,7 +1,26 @@
+import csv
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 
+from accounts.audit import Action, AuditEvent, record
 from accounts.models import Commissioner, Profession, Provider, Team, User
+
+AUDIT_COLUMNS = [
+    "at",
+    "username",
+    "role",
+    "action",
+    "object_type",
+    "object_id",
+    "case_id",
+    "patient_id",
+    "outcome",
+    "changed_fields",
+    "request_id",
+]
 
 
 @admin.register(Provider)
@@ -40,3 +59,35 @@ class CamhsUserAdmin(UserAdmin):
     add_fieldsets = UserAdmin.add_fieldsets + (
         ("Role and scope", {"fields": ("role", "profession", "provider", "commissioner")}),
     )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit trail for administrators: browse, filter, search and export; nobody adds, edits or deletes."""
+
+    list_display = ["at", "username", "role", "action", "object_type", "object_id", "case_id", "outcome"]
+    list_filter = ["action", "outcome", "role", "at"]
+    search_fields = ["username", "=object_id", "=case_id", "=patient_id", "=request_id"]
+    date_hierarchy = "at"
+    readonly_fields = [*AUDIT_COLUMNS, "user"]
+    actions = ["export_csv"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False
+
+    @admin.action(description="Export selected audit events (CSV)", permissions=["view"])
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[AuditEvent]) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
+        writer = csv.writer(response)
+        writer.writerow(AUDIT_COLUMNS)
+        for row in queryset.order_by("at", "pk").values_list(*AUDIT_COLUMNS):
+            writer.writerow([";".join(value) if isinstance(value, list) else value for value in row])
+        record(Action.EXPORT_AUDIT, by=request.user, object_type="accounts.auditevent")
+        return response

@@ -150,3 +150,6 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+from accounts.audit import AuditEvent  # noqa: E402,F401  (the audit trail's model, registered with the app)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 import pandas as pd
+from django.db.models import Count
 
 from assessments.change import ChangeParameters, classify_change, reliable_change_threshold
 from assessments.measures import measure
@@ -46,7 +47,11 @@ def first_and_latest(scores: pd.DataFrame) -> pd.DataFrame:
 
 def histories(case: Case) -> list[MeasureHistory]:
     """Everything the case page shows about outcome measures, one entry per measure and informant."""
-    responses = list(case.measure_responses.order_by("completed_on", "pk"))
+    responses = list(
+        case.measure_responses.select_related("recorded_by", "corrected_by")
+        .annotate(earlier_version_count=Count("earlier_versions"))
+        .order_by("completed_on", "pk")
+    )
     if not responses:
         return []
     values = {

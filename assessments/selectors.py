@@ -35,7 +35,8 @@ def caseload(user: User, query: str = "") -> QuerySet[Case]:
 def visible_case(user: User, pk: int) -> Case:
     """One case the user may see, or 404 (the same answer whether it exists elsewhere or not at all)."""
     return get_object_or_404(
-        Case.objects.visible_to(user).select_related("patient", "team", "commissioner"), pk=pk
+        Case.objects.visible_to(user).select_related("patient", "team", "commissioner", "discharged_by"),
+        pk=pk,
     )
 
 
@@ -50,7 +51,7 @@ def other_cases_of_patient(user: User, case: Case) -> QuerySet[Case]:
 
 
 def contacts_of(case: Case) -> QuerySet[Contact]:
-    return case.contacts.select_related("clinician", "profession").order_by("-starts_at")
+    return case.contacts.select_related("clinician", "profession", "recorded_by").order_by("-starts_at")
 
 
 def current_scoring_rules() -> ScoringRules:

@@ -1,10 +1,21 @@
 """State changes of case records: each validates its invariants and writes in one transaction."""
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from accounts.audit import Action, record
 from accounts.models import User
 from assessments import limits, measures
-from assessments.models import Case, Contact, CurrentView, Goal, MeasureResponse, MeasureScore, Patient
+from assessments.models import (
+    Case,
+    Contact,
+    CurrentView,
+    Goal,
+    MeasureResponse,
+    MeasureResponseVersion,
+    MeasureScore,
+    Patient,
+)
 from assessments.scoring import Answers
 from assessments.selectors import as_parameters, current_scoring_rules
 
@@ -19,13 +30,17 @@ class RecordRefused(ValueError):
 
 @transaction.atomic
 def register_patient(*, by: User, **fields) -> Patient:
-    return Patient.objects.create(registered_by=by, **fields)
+    patient = Patient.objects.create(registered_by=by, **fields)
+    record(Action.REGISTER_PATIENT, by=by, target=patient, patient_id=patient.pk)
+    return patient
 
 
 def open_referral(*, by: User, patient: Patient, **fields) -> Case:
     try:
         with transaction.atomic():
-            return Case.objects.create(patient=patient, **fields)
+            case = Case.objects.create(patient=patient, **fields)
+            record(Action.OPEN_REFERRAL, by=by, target=case, case=case)
+            return case
     except IntegrityError as error:
         raise CaseConflict(limits.ONE_OPEN_REFERRAL_PER_TEAM) from error
 
@@ -35,7 +50,11 @@ def record_contact(*, by: User, case: Case, **fields) -> Contact:
     if not limits.CONTACT_MINUTES.contains(fields["duration_minutes"]):
         raise RecordRefused(limits.CONTACT_MINUTES.sentence)
     clinician = fields["clinician"]
-    return Contact.objects.create(case=case, profession_id=clinician.profession_id, **fields)
+    contact = Contact.objects.create(
+        case=case, profession_id=clinician.profession_id, recorded_by=by, **fields
+    )
+    record(Action.RECORD_CONTACT, by=by, target=contact, case=case)
+    return contact
 
 
 @transaction.atomic
@@ -43,7 +62,11 @@ def discharge_case(*, by: User, case: Case, closed_date, discharge_reason: str) 
     locked = Case.objects.select_for_update().get(pk=case.pk)
     locked.closed_date = closed_date
     locked.discharge_reason = discharge_reason
-    locked.save(update_fields=["closed_date", "discharge_reason"])
+    locked.discharged_by = by
+    locked.save(update_fields=["closed_date", "discharge_reason", "discharged_by"])
+    record(
+        Action.DISCHARGE_CASE, by=by, target=locked, case=locked, changed=["closed_date", "discharge_reason"]
+    )
     return locked
 
 
@@ -52,7 +75,7 @@ def record_current_view(
     *, by: User, case: Case, completed_on, reason: str, practitioner: User, ratings: dict
 ) -> CurrentView:
     """Save a completed Current View (SPEC §2): ratings keyed by item id, None for Not known."""
-    return CurrentView.objects.create(
+    current_view = CurrentView.objects.create(
         case=case,
         completed_on=completed_on,
         reason=reason,
@@ -60,6 +83,8 @@ def record_current_view(
         recorded_by=by,
         **ratings,
     )
+    record(Action.RECORD_CURRENT_VIEW, by=by, target=current_view, case=case)
+    return current_view
 
 
 @transaction.atomic
@@ -73,6 +98,7 @@ def record_measure(
     response.set_answers(answers)
     response.save()
     _rescore(response, answers)
+    record(Action.RECORD_MEASURE, by=by, target=response, case=case)
     return response
 
 
@@ -80,14 +106,35 @@ def record_measure(
 def correct_measure(
     *, by: User, response: MeasureResponse, answers: Answers, completed_on=None
 ) -> MeasureResponse:
-    """Correct the answers of a response; its scores are recomputed."""
+    """Correct the answers of a response; its scores are recomputed and the earlier answers kept, with who
+    recorded them, as a MeasureResponseVersion."""
     locked = MeasureResponse.objects.select_for_update().get(pk=response.pk)
+    earlier = _keep_earlier_version(locked)
     locked.set_answers(answers)
     if completed_on:
         locked.completed_on = completed_on
-    locked.save(update_fields=["answers", "completed_on", "updated_at"])
+    locked.corrected_by, locked.corrected_at = by, timezone.now()
+    locked.save(update_fields=["answers", "completed_on", "updated_at", "corrected_by", "corrected_at"])
     _rescore(locked, answers)
+    record(Action.CORRECT_MEASURE, by=by, target=locked, case=locked.case, changed=_changed(earlier, locked))
     return locked
+
+
+def _keep_earlier_version(response: MeasureResponse) -> MeasureResponseVersion:
+    return MeasureResponseVersion.objects.create(
+        response=response,
+        completed_on=response.completed_on,
+        answers=response.answers,
+        recorded_by_id=response.answers_recorded_by_id,
+        recorded_at=response.answers_recorded_at,
+    )
+
+
+def _changed(earlier: MeasureResponseVersion, response: MeasureResponse) -> list[str]:
+    """Names of what a correction changed: `completed_on` and `answers.<item>`, never the answers."""
+    items = set(earlier.answers) | set(response.answers)
+    changed = [f"answers.{item}" for item in items if earlier.answers.get(item) != response.answers.get(item)]
+    return changed + (["completed_on"] if earlier.completed_on != response.completed_on else [])
 
 
 def _rescore(response: MeasureResponse, answers: Answers) -> None:
@@ -105,6 +152,9 @@ def _rescore(response: MeasureResponse, answers: Answers) -> None:
 def set_goal(*, by: User, case: Case, number: int, description: str, agreed_on) -> Goal:
     """Agree goal 1, 2 or 3 of a case; a new description replaces the old one."""
     goal, _ = Goal.objects.update_or_create(
-        case=case, number=number, defaults={"description": description, "agreed_on": agreed_on}
+        case=case,
+        number=number,
+        defaults={"description": description, "agreed_on": agreed_on, "recorded_by": by},
     )
+    record(Action.SET_GOAL, by=by, target=goal, case=case, changed=["description", "agreed_on"])
     return goal

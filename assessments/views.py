@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import AuthenticatedRequest, case_level_page
+from accounts.audit import Action, record
 from assessments import case_page, outcomes, selectors, services
 from assessments.forms import CaseloadSearchForm, ContactForm, DischargeForm, PatientForm, ReferralForm
 from assessments.models import Patient
@@ -31,6 +32,8 @@ def caseload(request: AuthenticatedRequest) -> HttpResponse:
         "today": timezone.localdate(),
         "columns": case_page.caseload_columns(),
     }
+    # The search terms are not recorded: they are names or NHS numbers.
+    record(Action.SEARCH_CASELOAD if query else Action.VIEW_CASELOAD, by=request.user)
     return render(request, "assessments/caseload.html", context)
 
 
@@ -49,8 +52,9 @@ def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "contacts": selectors.contacts_of(case),
         "outcome_histories": outcomes.histories(case),
         "measure_links": selectors.measure_links(),
-        "goals": case.goals.all(),
+        "goals": case.goals.select_related("recorded_by"),
     }
+    record(Action.VIEW_CASE, by=request.user, target=case, case=case)
     return render(request, "assessments/case_detail.html", context)
 
 

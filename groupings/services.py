@@ -5,6 +5,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.audit import Action, record
 from accounts.models import User
 from assessments.models import Case, CurrentView
 from assessments.services import record_current_view
@@ -76,7 +77,7 @@ def allocate_grouping(
                 raise AllocationRefused("The new allocation cannot start before the current one.")
             previous.end_date = start
             previous.save(update_fields=["end_date"])
-        return Allocation.objects.create(
+        allocation = Allocation.objects.create(
             case=case,
             grouping=grouping,
             suggestion=suggestion,
@@ -87,10 +88,13 @@ def allocate_grouping(
             reason_category="" if follows else reason_category,
             reason_text="" if follows else reason_text.strip(),
         )
+        record(Action.ALLOCATE_GROUPING, by=by, target=allocation, case=case)
+        return allocation
 
 
 def start_regrouping(*, by: User | None, rules_version: RulesVersion) -> RegroupingRun:
     """Record a run and queue it once the record is committed. It suggests; it never allocates."""
     run = RegroupingRun.objects.create(rules_version=rules_version, requested_by=by)
     transaction.on_commit(lambda: start_task.delay(run.pk))
+    record(Action.START_REGROUPING, by=by, target=run)
     return run

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import AuthenticatedRequest, case_level_page, manager_page
+from accounts.audit import Action, record
 from assessments.forms import CurrentViewForm
 from assessments.selectors import visible_case
 from groupings import movement, selectors, services
@@ -61,6 +62,7 @@ def current_view_detail(request: AuthenticatedRequest, pk: int, view_pk: int) ->
         "form": form,
         "current_allocation": selectors.current_allocation(case),
     }
+    record(Action.VIEW_CASE, by=request.user, target=current_view, case=case)
     return render(request, "groupings/current_view_detail.html", context)
 
 

@@ -6,6 +6,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import Action, Outcome, record
 from accounts.models import Commissioner, Provider, User
 from groupings.selectors import current_rules_version
 from reports.exports import plain_rows
@@ -42,6 +43,7 @@ def prepare_run(*, report: str, month: Month, scope_kind: str, scope_code: str, 
         )
         run.status, run.requested_by, run.requested_at, run.error = RunStatus.QUEUED, by, now, ""
         run.save(update_fields=["status", "requested_by", "requested_at", "error"])
+        record(Action.REQUEST_REPORT_RUN, by=by, target=run)
     return run
 
 
@@ -74,7 +76,10 @@ def execute_run(run_id: int) -> ReportRun:
             error=f"{type(error).__name__}: {error}"[:2000],
             finished_at=timezone.now(),
         )
-    return ReportRun.objects.get(pk=run_id)
+    finished = ReportRun.objects.get(pk=run_id)
+    outcome = Outcome.DONE if finished.status == RunStatus.DONE else Outcome.FAILED
+    record(Action.EXECUTE_REPORT_RUN, by=None, target=finished, outcome=outcome)
+    return finished
 
 
 def _known_report(report: str) -> ReportKind:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import AuthenticatedRequest
+from accounts.audit import Action, record
 from reports import access, selectors, services
 from reports.exports import csv_lines, plain_rows, xlsx_bytes
 from reports.periods import Month
@@ -123,4 +124,5 @@ def download(
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    record(Action.EXPORT_REPORT, by=request.user, target=run)
     return response

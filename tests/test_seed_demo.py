@@ -29,7 +29,11 @@ def snapshot() -> tuple:
         ),
         list(
             Contact.objects.order_by(
-                "case__patient__nhs_number", "starts_at", "duration_minutes"
+                "case__patient__nhs_number",
+                "starts_at",
+                "duration_minutes",
+                "attendance",
+                "clinician__username",
             ).values_list(
                 "case__patient__nhs_number",
                 "starts_at",

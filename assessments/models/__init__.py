@@ -5,6 +5,7 @@ from assessments.models.outcomes import (
     Informant,
     Measure,
     MeasureResponse,
+    MeasureResponseVersion,
     MeasureScore,
     ScoringRules,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "Informant",
     "Measure",
     "MeasureResponse",
+    "MeasureResponseVersion",
     "MeasureScore",
     "Patient",
     "PatientQuerySet",

@@ -84,6 +84,14 @@ class Goal(models.Model):
     number = models.PositiveSmallIntegerField()
     description = models.CharField(max_length=300)
     agreed_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who recorded the goal as it now reads.",
+    )
 
     class Meta:
         ordering = ["number"]
@@ -114,6 +122,15 @@ class MeasureResponse(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who recorded the answers as they now read, when they were corrected.",
+    )
+    corrected_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["completed_on", "pk"]
@@ -131,6 +148,32 @@ class MeasureResponse(models.Model):
     def set_answers(self, answers: Answers) -> None:
         """Store typed answers as JSON (the one place the stored JSON is written)."""
         self.answers = measure(self.measure).answers_to_json(answers)
+
+    @property
+    def answers_recorded_by_id(self) -> int:
+        """Who recorded the answers as they now read: the last corrector, or the first recorder."""
+        return self.corrected_by_id or self.recorded_by_id
+
+    @property
+    def answers_recorded_at(self):
+        return self.corrected_at or self.recorded_at
+
+
+class MeasureResponseVersion(models.Model):
+    """Earlier answers of a corrected response, as they read before a correction, and who recorded them."""
+
+    response = models.ForeignKey(MeasureResponse, on_delete=models.PROTECT, related_name="earlier_versions")
+    completed_on = models.DateField()
+    answers = models.JSONField(help_text="As stored on the response (raw codes; null = unanswered).")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(help_text="When these answers were recorded.")
+    superseded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["response", "recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Answers of {self.response} recorded {self.recorded_at:%d/%m/%Y %H:%M}"
 
 
 class MeasureScore(models.Model):

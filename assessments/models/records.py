@@ -92,6 +92,9 @@ class Case(models.Model):
     accepted_date = models.DateField(null=True, blank=True)
     closed_date = models.DateField(null=True, blank=True)
     discharge_reason = models.CharField(max_length=20, choices=DischargeReason.choices, blank=True)
+    discharged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CaseQuerySet.as_manager()
@@ -141,6 +144,9 @@ class Contact(models.Model):
         help_text="The clinician's profession at the time of the contact.",
     )
     mode = models.CharField(max_length=15, choices=ContactMode.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,5 +1,7 @@
 """A clinician enters an SDQ in a real browser and sees its scores on the case page."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -31,5 +33,7 @@ def test_a_clinician_enters_a_parent_sdq_and_sees_its_scores(page, service):
     expect(section.get_by_role("heading", name="SDQ (Parent or carer)")).to_be_visible()
     row = section.locator("tbody tr").first
     # emotional 10, conduct 2, hyperactivity 4, peer 4, prosocial 0, total difficulties 20, impact 1 + 4 x 2 = 9
-    expect(row.locator("td")).to_have_text(["02/04/2025", "10", "2", "4", "4", "0", "20", "9", "correct"])
+    expect(row.locator("td")).to_have_text(
+        ["02/04/2025", "10", "2", "4", "4", "0", "20", "9", re.compile(r"^recorded by .+ · correct$")]
+    )
     expect(section.locator("svg circle")).to_have_count(1)

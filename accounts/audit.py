@@ -1,0 +1,132 @@
+"""The audit trail (issue 15): who did what to which record, when, and with what outcome.
+
+An event holds identifiers and the names of changed fields, never clinical content: no answers, ratings,
+names, NHS numbers, free text or search terms. Rows are append-only: a database trigger refuses UPDATE and
+DELETE (migration accounts 0003). Services call `record` inside their transaction, so the trail cannot
+drift from what happened; views record reads, and signals record logins and admin actions.
+"""
+
+import contextvars
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("audit_request_id", default="")
+
+
+class Action(models.TextChoices):
+    VIEW_CASE = "view_case", "Viewed a case page"
+    VIEW_CASELOAD = "view_caseload", "Viewed the caseload"
+    SEARCH_CASELOAD = "search_caseload", "Searched the caseload"
+    REGISTER_PATIENT = "register_patient", "Registered a patient"
+    OPEN_REFERRAL = "open_referral", "Opened a referral"
+    RECORD_CONTACT = "record_contact", "Recorded a contact"
+    DISCHARGE_CASE = "discharge_case", "Discharged a case"
+    RECORD_CURRENT_VIEW = "record_current_view", "Recorded a Current View"
+    RECORD_MEASURE = "record_measure", "Recorded an outcome measure"
+    CORRECT_MEASURE = "correct_measure", "Corrected an outcome measure"
+    SET_GOAL = "set_goal", "Agreed a goal"
+    ALLOCATE_GROUPING = "allocate_grouping", "Allocated a grouping"
+    START_REGROUPING = "start_regrouping", "Started a re-grouping run"
+    REQUEST_REPORT_RUN = "request_report_run", "Requested a report run"
+    EXECUTE_REPORT_RUN = "execute_report_run", "Executed a report run"
+    EXPORT_REPORT = "export_report", "Downloaded a report"
+    EXPORT_AUDIT = "export_audit", "Exported audit events"
+    LOGIN = "login", "Logged in"
+    LOGIN_FAILED = "login_failed", "Failed to log in"
+    LOGOUT = "logout", "Logged out"
+    ACCESS_REFUSED = "access_refused", "Was refused access"
+    ADMIN_ADD = "admin_add", "Added in the admin"
+    ADMIN_CHANGE = "admin_change", "Changed in the admin"
+    ADMIN_DELETE = "admin_delete", "Deleted in the admin"
+
+
+class Outcome(models.TextChoices):
+    DONE = "done", "Done"
+    REFUSED = "refused", "Refused"
+    FAILED = "failed", "Failed"
+
+
+class AuditEvent(models.Model):
+    """One thing a person (or the system, when `user` is empty) did; append-only."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    # No database constraint and no cascade: an audit row outlives whatever it names and is never updated.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(max_length=150, blank=True, help_text="As it was at the time.")
+    role = models.CharField(max_length=20, blank=True, help_text="As it was at the time.")
+    action = models.CharField(max_length=30, choices=Action.choices, db_index=True)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    case_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    patient_id = models.BigIntegerField("internal patient id", null=True, blank=True, db_index=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.DONE)
+    changed_fields = models.JSONField(default=list, blank=True, help_text="Names only, never values.")
+    request_id = models.CharField(max_length=36, blank=True, db_index=True)
+
+    class Meta:
+        app_label = "accounts"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"]), models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M:%S} {self.username or 'system'} {self.action} {self.outcome}"
+
+
+def record(
+    action: str,
+    *,
+    by: Any,
+    target: models.Model | None = None,
+    case: Any = None,
+    case_id: int | None = None,
+    patient_id: int | None = None,
+    outcome: str = Outcome.DONE,
+    changed: Iterable[str] = (),
+    object_type: str = "",
+    object_id: object = "",
+    username: str = "",
+) -> AuditEvent:
+    """Write one audit event. `by` is the acting user (None or anonymous for the system or a stranger);
+    `target` the record acted on; `case` (anything with `pk` and `patient_id`) the case it belongs to."""
+    user = by if by is not None and getattr(by, "is_authenticated", False) else None
+    if target is not None:
+        object_type = object_type or target._meta.label_lower
+        object_id = object_id or target.pk
+    if case is not None:
+        patient_id = patient_id or case.patient_id
+    return AuditEvent.objects.create(
+        user=user,
+        username=user.get_username() if user else username[:150],
+        role=getattr(user, "role", "") if user else "",
+        action=action,
+        object_type=object_type,
+        object_id="" if object_id is None else str(object_id),
+        case_id=case.pk if case is not None else case_id,
+        patient_id=patient_id,
+        outcome=outcome,
+        changed_fields=sorted(set(changed)),
+        request_id=_request_id.get(),
+    )
+
+
+def current_request_id() -> str:
+    return _request_id.get()
+
+
+def set_request_id(value: str) -> contextvars.Token[str]:
+    return _request_id.set(value)
+
+
+def reset_request_id(token: contextvars.Token[str]) -> None:
+    _request_id.reset(token)
