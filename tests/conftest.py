@@ -1,6 +1,11 @@
 import uuid
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Property tests check behaviour, not speed: a loaded CI machine must not fail them on hypothesis' deadline.
+hypothesis_settings.register_profile("camhs", deadline=None)
+hypothesis_settings.load_profile("camhs")
 
 
 @pytest.fixture
