@@ -1,12 +1,16 @@
 """State changes of case records: each validates its invariants and writes in one transaction."""
 
+import datetime as dt
+
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import User
 from assessments import limits, measures
 from assessments.models import Case, Contact, CurrentView, Goal, MeasureResponse, MeasureScore, Patient
 from assessments.scoring import Answers
 from assessments.selectors import as_parameters, current_scoring_rules
+from camhs_pbr.lib.text import RefusedText, clean_text
 
 
 class CaseConflict(Exception):
@@ -17,12 +21,33 @@ class RecordRefused(ValueError):
     """A write refused because it breaks a limit of case records; the message is for the user."""
 
 
+def _refuse_implausible(limit: limits.DateRange, what: str, value: dt.date | None) -> None:
+    """The form's date limits again, for callers other than the forms (commands, tasks, the shell)."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    error = value and limit.error(what, value, timezone.localdate())
+    if error:
+        raise RecordRefused(error)
+
+
+def _refuse_hidden_characters(*texts: str) -> None:
+    for text in texts:
+        try:
+            clean_text(text)
+        except RefusedText as error:
+            raise RecordRefused(str(error)) from error
+
+
 @transaction.atomic
 def register_patient(*, by: User, **fields) -> Patient:
+    _refuse_implausible(limits.DATE_OF_BIRTH, "date of birth", fields["date_of_birth"])
+    _refuse_hidden_characters(fields["given_name"], fields["family_name"], fields["postcode"])
     return Patient.objects.create(registered_by=by, **fields)
 
 
 def open_referral(*, by: User, patient: Patient, **fields) -> Case:
+    _refuse_implausible(limits.RECORD_DATE, "referral date", fields["referral_date"])
+    _refuse_implausible(limits.RECORD_DATE, "acceptance date", fields.get("accepted_date"))
     try:
         with transaction.atomic():
             return Case.objects.create(patient=patient, **fields)
@@ -34,12 +59,14 @@ def open_referral(*, by: User, patient: Patient, **fields) -> Case:
 def record_contact(*, by: User, case: Case, **fields) -> Contact:
     if not limits.CONTACT_MINUTES.contains(fields["duration_minutes"]):
         raise RecordRefused(limits.CONTACT_MINUTES.sentence)
+    _refuse_implausible(limits.CONTACT_DATE, "contact date", fields["starts_at"])
     clinician = fields["clinician"]
     return Contact.objects.create(case=case, profession_id=clinician.profession_id, **fields)
 
 
 @transaction.atomic
 def discharge_case(*, by: User, case: Case, closed_date, discharge_reason: str) -> Case:
+    _refuse_implausible(limits.RECORD_DATE, "discharge date", closed_date)
     locked = Case.objects.select_for_update().get(pk=case.pk)
     locked.closed_date = closed_date
     locked.discharge_reason = discharge_reason
@@ -52,6 +79,7 @@ def record_current_view(
     *, by: User, case: Case, completed_on, reason: str, practitioner: User, ratings: dict
 ) -> CurrentView:
     """Save a completed Current View (SPEC §2): ratings keyed by item id, None for Not known."""
+    _refuse_implausible(limits.RECORD_DATE, "date completed", completed_on)
     return CurrentView.objects.create(
         case=case,
         completed_on=completed_on,
@@ -67,6 +95,7 @@ def record_measure(
     *, by: User, case: Case, measure: str, informant: str, completed_on, answers: Answers
 ) -> MeasureResponse:
     """Save a completed measure with its scores (SPEC §6), scored by the current scoring rules."""
+    _refuse_implausible(limits.RECORD_DATE, "date completed", completed_on)
     response = MeasureResponse(
         case=case, measure=measure, informant=informant, completed_on=completed_on, recorded_by=by
     )
@@ -81,6 +110,7 @@ def correct_measure(
     *, by: User, response: MeasureResponse, answers: Answers, completed_on=None
 ) -> MeasureResponse:
     """Correct the answers of a response; its scores are recomputed."""
+    _refuse_implausible(limits.RECORD_DATE, "date completed", completed_on)
     locked = MeasureResponse.objects.select_for_update().get(pk=response.pk)
     locked.set_answers(answers)
     if completed_on:
@@ -104,6 +134,8 @@ def _rescore(response: MeasureResponse, answers: Answers) -> None:
 @transaction.atomic
 def set_goal(*, by: User, case: Case, number: int, description: str, agreed_on) -> Goal:
     """Agree goal 1, 2 or 3 of a case; a new description replaces the old one."""
+    _refuse_implausible(limits.RECORD_DATE, "agreement date", agreed_on)
+    _refuse_hidden_characters(description)
     goal, _ = Goal.objects.update_or_create(
         case=case, number=number, defaults={"description": description, "agreed_on": agreed_on}
     )
