@@ -80,8 +80,11 @@ MANAGERS_ONLY = rule(
     anonymous=LOGIN,
 )
 EVERYONE = rule(**dict.fromkeys(ROLES, 200))
-HOME = {**dict.fromkeys(ROLES, REDIRECT), "anonymous": LOGIN}  # to the caseload, the admin or reports
-ADMIN_ONLY = {**dict.fromkeys(ROLES, ADMIN_LOGIN), "administrator": 200}
+HOME: dict[str, object] = {
+    **dict.fromkeys(ROLES, REDIRECT),
+    "anonymous": LOGIN,
+}  # to the caseload, the admin or reports
+ADMIN_ONLY: dict[str, object] = {**dict.fromkeys(ROLES, ADMIN_LOGIN), "administrator": 200}
 
 # url name -> {method: rule}
 EXPECTED: dict[str, dict[str, dict[str, object]]] = {
