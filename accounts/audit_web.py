@@ -43,18 +43,23 @@ class AuditMiddleware:
             record_refusal(request)
 
 
+BIGGEST_ID = 2**63 - 1  # PostgreSQL bigint
+
+
 def record_refusal(request: HttpRequest) -> None:
     """An access_refused event naming the page; a case page's case id is taken from its URL."""
     match = request.resolver_match
     kwargs = match.kwargs if match else {}
     is_case_page = bool(match and match.route.startswith("cases/<int:pk>/"))
     case_id = kwargs.get("pk") if is_case_page else None
+    if not (isinstance(case_id, int) and 0 < case_id <= BIGGEST_ID):
+        case_id = None  # an id no case can have (a hostile URL) is recorded in the object id only
     record(
         Action.ACCESS_REFUSED,
         by=getattr(request, "user", None),
         outcome=Outcome.REFUSED,
         object_type=f"page:{match.view_name}" if match else "page",
-        object_id=kwargs.get("pk", ""),
+        object_id=str(kwargs.get("pk", ""))[:40],
         case_id=case_id,
     )
 

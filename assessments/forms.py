@@ -11,6 +11,7 @@ from accounts.models import CLINICAL_ROLES, Team, User
 from assessments import limits, nhs_number, validation
 from assessments.current_view_items import ITEMS, RESPONSES
 from assessments.models import Case, Contact, CurrentViewReason, Patient
+from camhs_pbr.lib.text import PlainTextField
 
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 
@@ -27,10 +28,10 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class PatientForm(forms.ModelForm):
-    nhs_number = forms.CharField(
+    nhs_number = PlainTextField(
         label="NHS number", max_length=14, help_text="10 digits; spaces or hyphens are fine."
     )
-    postcode = forms.CharField(max_length=12)
+    postcode = PlainTextField(max_length=12)
 
     class Meta:
         model = Patient
@@ -44,6 +45,7 @@ class PatientForm(forms.ModelForm):
             "postcode",
         ]
         widgets = {"date_of_birth": DateInput()}
+        field_classes = {"given_name": PlainTextField, "family_name": PlainTextField}
 
     def clean_nhs_number(self) -> str:
         try:
@@ -81,19 +83,23 @@ class ReferralForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
+        today = timezone.localdate()
         referral_date = cleaned.get("referral_date")
-        if referral_date:
-            if referral_date > timezone.localdate():
-                self.add_error("referral_date", "The referral date cannot be in the future.")
+        accepted = cleaned.get("accepted_date")
+        error = accepted and limits.RECORD_DATE.error("acceptance date", accepted, today)
+        if error:
+            self.add_error("accepted_date", error)
+        elif referral_date and accepted:
+            error = validation.not_before_referral_error("acceptance date", accepted, referral_date)
+            if error:
+                self.add_error("accepted_date", error)
+        error = referral_date and limits.RECORD_DATE.error("referral date", referral_date, today)
+        if error:
+            self.add_error("referral_date", error)
+        elif referral_date:
             error = validation.age_at_referral_error(self.patient.date_of_birth, referral_date)
             if error:
                 self.add_error("referral_date", error)
-            accepted = cleaned.get("accepted_date")
-            error = accepted and validation.not_before_referral_error(
-                "acceptance date", accepted, referral_date
-            )
-            if error:
-                self.add_error("accepted_date", error)
         team = cleaned.get("team")
         if team and Case.objects.open().filter(patient=self.patient, team=team).exists():
             self.add_error("team", limits.ONE_OPEN_REFERRAL_PER_TEAM)
@@ -138,8 +144,11 @@ class ContactForm(forms.ModelForm):
         cleaned = self.cleaned_data
         starts_at = cleaned.get("starts_at")
         if starts_at:
-            on = timezone.localtime(starts_at).date()
-            error = validation.not_before_referral_error("contact date", on, self.case.referral_date)
+            error = limits.CONTACT_DATE.error(
+                "contact date", starts_at.date(), timezone.localdate()
+            ) or validation.not_before_referral_error(
+                "contact date", timezone.localtime(starts_at).date(), self.case.referral_date
+            )
             if error:
                 self.add_error("starts_at", error)
             if cleaned.get("attendance") == "attended" and starts_at > timezone.now():
@@ -166,16 +175,16 @@ class DischargeForm(forms.ModelForm):
 
     def clean_closed_date(self) -> dt.date:
         value = self.cleaned_data["closed_date"]
-        error = validation.not_before_referral_error("discharge date", value, self.instance.referral_date)
+        error = limits.RECORD_DATE.error(
+            "discharge date", value, timezone.localdate()
+        ) or validation.not_before_referral_error("discharge date", value, self.instance.referral_date)
         if error:
             raise forms.ValidationError(error)
-        if value > timezone.localdate():
-            raise forms.ValidationError("The discharge date cannot be in the future.")
         return value
 
 
 class CaseloadSearchForm(forms.Form):
-    q = forms.CharField(label="Find a case by name or NHS number", max_length=100, required=False)
+    q = PlainTextField(label="Find a case by name or NHS number", max_length=100, required=False)
 
 
 NOT_KNOWN = "nk"

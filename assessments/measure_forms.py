@@ -11,6 +11,7 @@ from assessments.forms import DateInput
 from assessments.measures import Entry, MeasureSpec, ResponseOptions
 from assessments.models import Case, Goal
 from assessments.scoring import Answers
+from camhs_pbr.lib.text import PlainTextField
 
 
 def _radios(label: str, responses: ResponseOptions) -> forms.ChoiceField:
@@ -136,6 +137,7 @@ class GoalForm(forms.ModelForm):
         fields = ["number", "description", "agreed_on"]
         widgets = {"agreed_on": DateInput()}
         labels = {"number": "Goal number (1-3)", "description": "The goal, in the young person's words"}
+        field_classes = {"description": PlainTextField}
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -148,6 +150,9 @@ class GoalForm(forms.ModelForm):
 
     def clean_agreed_on(self) -> dt.date:
         value = self.cleaned_data["agreed_on"]
-        if value < self.case.referral_date or value > timezone.localdate():
+        error = limits.RECORD_DATE.error("agreement date", value, timezone.localdate())
+        if error:
+            raise forms.ValidationError(error)
+        if value < self.case.referral_date:
             raise forms.ValidationError("A goal is agreed between the referral date and today.")
         return value

@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from assessments import limits
+
 MIN_AGE_AT_REFERRAL = 0
 MAX_AGE_AT_REFERRAL = 25
 
@@ -13,9 +15,7 @@ def age_in_years(date_of_birth: dt.date, on: dt.date) -> int:
 
 
 def date_of_birth_error(date_of_birth: dt.date, today: dt.date) -> str | None:
-    if date_of_birth > today:
-        return "Date of birth cannot be in the future."
-    return None
+    return limits.DATE_OF_BIRTH.error("date of birth", date_of_birth, today)
 
 
 def age_at_referral_error(date_of_birth: dt.date, referral_date: dt.date) -> str | None:
@@ -34,9 +34,9 @@ def completed_on_error(
     what: str, completed_on: dt.date, referral_date: dt.date, today: dt.date
 ) -> str | None:
     """A form completed for a case is dated between its referral and today."""
-    if completed_on > today:
-        return f"The {what} cannot be dated in the future."
-    return not_before_referral_error(what, completed_on, referral_date)
+    return limits.RECORD_DATE.error(what, completed_on, today) or not_before_referral_error(
+        what, completed_on, referral_date
+    )
 
 
 def not_before_referral_error(what: str, when: dt.date, referral_date: dt.date) -> str | None:

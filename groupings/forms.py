@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 
+from camhs_pbr.lib.text import PlainTextField
 from groupings import limits
 from groupings.models import Grouping, OverrideReason, Suggestion
 
@@ -13,8 +14,12 @@ class AllocationForm(forms.Form):
     reason_category = forms.ChoiceField(
         label="Reason for a different grouping", choices=[("", "—")] + OverrideReason.choices, required=False
     )
-    reason_text = forms.CharField(
-        label="In a few words", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    reason_text = PlainTextField(
+        label="In a few words",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+        multiline=True,
     )
 
     def __init__(self, *args: Any, suggestion: Suggestion, **kwargs: Any) -> None:

@@ -9,6 +9,7 @@ from accounts.audit import Action, record
 from accounts.models import User
 from assessments.models import Case, CurrentView
 from assessments.services import record_current_view
+from camhs_pbr.lib.text import RefusedText, clean_text
 from groupings import limits, selectors
 from groupings.models import Allocation, Grouping, RegroupingRun, RulesVersion, Suggestion
 from groupings.reviews import review_due
@@ -71,6 +72,10 @@ def allocate_grouping(
             follows_suggestion=follows, category=reason_category, text=reason_text
         ):
             raise AllocationRefused(limits.OVERRIDE_NEEDS_REASON)
+        try:
+            clean_text(reason_text, multiline=True)
+        except RefusedText as error:
+            raise AllocationRefused(str(error)) from error
         previous = case.allocations.select_for_update().filter(end_date__isnull=True).first()
         if previous:
             if start < previous.start_date:

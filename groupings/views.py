@@ -66,11 +66,18 @@ def current_view_detail(request: AuthenticatedRequest, pk: int, view_pk: int) ->
     return render(request, "groupings/current_view_detail.html", context)
 
 
+def _id_of(text: str | None) -> int | None:
+    """A row id given as a request parameter, or None for anything that is not one (never a 500)."""
+    if text and text.isascii() and text.isdigit() and len(text) <= 18:
+        return int(text)
+    return None
+
+
 @manager_page
 @require_http_methods(["GET", "POST"])
 def regrouping(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
-        rules_version = get_object_or_404(RulesVersion, pk=request.POST.get("rules_version"))
+        rules_version = get_object_or_404(RulesVersion, pk=_id_of(request.POST.get("rules_version")))
         run = services.start_regrouping(by=request.user, rules_version=rules_version)
         messages.success(
             request,
@@ -78,9 +85,9 @@ def regrouping(request: AuthenticatedRequest) -> HttpResponse:
         )
         return redirect(f"{reverse('groupings:regrouping')}?rules_version={rules_version.pk}&run={run.pk}")
     rules_versions = RulesVersion.objects.order_by("-is_current", "label")
-    requested = request.GET.get("rules_version", "")
+    requested = _id_of(request.GET.get("rules_version"))
     chosen = (
-        rules_versions.filter(pk=int(requested)).first() if requested.isdigit() else None
+        rules_versions.filter(pk=requested).first() if requested is not None else None
     ) or selectors.current_rules_version()
     table = movement.movement(request.user, chosen)
     context = {

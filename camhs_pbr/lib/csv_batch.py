@@ -6,8 +6,11 @@ csv.writer writes for the input's cells plus the results: lines without quotes g
 (their text is kept as it is, their cells are split by pyarrow), other records through csv.reader/writer.
 """
 
+import codecs
 import csv
 import io
+import os
+import stat
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -111,9 +114,33 @@ def run_batch(batch: CsvBatch, infile: Iterable[str], outfile: TextIO, chunk_row
 
 
 def run_batch_file(batch: CsvBatch, in_path: Path, out_path: Path, chunk_rows: int) -> BatchSummary:
-    """run_batch from a UTF-8 file into a temporary file beside out_path, renamed over it only on success."""
-    with open(in_path, encoding="utf-8-sig", newline="") as infile, replaced_on_success(out_path) as outfile:
-        return run_batch(batch, infile, outfile, chunk_rows)
+    """run_batch from a UTF-8 file into a temporary file beside out_path, renamed over it only on success.
+
+    Raises BatchInputError for an input that is not a regular file (a device or a pipe could hang the
+    run) and for one that is not UTF-8, naming its first undecodable line."""
+    if not stat.S_ISREG(os.stat(in_path).st_mode):
+        raise BatchInputError("is not a regular file")
+    try:
+        with open(in_path, encoding="utf-8-sig", newline="") as infile, replaced_on_success(out_path) as out:
+            return run_batch(batch, infile, out, chunk_rows)
+    except UnicodeDecodeError as error:
+        line = _first_undecodable_line(in_path)
+        raise BatchInputError(
+            f"line {line} is not UTF-8 text ({error.reason}); save the file as UTF-8"
+        ) from error
+
+
+def _first_undecodable_line(in_path: Path) -> int:
+    """The number of the first line (as the csv module counts them) that is not UTF-8; only on errors."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    number = 0
+    with open(in_path, "rb") as infile:
+        for number, line in enumerate(infile, start=1):  # noqa: B007 - the last number is the answer
+            try:
+                decoder.decode(line)
+            except UnicodeDecodeError:
+                return number
+    return max(number, 1)  # a character cut short at the end of the file
 
 
 Record = str | list[str]  # a line without quotes (its text), or the cells csv.reader made of a record

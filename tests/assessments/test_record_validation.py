@@ -54,7 +54,7 @@ class TestPatientForm:
         tomorrow = timezone.localdate() + dt.timedelta(days=1)
         form = patient_form(date_of_birth=tomorrow.isoformat())
         assert not form.is_valid()
-        assert form.errors["date_of_birth"] == ["Date of birth cannot be in the future."]
+        assert form.errors["date_of_birth"] == ["The date of birth cannot be in the future."]
 
     def test_a_malformed_postcode_is_refused(self):
         form = patient_form(postcode="LS1 XYZ")

@@ -24,8 +24,6 @@ class Command(BaseCommand):
             summary = score_csv_file(measure, infile, outfile, missing_data_rules())
         except BatchInputError as error:
             raise CommandError(f"{infile}: {error}") from error
-        except UnicodeDecodeError as error:
-            raise CommandError(f"{infile} is not UTF-8 text: {error}") from error
         except OSError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"{measure}: {summary.rows} rows, {summary.errors} error rows; wrote {outfile}")

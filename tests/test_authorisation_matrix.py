@@ -1,0 +1,242 @@
+"""Who reaches which page: every URL pattern of the site, for each role, by GET and by POST.
+
+A new URL without a rule in EXPECTED fails `test_every_url_has_a_rule`, asking for its rule. Each role is a
+user of one world: a case of team A (provider 1, ICB 1); "own team" is a clinician of team A, "other team"
+one of team B of the same provider, "other provider" one of a team of provider 2; the team manager manages
+team A. A POST carries no data: it shows whether the role gets as far as the form, not what a good form does.
+"""
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Role
+from assessments import services as assessment_services
+from assessments.measures import MEASURES
+from assessments.scoring import Answers
+from groupings import services as grouping_services
+from reports.models import Report, ScopeKind
+from tests import factories
+from tests.groupings.helpers import ratings
+
+pytestmark = pytest.mark.django_db
+
+ROLES = (
+    "own_team",
+    "other_team",
+    "other_provider",
+    "team_manager",
+    "commissioner",
+    "administrator",
+    "anonymous",
+)
+LOGIN = "login"  # a redirect to the login page
+REDIRECT = "redirect"  # a redirect elsewhere (the role's home page, or the page it came from)
+ADMIN_LOGIN = "admin login"  # a redirect to the admin's own login page
+
+
+def rule(**statuses: object) -> dict[str, object]:
+    assert set(statuses) == set(ROLES), f"a rule names every role: {sorted(set(ROLES) ^ set(statuses))}"
+    return statuses
+
+
+CASE_PAGE = rule(
+    own_team=200,
+    other_team=404,
+    other_provider=404,
+    team_manager=200,
+    commissioner=403,
+    administrator=403,
+    anonymous=LOGIN,
+)
+CASE_FORM = {"GET": CASE_PAGE, "POST": CASE_PAGE}  # an empty POST re-renders the form with its errors
+CASE_LIST = rule(
+    own_team=200,
+    other_team=200,
+    other_provider=200,
+    team_manager=200,
+    commissioner=403,
+    administrator=403,
+    anonymous=LOGIN,
+)
+REPORTS_OF_THE_ICB = rule(
+    own_team=403,
+    other_team=403,
+    other_provider=403,
+    team_manager=403,
+    commissioner=200,
+    administrator=403,
+    anonymous=LOGIN,
+)
+MANAGERS_ONLY = rule(
+    own_team=403,
+    other_team=403,
+    other_provider=403,
+    team_manager=200,
+    commissioner=403,
+    administrator=403,
+    anonymous=LOGIN,
+)
+EVERYONE = rule(**dict.fromkeys(ROLES, 200))
+HOME: dict[str, object] = {
+    **dict.fromkeys(ROLES, REDIRECT),
+    "anonymous": LOGIN,
+}  # to the caseload, the admin or reports
+ADMIN_ONLY: dict[str, object] = {**dict.fromkeys(ROLES, ADMIN_LOGIN), "administrator": 200}
+
+# url name -> {method: rule}
+EXPECTED: dict[str, dict[str, dict[str, object]]] = {
+    "home": {"GET": HOME, "POST": HOME},
+    "health": {"GET": EVERYONE, "POST": EVERYONE},
+    "login": {"GET": EVERYONE, "POST": EVERYONE},  # an empty POST shows the form's errors
+    "logout": {  # Django's LogoutView takes POST only; signing out leads to the login page
+        "GET": rule(**dict.fromkeys(ROLES, 405)),
+        "POST": rule(**dict.fromkeys(ROLES, LOGIN)),
+    },
+    "admin:index": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
+    "assessments:caseload": {"GET": CASE_LIST, "POST": CASE_LIST},
+    "assessments:case_detail": {"GET": CASE_PAGE, "POST": CASE_PAGE},
+    "assessments:contact_create": CASE_FORM,
+    "assessments:case_discharge": CASE_FORM,
+    "assessments:patient_create": {"GET": CASE_LIST, "POST": CASE_LIST},
+    "assessments:referral_create": CASE_FORM,
+    "assessments:measure_create": CASE_FORM,
+    "assessments:measure_correct": CASE_FORM,
+    "assessments:goal_create": CASE_FORM,
+    "groupings:current_view_create": CASE_FORM,
+    "groupings:current_view_detail": CASE_FORM,
+    "groupings:regrouping": {
+        "GET": MANAGERS_ONLY,
+        "POST": {**MANAGERS_ONLY, "team_manager": 404},  # no rules version chosen
+    },
+    "reports:index": {
+        "GET": {**REPORTS_OF_THE_ICB, "team_manager": 200},
+        "POST": {**REPORTS_OF_THE_ICB, "team_manager": 200},
+    },
+    "reports:report": {
+        "GET": REPORTS_OF_THE_ICB,
+        "POST": {**REPORTS_OF_THE_ICB, "commissioner": REDIRECT},  # queues a run, then shows its progress
+    },
+    "reports:download": {  # no finished run yet: back to the report page
+        "GET": {**REPORTS_OF_THE_ICB, "commissioner": REDIRECT},
+        "POST": {**REPORTS_OF_THE_ICB, "commissioner": REDIRECT},
+    },
+}
+
+
+def is_admins_own(name: str) -> bool:
+    """Django admin's model pages: guarded by the admin itself (staff, then model permissions), which
+    tests/test_admin.py covers; the matrix checks only that its front door lets no one else in."""
+    return name.startswith("admin:") and name != "admin:index"
+
+
+def url_names(patterns=None, namespace: str = "") -> Iterator[str]:
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from url_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name or f'(unnamed {entry.pattern})'}"
+
+
+def test_every_url_has_a_rule():
+    names = {name for name in url_names() if not is_admins_own(name)}
+    unnamed = sorted(name for name in names if "(unnamed" in name)
+    assert not unnamed, f"name these URL patterns and add their rules: {unnamed}"
+    missing = sorted(names - set(EXPECTED))
+    assert not missing, (
+        f"no authorisation rule for {missing}: add each to EXPECTED in {__file__} with the status every "
+        f"role should get by GET and by POST"
+    )
+    assert not set(EXPECTED) - names, "EXPECTED names a URL that no longer exists"
+
+
+@pytest.fixture
+def world(reference_data):
+    provider, elsewhere = factories.provider(), factories.provider()
+    team_a, team_b, team_c = factories.team(provider), factories.team(provider), factories.team(elsewhere)
+    icb = factories.commissioner()
+    clinician = factories.user(Role.CLINICIAN, teams=(team_a,))
+    patient = factories.patient(date_of_birth=dt.date(2012, 5, 17), registered_by=clinician)
+    case = factories.case(team_a, patient, commissioner=icb)
+    current_view, _ = grouping_services.record_and_suggest(
+        by=clinician,
+        case=case,
+        completed_on=dt.date(2025, 3, 20),
+        reason="first_contact",
+        practitioner=clinician,
+        ratings=ratings(p09=2),
+    )
+    response = assessment_services.record_measure(
+        by=clinician,
+        case=case,
+        measure="honosca",
+        informant="clinician",
+        completed_on=dt.date(2025, 3, 20),
+        answers=Answers(items=dict.fromkeys(MEASURES["honosca"].items, 1), impact={}),
+    )
+    users = {
+        "own_team": clinician,
+        "other_team": factories.user(Role.CLINICIAN, teams=(team_b,)),
+        "other_provider": factories.user(Role.CLINICIAN, teams=(team_c,)),
+        "team_manager": factories.user(Role.TEAM_MANAGER, teams=(team_a,)),
+        "commissioner": factories.user(Role.COMMISSIONER, commissioner=icb),
+        "administrator": factories.user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True),
+        "anonymous": None,
+    }
+    scope = [Report.CASEMIX.value, ScopeKind.COMMISSIONER.value, icb.code]
+    urls = {
+        "home": reverse("home"),
+        "health": reverse("health"),
+        "login": reverse("login"),
+        "logout": reverse("logout"),
+        "admin:index": reverse("admin:index"),
+        "assessments:caseload": reverse("assessments:caseload"),
+        "assessments:case_detail": reverse("assessments:case_detail", args=[case.pk]),
+        "assessments:contact_create": reverse("assessments:contact_create", args=[case.pk]),
+        "assessments:case_discharge": reverse("assessments:case_discharge", args=[case.pk]),
+        "assessments:patient_create": reverse("assessments:patient_create"),
+        "assessments:referral_create": reverse("assessments:referral_create", args=[patient.pk]),
+        "assessments:measure_create": reverse("assessments:measure_create", args=[case.pk, "sdq", "parent"]),
+        "assessments:measure_correct": reverse("assessments:measure_correct", args=[case.pk, response.pk]),
+        "assessments:goal_create": reverse("assessments:goal_create", args=[case.pk]),
+        "groupings:current_view_create": reverse("groupings:current_view_create", args=[case.pk]),
+        "groupings:current_view_detail": reverse(
+            "groupings:current_view_detail", args=[case.pk, current_view.pk]
+        ),
+        "groupings:regrouping": reverse("groupings:regrouping"),
+        "reports:index": reverse("reports:index"),
+        "reports:report": reverse("reports:report", args=scope),
+        "reports:download": reverse("reports:download", args=[*scope, "2025-03", "csv"]),
+    }
+    return users, urls
+
+
+def outcome(response) -> object:
+    if response.status_code != 302:
+        return response.status_code
+    if response.url.startswith(reverse("login")):
+        return LOGIN
+    if response.url.startswith(reverse("admin:login")):
+        return ADMIN_LOGIN
+    return REDIRECT
+
+
+def test_each_role_gets_what_its_rule_says_for_every_url(client, world):
+    users, urls = world
+    assert set(urls) == set(EXPECTED), "the world builds a concrete URL for every rule"
+    wrong = []
+    for role in ROLES:
+        client.logout()
+        if users[role] is not None:
+            client.force_login(users[role])
+        for name, methods in EXPECTED.items():
+            for method, expected in methods.items():
+                response = getattr(client, method.lower())(urls[name])
+                if outcome(response) != expected[role]:
+                    wrong.append(f"{method} {name} as {role}: {outcome(response)}, expected {expected[role]}")
+                if name == "logout" and method == "POST" and users[role] is not None:
+                    client.force_login(users[role])
+    assert not wrong, "\n".join(wrong)
