@@ -16,8 +16,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 install: $(VENV)/.installed
 
 run: install
-	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py seed_demo --cases $(DEMO_CASES) --seed 1 --if-empty
+	DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	DEBUG=1 $(PY) manage.py seed_demo --cases $(DEMO_CASES) --seed 1 --if-empty
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
@@ -30,8 +30,8 @@ lint: install
 	$(PY) -m mypy
 
 test: install services lint
-	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py makemigrations --check --dry-run --settings=tests.settings
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) $(PY) -m pytest
 
 bench: install services
-	$(PY) -m bench.grouping
+	SECRET_KEY=bench-only-key-never-deployed $(PY) -m bench.grouping
