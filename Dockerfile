@@ -4,6 +4,6 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-RUN DEBUG=0 STATIC_MANIFEST=1 python manage.py collectstatic --noinput
+RUN DEBUG=0 STATIC_MANIFEST=1 SECRET_KEY=build-only-collectstatic python manage.py collectstatic --noinput
 RUN useradd --system camhs && chown -R camhs /app
 USER camhs

@@ -4,9 +4,12 @@ PY := $(VENV)/bin/python
 DEMO_CASES ?= 2000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/camhs_pbr
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+# Production-like settings for `check --deploy`; the key is used for nothing but the check.
+DEPLOY_ENV := DEBUG=0 SECRET_KEY=deploy-check-only-3f9c1a7e5b2d4c6e8a0b1d3f5e7c9a2b4d6f8e0a1c3e5 \
+	ALLOWED_HOSTS=camhs.example.nhs.uk SECURE_SSL_REDIRECT=1 SECURE_COOKIES=1 BEHIND_TLS_PROXY=1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test lint services bench
+.PHONY: install run test lint deploy-check services bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -16,8 +19,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 install: $(VENV)/.installed
 
 run: install
-	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py seed_demo --cases $(DEMO_CASES) --seed 1 --if-empty
+	DEBUG=1 $(PY) manage.py migrate --noinput -v0
+	DEBUG=1 $(PY) manage.py seed_demo --cases $(DEMO_CASES) --seed 1 --if-empty
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
@@ -29,9 +32,12 @@ lint: install
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
-test: install services lint
-	$(PY) manage.py makemigrations --check --dry-run
+deploy-check: install
+	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+test: install services lint deploy-check
+	$(PY) manage.py makemigrations --check --dry-run --settings=tests.settings
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) $(PY) -m pytest
 
 bench: install services
-	$(PY) -m bench.grouping
+	SECRET_KEY=bench-only-key-never-deployed $(PY) -m bench.grouping

@@ -1,10 +1,13 @@
 import csv
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from accounts import services
 from accounts.audit import Action, AuditEvent, record
 from accounts.models import Commissioner, Profession, Provider, Team, User
 
@@ -55,10 +58,24 @@ class CamhsUserAdmin(UserAdmin):
     fieldsets = (
         *(UserAdmin.fieldsets or ()),
         ("Role and scope", {"fields": ("role", "profession", "teams", "provider", "commissioner")}),
+        ("Sign-in", {"fields": ("must_change_password",)}),
     )
     add_fieldsets = UserAdmin.add_fieldsets + (
         ("Role and scope", {"fields": ("role", "profession", "provider", "commissioner")}),
     )
+
+    def save_model(self, request: HttpRequest, obj: User, form: object, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            services.password_set_by_administrator(user=obj, by=request.user)  # type: ignore[arg-type]
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = self.get_object(request, unquote(id))
+                services.password_set_by_administrator(user=user, by=request.user)  # type: ignore[arg-type]
+        return response
 
 
 @admin.register(AuditEvent)

@@ -9,3 +9,8 @@ class AccountsConfig(AppConfig):
         from accounts import audit_web
 
         audit_web.connect()
+        from django.contrib.auth.signals import user_logged_in
+
+        from accounts.middleware import stamp_login_time
+
+        user_logged_in.connect(stamp_login_time, dispatch_uid="accounts.stamp_login_time")

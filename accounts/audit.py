@@ -42,6 +42,9 @@ class Action(models.TextChoices):
     ADMIN_ADD = "admin_add", "Added in the admin"
     ADMIN_CHANGE = "admin_change", "Changed in the admin"
     ADMIN_DELETE = "admin_delete", "Deleted in the admin"
+    SET_PASSWORD = "set_password", "Set another user's password"
+    CHANGE_PASSWORD = "change_password", "Changed their own password"
+    ADD_TOTP_DEVICE = "add_totp_device", "Added an authenticator app"
 
 
 class Outcome(models.TextChoices):

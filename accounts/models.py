@@ -122,6 +122,10 @@ class User(AbstractUser):
         Commissioner, on_delete=models.PROTECT, null=True, blank=True, help_text="Commissioner users only."
     )
     profession = models.ForeignKey(Profession, on_delete=models.PROTECT, null=True, blank=True)
+    must_change_password = models.BooleanField(
+        default=False,
+        help_text="Set when an administrator sets the password; cleared when the user changes it.",
+    )
 
     class Meta:
         constraints = [
@@ -146,6 +150,11 @@ class User(AbstractUser):
     @property
     def is_manager(self) -> bool:
         return self.role in MANAGER_ROLES
+
+    @property
+    def is_administrator(self) -> bool:
+        """Reaches the Django admin or holds the administrator role: a second factor may be required."""
+        return self.is_staff or self.is_superuser or self.role == Role.ADMINISTRATOR
 
     @property
     def display_name(self) -> str:

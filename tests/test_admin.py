@@ -5,6 +5,7 @@ import pytest
 from accounts.models import Role
 from groupings.models import RulesVersion
 from tests import factories
+from tests.support.logins import log_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ PAGES = [
 
 @pytest.fixture
 def admin_client(client, reference_data):
-    client.force_login(factories.user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True))
+    log_in_with_second_factor(client, factories.user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True))
     return client
 
 

@@ -6,6 +6,7 @@ from django.db import DatabaseError, connection, transaction
 from accounts.audit import Action, AuditEvent, Outcome, record
 from accounts.models import Role
 from tests import factories
+from tests.support.logins import log_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,7 @@ def test_a_commissioner_refused_a_case_page_is_recorded(client, service):
 
 @pytest.fixture
 def admin_client(client, reference_data):
-    client.force_login(factories.user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True))
+    log_in_with_second_factor(client, factories.user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True))
     return client
 
 

@@ -32,8 +32,16 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url)
     context.set_default_timeout(10_000)
     opened = context.new_page()
+    violations: list[str] = []
+    opened.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield opened
     context.close()
+    assert violations == [], "the page broke its Content Security Policy"
 
 
 def log_in(page, username: str, password: str = "a-long-test-password") -> None:

@@ -150,4 +150,5 @@ def test_opening_a_current_view_page_writes_nothing_but_its_audit_event(client, 
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     writes = [q["sql"] for q in queries if q["sql"].split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}]
+    writes = [sql for sql in writes if "django_session" not in sql]  # the session row is the idle clock
     assert len(writes) == 1 and writes[0].startswith('INSERT INTO "accounts_auditevent"')

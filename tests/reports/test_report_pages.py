@@ -12,6 +12,7 @@ from reports.models import ReportRow, ReportRun, RunStatus
 from reports.periods import Month
 from tests import factories
 from tests.reports.helpers import october_casemix
+from tests.support.logins import log_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 OCTOBER = Month.of("2026-10")
@@ -47,7 +48,7 @@ def test_a_commissioner_cannot_open_another_icbs_report_or_a_provider_report(cli
 
 @pytest.mark.parametrize("role", [Role.CLINICIAN, Role.ADMINISTRATOR])
 def test_clinicians_and_administrators_have_no_reports_page(client, october, role):
-    client.force_login(factories.user(role))
+    log_in_with_second_factor(client, factories.user(role))
     assert client.get("/reports/").status_code == 403
     assert client.get(CASEMIX).status_code == 403
 

@@ -1,0 +1,59 @@
+"""Response headers: a Content Security Policy without inline code, no-store on case pages, HSTS."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from camhs_pbr.middleware import CASE_RECORD_NAMESPACES
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_page_carries_a_content_security_policy_without_inline_code(client):
+    policy = client.get("/accounts/login/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
+    assert directives["default-src"] == "'self'" and directives["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+def test_every_page_that_shows_a_case_is_not_stored(client, service):
+    case = factories.case(service["team_a"])
+    client.force_login(service["clinician"])
+    pages = [
+        "/cases/",
+        f"/cases/{case.pk}/",
+        f"/cases/{case.pk}/contacts/new/",
+        f"/cases/{case.pk}/discharge/",
+        f"/cases/{case.pk}/measures/sdq/parent/new/",
+        f"/cases/{case.pk}/goals/new/",
+        f"/cases/{case.pk}/current-views/new/",
+        f"/patients/{case.patient.pk}/referrals/new/",
+    ]
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        assert "no-store" in response["Cache-Control"], page
+
+
+def _routes(patterns, prefix="", namespaces=()):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = (*namespaces, pattern.namespace) if pattern.namespace else namespaces
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), namespaces
+
+
+def test_every_case_or_patient_url_is_in_a_namespace_served_with_no_store():
+    case_routes = [(route, ns) for route, ns in _routes(get_resolver().url_patterns) if "cases/" in route]
+    case_routes += [(route, ns) for route, ns in _routes(get_resolver().url_patterns) if "patients/" in route]
+    assert case_routes
+    assert [route for route, ns in case_routes if not CASE_RECORD_NAMESPACES.intersection(ns)] == []
+
+
+def test_a_secure_response_carries_hsts_with_subdomains(client, settings):
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    header = client.get("/accounts/login/", secure=True)["Strict-Transport-Security"]
+    assert header == "max-age=31536000; includeSubDomains"
