@@ -5,6 +5,7 @@ import re
 from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 
 from accounts.models import CLINICAL_ROLES, Team, User
@@ -152,7 +153,27 @@ class ContactForm(forms.ModelForm):
         return cleaned
 
 
+def version_field() -> forms.IntegerField:
+    """The version of the record as the page showed it, sent back so a stale edit is refused."""
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+def replace_input(form: forms.BaseForm, name: str, value: object) -> None:
+    """Change one submitted value of a bound form before it is shown again (the rest stays as typed)."""
+    data = form.data.copy() if isinstance(form.data, QueryDict) else dict(form.data)
+    data[form.add_prefix(name)] = "" if value is None else str(value)
+    form.data = data
+
+
+def show_conflict(form: forms.BaseForm, message: str, current_version: int, name: str = "version") -> None:
+    """Re-show `form` with the user's input and the conflict; saving again then applies it over the change."""
+    form.add_error(None, message)
+    replace_input(form, name, current_version)
+
+
 class DischargeForm(forms.ModelForm):
+    version = version_field()
+
     class Meta:
         model = Case
         fields = ["closed_date", "discharge_reason"]
@@ -163,6 +184,7 @@ class DischargeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["closed_date"].required = True
         self.fields["discharge_reason"].required = True
+        self.initial.setdefault("version", self.instance.version)
 
     def clean_closed_date(self) -> dt.date:
         value = self.cleaned_data["closed_date"]
@@ -172,6 +194,16 @@ class DischargeForm(forms.ModelForm):
         if value > timezone.localdate():
             raise forms.ValidationError("The discharge date cannot be in the future.")
         return value
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the case reopened?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": limits.REOPEN_NEEDS_REASON},
+    )
+    version = version_field()
 
 
 class CaseloadSearchForm(forms.Form):

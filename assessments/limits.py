@@ -40,3 +40,5 @@ _MOST_GOALS = 3
 GOAL_NUMBER = Limit(1, _MOST_GOALS, f"at most {_MOST_GOALS} goals, numbered 1 to {_MOST_GOALS}")
 CONTACT_MINUTES = Limit(1, 720, "A contact lasts between 1 and 720 minutes")
 ONE_OPEN_REFERRAL_PER_TEAM = "This patient already has an open referral with this team."
+CASE_CLOSED = "This case is closed: reopen it, with a reason, before recording anything on it."
+REOPEN_NEEDS_REASON = "Say why the case is reopened."

@@ -1,10 +1,22 @@
 """State changes of case records: each validates its invariants and writes in one transaction."""
 
+import datetime as dt
+
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import User
-from assessments import limits, measures
-from assessments.models import Case, Contact, CurrentView, Goal, MeasureResponse, MeasureScore, Patient
+from assessments import discharge, limits, measures
+from assessments.models import (
+    Case,
+    CaseReopening,
+    Contact,
+    CurrentView,
+    Goal,
+    MeasureResponse,
+    MeasureScore,
+    Patient,
+)
 from assessments.scoring import Answers
 from assessments.selectors import as_parameters, current_scoring_rules
 
@@ -15,6 +27,29 @@ class CaseConflict(Exception):
 
 class RecordRefused(ValueError):
     """A write refused because it breaks a limit of case records; the message is for the user."""
+
+
+class EditConflict(CaseConflict):
+    """An edit made on a page opened before someone else changed the same record: nothing was saved.
+
+    The message says what changed and when; `current_version` lets the page offer to save again over it."""
+
+    def __init__(self, message: str, current_version: int) -> None:
+        super().__init__(message)
+        self.current_version = current_version
+
+
+def when(moment: dt.datetime) -> str:
+    """A time of a change in plain words: "14:05 on 03/06/2025"."""
+    return f"{timezone.localtime(moment):%H:%M on %d/%m/%Y}"
+
+
+def open_case_for_writing(case: Case) -> Case:
+    """Lock the case for the rest of the transaction; a closed case refuses every new record."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not locked.is_open:
+        raise RecordRefused(limits.CASE_CLOSED)
+    return locked
 
 
 @transaction.atomic
@@ -32,6 +67,7 @@ def open_referral(*, by: User, patient: Patient, **fields) -> Case:
 
 @transaction.atomic
 def record_contact(*, by: User, case: Case, **fields) -> Contact:
+    open_case_for_writing(case)
     if not limits.CONTACT_MINUTES.contains(fields["duration_minutes"]):
         raise RecordRefused(limits.CONTACT_MINUTES.sentence)
     clinician = fields["clinician"]
@@ -39,12 +75,66 @@ def record_contact(*, by: User, case: Case, **fields) -> Contact:
 
 
 @transaction.atomic
-def discharge_case(*, by: User, case: Case, closed_date, discharge_reason: str) -> Case:
+def discharge_case(*, by: User, case: Case, closed_date, discharge_reason: str, version: int) -> Case:
+    """Close the case on `closed_date` as seen at `version`; registered steps (the open allocation) end too."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
+    _check_case_version(locked, version)
+    if not locked.is_open:
+        raise RecordRefused("This case is already closed.")
     locked.closed_date = closed_date
     locked.discharge_reason = discharge_reason
-    locked.save(update_fields=["closed_date", "discharge_reason"])
+    locked.version += 1
+    locked.save(update_fields=["closed_date", "discharge_reason", "version", "updated_at"])
+    for step in discharge.discharge_steps():
+        step(locked, closed_date)
     return locked
+
+
+def reopen_case(*, by: User, case: Case, reason: str, version: int) -> Case:
+    """Reopen a closed case, keeping the closure it undoes (date and reason) with why it was reopened."""
+    if not reason.strip():
+        raise RecordRefused(limits.REOPEN_NEEDS_REASON)
+    try:
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            _check_case_version(locked, version)
+            if locked.is_open:
+                raise RecordRefused("This case is open already.")
+            assert locked.closed_date is not None
+            CaseReopening.objects.create(
+                case=locked,
+                closed_date=locked.closed_date,
+                discharge_reason=locked.discharge_reason,
+                reason=reason.strip(),
+                reopened_by=by,
+            )
+            locked.closed_date, locked.discharge_reason = None, ""
+            locked.version += 1
+            locked.save(update_fields=["closed_date", "discharge_reason", "version", "updated_at"])
+            return locked
+    except IntegrityError as error:  # another open case of this patient with this team
+        raise CaseConflict(limits.ONE_OPEN_REFERRAL_PER_TEAM) from error
+
+
+def _check_case_version(locked: Case, version: int) -> None:
+    if locked.version == version:
+        return
+    if locked.is_open:
+        reopening = locked.reopenings.select_related("reopened_by").first()
+        change = (
+            f"it was reopened by {reopening.reopened_by.display_name} at {when(reopening.reopened_at)}"
+            if reopening
+            else f"it was changed at {when(locked.updated_at)}"
+        )
+    else:
+        change = (
+            f"it was closed at {when(locked.updated_at)}: discharged on {locked.closed_date:%d/%m/%Y}, "
+            f"{locked.get_discharge_reason_display().lower()}"
+        )
+    raise EditConflict(
+        f"While you had this page open, {change}. Nothing you entered was saved; it is kept below.",
+        locked.version,
+    )
 
 
 @transaction.atomic
@@ -52,6 +142,7 @@ def record_current_view(
     *, by: User, case: Case, completed_on, reason: str, practitioner: User, ratings: dict
 ) -> CurrentView:
     """Save a completed Current View (SPEC §2): ratings keyed by item id, None for Not known."""
+    open_case_for_writing(case)
     return CurrentView.objects.create(
         case=case,
         completed_on=completed_on,
@@ -67,6 +158,7 @@ def record_measure(
     *, by: User, case: Case, measure: str, informant: str, completed_on, answers: Answers
 ) -> MeasureResponse:
     """Save a completed measure with its scores (SPEC §6), scored by the current scoring rules."""
+    open_case_for_writing(case)
     response = MeasureResponse(
         case=case, measure=measure, informant=informant, completed_on=completed_on, recorded_by=by
     )
@@ -78,14 +170,23 @@ def record_measure(
 
 @transaction.atomic
 def correct_measure(
-    *, by: User, response: MeasureResponse, answers: Answers, completed_on=None
+    *, by: User, response: MeasureResponse, answers: Answers, version: int, completed_on=None
 ) -> MeasureResponse:
-    """Correct the answers of a response; its scores are recomputed."""
+    """Correct the answers of a response as seen at `version`; its scores are recomputed."""
+    open_case_for_writing(response.case)
     locked = MeasureResponse.objects.select_for_update().get(pk=response.pk)
+    if locked.version != version:
+        raise EditConflict(
+            f"While you had this page open, these answers were corrected at {when(locked.updated_at)}. "
+            "Nothing you entered was saved; it is kept below. Compare it with the answers on the case "
+            "page, then save again to replace them.",
+            locked.version,
+        )
     locked.set_answers(answers)
     if completed_on:
         locked.completed_on = completed_on
-    locked.save(update_fields=["answers", "completed_on", "updated_at"])
+    locked.version += 1
+    locked.save(update_fields=["answers", "completed_on", "version", "updated_at"])
     _rescore(locked, answers)
     return locked
 
@@ -102,9 +203,23 @@ def _rescore(response: MeasureResponse, answers: Answers) -> None:
 
 
 @transaction.atomic
-def set_goal(*, by: User, case: Case, number: int, description: str, agreed_on) -> Goal:
-    """Agree goal 1, 2 or 3 of a case; a new description replaces the old one."""
-    goal, _ = Goal.objects.update_or_create(
-        case=case, number=number, defaults={"description": description, "agreed_on": agreed_on}
-    )
+def set_goal(*, by: User, case: Case, number: int, description: str, agreed_on, version: int = 0) -> Goal:
+    """Agree goal 1, 2 or 3 of a case, or reword it: `version` is the goal's as the page showed it (0: none)."""
+    open_case_for_writing(case)  # the case's lock makes concurrent saves of its goals take turns
+    goal = Goal.objects.filter(case=case, number=number).first()
+    if (goal.version if goal else 0) != version:
+        if goal is None:
+            change = f"goal {number} was removed"
+        else:
+            change = f"goal {number} was {'agreed' if version == 0 else 'changed'} at {when(goal.updated_at)}"
+        raise EditConflict(
+            f"While you had this page open, {change}. Nothing you entered was saved; it is kept below. "
+            "Read the goal on the case page, then save again to replace it.",
+            goal.version if goal else 0,
+        )
+    if goal is None:
+        return Goal.objects.create(case=case, number=number, description=description, agreed_on=agreed_on)
+    goal.description, goal.agreed_on = description, agreed_on
+    goal.version += 1
+    goal.save(update_fields=["description", "agreed_on", "version", "updated_at"])
     return goal

@@ -9,12 +9,28 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import AuthenticatedRequest, case_level_page
-from assessments import case_page, outcomes, selectors, services
-from assessments.forms import CaseloadSearchForm, ContactForm, DischargeForm, PatientForm, ReferralForm
-from assessments.models import Patient
+from assessments import case_page, limits, outcomes, selectors, services
+from assessments.forms import (
+    CaseloadSearchForm,
+    ContactForm,
+    DischargeForm,
+    PatientForm,
+    ReferralForm,
+    ReopenForm,
+    show_conflict,
+)
+from assessments.models import Case, Patient
 from assessments.selectors import visible_case
 
 PAGE_SIZE = 50
+
+
+def closed_case_redirect(request: AuthenticatedRequest, case: Case) -> HttpResponse | None:
+    """For a page that records something on a case: back to the case page when the case is closed."""
+    if case.is_open:
+        return None
+    messages.warning(request, limits.CASE_CLOSED)
+    return redirect("assessments:case_detail", pk=case.pk)
 
 
 @case_level_page
@@ -50,6 +66,7 @@ def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "outcome_histories": outcomes.histories(case),
         "measure_links": selectors.measure_links(),
         "goals": case.goals.all(),
+        "reopenings": case.reopenings.select_related("reopened_by"),
     }
     return render(request, "assessments/case_detail.html", context)
 
@@ -85,11 +102,17 @@ def referral_create(request: AuthenticatedRequest, patient_pk: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def contact_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = visible_case(request.user, pk)
+    if closed := closed_case_redirect(request, case):
+        return closed
     form = ContactForm(request.POST or None, case=case, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.record_contact(by=request.user, case=case, **form.cleaned_data)
-        messages.success(request, "Contact recorded.")
-        return redirect("assessments:case_detail", pk=case.pk)
+        try:
+            services.record_contact(by=request.user, case=case, **form.cleaned_data)
+        except services.RecordRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Contact recorded.")
+            return redirect("assessments:case_detail", pk=case.pk)
     return render(request, "assessments/contact_form.html", {"form": form, "case": case})
 
 
@@ -97,12 +120,40 @@ def contact_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_discharge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = visible_case(request.user, pk)
-    if not case.is_open:
+    if request.method == "GET" and not case.is_open:
         messages.info(request, "This case is already closed.")
         return redirect("assessments:case_detail", pk=case.pk)
-    form = DischargeForm(request.POST or None, instance=case)
+    # The form edits its own copy: the page keeps showing the case as it is stored.
+    form = DischargeForm(request.POST or None, instance=visible_case(request.user, pk))
     if request.method == "POST" and form.is_valid():
-        services.discharge_case(by=request.user, case=case, **form.cleaned_data)
-        messages.success(request, "Case closed.")
-        return redirect("assessments:case_detail", pk=case.pk)
+        try:
+            services.discharge_case(by=request.user, case=case, **form.cleaned_data)
+        except services.EditConflict as conflict:
+            show_conflict(form, str(conflict), conflict.current_version)
+        except services.RecordRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Case closed.")
+            return redirect("assessments:case_detail", pk=case.pk)
     return render(request, "assessments/discharge_form.html", {"form": form, "case": case})
+
+
+@case_level_page
+@require_http_methods(["GET", "POST"])
+def case_reopen(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case = visible_case(request.user, pk)
+    if request.method == "GET" and case.is_open:
+        messages.info(request, "This case is open.")
+        return redirect("assessments:case_detail", pk=case.pk)
+    form = ReopenForm(request.POST or None, initial={"version": case.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reopen_case(by=request.user, case=case, **form.cleaned_data)
+        except services.EditConflict as conflict:
+            show_conflict(form, str(conflict), conflict.current_version)
+        except (services.RecordRefused, services.CaseConflict) as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Case reopened.")
+            return redirect("assessments:case_detail", pk=case.pk)
+    return render(request, "assessments/reopen_form.html", {"form": form, "case": case})

@@ -17,6 +17,9 @@ class AllocationForm(forms.Form):
         label="In a few words", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
 
+    # The open allocation the page showed (empty: none), so an allocation made meanwhile is not replaced.
+    seen_allocation = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args: Any, suggestion: Suggestion, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.suggestion = suggestion

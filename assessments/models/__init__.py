@@ -8,11 +8,19 @@ from assessments.models.outcomes import (
     MeasureScore,
     ScoringRules,
 )
-from assessments.models.records import Case, CaseQuerySet, Contact, Patient, PatientQuerySet
+from assessments.models.records import (
+    Case,
+    CaseQuerySet,
+    CaseReopening,
+    Contact,
+    Patient,
+    PatientQuerySet,
+)
 
 __all__ = [
     "Case",
     "CaseQuerySet",
+    "CaseReopening",
     "ChangeThreshold",
     "Contact",
     "CurrentView",

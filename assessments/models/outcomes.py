@@ -84,6 +84,8 @@ class Goal(models.Model):
     number = models.PositiveSmallIntegerField()
     description = models.CharField(max_length=300)
     agreed_on = models.DateField()
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, help_text="Raised by each change of the goal.")
 
     class Meta:
         ordering = ["number"]
@@ -114,6 +116,7 @@ class MeasureResponse(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, help_text="Raised by each correction.")
 
     class Meta:
         ordering = ["completed_on", "pk"]

@@ -93,6 +93,10 @@ class Case(models.Model):
     closed_date = models.DateField(null=True, blank=True)
     discharge_reason = models.CharField(max_length=20, choices=DischargeReason.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised by each discharge or reopening, so a stale page cannot overwrite one."
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -127,6 +131,24 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_date is None
+
+
+class CaseReopening(models.Model):
+    """A closure undone: the discharge it replaced is kept here with why the case was reopened."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reopenings")
+    closed_date = models.DateField()
+    discharge_reason = models.CharField(max_length=20, choices=DischargeReason.choices)
+    reason = models.TextField("reason for reopening")
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reopened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reopened_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="case_reopening_has_reason")]
+
+    def __str__(self) -> str:
+        return f"Reopened {self.reopened_at:%d/%m/%Y} (closed {self.closed_date:%d/%m/%Y})"
 
 
 class Contact(models.Model):
