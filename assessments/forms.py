@@ -12,6 +12,7 @@ from accounts.models import CLINICAL_ROLES, Team, User
 from assessments import limits, nhs_number, validation
 from assessments.current_view_items import ITEMS, RESPONSES
 from assessments.models import Case, Contact, CurrentViewReason, Patient
+from assessments.submissions import key_field
 
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 
@@ -32,6 +33,7 @@ class PatientForm(forms.ModelForm):
         label="NHS number", max_length=14, help_text="10 digits; spaces or hyphens are fine."
     )
     postcode = forms.CharField(max_length=12)
+    submission_key = key_field()
 
     class Meta:
         model = Patient
@@ -68,6 +70,8 @@ class PatientForm(forms.ModelForm):
 
 
 class ReferralForm(forms.ModelForm):
+    submission_key = key_field()
+
     class Meta:
         model = Case
         fields = ["team", "referral_date", "referral_source", "commissioner", "accepted_date"]
@@ -112,6 +116,8 @@ class PractitionerChoiceField(forms.ModelChoiceField):
 
 
 class ContactForm(forms.ModelForm):
+    submission_key = key_field()
+
     class Meta:
         model = Contact
         fields = ["starts_at", "duration_minutes", "attendance", "mode", "clinician"]
@@ -229,6 +235,7 @@ class CurrentViewForm(forms.Form):
     completed_on = forms.DateField(label="Date completed", widget=DateInput())
     reason = forms.ChoiceField(label="Reason for completing", choices=[("", "—"), *CurrentViewReason.choices])
     practitioner = PractitionerChoiceField(queryset=User.objects.none())
+    submission_key = key_field()
 
     def __init__(self, *args: Any, case: Case, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

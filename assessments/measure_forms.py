@@ -11,6 +11,7 @@ from assessments.forms import DateInput, show_conflict, version_field
 from assessments.measures import Entry, MeasureSpec, ResponseOptions
 from assessments.models import Case, Goal
 from assessments.scoring import Answers
+from assessments.submissions import key_field
 
 
 def _radios(label: str, responses: ResponseOptions) -> forms.ChoiceField:
@@ -43,6 +44,8 @@ class MeasureForm(forms.Form):
         if version is not None:  # correcting a response: the version the page showed
             self.fields["version"] = version_field()
             self.initial["version"] = version
+        else:
+            self.fields["submission_key"] = key_field()
         self.spec: MeasureSpec = measures.measure(measure)
         self._sections: list[tuple[str, tuple[str, ...], list[str]]] = []
         spec = self.spec
@@ -105,7 +108,7 @@ class MeasureForm(forms.Form):
         return cleaned
 
     def item_names(self) -> list[str]:
-        return [name for name in self.fields if name not in ("completed_on", "version")]
+        return [name for name in self.fields if name not in ("completed_on", "version", "submission_key")]
 
     def answers(self) -> Answers:
         """The raw response codes (before reverse scoring); blanks and "not known" become None."""
@@ -135,6 +138,8 @@ class MeasureForm(forms.Form):
 
 
 class GoalForm(forms.ModelForm):
+    submission_key = key_field()
+
     class Meta:
         model = Goal
         fields = ["number", "description", "agreed_on"]

@@ -11,6 +11,7 @@ from assessments.forms import show_conflict
 from assessments.measure_forms import GoalForm, MeasureForm
 from assessments.models import Informant
 from assessments.selectors import visible_case
+from assessments.submissions import create_once
 from assessments.views import closed_case_redirect
 
 
@@ -26,13 +27,18 @@ def measure_create(request: AuthenticatedRequest, pk: int, measure: str, informa
     form = MeasureForm(request.POST or None, case=case, measure=measure, informant=informant)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_measure(
+            answers, completed_on = form.answers(), form.cleaned_data["completed_on"]
+            create_once(
                 by=request.user,
-                case=case,
-                measure=measure,
-                informant=informant,
-                completed_on=form.cleaned_data["completed_on"],
-                answers=form.answers(),
+                key=form.cleaned_data["submission_key"],
+                create=lambda: services.record_measure(
+                    by=request.user,
+                    case=case,
+                    measure=measure,
+                    informant=informant,
+                    completed_on=completed_on,
+                    answers=answers,
+                ),
             )
         except services.RecordRefused as refused:
             form.add_error(None, str(refused))
@@ -89,7 +95,12 @@ def goal_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = GoalForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_goal(by=request.user, case=case, **form.goal())
+            goal = form.goal()
+            create_once(
+                by=request.user,
+                key=form.cleaned_data["submission_key"],
+                create=lambda: services.set_goal(by=request.user, case=case, **goal),
+            )
         except services.EditConflict as conflict:
             form.show_conflict(str(conflict), conflict.current_version)
         except services.RecordRefused as refused:

@@ -21,6 +21,7 @@ from assessments.forms import (
 )
 from assessments.models import Case, Patient
 from assessments.selectors import visible_case
+from assessments.submissions import create_once, made_before
 
 PAGE_SIZE = 50
 
@@ -74,9 +75,15 @@ def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @case_level_page
 @require_http_methods(["GET", "POST"])
 def patient_create(request: AuthenticatedRequest) -> HttpResponse:
+    if isinstance(earlier := made_before(by=request.user, key=request.POST.get("submission_key")), Patient):
+        return redirect("assessments:referral_create", patient_pk=earlier.pk)
     form = PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        patient = services.register_patient(by=request.user, **form.cleaned_data)
+        fields = form.cleaned_data
+        key = fields.pop("submission_key")
+        patient = create_once(
+            by=request.user, key=key, create=lambda: services.register_patient(by=request.user, **fields)
+        )
         messages.success(request, f"{patient.full_name} registered. Now record the referral.")
         return redirect("assessments:referral_create", patient_pk=patient.pk)
     return render(request, "assessments/patient_form.html", {"form": form})
@@ -86,10 +93,18 @@ def patient_create(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def referral_create(request: AuthenticatedRequest, patient_pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient.objects.visible_to(request.user), pk=patient_pk)
+    if isinstance(earlier := made_before(by=request.user, key=request.POST.get("submission_key")), Case):
+        return redirect("assessments:case_detail", pk=earlier.pk)
     form = ReferralForm(request.POST or None, patient=patient, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.open_referral(by=request.user, patient=patient, **form.cleaned_data)
+            fields = form.cleaned_data
+            key = fields.pop("submission_key")
+            case = create_once(
+                by=request.user,
+                key=key,
+                create=lambda: services.open_referral(by=request.user, patient=patient, **fields),
+            )
         except services.CaseConflict as conflict:
             form.add_error("team", str(conflict))
         else:
@@ -107,7 +122,13 @@ def contact_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = ContactForm(request.POST or None, case=case, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_contact(by=request.user, case=case, **form.cleaned_data)
+            fields = form.cleaned_data
+            key = fields.pop("submission_key")
+            create_once(
+                by=request.user,
+                key=key,
+                create=lambda: services.record_contact(by=request.user, case=case, **fields),
+            )
         except services.RecordRefused as refused:
             form.add_error(None, str(refused))
         else:

@@ -10,6 +10,7 @@ from accounts.access import AuthenticatedRequest, case_level_page, manager_page
 from assessments.forms import CurrentViewForm, replace_input
 from assessments.selectors import visible_case
 from assessments.services import RecordRefused
+from assessments.submissions import create_once
 from assessments.views import closed_case_redirect
 from groupings import movement, selectors, services
 from groupings.forms import AllocationForm
@@ -25,13 +26,18 @@ def current_view_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = CurrentViewForm(request.POST or None, case=case, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            current_view, _ = services.record_and_suggest(
+            fields, ratings = form.cleaned_data, form.ratings()
+            current_view = create_once(
                 by=request.user,
-                case=case,
-                completed_on=form.cleaned_data["completed_on"],
-                reason=form.cleaned_data["reason"],
-                practitioner=form.cleaned_data["practitioner"],
-                ratings=form.ratings(),
+                key=fields["submission_key"],
+                create=lambda: services.record_and_suggest(
+                    by=request.user,
+                    case=case,
+                    completed_on=fields["completed_on"],
+                    reason=fields["reason"],
+                    practitioner=fields["practitioner"],
+                    ratings=ratings,
+                )[0],
             )
         except RecordRefused as refused:
             form.add_error(None, str(refused))
@@ -58,8 +64,16 @@ def current_view_detail(request: AuthenticatedRequest, pk: int, view_pk: int) ->
     )
     if request.method == "POST" and form.is_valid():
         try:
-            suggestion = services.suggest_for(current_view, suggestion.rules_version)
-            services.allocate_grouping(by=request.user, case=case, suggestion=suggestion, **form.cleaned_data)
+            fields = form.cleaned_data
+            key = fields.pop("submission_key")
+            chosen = services.suggest_for(current_view, suggestion.rules_version)
+            create_once(
+                by=request.user,
+                key=key,
+                create=lambda: services.allocate_grouping(
+                    by=request.user, case=case, suggestion=chosen, **fields
+                ),
+            )
         except services.AllocationRefused as refused:
             form.add_error(None, str(refused))
             replace_input(form, "seen_allocation", seen)

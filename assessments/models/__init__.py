@@ -16,6 +16,7 @@ from assessments.models.records import (
     Patient,
     PatientQuerySet,
 )
+from assessments.models.submissions import SubmissionKey
 
 __all__ = [
     "Case",
@@ -33,4 +34,5 @@ __all__ = [
     "Patient",
     "PatientQuerySet",
     "ScoringRules",
+    "SubmissionKey",
 ]
