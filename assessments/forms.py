@@ -8,7 +8,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 
-from accounts.models import CLINICAL_ROLES, Team, User
+from accounts.models import CLINICAL_ROLES, Provider, Team, User
 from assessments import limits, nhs_number, validation
 from assessments.current_view_items import ITEMS, RESPONSES
 from assessments.models import Case, Contact, CurrentViewReason, Patient
@@ -48,11 +48,19 @@ class PatientForm(forms.ModelForm):
         ]
         widgets = {"date_of_birth": DateInput()}
 
+    def __init__(self, *args: Any, provider: Provider, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.provider = provider
+
     def clean_nhs_number(self) -> str:
         try:
-            return nhs_number.normalise(self.cleaned_data["nhs_number"])
+            number = nhs_number.normalise(self.cleaned_data["nhs_number"])
         except nhs_number.InvalidNhsNumber as error:
             raise forms.ValidationError(str(error)) from error
+        # Only this provider's records are looked at: another provider knowing the child is not told.
+        if Patient.objects.filter(provider=self.provider, nhs_number=number).exists():
+            raise forms.ValidationError(limits.PATIENT_ALREADY_REGISTERED)
+        return number
 
     def clean_date_of_birth(self) -> dt.date:
         value = self.cleaned_data["date_of_birth"]
@@ -81,7 +89,8 @@ class ReferralForm(forms.ModelForm):
     def __init__(self, *args: Any, patient: Patient, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.patient = patient
-        cast(forms.ModelChoiceField, self.fields["team"]).queryset = Team.objects.in_scope_of(user)
+        teams = Team.objects.in_scope_of(user).filter(provider_id=patient.provider_id)
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -42,3 +42,4 @@ CONTACT_MINUTES = Limit(1, 720, "A contact lasts between 1 and 720 minutes")
 ONE_OPEN_REFERRAL_PER_TEAM = "This patient already has an open referral with this team."
 CASE_CLOSED = "This case is closed: reopen it, with a reason, before recording anything on it."
 REOPEN_NEEDS_REASON = "Say why the case is reopened."
+PATIENT_ALREADY_REGISTERED = "A patient with this NHS number is already registered."

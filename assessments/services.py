@@ -5,7 +5,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Provider, User
 from assessments import discharge, limits, measures
 from assessments.models import (
     Case,
@@ -52,12 +52,18 @@ def open_case_for_writing(case: Case) -> Case:
     return locked
 
 
-@transaction.atomic
-def register_patient(*, by: User, **fields) -> Patient:
-    return Patient.objects.create(registered_by=by, **fields)
+def register_patient(*, by: User, provider: Provider, **fields) -> Patient:
+    """Register a patient as a record of `provider`; the NHS number must be new to that provider only."""
+    try:
+        with transaction.atomic():
+            return Patient.objects.create(registered_by=by, provider=provider, **fields)
+    except IntegrityError as error:
+        raise RecordRefused(limits.PATIENT_ALREADY_REGISTERED) from error
 
 
 def open_referral(*, by: User, patient: Patient, **fields) -> Case:
+    if fields["team"].provider_id != patient.provider_id:
+        raise RecordRefused("A referral is to a team of the provider that holds the patient's record.")
     try:
         with transaction.atomic():
             return Case.objects.create(patient=patient, **fields)

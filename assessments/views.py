@@ -1,6 +1,7 @@
 """Clinician pages: caseload, case page, and forms to add patients, referrals and contacts."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -77,15 +78,24 @@ def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def patient_create(request: AuthenticatedRequest) -> HttpResponse:
     if isinstance(earlier := made_before(by=request.user, key=request.POST.get("submission_key")), Patient):
         return redirect("assessments:referral_create", patient_pk=earlier.pk)
-    form = PatientForm(request.POST or None)
+    provider = selectors.registering_provider(request.user)
+    if provider is None:
+        raise PermissionDenied("Patients are registered by staff of a provider's team.")
+    form = PatientForm(request.POST or None, provider=provider)
     if request.method == "POST" and form.is_valid():
         fields = form.cleaned_data
         key = fields.pop("submission_key")
-        patient = create_once(
-            by=request.user, key=key, create=lambda: services.register_patient(by=request.user, **fields)
-        )
-        messages.success(request, f"{patient.full_name} registered. Now record the referral.")
-        return redirect("assessments:referral_create", patient_pk=patient.pk)
+        try:
+            patient = create_once(
+                by=request.user,
+                key=key,
+                create=lambda: services.register_patient(by=request.user, provider=provider, **fields),
+            )
+        except services.RecordRefused as refused:
+            form.add_error("nhs_number", str(refused))
+        else:
+            messages.success(request, f"{patient.full_name} registered. Now record the referral.")
+            return redirect("assessments:referral_create", patient_pk=patient.pk)
     return render(request, "assessments/patient_form.html", {"form": form})
 
 
@@ -105,7 +115,7 @@ def referral_create(request: AuthenticatedRequest, patient_pk: int) -> HttpRespo
                 key=key,
                 create=lambda: services.open_referral(by=request.user, patient=patient, **fields),
             )
-        except services.CaseConflict as conflict:
+        except (services.CaseConflict, services.RecordRefused) as conflict:
             form.add_error("team", str(conflict))
         else:
             messages.success(request, "Referral recorded.")

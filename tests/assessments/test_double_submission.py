@@ -97,7 +97,7 @@ def test_an_allocation(client, service, case):
 
 
 def test_a_referral(client, service):
-    patient = factories.patient(registered_by=service["clinician"])
+    patient = factories.patient(registered_by=service["clinician"], provider=service["provider"])
     client.force_login(service["clinician"])
     data = {
         "team": service["team_a"].pk,
