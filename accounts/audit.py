@@ -25,6 +25,7 @@ class Action(models.TextChoices):
     OPEN_REFERRAL = "open_referral", "Opened a referral"
     RECORD_CONTACT = "record_contact", "Recorded a contact"
     DISCHARGE_CASE = "discharge_case", "Discharged a case"
+    REOPEN_CASE = "reopen_case", "Reopened a case"
     RECORD_CURRENT_VIEW = "record_current_view", "Recorded a Current View"
     RECORD_MEASURE = "record_measure", "Recorded an outcome measure"
     CORRECT_MEASURE = "correct_measure", "Corrected an outcome measure"

@@ -5,12 +5,14 @@ import re
 from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 
-from accounts.models import CLINICAL_ROLES, Team, User
+from accounts.models import CLINICAL_ROLES, Provider, Team, User
 from assessments import limits, nhs_number, validation
 from assessments.current_view_items import ITEMS, RESPONSES
 from assessments.models import Case, Contact, CurrentViewReason, Patient
+from assessments.submissions import key_field
 from camhs_pbr.lib.text import PlainTextField
 
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
@@ -32,6 +34,7 @@ class PatientForm(forms.ModelForm):
         label="NHS number", max_length=14, help_text="10 digits; spaces or hyphens are fine."
     )
     postcode = PlainTextField(max_length=12)
+    submission_key = key_field()
 
     class Meta:
         model = Patient
@@ -47,11 +50,19 @@ class PatientForm(forms.ModelForm):
         widgets = {"date_of_birth": DateInput()}
         field_classes = {"given_name": PlainTextField, "family_name": PlainTextField}
 
+    def __init__(self, *args: Any, provider: Provider, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.provider = provider
+
     def clean_nhs_number(self) -> str:
         try:
-            return nhs_number.normalise(self.cleaned_data["nhs_number"])
+            number = nhs_number.normalise(self.cleaned_data["nhs_number"])
         except nhs_number.InvalidNhsNumber as error:
             raise forms.ValidationError(str(error)) from error
+        # Only this provider's records are looked at: another provider knowing the child is not told.
+        if Patient.objects.filter(provider=self.provider, nhs_number=number).exists():
+            raise forms.ValidationError(limits.PATIENT_ALREADY_REGISTERED)
+        return number
 
     def clean_date_of_birth(self) -> dt.date:
         value = self.cleaned_data["date_of_birth"]
@@ -69,6 +80,8 @@ class PatientForm(forms.ModelForm):
 
 
 class ReferralForm(forms.ModelForm):
+    submission_key = key_field()
+
     class Meta:
         model = Case
         fields = ["team", "referral_date", "referral_source", "commissioner", "accepted_date"]
@@ -78,7 +91,8 @@ class ReferralForm(forms.ModelForm):
     def __init__(self, *args: Any, patient: Patient, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.patient = patient
-        cast(forms.ModelChoiceField, self.fields["team"]).queryset = Team.objects.in_scope_of(user)
+        teams = Team.objects.in_scope_of(user).filter(provider_id=patient.provider_id)
+        cast(forms.ModelChoiceField, self.fields["team"]).queryset = teams
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -117,6 +131,8 @@ class PractitionerChoiceField(forms.ModelChoiceField):
 
 
 class ContactForm(forms.ModelForm):
+    submission_key = key_field()
+
     class Meta:
         model = Contact
         fields = ["starts_at", "duration_minutes", "attendance", "mode", "clinician"]
@@ -161,7 +177,27 @@ class ContactForm(forms.ModelForm):
         return cleaned
 
 
+def version_field() -> forms.IntegerField:
+    """The version of the record as the page showed it, sent back so a stale edit is refused."""
+    return forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+def replace_input(form: forms.BaseForm, name: str, value: object) -> None:
+    """Change one submitted value of a bound form before it is shown again (the rest stays as typed)."""
+    data = form.data.copy() if isinstance(form.data, QueryDict) else dict(form.data)
+    data[form.add_prefix(name)] = "" if value is None else str(value)
+    form.data = data
+
+
+def show_conflict(form: forms.BaseForm, message: str, current_version: int, name: str = "version") -> None:
+    """Re-show `form` with the user's input and the conflict; saving again then applies it over the change."""
+    form.add_error(None, message)
+    replace_input(form, name, current_version)
+
+
 class DischargeForm(forms.ModelForm):
+    version = version_field()
+
     class Meta:
         model = Case
         fields = ["closed_date", "discharge_reason"]
@@ -172,6 +208,7 @@ class DischargeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["closed_date"].required = True
         self.fields["discharge_reason"].required = True
+        self.initial.setdefault("version", self.instance.version)
 
     def clean_closed_date(self) -> dt.date:
         value = self.cleaned_data["closed_date"]
@@ -181,6 +218,16 @@ class DischargeForm(forms.ModelForm):
         if error:
             raise forms.ValidationError(error)
         return value
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the case reopened?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": limits.REOPEN_NEEDS_REASON},
+    )
+    version = version_field()
 
 
 class CaseloadSearchForm(forms.Form):
@@ -206,6 +253,7 @@ class CurrentViewForm(forms.Form):
     completed_on = forms.DateField(label="Date completed", widget=DateInput())
     reason = forms.ChoiceField(label="Reason for completing", choices=[("", "—"), *CurrentViewReason.choices])
     practitioner = PractitionerChoiceField(queryset=User.objects.none())
+    submission_key = key_field()
 
     def __init__(self, *args: Any, case: Case, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

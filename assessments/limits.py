@@ -69,3 +69,6 @@ DATE_OF_BIRTH = DateRange(earliest=dt.date(1900, 1, 1))
 RECORD_DATE = DateRange(earliest=dt.date(2000, 1, 1))
 # A contact may be booked ahead (an appointment not yet attended), up to a year.
 CONTACT_DATE = DateRange(earliest=dt.date(2000, 1, 1), days_ahead=366)
+CASE_CLOSED = "This case is closed: reopen it, with a reason, before recording anything on it."
+REOPEN_NEEDS_REASON = "Say why the case is reopened."
+PATIENT_ALREADY_REGISTERED = "A patient with this NHS number is already registered."

@@ -7,10 +7,11 @@ from django import forms
 from django.utils import timezone
 
 from assessments import limits, measures, validation
-from assessments.forms import DateInput
+from assessments.forms import DateInput, show_conflict, version_field
 from assessments.measures import Entry, MeasureSpec, ResponseOptions
 from assessments.models import Case, Goal
 from assessments.scoring import Answers
+from assessments.submissions import key_field
 from camhs_pbr.lib.text import PlainTextField
 
 
@@ -36,10 +37,16 @@ class MeasureForm(forms.Form):
         measure: str,
         informant: str,
         answers: Answers | None = None,
+        version: int | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.case, self.measure, self.informant = case, measure, informant
+        if version is not None:  # correcting a response: the version the page showed
+            self.fields["version"] = version_field()
+            self.initial["version"] = version
+        else:
+            self.fields["submission_key"] = key_field()
         self.spec: MeasureSpec = measures.measure(measure)
         self._sections: list[tuple[str, tuple[str, ...], list[str]]] = []
         spec = self.spec
@@ -102,7 +109,7 @@ class MeasureForm(forms.Form):
         return cleaned
 
     def item_names(self) -> list[str]:
-        return [name for name in self.fields if name != "completed_on"]
+        return [name for name in self.fields if name not in ("completed_on", "version", "submission_key")]
 
     def answers(self) -> Answers:
         """The raw response codes (before reverse scoring); blanks and "not known" become None."""
@@ -132,6 +139,8 @@ class MeasureForm(forms.Form):
 
 
 class GoalForm(forms.ModelForm):
+    submission_key = key_field()
+
     class Meta:
         model = Goal
         fields = ["number", "description", "agreed_on"]
@@ -142,11 +151,28 @@ class GoalForm(forms.ModelForm):
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.case = case
+        numbers = range(limits.GOAL_NUMBER.low, limits.GOAL_NUMBER.high + 1)
         self.fields["number"] = forms.TypedChoiceField(
-            label="Goal number",
-            coerce=int,
-            choices=[(n, f"Goal {n}") for n in range(limits.GOAL_NUMBER.low, limits.GOAL_NUMBER.high + 1)],
+            label="Goal number", coerce=int, choices=[(n, f"Goal {n}") for n in numbers]
         )
+        # The version of each goal as the page showed it (0: not yet agreed), so a stale save is refused.
+        versions = dict(Goal.objects.filter(case=case).values_list("number", "version"))
+        for number in numbers:
+            self.fields[self.version_name(number)] = version_field()
+            self.initial[self.version_name(number)] = versions.get(number, 0)
+
+    @staticmethod
+    def version_name(number: int) -> str:
+        return f"version_{number}"
+
+    def goal(self) -> dict[str, Any]:
+        """The goal to save with the version of its number as the page showed it."""
+        data = self.cleaned_data
+        fields = {name: data[name] for name in ("number", "description", "agreed_on")}
+        return fields | {"version": data[self.version_name(data["number"])]}
+
+    def show_conflict(self, message: str, current_version: int) -> None:
+        show_conflict(self, message, current_version, self.version_name(self.cleaned_data["number"]))
 
     def clean_agreed_on(self) -> dt.date:
         value = self.cleaned_data["agreed_on"]

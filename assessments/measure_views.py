@@ -7,9 +7,12 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import AuthenticatedRequest, case_level_page
 from assessments import measures, services
+from assessments.forms import show_conflict
 from assessments.measure_forms import GoalForm, MeasureForm
 from assessments.models import Informant
 from assessments.selectors import visible_case
+from assessments.submissions import create_once
+from assessments.views import closed_case_redirect
 
 
 @case_level_page
@@ -19,18 +22,29 @@ def measure_create(request: AuthenticatedRequest, pk: int, measure: str, informa
     spec = measures.MEASURES.get(measure)
     if spec is None or informant not in spec.informants:
         raise Http404("No such measure or informant")
+    if closed := closed_case_redirect(request, case):
+        return closed
     form = MeasureForm(request.POST or None, case=case, measure=measure, informant=informant)
     if request.method == "POST" and form.is_valid():
-        services.record_measure(
-            by=request.user,
-            case=case,
-            measure=measure,
-            informant=informant,
-            completed_on=form.cleaned_data["completed_on"],
-            answers=form.answers(),
-        )
-        messages.success(request, f"{spec.label} saved and scored.")
-        return redirect("assessments:case_detail", pk=case.pk)
+        try:
+            answers, completed_on = form.answers(), form.cleaned_data["completed_on"]
+            create_once(
+                by=request.user,
+                key=form.cleaned_data["submission_key"],
+                create=lambda: services.record_measure(
+                    by=request.user,
+                    case=case,
+                    measure=measure,
+                    informant=informant,
+                    completed_on=completed_on,
+                    answers=answers,
+                ),
+            )
+        except services.RecordRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"{spec.label} saved and scored.")
+            return redirect("assessments:case_detail", pk=case.pk)
     title = f"{spec.label} ({Informant(informant).label})"
     return render(request, "assessments/measure_form.html", {"form": form, "case": case, "title": title})
 
@@ -40,6 +54,8 @@ def measure_create(request: AuthenticatedRequest, pk: int, measure: str, informa
 def measure_correct(request: AuthenticatedRequest, pk: int, response_pk: int) -> HttpResponse:
     case = visible_case(request.user, pk)
     response = get_object_or_404(case.measure_responses, pk=response_pk)
+    if closed := closed_case_redirect(request, case):
+        return closed
     form = MeasureForm(
         request.POST or None,
         initial={"completed_on": response.completed_on},
@@ -47,16 +63,24 @@ def measure_correct(request: AuthenticatedRequest, pk: int, response_pk: int) ->
         measure=response.measure,
         informant=response.informant,
         answers=response.typed_answers(),
+        version=response.version,
     )
     if request.method == "POST" and form.is_valid():
-        services.correct_measure(
-            by=request.user,
-            response=response,
-            answers=form.answers(),
-            completed_on=form.cleaned_data["completed_on"],
-        )
-        messages.success(request, "Answers corrected and scores recomputed.")
-        return redirect("assessments:case_detail", pk=case.pk)
+        try:
+            services.correct_measure(
+                by=request.user,
+                response=response,
+                answers=form.answers(),
+                completed_on=form.cleaned_data["completed_on"],
+                version=form.cleaned_data["version"],
+            )
+        except services.EditConflict as conflict:
+            show_conflict(form, str(conflict), conflict.current_version)
+        except services.RecordRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Answers corrected and scores recomputed.")
+            return redirect("assessments:case_detail", pk=case.pk)
     return render(
         request, "assessments/measure_form.html", {"form": form, "case": case, "title": f"Correct {response}"}
     )
@@ -66,9 +90,22 @@ def measure_correct(request: AuthenticatedRequest, pk: int, response_pk: int) ->
 @require_http_methods(["GET", "POST"])
 def goal_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = visible_case(request.user, pk)
+    if closed := closed_case_redirect(request, case):
+        return closed
     form = GoalForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
-        services.set_goal(by=request.user, case=case, **form.cleaned_data)
-        messages.success(request, "Goal agreed.")
-        return redirect("assessments:case_detail", pk=case.pk)
+        try:
+            goal = form.goal()
+            create_once(
+                by=request.user,
+                key=form.cleaned_data["submission_key"],
+                create=lambda: services.set_goal(by=request.user, case=case, **goal),
+            )
+        except services.EditConflict as conflict:
+            form.show_conflict(str(conflict), conflict.current_version)
+        except services.RecordRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Goal agreed.")
+            return redirect("assessments:case_detail", pk=case.pk)
     return render(request, "assessments/goal_form.html", {"form": form, "case": case})

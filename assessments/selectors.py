@@ -5,7 +5,7 @@ import re
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.models import User
+from accounts.models import Provider, User
 from assessments import case_page, nhs_number
 from assessments.measures import MEASURES
 from assessments.models import Case, Contact, Informant, ScoringRules
@@ -82,3 +82,11 @@ def measure_links() -> list[tuple[str, str, str]]:
         for spec in MEASURES.values()
         for informant in spec.informants
     ]
+
+
+def registering_provider(user: User) -> Provider | None:
+    """The provider whose records `user` registers patients in: a service manager's own, otherwise that of
+    the user's teams (the first, if they work for several)."""
+    if user.provider_id:
+        return user.provider
+    return Provider.objects.in_scope_of(user).order_by("name", "pk").first()

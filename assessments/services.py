@@ -6,10 +6,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.audit import Action, record
-from accounts.models import User
-from assessments import limits, measures
+from accounts.models import Provider, User
+from assessments import discharge, limits, measures
 from assessments.models import (
     Case,
+    CaseReopening,
     Contact,
     CurrentView,
     Goal,
@@ -31,6 +32,29 @@ class RecordRefused(ValueError):
     """A write refused because it breaks a limit of case records; the message is for the user."""
 
 
+class EditConflict(CaseConflict):
+    """An edit made on a page opened before someone else changed the same record: nothing was saved.
+
+    The message says what changed and when; `current_version` lets the page offer to save again over it."""
+
+    def __init__(self, message: str, current_version: int) -> None:
+        super().__init__(message)
+        self.current_version = current_version
+
+
+def when(moment: dt.datetime) -> str:
+    """A time of a change in plain words: "14:05 on 03/06/2025"."""
+    return f"{timezone.localtime(moment):%H:%M on %d/%m/%Y}"
+
+
+def open_case_for_writing(case: Case) -> Case:
+    """Lock the case for the rest of the transaction; a closed case refuses every new record."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not locked.is_open:
+        raise RecordRefused(limits.CASE_CLOSED)
+    return locked
+
+
 def _refuse_implausible(limit: limits.DateRange, what: str, value: dt.date | None) -> None:
     """The form's date limits again, for callers other than the forms (commands, tasks, the shell)."""
     if isinstance(value, dt.datetime):
@@ -48,18 +72,24 @@ def _refuse_hidden_characters(*texts: str) -> None:
             raise RecordRefused(str(error)) from error
 
 
-@transaction.atomic
-def register_patient(*, by: User, **fields) -> Patient:
+def register_patient(*, by: User, provider: Provider, **fields) -> Patient:
+    """Register a patient as a record of `provider`; the NHS number must be new to that provider only."""
     _refuse_implausible(limits.DATE_OF_BIRTH, "date of birth", fields["date_of_birth"])
     _refuse_hidden_characters(fields["given_name"], fields["family_name"], fields["postcode"])
-    patient = Patient.objects.create(registered_by=by, **fields)
-    record(Action.REGISTER_PATIENT, by=by, target=patient, patient_id=patient.pk)
-    return patient
+    try:
+        with transaction.atomic():
+            patient = Patient.objects.create(registered_by=by, provider=provider, **fields)
+            record(Action.REGISTER_PATIENT, by=by, target=patient, patient_id=patient.pk)
+            return patient
+    except IntegrityError as error:
+        raise RecordRefused(limits.PATIENT_ALREADY_REGISTERED) from error
 
 
 def open_referral(*, by: User, patient: Patient, **fields) -> Case:
     _refuse_implausible(limits.RECORD_DATE, "referral date", fields["referral_date"])
     _refuse_implausible(limits.RECORD_DATE, "acceptance date", fields.get("accepted_date"))
+    if fields["team"].provider_id != patient.provider_id:
+        raise RecordRefused("A referral is to a team of the provider that holds the patient's record.")
     try:
         with transaction.atomic():
             case = Case.objects.create(patient=patient, **fields)
@@ -71,6 +101,7 @@ def open_referral(*, by: User, patient: Patient, **fields) -> Case:
 
 @transaction.atomic
 def record_contact(*, by: User, case: Case, **fields) -> Contact:
+    open_case_for_writing(case)
     if not limits.CONTACT_MINUTES.contains(fields["duration_minutes"]):
         raise RecordRefused(limits.CONTACT_MINUTES.sentence)
     _refuse_implausible(limits.CONTACT_DATE, "contact date", fields["starts_at"])
@@ -83,17 +114,80 @@ def record_contact(*, by: User, case: Case, **fields) -> Contact:
 
 
 @transaction.atomic
-def discharge_case(*, by: User, case: Case, closed_date, discharge_reason: str) -> Case:
+def discharge_case(*, by: User, case: Case, closed_date, discharge_reason: str, version: int) -> Case:
+    """Close the case on `closed_date` as seen at `version`; registered steps (the open allocation) end too."""
     _refuse_implausible(limits.RECORD_DATE, "discharge date", closed_date)
     locked = Case.objects.select_for_update().get(pk=case.pk)
+    _check_case_version(locked, version)
+    if not locked.is_open:
+        raise RecordRefused("This case is already closed.")
     locked.closed_date = closed_date
     locked.discharge_reason = discharge_reason
     locked.discharged_by = by
-    locked.save(update_fields=["closed_date", "discharge_reason", "discharged_by"])
+    locked.version += 1
+    locked.save(update_fields=["closed_date", "discharge_reason", "discharged_by", "version", "updated_at"])
+    for step in discharge.discharge_steps():
+        step(locked, closed_date)
     record(
         Action.DISCHARGE_CASE, by=by, target=locked, case=locked, changed=["closed_date", "discharge_reason"]
     )
     return locked
+
+
+def reopen_case(*, by: User, case: Case, reason: str, version: int) -> Case:
+    """Reopen a closed case, keeping the closure it undoes (date and reason) with why it was reopened."""
+    if not reason.strip():
+        raise RecordRefused(limits.REOPEN_NEEDS_REASON)
+    try:
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            _check_case_version(locked, version)
+            if locked.is_open:
+                raise RecordRefused("This case is open already.")
+            assert locked.closed_date is not None
+            CaseReopening.objects.create(
+                case=locked,
+                closed_date=locked.closed_date,
+                discharge_reason=locked.discharge_reason,
+                reason=reason.strip(),
+                reopened_by=by,
+            )
+            locked.closed_date, locked.discharge_reason, locked.discharged_by = None, "", None
+            locked.version += 1
+            locked.save(
+                update_fields=["closed_date", "discharge_reason", "discharged_by", "version", "updated_at"]
+            )
+            record(
+                Action.REOPEN_CASE,
+                by=by,
+                target=locked,
+                case=locked,
+                changed=["closed_date", "discharge_reason"],
+            )
+            return locked
+    except IntegrityError as error:  # another open case of this patient with this team
+        raise CaseConflict(limits.ONE_OPEN_REFERRAL_PER_TEAM) from error
+
+
+def _check_case_version(locked: Case, version: int) -> None:
+    if locked.version == version:
+        return
+    if locked.is_open:
+        reopening = locked.reopenings.select_related("reopened_by").first()
+        change = (
+            f"it was reopened by {reopening.reopened_by.display_name} at {when(reopening.reopened_at)}"
+            if reopening
+            else f"it was changed at {when(locked.updated_at)}"
+        )
+    else:
+        change = (
+            f"it was closed at {when(locked.updated_at)}: discharged on {locked.closed_date:%d/%m/%Y}, "
+            f"{locked.get_discharge_reason_display().lower()}"
+        )
+    raise EditConflict(
+        f"While you had this page open, {change}. Nothing you entered was saved; it is kept below.",
+        locked.version,
+    )
 
 
 @transaction.atomic
@@ -102,6 +196,7 @@ def record_current_view(
 ) -> CurrentView:
     """Save a completed Current View (SPEC §2): ratings keyed by item id, None for Not known."""
     _refuse_implausible(limits.RECORD_DATE, "date completed", completed_on)
+    open_case_for_writing(case)
     current_view = CurrentView.objects.create(
         case=case,
         completed_on=completed_on,
@@ -120,6 +215,7 @@ def record_measure(
 ) -> MeasureResponse:
     """Save a completed measure with its scores (SPEC §6), scored by the current scoring rules."""
     _refuse_implausible(limits.RECORD_DATE, "date completed", completed_on)
+    open_case_for_writing(case)
     response = MeasureResponse(
         case=case, measure=measure, informant=informant, completed_on=completed_on, recorded_by=by
     )
@@ -132,18 +228,29 @@ def record_measure(
 
 @transaction.atomic
 def correct_measure(
-    *, by: User, response: MeasureResponse, answers: Answers, completed_on=None
+    *, by: User, response: MeasureResponse, answers: Answers, version: int, completed_on=None
 ) -> MeasureResponse:
-    """Correct the answers of a response; its scores are recomputed and the earlier answers kept, with who
-    recorded them, as a MeasureResponseVersion."""
+    """Correct the answers of a response as seen at `version`; its scores are recomputed and the earlier
+    answers kept, with who recorded them, as a MeasureResponseVersion."""
     _refuse_implausible(limits.RECORD_DATE, "date completed", completed_on)
+    open_case_for_writing(response.case)
     locked = MeasureResponse.objects.select_for_update().get(pk=response.pk)
+    if locked.version != version:
+        raise EditConflict(
+            f"While you had this page open, these answers were corrected at {when(locked.updated_at)}. "
+            "Nothing you entered was saved; it is kept below. Compare it with the answers on the case "
+            "page, then save again to replace them.",
+            locked.version,
+        )
     earlier = _keep_earlier_version(locked)
     locked.set_answers(answers)
     if completed_on:
         locked.completed_on = completed_on
     locked.corrected_by, locked.corrected_at = by, timezone.now()
-    locked.save(update_fields=["answers", "completed_on", "updated_at", "corrected_by", "corrected_at"])
+    locked.version += 1
+    locked.save(
+        update_fields=["answers", "completed_on", "updated_at", "corrected_by", "corrected_at", "version"]
+    )
     _rescore(locked, answers)
     record(Action.CORRECT_MEASURE, by=by, target=locked, case=locked.case, changed=_changed(earlier, locked))
     return locked
@@ -178,14 +285,29 @@ def _rescore(response: MeasureResponse, answers: Answers) -> None:
 
 
 @transaction.atomic
-def set_goal(*, by: User, case: Case, number: int, description: str, agreed_on) -> Goal:
-    """Agree goal 1, 2 or 3 of a case; a new description replaces the old one."""
+def set_goal(*, by: User, case: Case, number: int, description: str, agreed_on, version: int = 0) -> Goal:
+    """Agree goal 1, 2 or 3 of a case, or reword it: `version` is the goal's as the page showed it (0: none)."""
     _refuse_implausible(limits.RECORD_DATE, "agreement date", agreed_on)
     _refuse_hidden_characters(description)
-    goal, _ = Goal.objects.update_or_create(
-        case=case,
-        number=number,
-        defaults={"description": description, "agreed_on": agreed_on, "recorded_by": by},
-    )
+    open_case_for_writing(case)  # the case's lock makes concurrent saves of its goals take turns
+    goal = Goal.objects.filter(case=case, number=number).first()
+    if (goal.version if goal else 0) != version:
+        if goal is None:
+            change = f"goal {number} was removed"
+        else:
+            change = f"goal {number} was {'agreed' if version == 0 else 'changed'} at {when(goal.updated_at)}"
+        raise EditConflict(
+            f"While you had this page open, {change}. Nothing you entered was saved; it is kept below. "
+            "Read the goal on the case page, then save again to replace it.",
+            goal.version if goal else 0,
+        )
+    if goal is None:
+        goal = Goal.objects.create(
+            case=case, number=number, description=description, agreed_on=agreed_on, recorded_by=by
+        )
+    else:
+        goal.description, goal.agreed_on, goal.recorded_by = description, agreed_on, by
+        goal.version += 1
+        goal.save(update_fields=["description", "agreed_on", "recorded_by", "version", "updated_at"])
     record(Action.SET_GOAL, by=by, target=goal, case=case, changed=["description", "agreed_on"])
     return goal

@@ -8,6 +8,7 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
     path("cases/<int:pk>/discharge/", views.case_discharge, name="case_discharge"),
+    path("cases/<int:pk>/reopen/", views.case_reopen, name="case_reopen"),
     path("patients/new/", views.patient_create, name="patient_create"),
     path("patients/<int:patient_pk>/referrals/new/", views.referral_create, name="referral_create"),
     path(

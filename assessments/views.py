@@ -1,6 +1,7 @@
 """Clinician pages: caseload, case page, and forms to add patients, referrals and contacts."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,12 +11,29 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import AuthenticatedRequest, case_level_page
 from accounts.audit import Action, record
-from assessments import case_page, outcomes, selectors, services
-from assessments.forms import CaseloadSearchForm, ContactForm, DischargeForm, PatientForm, ReferralForm
-from assessments.models import Patient
+from assessments import case_page, limits, outcomes, selectors, services
+from assessments.forms import (
+    CaseloadSearchForm,
+    ContactForm,
+    DischargeForm,
+    PatientForm,
+    ReferralForm,
+    ReopenForm,
+    show_conflict,
+)
+from assessments.models import Case, Patient
 from assessments.selectors import visible_case
+from assessments.submissions import create_once, made_before
 
 PAGE_SIZE = 50
+
+
+def closed_case_redirect(request: AuthenticatedRequest, case: Case) -> HttpResponse | None:
+    """For a page that records something on a case: back to the case page when the case is closed."""
+    if case.is_open:
+        return None
+    messages.warning(request, limits.CASE_CLOSED)
+    return redirect("assessments:case_detail", pk=case.pk)
 
 
 @case_level_page
@@ -53,6 +71,7 @@ def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "outcome_histories": outcomes.histories(case),
         "measure_links": selectors.measure_links(),
         "goals": case.goals.select_related("recorded_by"),
+        "reopenings": case.reopenings.select_related("reopened_by"),
     }
     record(Action.VIEW_CASE, by=request.user, target=case, case=case)
     return render(request, "assessments/case_detail.html", context)
@@ -61,11 +80,26 @@ def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @case_level_page
 @require_http_methods(["GET", "POST"])
 def patient_create(request: AuthenticatedRequest) -> HttpResponse:
-    form = PatientForm(request.POST or None)
+    if isinstance(earlier := made_before(by=request.user, key=request.POST.get("submission_key")), Patient):
+        return redirect("assessments:referral_create", patient_pk=earlier.pk)
+    provider = selectors.registering_provider(request.user)
+    if provider is None:
+        raise PermissionDenied("Patients are registered by staff of a provider's team.")
+    form = PatientForm(request.POST or None, provider=provider)
     if request.method == "POST" and form.is_valid():
-        patient = services.register_patient(by=request.user, **form.cleaned_data)
-        messages.success(request, f"{patient.full_name} registered. Now record the referral.")
-        return redirect("assessments:referral_create", patient_pk=patient.pk)
+        fields = form.cleaned_data
+        key = fields.pop("submission_key")
+        try:
+            patient = create_once(
+                by=request.user,
+                key=key,
+                create=lambda: services.register_patient(by=request.user, provider=provider, **fields),
+            )
+        except services.RecordRefused as refused:
+            form.add_error("nhs_number", str(refused))
+        else:
+            messages.success(request, f"{patient.full_name} registered. Now record the referral.")
+            return redirect("assessments:referral_create", patient_pk=patient.pk)
     return render(request, "assessments/patient_form.html", {"form": form})
 
 
@@ -73,11 +107,19 @@ def patient_create(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def referral_create(request: AuthenticatedRequest, patient_pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient.objects.visible_to(request.user), pk=patient_pk)
+    if isinstance(earlier := made_before(by=request.user, key=request.POST.get("submission_key")), Case):
+        return redirect("assessments:case_detail", pk=earlier.pk)
     form = ReferralForm(request.POST or None, patient=patient, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.open_referral(by=request.user, patient=patient, **form.cleaned_data)
-        except services.CaseConflict as conflict:
+            fields = form.cleaned_data
+            key = fields.pop("submission_key")
+            case = create_once(
+                by=request.user,
+                key=key,
+                create=lambda: services.open_referral(by=request.user, patient=patient, **fields),
+            )
+        except (services.CaseConflict, services.RecordRefused) as conflict:
             form.add_error("team", str(conflict))
         else:
             messages.success(request, "Referral recorded.")
@@ -89,11 +131,23 @@ def referral_create(request: AuthenticatedRequest, patient_pk: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def contact_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = visible_case(request.user, pk)
+    if closed := closed_case_redirect(request, case):
+        return closed
     form = ContactForm(request.POST or None, case=case, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.record_contact(by=request.user, case=case, **form.cleaned_data)
-        messages.success(request, "Contact recorded.")
-        return redirect("assessments:case_detail", pk=case.pk)
+        try:
+            fields = form.cleaned_data
+            key = fields.pop("submission_key")
+            create_once(
+                by=request.user,
+                key=key,
+                create=lambda: services.record_contact(by=request.user, case=case, **fields),
+            )
+        except services.RecordRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Contact recorded.")
+            return redirect("assessments:case_detail", pk=case.pk)
     return render(request, "assessments/contact_form.html", {"form": form, "case": case})
 
 
@@ -101,12 +155,40 @@ def contact_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_discharge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = visible_case(request.user, pk)
-    if not case.is_open:
+    if request.method == "GET" and not case.is_open:
         messages.info(request, "This case is already closed.")
         return redirect("assessments:case_detail", pk=case.pk)
-    form = DischargeForm(request.POST or None, instance=case)
+    # The form edits its own copy: the page keeps showing the case as it is stored.
+    form = DischargeForm(request.POST or None, instance=visible_case(request.user, pk))
     if request.method == "POST" and form.is_valid():
-        services.discharge_case(by=request.user, case=case, **form.cleaned_data)
-        messages.success(request, "Case closed.")
-        return redirect("assessments:case_detail", pk=case.pk)
+        try:
+            services.discharge_case(by=request.user, case=case, **form.cleaned_data)
+        except services.EditConflict as conflict:
+            show_conflict(form, str(conflict), conflict.current_version)
+        except services.RecordRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Case closed.")
+            return redirect("assessments:case_detail", pk=case.pk)
     return render(request, "assessments/discharge_form.html", {"form": form, "case": case})
+
+
+@case_level_page
+@require_http_methods(["GET", "POST"])
+def case_reopen(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case = visible_case(request.user, pk)
+    if request.method == "GET" and case.is_open:
+        messages.info(request, "This case is open.")
+        return redirect("assessments:case_detail", pk=case.pk)
+    form = ReopenForm(request.POST or None, initial={"version": case.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reopen_case(by=request.user, case=case, **form.cleaned_data)
+        except services.EditConflict as conflict:
+            show_conflict(form, str(conflict), conflict.current_version)
+        except (services.RecordRefused, services.CaseConflict) as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Case reopened.")
+            return redirect("assessments:case_detail", pk=case.pk)
+    return render(request, "assessments/reopen_form.html", {"form": form, "case": case})

@@ -78,6 +78,7 @@ def load_national(cases: int, contacts: int, rng: np.random.Generator) -> dict[s
                     "ethnic_category": "A",
                     "postcode": "LS1 4AP",
                     "registered_at": now,
+                    "provider_id": providers[0].pk,  # each set to its case's provider below
                 }
             ),
         )
@@ -97,11 +98,17 @@ def load_national(cases: int, contacts: int, rng: np.random.Generator) -> dict[s
                     "closed_date": pd.Series(_days(START, closed_day)).where(closed),
                     "discharge_reason": np.where(closed, "completed", ""),
                     "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
                 }
             ),
         )
         cursor.execute("SELECT min(id) FROM assessments_case")
         first_case = cursor.fetchone()[0]
+        cursor.execute(
+            "UPDATE assessments_patient p SET provider_id = t.provider_id FROM assessments_case c "
+            "JOIN accounts_team t ON t.id = c.team_id WHERE c.patient_id = p.id"
+        )
         _load_allocations(
             raw, rng, first_case, accepted, accepted_day, closed, closed_day, grouping_ids, clinician.pk
         )
@@ -135,6 +142,7 @@ def _load_outcomes(raw, cursor, rng, first_case, accepted_day, closed, closed_da
             "recorded_by_id": by,
             "recorded_at": "2026-11-01 02:00:00+00",
             "updated_at": "2026-11-01 02:00:00+00",
+            "version": 1,
         }
     )
     cursor.execute("SELECT coalesce(max(id), 0) FROM assessments_measureresponse")

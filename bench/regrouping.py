@@ -56,6 +56,7 @@ def load(cases: int, rng: np.random.Generator) -> None:
                     "ethnic_category": "A",
                     "postcode": "LS1 4AP",
                     "registered_at": now,
+                    "provider_id": provider.pk,
                 }
             ),
         )
@@ -75,6 +76,8 @@ def load(cases: int, rng: np.random.Generator) -> None:
                     "accepted_date": "2026-01-12",
                     "discharge_reason": "",
                     "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
                 }
             ),
         )

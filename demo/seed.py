@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
 
 from accounts.models import Commissioner, Profession, Provider, Role, Team, User
 from assessments.choices import (
@@ -95,8 +96,9 @@ def seed(*, cases: int, seed: int, as_of: dt.date) -> SeedSummary:
     with transaction.atomic():
         orgs = _organisations()
         clinicians = _users(orgs, cases, rng)
-        patients = _patients(cases, rng, as_of)
+        patients = _patients(cases, rng, as_of, orgs["providers"][0])
         case_rows = _cases(patients, orgs, rng, as_of)
+        _patients_belong_to_their_case_provider()
         contact_count = _contacts(case_rows, clinicians, rng, as_of)
         current_views = seed_grouping_history(case_rows, clinicians, rng, as_of)
         measures = seed_outcomes(case_rows, clinicians, rng, as_of)
@@ -240,7 +242,14 @@ def _users(orgs: dict, cases: int, rng: np.random.Generator) -> dict[int, list[U
     return by_team
 
 
-def _patients(count: int, rng: np.random.Generator, as_of: dt.date) -> list[Patient]:
+def _patients_belong_to_their_case_provider() -> None:
+    """Each patient's record is its case's provider's (placed after the cases, so the random draws and the
+    data they make stay as they were)."""
+    provider = Case.objects.filter(patient=OuterRef("pk")).order_by("pk").values("team__provider")[:1]
+    Patient.objects.filter(Exists(provider)).update(provider=Subquery(provider))
+
+
+def _patients(count: int, rng: np.random.Generator, as_of: dt.date, provider: Provider) -> list[Patient]:
     # Ages at referral mostly 4-17, a tail to 25; dates of birth are placed so that the referral fits.
     numbers = demo_nhs_numbers(count, rng)
     genders = rng.choice(["1", "2", "9", "X"], size=count, p=[0.47, 0.5, 0.01, 0.02])
@@ -256,6 +265,7 @@ def _patients(count: int, rng: np.random.Generator, as_of: dt.date) -> list[Pati
     letters = rng.choice(list("ABDEFGHJLNPQRSTUWXYZ"), size=(count, 2))
     patients = [
         Patient(
+            provider=provider,
             nhs_number=numbers[i],
             given_name=given[i],
             family_name=family[i],

@@ -7,8 +7,8 @@ class GroupingsConfig(AppConfig):
     verbose_name = "Needs-based groupings"
 
     def ready(self) -> None:
-        from assessments import case_page
-        from groupings import selectors
+        from assessments import case_page, discharge
+        from groupings import selectors, services
 
         case_page.add_case_panel(
             case_page.CasePanel(
@@ -17,6 +17,7 @@ class GroupingsConfig(AppConfig):
                 context=lambda case, today: selectors.case_grouping_summary(case, today),
             )
         )
+        discharge.add_discharge_step("end_allocation", services.end_allocation_on_discharge)
         case_page.add_caseload_columns(
             case_page.CaseloadColumns(
                 name="grouping",

@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 
+from assessments.submissions import key_field
 from camhs_pbr.lib.text import PlainTextField
 from groupings import limits
 from groupings.models import Grouping, OverrideReason, Suggestion
@@ -21,6 +22,10 @@ class AllocationForm(forms.Form):
         max_length=2000,
         multiline=True,
     )
+
+    # The open allocation the page showed (empty: none), so an allocation made meanwhile is not replaced.
+    seen_allocation = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    submission_key = key_field()
 
     def __init__(self, *args: Any, suggestion: Suggestion, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

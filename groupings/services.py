@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from accounts.audit import Action, record
 from accounts.models import User
+from assessments import limits as case_limits
 from assessments.models import Case, CurrentView
-from assessments.services import record_current_view
+from assessments.services import RecordRefused, record_current_view, when
 from camhs_pbr.lib.text import RefusedText, clean_text
 from groupings import limits, selectors
 from groupings.models import Allocation, Grouping, RegroupingRun, RulesVersion, Suggestion
@@ -55,14 +56,19 @@ def allocate_grouping(
     case: Case,
     suggestion: Suggestion,
     grouping: Grouping,
+    seen_allocation: int | None,
     reason_category: str = "",
     reason_text: str = "",
     on: dt.date | None = None,
 ) -> Allocation:
-    """Allocate a grouping from a suggestion: closes the open allocation and opens a new one (SPEC §4)."""
+    """Allocate a grouping from a suggestion: closes the open allocation and opens a new one (SPEC §4).
+
+    `seen_allocation` is the open allocation (or None) the page showed; if it changed meanwhile, nothing is
+    allocated and the message says who allocated what and when."""
     start = on or timezone.localdate()
     with transaction.atomic():
-        Case.objects.select_for_update().get(pk=case.pk)
+        if not Case.objects.select_for_update().get(pk=case.pk).is_open:
+            raise AllocationRefused(case_limits.CASE_CLOSED)
         if suggestion.current_view.case_id != case.pk:
             raise AllocationRefused("This suggestion belongs to another case.")
         if grouping.rules_version_id != suggestion.rules_version_id:
@@ -76,7 +82,14 @@ def allocate_grouping(
             clean_text(reason_text, multiline=True)
         except RefusedText as error:
             raise AllocationRefused(str(error)) from error
-        previous = case.allocations.select_for_update().filter(end_date__isnull=True).first()
+        previous = (
+            case.allocations.select_for_update()
+            .filter(end_date__isnull=True)
+            .select_related("grouping", "allocated_by")
+            .first()
+        )
+        if (previous.pk if previous else None) != seen_allocation:
+            raise AllocationRefused(_allocated_meanwhile(previous))
         if previous:
             if start < previous.start_date:
                 raise AllocationRefused("The new allocation cannot start before the current one.")
@@ -95,6 +108,31 @@ def allocate_grouping(
         )
         record(Action.ALLOCATE_GROUPING, by=by, target=allocation, case=case)
         return allocation
+
+
+def _allocated_meanwhile(current: Allocation | None) -> str:
+    if current is None:
+        change = "the case's grouping was ended"
+    else:
+        change = (
+            f"{current.allocated_by.display_name} allocated {current.grouping.name} from "
+            f"{current.start_date:%d/%m/%Y} (at {when(current.allocated_at)})"
+        )
+    return f"While you had this page open, {change}. Nothing was allocated: look again and choose."
+
+
+def end_allocation_on_discharge(case: Case, closed_date: dt.date) -> None:
+    """The discharge step of the grouping workflow: the open allocation ends on the discharge date."""
+    allocation = case.allocations.select_for_update().filter(end_date__isnull=True).first()
+    if allocation is None:
+        return
+    if closed_date < allocation.start_date:
+        raise RecordRefused(
+            f"The discharge date cannot be before the current grouping started "
+            f"({allocation.start_date:%d/%m/%Y})."
+        )
+    allocation.end_date = closed_date
+    allocation.save(update_fields=["end_date"])
 
 
 def start_regrouping(*, by: User | None, rules_version: RulesVersion) -> RegroupingRun:

@@ -8,8 +8,11 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import AuthenticatedRequest, case_level_page, manager_page
 from accounts.audit import Action, record
-from assessments.forms import CurrentViewForm
+from assessments.forms import CurrentViewForm, replace_input
 from assessments.selectors import visible_case
+from assessments.services import RecordRefused
+from assessments.submissions import create_once
+from assessments.views import closed_case_redirect
 from groupings import movement, selectors, services
 from groupings.forms import AllocationForm
 from groupings.models import RegroupingRun, RulesVersion
@@ -19,18 +22,29 @@ from groupings.models import RegroupingRun, RulesVersion
 @require_http_methods(["GET", "POST"])
 def current_view_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = visible_case(request.user, pk)
+    if closed := closed_case_redirect(request, case):
+        return closed
     form = CurrentViewForm(request.POST or None, case=case, user=request.user)
     if request.method == "POST" and form.is_valid():
-        current_view, _ = services.record_and_suggest(
-            by=request.user,
-            case=case,
-            completed_on=form.cleaned_data["completed_on"],
-            reason=form.cleaned_data["reason"],
-            practitioner=form.cleaned_data["practitioner"],
-            ratings=form.ratings(),
-        )
-        messages.success(request, "Current View saved.")
-        return redirect("groupings:current_view_detail", pk=case.pk, view_pk=current_view.pk)
+        try:
+            fields, ratings = form.cleaned_data, form.ratings()
+            current_view = create_once(
+                by=request.user,
+                key=fields["submission_key"],
+                create=lambda: services.record_and_suggest(
+                    by=request.user,
+                    case=case,
+                    completed_on=fields["completed_on"],
+                    reason=fields["reason"],
+                    practitioner=fields["practitioner"],
+                    ratings=ratings,
+                )[0],
+            )
+        except RecordRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Current View saved.")
+            return redirect("groupings:current_view_detail", pk=case.pk, view_pk=current_view.pk)
     return render(request, "groupings/current_view_form.html", {"form": form, "case": case})
 
 
@@ -42,15 +56,28 @@ def current_view_detail(request: AuthenticatedRequest, pk: int, view_pk: int) ->
     # A view completed under an earlier rules version is shown the current version's suggestion; it is
     # stored (once) only when a grouping is allocated from it, so reading the page writes nothing.
     suggestion = selectors.suggestion_for(current_view, selectors.current_rules_version())
+    current_allocation = selectors.current_allocation(case)
+    seen = current_allocation.pk if current_allocation else None
     form = AllocationForm(
-        request.POST or None, suggestion=suggestion, initial={"grouping": suggestion.grouping_id}
+        request.POST or None,
+        suggestion=suggestion,
+        initial={"grouping": suggestion.grouping_id, "seen_allocation": seen},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            suggestion = services.suggest_for(current_view, suggestion.rules_version)
-            services.allocate_grouping(by=request.user, case=case, suggestion=suggestion, **form.cleaned_data)
+            fields = form.cleaned_data
+            key = fields.pop("submission_key")
+            chosen = services.suggest_for(current_view, suggestion.rules_version)
+            create_once(
+                by=request.user,
+                key=key,
+                create=lambda: services.allocate_grouping(
+                    by=request.user, case=case, suggestion=chosen, **fields
+                ),
+            )
         except services.AllocationRefused as refused:
             form.add_error(None, str(refused))
+            replace_input(form, "seen_allocation", seen)
         else:
             messages.success(request, f"Allocated to {form.cleaned_data['grouping'].name}.")
             return redirect("assessments:case_detail", pk=case.pk)
@@ -60,7 +87,8 @@ def current_view_detail(request: AuthenticatedRequest, pk: int, view_pk: int) ->
         "suggestion": suggestion,
         "explanation": selectors.explanation(suggestion),
         "form": form,
-        "current_allocation": selectors.current_allocation(case),
+        "current_allocation": current_allocation,
+        "seen_allocation": seen,
     }
     record(Action.VIEW_CASE, by=request.user, target=current_view, case=case)
     return render(request, "groupings/current_view_detail.html", context)

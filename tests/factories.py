@@ -54,6 +54,7 @@ def user(role: str = Role.CLINICIAN, teams: tuple[Team, ...] = (), **overrides) 
 
 
 def patient(**overrides) -> Patient:
+    """A patient of `provider` (a new provider unless given)."""
     fields = {
         "nhs_number": next_nhs_number(),
         "given_name": "Alex",
@@ -63,12 +64,14 @@ def patient(**overrides) -> Patient:
         "ethnic_category": "A",
         "postcode": "LS1 4AP",
     }
+    if "provider" not in overrides:
+        overrides["provider"] = provider()
     return Patient.objects.create(**{**fields, **overrides})
 
 
 def case(team_: Team, patient_: Patient | None = None, **overrides) -> Case:
     fields = {
-        "patient": patient_ or patient(),
+        "patient": patient_ or patient(provider=team_.provider),
         "team": team_,
         "referral_date": dt.date(2025, 3, 1),
         "referral_source": "gp",

@@ -53,7 +53,13 @@ CASE_PAGE = rule(
     administrator=403,
     anonymous=LOGIN,
 )
-CASE_FORM = {"GET": CASE_PAGE, "POST": CASE_PAGE}  # an empty POST re-renders the form with its errors
+CASE_FORM = {"GET": CASE_PAGE, "POST": CASE_PAGE}
+# Opening the reopen page of an open case sends its team back to the case page (an empty POST shows the
+# form's errors); everyone else is refused as for any case page.
+CASE_FORM_OF_AN_OPEN_CASE = {
+    "GET": {**CASE_PAGE, "own_team": REDIRECT, "team_manager": REDIRECT},
+    "POST": CASE_PAGE,
+}  # an empty POST re-renders the form with its errors
 CASE_LIST = rule(
     own_team=200,
     other_team=200,
@@ -116,6 +122,7 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "assessments:case_detail": {"GET": CASE_PAGE, "POST": CASE_PAGE},
     "assessments:contact_create": CASE_FORM,
     "assessments:case_discharge": CASE_FORM,
+    "assessments:case_reopen": CASE_FORM_OF_AN_OPEN_CASE,
     "assessments:patient_create": {"GET": CASE_LIST, "POST": CASE_LIST},
     "assessments:referral_create": CASE_FORM,
     "assessments:measure_create": CASE_FORM,
@@ -216,6 +223,7 @@ def world(reference_data):
         "assessments:case_detail": reverse("assessments:case_detail", args=[case.pk]),
         "assessments:contact_create": reverse("assessments:contact_create", args=[case.pk]),
         "assessments:case_discharge": reverse("assessments:case_discharge", args=[case.pk]),
+        "assessments:case_reopen": reverse("assessments:case_reopen", args=[case.pk]),
         "assessments:patient_create": reverse("assessments:patient_create"),
         "assessments:referral_create": reverse("assessments:referral_create", args=[patient.pk]),
         "assessments:measure_create": reverse("assessments:measure_create", args=[case.pk, "sdq", "parent"]),

@@ -87,7 +87,9 @@ def test_an_override_without_a_reason_gets_the_same_words_from_form_service_and_
     with pytest.raises(
         grouping_services.AllocationRefused, match=re.escape(grouping_limits.OVERRIDE_NEEDS_REASON)
     ):
-        grouping_services.allocate_grouping(by=clinician, case=case, suggestion=suggestion, grouping=other)
+        grouping_services.allocate_grouping(
+            seen_allocation=None, by=clinician, case=case, suggestion=suggestion, grouping=other
+        )
     allocation = Allocation(
         case=case,
         grouping=other,

@@ -9,11 +9,20 @@ from assessments.models.outcomes import (
     MeasureScore,
     ScoringRules,
 )
-from assessments.models.records import Case, CaseQuerySet, Contact, Patient, PatientQuerySet
+from assessments.models.records import (
+    Case,
+    CaseQuerySet,
+    CaseReopening,
+    Contact,
+    Patient,
+    PatientQuerySet,
+)
+from assessments.models.submissions import SubmissionKey
 
 __all__ = [
     "Case",
     "CaseQuerySet",
+    "CaseReopening",
     "ChangeThreshold",
     "Contact",
     "CurrentView",
@@ -27,4 +36,5 @@ __all__ = [
     "Patient",
     "PatientQuerySet",
     "ScoringRules",
+    "SubmissionKey",
 ]

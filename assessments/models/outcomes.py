@@ -92,6 +92,8 @@ class Goal(models.Model):
         related_name="+",
         help_text="Who recorded the goal as it now reads.",
     )
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, help_text="Raised by each change of the goal.")
 
     class Meta:
         ordering = ["number"]
@@ -131,6 +133,7 @@ class MeasureResponse(models.Model):
         help_text="Who recorded the answers as they now read, when they were corrected.",
     )
     corrected_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Raised by each correction.")
 
     class Meta:
         ordering = ["completed_on", "pk"]

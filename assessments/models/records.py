@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 
-from accounts.models import Commissioner, Profession, Team
+from accounts.models import Commissioner, Profession, Provider, Team
 from assessments import limits, nhs_number
 from assessments.choices import (
     Attendance,
@@ -27,21 +27,22 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
 class PatientQuerySet(models.QuerySet["Patient"]):
     def visible_to(self, user) -> "PatientQuerySet":
-        """Patients with a case `user` may see, and those the user registered and has not yet referred."""
+        """Patients with a case `user` may see, and those the user registered for their provider and has not
+        yet referred."""
         if not (user.is_authenticated and getattr(user, "is_clinical", False)):
             return self.none()
         has_visible_case = Exists(Case.objects.visible_to(user).filter(patient=OuterRef("pk")))
         has_any_case = Exists(Case.objects.filter(patient=OuterRef("pk")))
-        return self.filter(has_visible_case | (Q(registered_by=user) & ~has_any_case))
+        registered_here = Q(registered_by=user, provider__in=Provider.objects.in_scope_of(user))
+        return self.filter(has_visible_case | (registered_here & ~has_any_case))
 
 
 class Patient(models.Model):
-    nhs_number = models.CharField(
-        "NHS number",
-        max_length=10,
-        unique=True,
-        error_messages={"unique": "A patient with this NHS number is already registered."},
-    )
+    """A child or young person as one provider knows them: each provider keeps its own record (SPEC, issue 15),
+    so an NHS number is unique within a provider and says nothing about other providers."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="patients")
+    nhs_number = models.CharField("NHS number", max_length=10)
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
     date_of_birth = models.DateField()
@@ -60,6 +61,11 @@ class Patient(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(nhs_number__regex=r"^[0-9]{10}$"), name="nhs_number_ten_digits"
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "nhs_number"],
+                name="nhs_number_unique_per_provider",
+                violation_error_message=limits.PATIENT_ALREADY_REGISTERED,
             ),
         ]
         indexes = [models.Index(fields=["family_name", "given_name"])]
@@ -96,6 +102,10 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised by each discharge or reopening, so a stale page cannot overwrite one."
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -130,6 +140,24 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_date is None
+
+
+class CaseReopening(models.Model):
+    """A closure undone: the discharge it replaced is kept here with why the case was reopened."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reopenings")
+    closed_date = models.DateField()
+    discharge_reason = models.CharField(max_length=20, choices=DischargeReason.choices)
+    reason = models.TextField("reason for reopening")
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reopened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reopened_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="case_reopening_has_reason")]
+
+    def __str__(self) -> str:
+        return f"Reopened {self.reopened_at:%d/%m/%Y} (closed {self.closed_date:%d/%m/%Y})"
 
 
 class Contact(models.Model):

@@ -69,7 +69,7 @@ def test_patients_are_visible_through_their_cases_only(world):
 
 def test_a_patient_registered_but_not_yet_referred_is_visible_to_whoever_registered_them(world):
     clinician = factories.user(Role.CLINICIAN, teams=(world["n1"],))
-    mine = factories.patient(registered_by=clinician)
+    mine = factories.patient(registered_by=clinician, provider=world["n1"].provider)
     other = factories.user(Role.CLINICIAN, teams=(world["n1"],))
     assert mine in Patient.objects.visible_to(clinician)
     assert mine not in Patient.objects.visible_to(other)

@@ -39,9 +39,13 @@ def test_a_corrected_measure_keeps_each_earlier_version_and_who_recorded_it(serv
         answers=sdq_answers(),
     )
     first_answers = response.answers
-    services.correct_measure(by=colleague, response=response, answers=sdq_answers(q3=2))
+    services.correct_measure(by=colleague, response=response, answers=sdq_answers(q3=2), version=1)
     services.correct_measure(
-        by=clinician, response=response, answers=sdq_answers(q3=2, q8=1), completed_on=dt.date(2025, 2, 2)
+        by=clinician,
+        response=response,
+        answers=sdq_answers(q3=2, q8=1),
+        completed_on=dt.date(2025, 2, 2),
+        version=2,
     )
     corrected = MeasureResponse.objects.get(pk=response.pk)
     assert corrected.recorded_by == clinician and corrected.corrected_by == clinician
@@ -64,6 +68,7 @@ def test_a_correction_is_audited_with_the_names_of_the_changed_items_only(servic
     services.correct_measure(
         by=service["clinician"],
         response=response,
+        version=response.version,
         answers=sdq_answers(q3=2),
         completed_on=dt.date(2025, 2, 3),
     )
@@ -88,7 +93,11 @@ def test_discharges_goals_and_contacts_record_their_actor(service, case):
         by=clinician, case=case, number=1, description="Sleep better", agreed_on=dt.date(2025, 2, 1)
     )
     discharged = services.discharge_case(
-        by=clinician, case=case, closed_date=dt.date(2025, 6, 1), discharge_reason="completed"
+        by=clinician,
+        case=case,
+        closed_date=dt.date(2025, 6, 1),
+        discharge_reason="completed",
+        version=case.version,
     )
     assert contact.recorded_by == clinician
     assert Goal.objects.get(case=case).recorded_by == clinician
@@ -125,8 +134,8 @@ def test_the_case_page_says_who_corrected_a_measure_and_how_many_versions_it_had
         completed_on=dt.date(2025, 2, 1),
         answers=sdq_answers(),
     )
-    services.correct_measure(by=service["clinician"], response=response, answers=sdq_answers(q3=1))
-    services.correct_measure(by=service["clinician"], response=response, answers=sdq_answers(q3=2))
+    services.correct_measure(by=service["clinician"], response=response, answers=sdq_answers(q3=1), version=1)
+    services.correct_measure(by=service["clinician"], response=response, answers=sdq_answers(q3=2), version=2)
     client.force_login(service["clinician"])
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert f"corrected by {service['clinician'].display_name}" in page and "(2 earlier versions)" in page

@@ -46,7 +46,9 @@ def test_scores_are_stored_with_the_response(service, case):
 def test_correcting_an_answer_recomputes_the_scores(service, case):
     response = sdq(case, service["clinician"], dt.date(2025, 2, 1), EMOTIONAL)
     answers = Answers(items=dict(response.typed_answers().items) | {3: None, 8: None, 13: None})
-    services.correct_measure(by=service["clinician"], response=response, answers=answers)
+    services.correct_measure(
+        by=service["clinician"], response=response, answers=answers, version=response.version
+    )
     stored = scores(MeasureResponse.objects.get(pk=response.pk))
     assert stored["emotional"] is None and stored["total_difficulties"] is None  # 2 of 5 answered -> missing
 
@@ -63,7 +65,9 @@ def test_the_missing_data_rules_come_from_reference_data(service, case):
     )
     assert scores(response)["separation"] is None
     ScoringRules.objects.update(rcads_max_missing_per_subscale=2)
-    services.correct_measure(by=service["clinician"], response=response, answers=rcads)
+    services.correct_measure(
+        by=service["clinician"], response=response, answers=rcads, version=response.version
+    )
     assert scores(MeasureResponse.objects.get(pk=response.pk))["separation"] == 7  # 5 x 1 / 5 answered x 7
 
 
@@ -186,7 +190,7 @@ class TestPages:
         response = sdq(case, service["clinician"], dt.date(2025, 2, 1), EMOTIONAL)
         client.force_login(service["clinician"])
         answers = {k: ("" if v is None else v) for k, v in response.answers.items()} | {"3": "0"}
-        client.post(f"/cases/{case.pk}/measures/{response.pk}/correct/", self.form(**answers))
+        client.post(f"/cases/{case.pk}/measures/{response.pk}/correct/", self.form(version=1, **answers))
         assert scores(MeasureResponse.objects.get(pk=response.pk))["emotional"] == 8
 
     def test_measures_of_another_teams_case_answer_404(self, client, service, case):

@@ -22,8 +22,8 @@ GOOD_PATIENT = {
 }
 
 
-def patient_form(**changes) -> PatientForm:
-    return PatientForm(data={**GOOD_PATIENT, **changes})
+def patient_form(provider=None, **changes) -> PatientForm:
+    return PatientForm(data={**GOOD_PATIENT, **changes}, provider=provider or factories.provider())
 
 
 @pytest.mark.django_db
@@ -45,8 +45,8 @@ class TestPatientForm:
         assert "check digit does not match" in form.errors["nhs_number"][0]
 
     def test_a_duplicate_patient_is_refused(self):
-        factories.patient(nhs_number="9434765919")
-        form = patient_form(nhs_number="943 476 5919")
+        known = factories.patient(nhs_number="9434765919")
+        form = patient_form(known.provider, nhs_number="943 476 5919")
         assert not form.is_valid()
         assert form.errors["nhs_number"] == ["A patient with this NHS number is already registered."]
 
@@ -75,11 +75,11 @@ class TestReferralForm:
         return ReferralForm(data={**data, **changes}, patient=patient, user=service["clinician"])
 
     def test_a_good_referral_is_accepted(self, service):
-        assert self.referral(service, factories.patient()).is_valid()
+        assert self.referral(service, factories.patient(provider=service["provider"])).is_valid()
 
     @pytest.mark.parametrize("born", [dt.date(1995, 1, 1), dt.date(2025, 6, 1)])
     def test_age_at_referral_outside_0_to_25_is_refused(self, service, born):
-        form = self.referral(service, factories.patient(date_of_birth=born))
+        form = self.referral(service, factories.patient(provider=service["provider"], date_of_birth=born))
         assert not form.is_valid()
         assert any(
             "this service accepts referrals for ages 0 to 25" in e
@@ -88,33 +88,35 @@ class TestReferralForm:
         )
 
     def test_age_26_at_referral_names_the_age(self, service):
-        form = self.referral(service, factories.patient(date_of_birth=dt.date(1999, 2, 28)))
+        form = self.referral(
+            service, factories.patient(provider=service["provider"], date_of_birth=dt.date(1999, 2, 28))
+        )
         assert not form.is_valid()
         assert form.errors["referral_date"] == [
             "The patient is 26 at referral; this service accepts referrals for ages 0 to 25."
         ]
 
     def test_a_second_open_referral_to_the_same_team_is_refused(self, service):
-        patient = factories.patient()
+        patient = factories.patient(provider=service["provider"])
         factories.case(service["team_a"], patient)
         form = self.referral(service, patient)
         assert not form.is_valid()
         assert form.errors["team"] == ["This patient already has an open referral with this team."]
 
     def test_a_referral_to_another_team_is_allowed_while_one_is_open(self, service):
-        patient = factories.patient()
+        patient = factories.patient(provider=service["provider"])
         factories.case(service["team_a"], patient)
         service["clinician"].teams.add(service["team_b"])
         assert self.referral(service, patient, team=service["team_b"].pk).is_valid()
 
     def test_the_database_itself_refuses_two_open_cases_for_one_patient_and_team(self, service):
-        patient = factories.patient()
+        patient = factories.patient(provider=service["provider"])
         factories.case(service["team_a"], patient)
         with pytest.raises(IntegrityError), transaction.atomic():
             factories.case(service["team_a"], patient)
 
     def test_a_closed_case_does_not_block_a_new_referral(self, service):
-        patient = factories.patient()
+        patient = factories.patient(provider=service["provider"])
         factories.case(
             service["team_a"], patient, closed_date=dt.date(2025, 5, 1), discharge_reason="completed"
         )
@@ -122,7 +124,14 @@ class TestReferralForm:
 
     def test_a_team_outside_the_users_scope_cannot_be_chosen(self, service):
         elsewhere = factories.team()
-        form = self.referral(service, factories.patient(), team=elsewhere.pk)
+        form = self.referral(service, factories.patient(provider=service["provider"]), team=elsewhere.pk)
+        assert not form.is_valid()
+        assert "team" in form.errors
+
+    def test_only_teams_of_the_patients_provider_can_be_chosen(self, service):
+        other = factories.team()
+        service["clinician"].teams.add(other)
+        form = self.referral(service, factories.patient(provider=service["provider"]), team=other.pk)
         assert not form.is_valid()
         assert "team" in form.errors
 
@@ -235,3 +244,32 @@ class TestRefusedFormsSaveNothing:
             "dna",
             "mh_nurse",
         )
+
+
+@pytest.mark.django_db
+class TestPatientsOfAProvider:
+    def register(self, client, clinician, nhs_number="943 476 5919"):
+        client.force_login(clinician)
+        return client.post("/patients/new/", {**GOOD_PATIENT, "nhs_number": nhs_number})
+
+    def test_a_number_known_only_to_another_provider_registers_normally(self, client, service):
+        south = factories.patient(nhs_number="9434765919")  # another provider's record
+        response = self.register(client, service["clinician"])
+        assert response.status_code == 302
+        north = Patient.objects.exclude(pk=south.pk).get()
+        assert north.provider == service["provider"] and north.nhs_number == south.nhs_number
+
+    def test_a_duplicate_within_the_provider_still_says_already_registered(self, client, service):
+        factories.patient(nhs_number="9434765919", provider=service["provider"])
+        page = self.register(client, service["clinician"]).content.decode()
+        assert "A patient with this NHS number is already registered." in page
+        assert Patient.objects.count() == 1
+
+    def test_the_database_refuses_a_second_record_of_one_number_in_one_provider(self, service):
+        factories.patient(nhs_number="9434765919", provider=service["provider"])
+        with pytest.raises(IntegrityError), transaction.atomic():
+            factories.patient(nhs_number="9434765919", provider=service["provider"])
+
+    def test_an_unreferred_patient_is_not_visible_from_another_provider(self, service):
+        registered = factories.patient(registered_by=service["clinician"], provider=factories.provider())
+        assert not Patient.objects.visible_to(service["clinician"]).filter(pk=registered.pk).exists()

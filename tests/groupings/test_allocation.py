@@ -61,6 +61,7 @@ def test_not_known_is_stored_as_null_and_none_as_zero(service, case):
 def test_allocating_the_suggestion_sets_the_review_date_from_the_grouping(service, case):
     _, suggestion = record(case, service["clinician"], p09=2)
     allocation = services.allocate_grouping(
+        seen_allocation=None,
         by=service["clinician"],
         case=case,
         suggestion=suggestion,
@@ -76,6 +77,7 @@ def test_a_different_grouping_without_a_reason_is_refused(service, case):
     other = suggestion.rules_version.groupings.get(code="GH09")
     with pytest.raises(services.AllocationRefused, match="needs a reason"):
         services.allocate_grouping(
+            seen_allocation=None,
             by=service["clinician"],
             case=case,
             suggestion=suggestion,
@@ -103,12 +105,18 @@ def test_the_database_refuses_an_override_without_a_reason(service, case):
 def test_a_new_allocation_closes_the_previous_one_and_keeps_the_history(service, case):
     clinician = service["clinician"]
     _, first = record(case, clinician, p09=2)
-    services.allocate_grouping(
-        by=clinician, case=case, suggestion=first, grouping=first.grouping, on=dt.date(2025, 2, 3)
+    earlier = services.allocate_grouping(
+        seen_allocation=None,
+        by=clinician,
+        case=case,
+        suggestion=first,
+        grouping=first.grouping,
+        on=dt.date(2025, 2, 3),
     )
     _, second = record(case, clinician, completed_on=dt.date(2025, 5, 1), p09=2, p02=2)
     chosen = second.rules_version.groupings.get(code="GH03")
     services.allocate_grouping(
+        seen_allocation=earlier.pk,
         by=clinician,
         case=case,
         suggestion=second,
@@ -128,7 +136,11 @@ def test_a_new_allocation_closes_the_previous_one_and_keeps_the_history(service,
 def test_the_database_allows_only_one_open_allocation_per_case(service, case):
     _, suggestion = record(case, service["clinician"], p09=2)
     services.allocate_grouping(
-        by=service["clinician"], case=case, suggestion=suggestion, grouping=suggestion.grouping
+        seen_allocation=None,
+        by=service["clinician"],
+        case=case,
+        suggestion=suggestion,
+        grouping=suggestion.grouping,
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         Allocation.objects.create(
@@ -148,8 +160,11 @@ def test_insufficient_information_gives_no_suggestion_and_any_choice_needs_a_rea
     assert suggestion.grouping is None and suggestion.rule == "INSUFFICIENT"
     ga01 = suggestion.rules_version.groupings.get(code="GA01")
     with pytest.raises(services.AllocationRefused):
-        services.allocate_grouping(by=service["clinician"], case=case, suggestion=suggestion, grouping=ga01)
+        services.allocate_grouping(
+            seen_allocation=None, by=service["clinician"], case=case, suggestion=suggestion, grouping=ga01
+        )
     allocation = services.allocate_grouping(
+        seen_allocation=None,
         by=service["clinician"],
         case=case,
         suggestion=suggestion,
@@ -178,3 +193,33 @@ def test_a_new_rules_version_version_with_its_own_catalogue_needs_no_code_change
     assert v2_suggestion.grouping.name == "Getting Help: Depression (v2)"
     assert v2_suggestion.pk != v1_suggestion.pk
     assert services.suggest_for(current_view, v2).pk == v2_suggestion.pk  # keyed by (view, version)
+
+
+def test_an_allocation_from_a_stale_page_is_refused_and_says_who_allocated_what(service, case):
+    clinician = service["clinician"]
+    colleague = factories.user(teams=(service["team_a"],), first_name="Sam", last_name="Okafor")
+    _, suggestion = record(case, clinician, p09=2)
+    seen = None  # both opened the page before anything was allocated
+    services.allocate_grouping(
+        by=colleague, case=case, suggestion=suggestion, grouping=suggestion.grouping, seen_allocation=seen
+    )
+    with pytest.raises(services.AllocationRefused, match="Sam Okafor allocated Getting Help"):
+        services.allocate_grouping(
+            by=clinician, case=case, suggestion=suggestion, grouping=suggestion.grouping, seen_allocation=seen
+        )
+    assert Allocation.objects.get().allocated_by == colleague
+
+
+def test_the_allocation_page_refuses_a_stale_allocation_and_offers_the_current_one(client, service, case):
+    clinician = service["clinician"]
+    current_view, suggestion = record(case, clinician, p09=2)
+    services.allocate_grouping(
+        by=clinician, case=case, suggestion=suggestion, grouping=suggestion.grouping, seen_allocation=None
+    )
+    client.force_login(clinician)
+    url = f"/cases/{case.pk}/current-views/{current_view.pk}/"
+    page = client.post(url, {"grouping": suggestion.grouping_id, "seen_allocation": ""}).content.decode()
+    assert "While you had this page open" in page
+    assert Allocation.objects.count() == 1
+    current = Allocation.objects.get()
+    assert f'name="seen_allocation" value="{current.pk}"' in page

@@ -93,7 +93,9 @@ def test_running_twice_changes_nothing_and_never_touches_an_allocation(service, 
         ratings=ratings(p09=2),
     )
     assert suggestion.grouping is not None
-    services.allocate_grouping(by=clinician, case=case, suggestion=suggestion, grouping=suggestion.grouping)
+    services.allocate_grouping(
+        seen_allocation=None, by=clinician, case=case, suggestion=suggestion, grouping=suggestion.grouping
+    )
     v2 = copy_of_current_rules_version("v2 test", high_at_least=3)
     bulk.regroup_cases(selectors.cases_in_scope_of_all(), v2, use_copy=use_copy)
     first = list(

@@ -26,7 +26,7 @@ def test_recording_a_current_view_and_allocating_are_recorded(service):
     )
     assert suggestion.grouping is not None
     allocation = services.allocate_grouping(
-        by=clinician, case=case, suggestion=suggestion, grouping=suggestion.grouping
+        by=clinician, case=case, suggestion=suggestion, grouping=suggestion.grouping, seen_allocation=None
     )
     events = AuditEvent.objects.filter(case_id=case.pk).order_by("pk")
     assert list(events.values_list("action", "object_id")) == [

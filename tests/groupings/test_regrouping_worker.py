@@ -45,6 +45,7 @@ def managed_team(service):
         )
         grouping = suggestion.rules_version.groupings.get(code=code)
         services.allocate_grouping(
+            seen_allocation=None,
             by=clinician,
             case=case,
             suggestion=suggestion,

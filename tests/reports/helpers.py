@@ -35,7 +35,7 @@ def october_casemix() -> dict:
     clinician = factories.user(Role.CLINICIAN, teams=(team_a, team_b))
 
     def case(team, referred, accepted=None, closed=None, born=BORN, gender="2", commissioner=ours):
-        patient = factories.patient(date_of_birth=born, gender=gender)
+        patient = factories.patient(date_of_birth=born, gender=gender, provider=team.provider)
         return factories.case(
             team,
             patient,

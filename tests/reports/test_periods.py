@@ -70,7 +70,7 @@ def test_the_database_age_band_agrees_with_the_pure_one(born, month_text):
     provider, _ = Provider.objects.get_or_create(code="P", defaults={"name": "P"})
     team, _ = Team.objects.get_or_create(provider=provider, code="T", defaults={"name": "T"})
     commissioner, _ = Commissioner.objects.get_or_create(code="C", defaults={"name": "C"})
-    patient = factories.patient(date_of_birth=born)
+    patient = factories.patient(date_of_birth=born, provider=provider)
     case = factories.case(team, patient, commissioner=commissioner)
     banded = Case.objects.filter(pk=case.pk).annotate(band=age_band_of_birth(month)).get()
     assert banded.band == age_band(born, month.last)

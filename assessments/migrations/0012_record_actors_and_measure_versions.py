@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0006_limit_messages'),
+        ('assessments', '0011_nhs_number_unique_per_provider'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
