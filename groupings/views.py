@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import AuthenticatedRequest, case_level_page, manager_page
 from assessments.forms import CurrentViewForm
 from assessments.selectors import visible_case
+from camhs_pbr.queueing import QueueUnreachable
 from groupings import movement, selectors, services
 from groupings.forms import AllocationForm
 from groupings.models import RegroupingRun, RulesVersion
@@ -69,7 +70,11 @@ def current_view_detail(request: AuthenticatedRequest, pk: int, view_pk: int) ->
 def regrouping(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         rules_version = get_object_or_404(RulesVersion, pk=request.POST.get("rules_version"))
-        run = services.start_regrouping(by=request.user, rules_version=rules_version)
+        try:
+            run = services.start_regrouping(by=request.user, rules_version=rules_version)
+        except QueueUnreachable as unreachable:
+            messages.error(request, f"Re-grouping with {rules_version.label} was not started. {unreachable}")
+            return redirect(f"{reverse('groupings:regrouping')}?rules_version={rules_version.pk}")
         messages.success(
             request,
             f"Re-grouping with {rules_version.label} queued. It suggests; it never changes an allocation.",
