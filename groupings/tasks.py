@@ -16,13 +16,17 @@ CHUNK_CASES = 50_000
 DATABASE_RETRIES = 3
 
 
-@shared_task
-def start_regrouping(run_id: int, chunk_cases: int = CHUNK_CASES) -> int:
+@shared_task(bind=True, max_retries=DATABASE_RETRIES)
+def start_regrouping(self: Task, run_id: int, chunk_cases: int = CHUNK_CASES) -> int:
     """Split the run's open cases into chunks and queue one task per chunk not yet done; returns their number."""
-    run = RegroupingRun.objects.select_related("requested_by").get(pk=run_id)
-    cases = cases_in_scope(run)
-    bounds = bulk.chunk_bounds(cases, chunk_cases)
-    chunks = runs.begin(run_id, cases=cases.count(), bounds=bounds)
+    try:
+        run = RegroupingRun.objects.select_related("requested_by").get(pk=run_id)
+        cases = cases_in_scope(run)
+        bounds = bulk.chunk_bounds(cases, chunk_cases)
+        chunks = runs.begin(run_id, cases=cases.count(), bounds=bounds)
+    except (OperationalError, InterfaceError) as error:
+        connection.close()
+        raise self.retry(exc=error, countdown=1) from error  # past the retries the reaper queues it again
     for first, last in chunks:
         queueing.publish(regroup_chunk, run_id, first, last)
     return len(chunks)
