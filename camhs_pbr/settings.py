@@ -205,11 +205,37 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Crash safety (README "Runs that survive a crash"). A message taken by a worker that dies unacknowledged is
+# delivered again after the visibility timeout, so it must exceed the longest chunk or report run.
+CELERY_BROKER_TIMEOUT = float(env_str("CELERY_BROKER_TIMEOUT", "3"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(env_str("CELERY_VISIBILITY_TIMEOUT", "600")),
+    "socket_timeout": CELERY_BROKER_TIMEOUT,
+    "socket_connect_timeout": CELERY_BROKER_TIMEOUT,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = CELERY_BROKER_TIMEOUT
+# One quick retry, then the publisher gets kombu's OperationalError instead of waiting ~20 s.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+# Runs keep their state in the database; a task result would only make publishing depend on the backend.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 1, "interval_start": 0}}
+# A run queued or running with no progress for this long is re-queued (RUN_REQUEUE_LIMIT times), then failed.
+RUN_STALL_SECONDS = int(
+    env_str("RUN_STALL_SECONDS", str(CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]))
+)
+RUN_REQUEUE_LIMIT = int(env_str("RUN_REQUEUE_LIMIT", "3"))
 CELERY_BEAT_SCHEDULE: dict = {
     "monthly-reports": {
         "task": "reports.tasks.run_previous_month",
         "schedule": crontab(minute="0", hour="2", day_of_month="1"),  # 02:00 on the 1st, CELERY_TIMEZONE
-    }
+    },
+    "reap-stalled-regrouping-runs": {"task": "groupings.tasks.reap_stalled_runs", "schedule": 60.0},
+    "reap-stalled-report-runs": {"task": "reports.tasks.reap_stalled_runs", "schedule": 60.0},
 }
 
 LOGGING = {

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from assessments.models import Case, CurrentView
 from groupings import limits
@@ -183,9 +184,34 @@ class RegroupingRun(models.Model):
         default=0, help_text="Latest Current Views run through the rules."
     )
     error = models.TextField(blank=True)
+    progress_at = models.DateTimeField(
+        default=timezone.now, help_text="Last sign of life: queued, started, a chunk begun or finished."
+    )
+    requeues = models.PositiveSmallIntegerField(
+        default=0, help_text="Times the reaper queued it again after it stopped making progress."
+    )
 
     class Meta:
         ordering = ["-requested_at"]
 
     def __str__(self) -> str:
         return f"{self.rules_version} run of {self.requested_at:%d/%m/%Y %H:%M}"
+
+
+class RegroupingChunk(models.Model):
+    """One id range of a run's cases; `done_at` set once, so a chunk delivered twice is counted once."""
+
+    run = models.ForeignKey(RegroupingRun, on_delete=models.CASCADE, related_name="chunk_records")
+    first_case_id = models.BigIntegerField()
+    last_case_id = models.BigIntegerField()
+    views = models.PositiveIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "first_case_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "first_case_id"], name="one_chunk_per_run_and_first_case")
+        ]
+
+    def __str__(self) -> str:
+        return f"cases {self.first_case_id}-{self.last_case_id} of run {self.run_id}"

@@ -10,8 +10,9 @@ from accounts.models import User
 from assessments import limits as case_limits
 from assessments.models import Case, CurrentView
 from assessments.services import RecordRefused, record_current_view, when
+from camhs_pbr import queueing
 from camhs_pbr.lib.text import RefusedText, clean_text
-from groupings import limits, selectors
+from groupings import limits, runs, selectors
 from groupings.models import Allocation, Grouping, RegroupingRun, RulesVersion, Suggestion
 from groupings.reviews import review_due
 from groupings.selectors import current_rules_version
@@ -136,8 +137,16 @@ def end_allocation_on_discharge(case: Case, closed_date: dt.date) -> None:
 
 
 def start_regrouping(*, by: User | None, rules_version: RulesVersion) -> RegroupingRun:
-    """Record a run and queue it once the record is committed. It suggests; it never allocates."""
-    run = RegroupingRun.objects.create(rules_version=rules_version, requested_by=by)
-    transaction.on_commit(lambda: start_task.delay(run.pk))
-    record(Action.START_REGROUPING, by=by, target=run)
+    """Record a run, then queue it. It suggests; it never allocates.
+
+    With the queue unreachable the run is marked failed with that reason and QueueUnreachable raised; a
+    process lost between the two steps leaves the run queued, and the reaper queues it again."""
+    with transaction.atomic(durable=True):
+        run = RegroupingRun.objects.create(rules_version=rules_version, requested_by=by)
+        record(Action.START_REGROUPING, by=by, target=run)
+    try:
+        queueing.publish(start_task, run.pk)
+    except queueing.QueueUnreachable:
+        runs.failed(run.pk, queueing.UNREACHABLE)
+        raise
     return run

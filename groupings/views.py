@@ -13,6 +13,7 @@ from assessments.selectors import visible_case
 from assessments.services import RecordRefused
 from assessments.submissions import create_once
 from assessments.views import closed_case_redirect
+from camhs_pbr.queueing import QueueUnreachable
 from groupings import movement, selectors, services
 from groupings.forms import AllocationForm
 from groupings.models import RegroupingRun, RulesVersion
@@ -106,7 +107,11 @@ def _id_of(text: str | None) -> int | None:
 def regrouping(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         rules_version = get_object_or_404(RulesVersion, pk=_id_of(request.POST.get("rules_version")))
-        run = services.start_regrouping(by=request.user, rules_version=rules_version)
+        try:
+            run = services.start_regrouping(by=request.user, rules_version=rules_version)
+        except QueueUnreachable as unreachable:
+            messages.error(request, f"Re-grouping with {rules_version.label} was not started. {unreachable}")
+            return redirect(f"{reverse('groupings:regrouping')}?rules_version={rules_version.pk}")
         messages.success(
             request,
             f"Re-grouping with {rules_version.label} queued. It suggests; it never changes an allocation.",

@@ -88,6 +88,9 @@ class ReportRun(models.Model):
     rows = models.PositiveIntegerField(default=0)
     data_as_of = models.DateTimeField(null=True, blank=True, help_text="When the data was read.")
     error = models.TextField(blank=True)
+    requeues = models.PositiveSmallIntegerField(
+        default=0, help_text="Times the reaper queued it again after it stopped making progress."
+    )
 
     class Meta:
         ordering = ["-period", "report", "scope_kind", "scope_code"]

@@ -1,9 +1,11 @@
 """State changes of report runs: preparing the one run of a report, month, scope and rules version, and
 executing it (the one code path of the Celery task and the management command)."""
 
+import datetime as dt
 import logging
 
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.audit import Action, Outcome, record
@@ -42,7 +44,8 @@ def prepare_run(*, report: str, month: Month, scope_kind: str, scope_code: str, 
             defaults={"requested_at": now},
         )
         run.status, run.requested_by, run.requested_at, run.error = RunStatus.QUEUED, by, now, ""
-        run.save(update_fields=["status", "requested_by", "requested_at", "error"])
+        run.requeues = 0
+        run.save(update_fields=["status", "requested_by", "requested_at", "error", "requeues"])
         record(Action.REQUEST_REPORT_RUN, by=by, target=run)
     return run
 
@@ -71,15 +74,47 @@ def execute_run(run_id: int) -> ReportRun:
             )
     except Exception as error:
         logger.exception("report run %s failed", run_id)
-        ReportRun.objects.filter(pk=run_id).update(
-            status=RunStatus.FAILED,
-            error=f"{type(error).__name__}: {error}"[:2000],
-            finished_at=timezone.now(),
-        )
+        if isinstance(error, InterfaceError | OperationalError):
+            connection.close()  # lost: record the failure on a fresh connection
+        failed(run_id, f"{type(error).__name__}: {error}")
     finished = ReportRun.objects.get(pk=run_id)
     outcome = Outcome.DONE if finished.status == RunStatus.DONE else Outcome.FAILED
     record(Action.EXECUTE_REPORT_RUN, by=None, target=finished, outcome=outcome)
     return finished
+
+
+def failed(run_id: int, reason: str) -> None:
+    """Mark a run failed with the reason shown on its page."""
+    ReportRun.objects.filter(pk=run_id).update(
+        status=RunStatus.FAILED, error=reason[:2000], finished_at=timezone.now()
+    )
+
+
+def reap(*, quiet_for: dt.timedelta, limit: int) -> list[int]:
+    """Runs queued or running for longer than `quiet_for`: each re-queued fewer than `limit` times is
+    counted as re-queued once more and its id returned; the others are marked failed with the reason."""
+    now = timezone.now()
+    cutoff = now - quiet_for
+    again = []
+    with transaction.atomic():
+        stalled = ReportRun.objects.select_for_update(skip_locked=True).filter(
+            Q(status=RunStatus.QUEUED, requested_at__lt=cutoff)
+            | Q(status=RunStatus.RUNNING, started_at__lt=cutoff)
+        )
+        for run in stalled:
+            if run.requeues >= limit:
+                minutes = quiet_for.total_seconds() / 60
+                failed(
+                    run.pk,
+                    f"Not finished {minutes:g} minutes after it was queued again {run.requeues} times: the "
+                    "workers were probably lost. Run it again.",
+                )
+                continue
+            ReportRun.objects.filter(pk=run.pk).update(
+                status=RunStatus.QUEUED, requeues=F("requeues") + 1, requested_at=now
+            )
+            again.append(run.pk)
+    return again
 
 
 def _known_report(report: str) -> ReportKind:

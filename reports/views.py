@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import AuthenticatedRequest
 from accounts.audit import Action, record
+from camhs_pbr.queueing import QueueUnreachable
 from reports import access, selectors, services
 from reports.exports import csv_lines, plain_rows, xlsx_bytes
 from reports.periods import Month
@@ -65,12 +66,18 @@ def report(request: AuthenticatedRequest, report: str, scope_kind: str, scope_co
         if problem:
             messages.error(request, problem)
         else:
-            services.request_run(
-                report=report, month=month, scope_kind=scope_kind, scope_code=scope_code, by=request.user
-            )
-            messages.success(
-                request, f"{offer.kind.label} for {month.label()} queued; this page follows its progress."
-            )
+            try:
+                services.request_run(
+                    report=report, month=month, scope_kind=scope_kind, scope_code=scope_code, by=request.user
+                )
+            except QueueUnreachable as unreachable:
+                messages.error(
+                    request, f"{offer.kind.label} for {month.label()} was not started. {unreachable}"
+                )
+            else:
+                messages.success(
+                    request, f"{offer.kind.label} for {month.label()} queued; this page follows its progress."
+                )
         return redirect(f"{request.path}?period={month.label()}")
     if problem:
         messages.error(request, problem)

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 
 
@@ -17,3 +19,27 @@ def test_the_health_check_reaches_a_real_worker_that_uses_the_test_database(clie
 @pytest.mark.django_db
 def test_the_health_check_without_worker_reports_the_database(client):
     assert client.get("/health/").json() == {"database": "ok"}
+
+
+@pytest.mark.celery
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_health_check_answers_within_two_seconds_and_queues_nothing(client, celery_worker):
+    from camhs_pbr.queueing import waiting_messages
+
+    for _ in range(3):
+        started = time.perf_counter()
+        assert client.get("/health/?worker=1").status_code == 200
+        assert time.perf_counter() - started < 2
+    assert waiting_messages() == 0
+
+
+@pytest.mark.celery
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_hung_the_worker_health_check_answers_unavailable_within_seconds(client):
+    from tests.support.brokers import publishing_to, silent_broker
+
+    with silent_broker() as url, publishing_to(url):
+        started = time.perf_counter()
+        response = client.get("/health/?worker=1")
+        assert time.perf_counter() - started < 6  # not yet 2 s: the ping's publish retries once
+    assert (response.status_code, response.json()) == (503, {"database": "ok", "worker": "unavailable"})

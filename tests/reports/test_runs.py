@@ -100,8 +100,8 @@ def test_a_run_of_something_unknown_is_refused(october, report, scope_kind, code
 def test_a_requested_run_is_queued_once_the_request_commits(
     october, monkeypatch, django_capture_on_commit_callbacks
 ):
-    queued: list[int] = []
-    monkeypatch.setattr(tasks.run_report, "delay", queued.append)
+    queued: list[tuple] = []
+    monkeypatch.setattr(tasks.run_report, "apply_async", queued.append)
     with django_capture_on_commit_callbacks(execute=True):
         run = services.request_run(
             report="casemix",
@@ -110,7 +110,7 @@ def test_a_requested_run_is_queued_once_the_request_commits(
             scope_code="QAA",
             by=october["clinician"],
         )
-    assert queued == [run.pk]
+    assert queued == [(run.pk,)]
     assert (run.status, run.requested_by, run.rules_version) == (
         "queued",
         october["clinician"],

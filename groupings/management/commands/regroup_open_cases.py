@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from camhs_pbr.queueing import QueueUnreachable
 from groupings import selectors, services
 from groupings.models import RunStatus
 
@@ -14,26 +15,40 @@ class Command(BaseCommand):
             "--rules-version", default=None, help="Label of the rules version; default the current one."
         )
         parser.add_argument("--wait", action="store_true", help="Wait for the workers and print the rate.")
+        parser.add_argument(
+            "--timeout",
+            type=float,
+            default=3600.0,
+            help="With --wait: seconds to wait before giving up (the run goes on); default 3600.",
+        )
 
-    def handle(self, *args: object, rules_version: str | None, wait: bool, **options: object) -> None:
+    def handle(
+        self, *args: object, rules_version: str | None, wait: bool, timeout: float, **options: object
+    ) -> None:
         try:
             version = selectors.rules_version_labelled(rules_version)
         except selectors.NoSuchRulesVersion as error:
             raise CommandError(str(error)) from error
         started = time.perf_counter()
-        run = services.start_regrouping(by=None, rules_version=version)
+        try:
+            run = services.start_regrouping(by=None, rules_version=version)
+        except QueueUnreachable as error:
+            raise CommandError(f"Re-grouping with {version.label} was not started. {error}") from error
         self.stdout.write(f"Queued run {run.pk} of {version.label}.")
-        while wait:
-            run.refresh_from_db()
-            if run.status in (RunStatus.DONE, RunStatus.FAILED):
-                break
+        if not wait:
+            return
+        while run.status not in (RunStatus.DONE, RunStatus.FAILED):
+            if time.perf_counter() - started > timeout:
+                raise CommandError(
+                    f"Run {run.pk} is still {run.status} after {timeout:g} s; it goes on without this command."
+                )
             time.sleep(0.2)
-        if wait:
-            seconds = time.perf_counter() - started
-            rate = run.views_grouped / seconds if seconds else 0
-            self.stdout.write(
-                f"Run {run.pk} {run.status}: {run.views_grouped} Current Views of {run.cases} open cases "
-                f"in {seconds:.1f} s ({rate:,.0f} per second)."
-            )
-            if run.status == RunStatus.FAILED:
-                raise CommandError(run.error)
+            run.refresh_from_db()
+        seconds = time.perf_counter() - started
+        rate = run.views_grouped / seconds if seconds else 0
+        self.stdout.write(
+            f"Run {run.pk} {run.status}: {run.views_grouped} Current Views of {run.cases} open cases "
+            f"in {seconds:.1f} s ({rate:,.0f} per second)."
+        )
+        if run.status == RunStatus.FAILED:
+            raise CommandError(run.error)

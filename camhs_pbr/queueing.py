@@ -1,0 +1,40 @@
+"""Publishing to the task queue so that an unreachable broker is a quick, named failure (not a 500 after
+seconds of retries), and how many messages wait on the queue (the reapers leave busy queues alone)."""
+
+from typing import Any
+
+from celery import Task
+from kombu.exceptions import ChannelError, OperationalError
+
+from camhs_pbr.celery import app
+
+UNREACHABLE = "The task queue is unreachable; try again later."
+
+
+class QueueUnreachable(RuntimeError):
+    """The broker refused or did not answer within CELERY_BROKER_TIMEOUT seconds; nothing was queued."""
+
+    def __init__(self) -> None:
+        super().__init__(UNREACHABLE)
+
+
+def publish(task: Task, *args: Any) -> None:
+    """Queue `task(*args)`, or raise QueueUnreachable."""
+    try:
+        task.apply_async(args)
+    except OperationalError as error:
+        raise QueueUnreachable() from error
+
+
+def waiting_messages() -> int:
+    """Messages waiting on the default queue, not yet taken by a worker (0 when tasks run in-process)."""
+    if app.conf.task_always_eager:
+        return 0
+    with app.connection_for_write() as connection:
+        try:
+            declared = connection.default_channel.queue_declare(  # type: ignore[attr-defined]
+                queue=app.conf.task_default_queue, passive=True
+            )
+        except ChannelError:  # Redis drops an empty queue's key
+            return 0
+        return int(declared.message_count)
