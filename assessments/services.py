@@ -180,8 +180,9 @@ def _check_case_version(locked: Case, version: int) -> None:
             else f"it was changed at {when(locked.updated_at)}"
         )
     else:
+        by_whom = f" by {locked.discharged_by.display_name}" if locked.discharged_by else ""
         change = (
-            f"it was closed at {when(locked.updated_at)}: discharged on {locked.closed_date:%d/%m/%Y}, "
+            f"it was closed{by_whom} at {when(locked.updated_at)}: discharged on {locked.closed_date:%d/%m/%Y}, "
             f"{locked.get_discharge_reason_display().lower()}"
         )
     raise EditConflict(
@@ -237,7 +238,8 @@ def correct_measure(
     locked = MeasureResponse.objects.select_for_update().get(pk=response.pk)
     if locked.version != version:
         raise EditConflict(
-            f"While you had this page open, these answers were corrected at {when(locked.updated_at)}. "
+            f"While you had this page open, these answers were corrected"
+            f"{f' by {locked.corrected_by.display_name}' if locked.corrected_by else ''} at {when(locked.updated_at)}. "
             "Nothing you entered was saved; it is kept below. Compare it with the answers on the case "
             "page, then save again to replace them.",
             locked.version,
@@ -295,7 +297,8 @@ def set_goal(*, by: User, case: Case, number: int, description: str, agreed_on, 
         if goal is None:
             change = f"goal {number} was removed"
         else:
-            change = f"goal {number} was {'agreed' if version == 0 else 'changed'} at {when(goal.updated_at)}"
+            by_whom = f" by {goal.recorded_by.display_name}" if goal.recorded_by else ""
+            change = f"goal {number} was {'agreed' if version == 0 else 'changed'}{by_whom} at {when(goal.updated_at)}"
         raise EditConflict(
             f"While you had this page open, {change}. Nothing you entered was saved; it is kept below. "
             "Read the goal on the case page, then save again to replace it.",

@@ -40,7 +40,10 @@ class TestDischarge:
             discharge_reason="completed",
             version=seen,
         )
-        with pytest.raises(services.EditConflict, match="discharged on 01/06/2025, treatment completed"):
+        who = service["clinician"].display_name
+        with pytest.raises(
+            services.EditConflict, match=f"closed by {who} at .*discharged on 01/06/2025, treatment completed"
+        ):
             services.discharge_case(
                 by=service["clinician"],
                 case=case,
@@ -82,7 +85,10 @@ class TestCorrection:
         services.correct_measure(
             by=service["clinician"], response=response, answers=Answers({1: 60}), version=seen
         )
-        with pytest.raises(services.EditConflict, match="these answers were corrected at"):
+        with pytest.raises(
+            services.EditConflict,
+            match=f"these answers were corrected by {service['clinician'].display_name} at",
+        ):
             services.correct_measure(
                 by=service["clinician"], response=response, answers=Answers({1: 40}), version=seen
             )
