@@ -64,7 +64,7 @@ class TestDischarge:
         )
         html = page.content.decode()
         assert page.status_code == 200
-        assert "While you had this page open, it was closed at" in html and "01/06/2025" in html
+        assert "While you had this page open, it was closed by" in html and "01/06/2025" in html
         assert "2025-07-02" in html or "02/07/2025" in html, html
         assert Case.objects.get(pk=case.pk).closed_date == dt.date(2025, 6, 1)
 
@@ -100,7 +100,7 @@ class TestCorrection:
         url = f"/cases/{case.pk}/measures/{response.pk}/correct/"
         client.post(url, {"completed_on": "2025-02-01", "cgas": "60", "version": "1"})
         page = client.post(url, {"completed_on": "2025-02-01", "cgas": "45", "version": "1"}).content.decode()
-        assert "these answers were corrected at" in page and 'value="45"' in page, page[page.find("<h1") :]
+        assert "these answers were corrected by" in page and 'value="45"' in page, page[page.find("<h1") :]
         assert 'name="version" value="2"' in page
         client.post(url, {"completed_on": "2025-02-01", "cgas": "45", "version": "2"})
         assert MeasureResponse.objects.get().typed_answers().items == {1: 45}
@@ -119,14 +119,14 @@ class TestGoals:
 
     def test_a_second_agreement_of_the_same_goal_is_a_conflict(self, service, case):
         self.agree(case, service["clinician"], "Go to school")
-        with pytest.raises(services.EditConflict, match="goal 1 was agreed at"):
+        with pytest.raises(services.EditConflict, match="goal 1 was agreed by .* at"):
             self.agree(case, service["clinician"], "Sleep better")
         assert Goal.objects.get().description == "Go to school"
 
     def test_rewording_with_the_current_version_replaces_the_goal(self, service, case):
         goal = self.agree(case, service["clinician"], "Go to school")
         self.agree(case, service["clinician"], "Go to school three days a week", version=goal.version)
-        with pytest.raises(services.EditConflict, match="goal 1 was changed at"):
+        with pytest.raises(services.EditConflict, match="goal 1 was changed by .* at"):
             self.agree(case, service["clinician"], "Stale words", version=goal.version)
         assert Goal.objects.get().description == "Go to school three days a week"
 
@@ -137,7 +137,7 @@ class TestGoals:
         page = client.post(
             f"/cases/{case.pk}/goals/new/", form | {"version_1": "0", "version_2": "0", "version_3": "0"}
         ).content.decode()
-        assert "goal 1 was agreed at" in page and "See friends" in page
+        assert "goal 1 was agreed by" in page and "See friends" in page
         assert Goal.objects.get().description == "Go to school"
 
 
