@@ -138,8 +138,11 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--contacts", type=int, default=10_000_000)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse", action="store_true", help="time the reports on a database kept by --keep")
     args = parser.parse_args()
-    with fresh_database(f"camhs_bench_reports_{args.cases}", keep=args.keep) as url:
+    name = f"camhs_bench_reports_{args.cases}"
+    database = reused(name) if args.reuse else fresh_database(name, keep=args.keep)
+    with database as url:
         os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="camhs_pbr.settings")
         sys.path.insert(0, str(ROOT))
         import django
@@ -147,11 +150,13 @@ def main() -> None:
         django.setup()
         from bench.national import load_national
 
-        started = time.perf_counter()
-        load_national(args.cases, args.contacts, np.random.default_rng(14))
-        print(
-            f"loaded {args.cases:,} cases and {args.contacts:,} contacts in {time.perf_counter() - started:.0f} s"
-        )
+        if not args.reuse:
+            started = time.perf_counter()
+            load_national(args.cases, args.contacts, np.random.default_rng(14))
+            seconds = time.perf_counter() - started
+            print(
+                f"loaded {args.cases:,} cases and {args.contacts:,} contacts in {seconds:.0f} s", flush=True
+            )
         print(
             f"{'report':10} {'scope':18} {'rows':>6} {'report s':>9} {'bare SQL s':>10} {'target s':>9} {'peak MB':>8}"
         )
