@@ -60,7 +60,7 @@ from assessments.models import Case, Contact
 from groupings.models import Grouping, RulesVersion
 from reports import costing
 from reports.models import ReferenceContactCost, UnitCost
-from reports.periods import UNGROUPED, Month, open_on, with_grouping_for
+from reports.periods import UNGROUPED, Month, open_on, with_grouping_pk_for
 
 LONDON = ZoneInfo("Europe/London")
 COST_COLUMNS = (
@@ -141,11 +141,17 @@ def currency_quality(
 def _open_at_month_end(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
     """Episodes open on the month's last day per (team_id, grouping)."""
     counts = (
-        _grouped(cases.filter(open_on(month.last)), month)
-        .values("team_id", "grouping")
+        with_grouping_pk_for(cases.filter(open_on(month.last)), month)
+        .values("team_id", "grouping_pk")
         .annotate(open_at_month_end=Count("pk"))
+        .order_by()
     )
-    return pd.DataFrame(list(counts), columns=["team_id", "grouping", "open_at_month_end"])
+    frame = pd.DataFrame(list(counts), columns=["team_id", "grouping_pk", "open_at_month_end"])
+    return (
+        _coded(frame)
+        .groupby(["team_id", "grouping"], as_index=False)
+        .agg(open_at_month_end=("open_at_month_end", "sum"))
+    )
 
 
 def _contacts_in_month(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
@@ -168,9 +174,15 @@ def _contacts_in_month(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
     if frame["uncosted"].sum():
         _refuse_uncosted(contacts)
     with_contacts = cases.filter(Exists(_in_month(Contact.objects.filter(case=OuterRef("pk")), month)))
-    groupings = pd.DataFrame(
-        list(_grouped(with_contacts, month).order_by().values_list("pk", "team_id", "grouping")),
-        columns=["case_id", "team_id", "grouping"],
+    groupings = _coded(
+        pd.DataFrame(
+            list(
+                with_grouping_pk_for(with_contacts, month)
+                .order_by()
+                .values_list("pk", "team_id", "grouping_pk")
+            ),
+            columns=["case_id", "team_id", "grouping_pk"],
+        )
     )
     frame = frame.merge(groupings, on="case_id")
     frame[figures] = frame[figures].fillna(0).astype(int)
@@ -188,12 +200,14 @@ def _closed_episodes(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
     appointments (attended contacts) and cost (of all its contacts)."""
     months = month.trailing(12)
     closed = [
-        _grouped(cases.filter(closed_date__range=(m.first, m.last)), m)
+        with_grouping_pk_for(cases.filter(closed_date__range=(m.first, m.last)), m)
         .order_by()
-        .values_list("pk", "grouping")
+        .values_list("pk", "grouping_pk")
         for m in months
     ]
-    episodes = pd.DataFrame(list(closed[0].union(*closed[1:], all=True)), columns=["case_id", "grouping"])
+    episodes = _coded(
+        pd.DataFrame(list(closed[0].union(*closed[1:], all=True)), columns=["case_id", "grouping_pk"])
+    )
     contacts = Contact.objects.filter(case__in=cases, case__closed_date__range=(months[0].first, month.last))
     totals = (
         _costed(contacts)
@@ -213,9 +227,12 @@ def _closed_episodes(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
     return episodes[["grouping", "appointments", "cost"]]
 
 
-def _grouped(cases: QuerySet[Case], month: Month) -> QuerySet[Any]:
-    """with_grouping_for, typed as a queryset whose rows carry annotations the model does not declare."""
-    return with_grouping_for(cases, month)
+def _coded(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its `grouping_pk` column replaced by the grouping's code (UNGROUPED when empty)."""
+    pks = [int(pk) for pk in frame["grouping_pk"].dropna().unique()]
+    codes = dict(Grouping.objects.filter(pk__in=pks).values_list("pk", "code"))
+    coded = frame.assign(grouping=[codes.get(pk, UNGROUPED) for pk in frame["grouping_pk"]])
+    return coded.drop(columns="grouping_pk")
 
 
 def _in_month(contacts: QuerySet[Contact], month: Month) -> QuerySet[Contact]:
