@@ -44,6 +44,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -167,12 +168,10 @@ def _contacts_in_month(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
         contacts_cancelled=Count("pk", filter=Q(attendance=Attendance.CANCELLED)),
         attended_minutes=Sum("duration_minutes", filter=ATTENDED),
         raw_cost=Sum("contact_cost", filter=ATTENDED),
-        uncosted=Count("pk", filter=ATTENDED & Q(hourly_cost__isnull=True)),
     )
     figures = ["contacts_attended", "contacts_not_attended", "contacts_cancelled", "attended_minutes"]
-    frame = pd.DataFrame(list(per_case), columns=["case_id", *figures, "raw_cost", "uncosted"])
-    if frame["uncosted"].sum():
-        _refuse_uncosted(contacts)
+    _refuse_uncosted(contacts)
+    frame = pd.DataFrame(list(per_case), columns=["case_id", *figures, "raw_cost"])
     with_contacts = cases.filter(Exists(_in_month(Contact.objects.filter(case=OuterRef("pk")), month)))
     groupings = _coded(
         pd.DataFrame(
@@ -215,12 +214,10 @@ def _closed_episodes(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
         .annotate(
             appointments=Count("pk", filter=ATTENDED),
             cost=Sum("contact_cost", filter=ATTENDED),
-            uncosted=Count("pk", filter=ATTENDED & Q(hourly_cost__isnull=True)),
         )
     )
-    per_episode = pd.DataFrame(list(totals), columns=["case_id", "appointments", "cost", "uncosted"])
-    if per_episode["uncosted"].sum():
-        _refuse_uncosted(contacts)
+    _refuse_uncosted(contacts)
+    per_episode = pd.DataFrame(list(totals), columns=["case_id", "appointments", "cost"])
     episodes = episodes.merge(per_episode, on="case_id", how="left")
     episodes["appointments"] = episodes["appointments"].fillna(0).astype(int)
     episodes["cost"] = [0.0 if pd.isna(c) else float(c) for c in episodes["cost"]]
@@ -266,6 +263,23 @@ def _costed(contacts: QuerySet[Contact]) -> QuerySet[Any]:
 
 
 def _refuse_uncosted(contacts: QuerySet[Contact]) -> None:
+    """Refuse when an attended contact has no unit cost in force: its London date is before the first
+    unit cost of its profession (a cheap test, so the costing query reads each unit cost once a contact)."""
+    first_costs = dict(
+        UnitCost.objects.values("profession_id")
+        .annotate(first=Min("valid_from"))
+        .values_list("profession_id", "first")
+    )
+    uncovered = ~Q(profession_id__in=list(first_costs))
+    for profession, first in first_costs.items():
+        uncovered |= Q(
+            profession_id=profession, starts_at__lt=dt.datetime.combine(first, dt.time(), tzinfo=LONDON)
+        )
+    if contacts.filter(ATTENDED).filter(uncovered).exists():
+        _name_uncosted(contacts)
+
+
+def _name_uncosted(contacts: QuerySet[Contact]) -> None:
     missing = (
         _costed(contacts)
         .filter(ATTENDED, hourly_cost__isnull=True)
