@@ -54,6 +54,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from accounts.models import Team
 from assessments.choices import Attendance
@@ -270,13 +271,13 @@ def _refuse_uncosted(contacts: QuerySet[Contact]) -> None:
         .annotate(first=Min("valid_from"))
         .values_list("profession_id", "first")
     )
-    uncovered = ~Q(profession_id__in=list(first_costs))
-    for profession, first in first_costs.items():
-        uncovered |= Q(
-            profession_id=profession, starts_at__lt=dt.datetime.combine(first, dt.time(), tzinfo=LONDON)
-        )
-    if contacts.filter(ATTENDED).filter(uncovered).exists():
-        _name_uncosted(contacts)
+    first_contacts = (
+        contacts.filter(ATTENDED).values("profession_id").annotate(first=Min("starts_at")).order_by()
+    )
+    for row in first_contacts:
+        first_cost = first_costs.get(row["profession_id"])
+        if first_cost is None or timezone.localtime(row["first"], LONDON).date() < first_cost:
+            _name_uncosted(contacts)
 
 
 def _name_uncosted(contacts: QuerySet[Contact]) -> None:

@@ -65,7 +65,12 @@ def test_the_deployment_check_passes_with_production_settings():
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env={
-            **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+            # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is theirs, never a deployment's.
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if k not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+            },
             "DEBUG": "0",
             "SECRET_KEY": "deploy-check-only-3f9c1a7e5b2d4c6e8a0b1d3f5e7c9a2b4d6f8e0a1c3e5",
             "ALLOWED_HOSTS": "camhs.example.nhs.uk",
