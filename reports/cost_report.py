@@ -56,7 +56,8 @@ from django.db.models import (
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from accounts.models import Team
+from accounts.models import Profession, Team
+from assessments import limits
 from assessments.choices import Attendance
 from assessments.models import Case, Contact
 from groupings.models import Grouping, RulesVersion
@@ -271,8 +272,21 @@ def _refuse_uncosted(contacts: QuerySet[Contact]) -> None:
         .annotate(first=Min("valid_from"))
         .values_list("profession_id", "first")
     )
+    # No contact is dated before CONTACT_DATE.earliest (assessments/limits.py), so only professions whose
+    # first unit cost comes later, or that have none, can leave a contact uncosted.
+    earliest = limits.CONTACT_DATE.earliest
+    doubtful = [
+        pk
+        for pk in Profession.objects.values_list("pk", flat=True)
+        if first_costs.get(pk) is None or first_costs[pk] > earliest
+    ]
+    if not doubtful:
+        return
     first_contacts = (
-        contacts.filter(ATTENDED).values("profession_id").annotate(first=Min("starts_at")).order_by()
+        contacts.filter(ATTENDED, profession_id__in=doubtful)
+        .values("profession_id")
+        .annotate(first=Min("starts_at"))
+        .order_by()
     )
     for row in first_contacts:
         first_cost = first_costs.get(row["profession_id"])
