@@ -63,7 +63,7 @@ from assessments.models import Case, Contact
 from groupings.models import Grouping, RulesVersion
 from reports import costing
 from reports.models import ReferenceContactCost, UnitCost
-from reports.periods import UNGROUPED, Month, open_on, with_grouping_pk_for
+from reports.periods import UNGROUPED, Month, open_on, with_grouping_pk_at_closure, with_grouping_pk_for
 
 LONDON = ZoneInfo("Europe/London")
 COST_COLUMNS = (
@@ -200,14 +200,11 @@ def _closed_episodes(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
     """One row per episode closed in the 12 months to `month`: grouping (for the month it closed),
     appointments (attended contacts) and cost (of all its contacts)."""
     months = month.trailing(12)
-    closed = [
-        with_grouping_pk_for(cases.filter(closed_date__range=(m.first, m.last)), m)
-        .order_by()
-        .values_list("pk", "grouping_pk")
-        for m in months
-    ]
+    closed = with_grouping_pk_at_closure(cases.filter(closed_date__range=(months[0].first, month.last)))
     episodes = _coded(
-        pd.DataFrame(list(closed[0].union(*closed[1:], all=True)), columns=["case_id", "grouping_pk"])
+        pd.DataFrame(
+            list(closed.order_by().values_list("pk", "grouping_pk")), columns=["case_id", "grouping_pk"]
+        )
     )
     contacts = Contact.objects.filter(case__in=cases, case__closed_date__range=(months[0].first, month.last))
     totals = (

@@ -131,6 +131,15 @@ def with_grouping_pk_for(cases: QuerySet[Case], month: Month) -> QuerySet[Any]:
     return cases.annotate(grouping_pk=Subquery(in_force.values("grouping_id")[:1]))
 
 
+def with_grouping_pk_at_closure(cases: QuerySet[Case]) -> QuerySet[Any]:
+    """Closed cases annotated with `grouping_pk`: their grouping for the month they closed in, which is the
+    allocation in force the day before closure (the rule of with_grouping_for), in one query for any span."""
+    day_before = ExpressionWrapper(F("closed_date") - dt.timedelta(days=1), output_field=DateField())
+    cases = cases.filter(closed_date__isnull=False).annotate(reference_day=day_before)
+    in_force = Allocation.objects.filter(case=OuterRef("pk")).filter(in_force_on(OuterRef("reference_day")))
+    return cases.annotate(grouping_pk=Subquery(in_force.values("grouping_id")[:1]))
+
+
 def with_grouping_for(cases: QuerySet[Case], month: Month) -> QuerySet[Any]:
     """Cases annotated with `grouping` (the code of their grouping for `month`, or UNGROUPED) and
     `grouping_pk` (None when ungrouped). Typed Any: the type checker cannot see annotations added here."""

@@ -119,3 +119,13 @@ def test_a_case_closed_in_the_month_takes_the_allocation_in_force_the_day_before
     allocations.closed_date = dt.date(2026, 10, 31)
     allocations.save()
     assert grouping_of(allocations, OCTOBER) == "GH04"  # closed on the last day: in force on the 30th
+
+
+@pytest.mark.django_db
+def test_the_grouping_at_closure_is_the_grouping_for_the_month_of_closure(allocations):
+    from reports.periods import with_grouping_pk_at_closure
+
+    allocations.closed_date, allocations.discharge_reason = dt.date(2026, 10, 15), "completed"
+    allocations.save()
+    at_closure = with_grouping_pk_at_closure(Case.objects.filter(pk=allocations.pk)).get().grouping_pk
+    assert Grouping.objects.get(pk=at_closure).code == grouping_of(allocations, OCTOBER) == "GH03"
