@@ -33,6 +33,7 @@ class AuditMiddleware:
         token = set_request_id(request_id)
         try:
             response = self.get_response(request)
+            record_case_form_view(request, response)
         finally:
             reset_request_id(token)
         response[REQUEST_ID_HEADER] = request_id
@@ -44,6 +45,26 @@ class AuditMiddleware:
 
 
 BIGGEST_ID = 2**63 - 1  # PostgreSQL bigint
+# Pages that record their own view of the case (with the record they show as the target).
+VIEWS_RECORDED_BY_THE_PAGE = {"assessments:case_detail", "groupings:current_view_detail"}
+
+
+def record_case_form_view(request: HttpRequest, response: HttpResponse) -> None:
+    """A view_case event for every other page of one case opened by GET (its forms show the case too)."""
+    match = request.resolver_match
+    if request.method != "GET" or response.status_code != 200 or match is None:
+        return
+    if not match.route.startswith("cases/<int:pk>/") or match.view_name in VIEWS_RECORDED_BY_THE_PAGE:
+        return
+    case_id = match.kwargs.get("pk")
+    if isinstance(case_id, int) and 0 < case_id <= BIGGEST_ID:
+        record(
+            Action.VIEW_CASE,
+            by=request.user,
+            case_id=case_id,
+            object_type=f"page:{match.view_name}",
+            object_id=str(case_id),
+        )
 
 
 def record_refusal(request: HttpRequest) -> None:

@@ -122,3 +122,13 @@ def test_nobody_adds_changes_or_deletes_audit_events_in_the_admin(admin_client):
     assert admin_client.get(f"/admin/accounts/auditevent/{event.pk}/delete/").status_code == 403
     page = admin_client.get(f"/admin/accounts/auditevent/{event.pk}/change/").content.decode()
     assert 'name="action"' not in page
+
+
+def test_opening_a_form_page_of_a_case_is_recorded_as_a_view_of_it(client, service):
+    case = factories.case(service["team_a"])
+    client.force_login(service["clinician"])
+    assert client.get(f"/cases/{case.pk}/contacts/new/").status_code == 200
+    event = AuditEvent.objects.get(action=Action.VIEW_CASE)
+    assert (event.case_id, event.object_type) == (case.pk, "page:assessments:contact_create")
+    assert client.get(f"/cases/{case.pk}/").status_code == 200
+    assert AuditEvent.objects.filter(action=Action.VIEW_CASE).count() == 2  # the case page records its own
