@@ -4,6 +4,7 @@ Unset variables give a safe development set-up: SQLite and Celery tasks run in-p
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,7 +34,11 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG", default=False)
 DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 SECRET_KEY = env_str("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
-if SECRET_KEY == DEVELOPMENT_SECRET_KEY and not DEBUG:
+# Commands that only read or write the schema sign nothing, so they run without a key (an engineer's
+# `manage.py makemigrations --check`); serving, workers and every other command refuse the development key.
+KEYLESS_COMMANDS = {"makemigrations", "showmigrations", "sqlmigrate"}
+_keyless = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] and sys.argv[1] in KEYLESS_COMMANDS
+if SECRET_KEY == DEVELOPMENT_SECRET_KEY and not DEBUG and not _keyless:
     raise ImproperlyConfigured(
         "Set SECRET_KEY (or DEBUG=1 on a developer's machine): refusing the development key"
     )

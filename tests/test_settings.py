@@ -81,3 +81,21 @@ def test_the_deployment_check_passes_with_production_settings():
         text=True,
     )
     assert process.returncode == 0, process.stderr
+
+
+def test_schema_commands_run_without_a_key_but_other_commands_refuse_it():
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+    }
+    schema = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+    )
+    assert schema.returncode == 0, schema.stderr
+    other = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+    assert other.returncode != 0 and "refusing the development key" in other.stderr
