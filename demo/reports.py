@@ -3,10 +3,9 @@ the last complete month, and the case-mix for the eleven months before it (its t
 
 import datetime as dt
 
-from accounts.models import Commissioner, Provider
 from reports import runs
-from reports.kinds import KINDS
-from reports.models import Report, ReportRun, ScopeKind
+from reports.kinds import every_scope
+from reports.models import Report, ReportRun
 from reports.periods import Month
 
 TREND_MONTHS = 12
@@ -15,20 +14,13 @@ TREND_MONTHS = 12
 def run_demo_reports(as_of: dt.date) -> int:
     """Run the demo's reports in this process (the task's code path); returns how many ran."""
     last = Month.containing(as_of).previous()
-    codes = {
-        ScopeKind.COMMISSIONER.value: list(Commissioner.objects.values_list("code", flat=True)),
-        ScopeKind.PROVIDER.value: list(Provider.objects.values_list("code", flat=True)),
-    }
     done = 0
-    for report, kind in KINDS.items():
-        months = last.trailing(TREND_MONTHS) if report == Report.CASEMIX else [last]
-        for scope_kind in sorted(kind.scope_kinds):
-            for code in codes[scope_kind]:
-                for month in months:
-                    run = runs.prepare_run(
-                        report=report, month=month, scope_kind=scope_kind, scope_code=code, by=None
-                    )
-                    done += runs.execute_run(run.pk).status == "done"
+    for report, scope_kind, code in every_scope():
+        for month in last.trailing(TREND_MONTHS) if report == Report.CASEMIX else [last]:
+            run = runs.prepare_run(
+                report=report, month=month, scope_kind=scope_kind, scope_code=code, by=None
+            )
+            done += runs.execute_run(run.pk).status == "done"
     return done
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from accounts.models import Commissioner, Provider
 from groupings.models import RulesVersion
 from reports import casemix, cost_report, outcome_report
 from reports.disclosure import DisclosureRule
@@ -137,3 +138,19 @@ register(
         ),
     )
 )
+
+
+def every_scope() -> list[tuple[str, str, str]]:
+    """(report, scope kind, organisation code) of every report for every scope it runs for, in order."""
+    codes = {
+        ScopeKind.COMMISSIONER.value: list(
+            Commissioner.objects.order_by("code").values_list("code", flat=True)
+        ),
+        ScopeKind.PROVIDER.value: list(Provider.objects.order_by("code").values_list("code", flat=True)),
+    }
+    return [
+        (report, scope_kind, code)
+        for report, kind in sorted(KINDS.items())
+        for scope_kind in sorted(kind.scope_kinds)
+        for code in codes[scope_kind]
+    ]

@@ -7,11 +7,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Commissioner, Provider
 from camhs_pbr import queueing
 from reports import runs
-from reports.kinds import KINDS
-from reports.models import ScopeKind
+from reports.kinds import every_scope
 from reports.periods import Month
 
 
@@ -26,21 +24,13 @@ def run_previous_month() -> int:
     """Queue every report for every scope it runs for (all providers, all commissioners) for the month
     before today (Europe/London); returns the number of runs queued."""
     month = Month.containing(timezone.localdate()).previous()
-    codes = {
-        ScopeKind.COMMISSIONER.value: list(
-            Commissioner.objects.order_by("code").values_list("code", flat=True)
-        ),
-        ScopeKind.PROVIDER.value: list(Provider.objects.order_by("code").values_list("code", flat=True)),
-    }
     queued = []
     with transaction.atomic():
-        for report, kind in sorted(KINDS.items()):
-            for scope_kind in sorted(kind.scope_kinds):
-                for code in codes[scope_kind]:
-                    run = runs.prepare_run(
-                        report=report, month=month, scope_kind=scope_kind, scope_code=code, by=None
-                    )
-                    queued.append(run.pk)
+        for report, scope_kind, code in every_scope():
+            run = runs.prepare_run(
+                report=report, month=month, scope_kind=scope_kind, scope_code=code, by=None
+            )
+            queued.append(run.pk)
         transaction.on_commit(lambda: [run_report.delay(run_id) for run_id in queued])
     return len(queued)
 
