@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 
 from accounts import services
 from accounts.audit import Action, AuditEvent, record
-from accounts.models import Commissioner, Profession, Provider, Team, User
+from accounts.models import Commissioner, Profession, Provider, Role, Team, User
 
 AUDIT_COLUMNS = [
     "at",
@@ -54,7 +54,10 @@ class ProfessionAdmin(admin.ModelAdmin):
 class CamhsUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "provider", "commissioner", "is_active"]
     list_filter = ["role", "is_active", "provider", "commissioner"]
-    filter_horizontal = ["teams", "groups", "user_permissions"]
+    # Plain labelled multiple selects: the admin's two-box filter widget puts an aria-label on a bare span
+    # (an ARIA error screen readers trip over), so it is not used.
+    filter_horizontal: list[str] = []
+    readonly_fields = ["last_login", "date_joined"]  # set by the system, never typed in
     fieldsets = (
         *(UserAdmin.fieldsets or ()),
         ("Role and scope", {"fields": ("role", "profession", "teams", "provider", "commissioner")}),
@@ -78,12 +81,29 @@ class CamhsUserAdmin(UserAdmin):
         return response
 
 
+class RoleAtTheTimeFilter(admin.SimpleListFilter):
+    """The role an event's user had; events with no signed-in user (failed logins) have their own name."""
+
+    title = "role at the time"
+    parameter_name = "role"
+    NO_USER = "none"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [*Role.choices, (self.NO_USER, "No signed-in user")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+        value = self.value()
+        if value is None:
+            return queryset
+        return queryset.filter(role="" if value == self.NO_USER else value)
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     """The audit trail for administrators: browse, filter, search and export; nobody adds, edits or deletes."""
 
     list_display = ["at", "username", "role", "action", "object_type", "object_id", "case_id", "outcome"]
-    list_filter = ["action", "outcome", "role", "at"]
+    list_filter = ["action", "outcome", RoleAtTheTimeFilter, "at"]
     search_fields = ["username", "=object_id", "=case_id", "=patient_id", "=request_id"]
     date_hierarchy = "at"
     readonly_fields = [*AUDIT_COLUMNS, "user"]

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from assessments.models import ChangeThreshold, ScoringRules
-from camhs_pbr.admin_mixins import OneCurrentVersionAdmin
+from camhs_pbr.admin_mixins import LabelledListEditableAdmin, OneCurrentVersionAdmin
 
 
 @admin.register(ScoringRules)
@@ -12,7 +12,7 @@ class ScoringRulesAdmin(OneCurrentVersionAdmin):
 
 
 @admin.register(ChangeThreshold)
-class ChangeThresholdAdmin(admin.ModelAdmin):
+class ChangeThresholdAdmin(LabelledListEditableAdmin):
     list_display = ["measure", "scale", "informant", "sd1", "r", "cutoff", "higher_is_worse"]
     list_filter = ["measure", "informant"]
     list_editable = ["sd1", "r", "cutoff"]

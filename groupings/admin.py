@@ -4,12 +4,12 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from camhs_pbr.admin_mixins import OneCurrentVersionAdmin
+from camhs_pbr.admin_mixins import LabelledTabularInline, OneCurrentVersionAdmin
 from groupings.models import Grouping, RulesVersion, Suggestion
 from groupings.rules import ruleset_from_definition
 
 
-class GroupingInline(admin.TabularInline):
+class GroupingInline(LabelledTabularInline):
     model = Grouping
     extra = 1
 

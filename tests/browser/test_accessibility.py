@@ -1,0 +1,226 @@
+"""axe-core (npm axe-core, vendored in tests/browser/vendor) finds no WCAG 2.2 A/AA violation on any page of any
+role: every page the site's URL table names, opened with the demo service's data by each role that may open it,
+and the admin pages the project customises (each registered model's list and add form).
+
+A new URL fails `test_every_page_is_checked_or_named_as_not_a_page` until it is added to PAGES (or, for a
+download or an action, to NOT_PAGES).
+"""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.contrib import admin
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import Role, User
+from assessments.models import Case, MeasureResponse
+from groupings.models import Allocation, RulesVersion
+from reports.models import ReportRun
+from tests.support.logins import log_in_with_second_factor
+from tests.test_authorisation_matrix import is_admins_own, url_names
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+AS_OF = dt.date(2026, 10, 31)
+
+# Not pages a person reads: downloads, actions, machine endpoints and Django's own sign-in screens' posts.
+NOT_PAGES = {
+    "health",  # JSON for load balancers
+    "logout",  # POST only
+    "home",  # redirects to the role's first page
+    "reports:download",  # a CSV/XLSX file
+}
+
+
+def _demo_urls() -> dict[str, list[tuple[str, str]]]:
+    """url name -> [(role username, concrete URL)] for every page, with the demo service's records."""
+    clinician = User.objects.get(username="clinician")
+    case = (
+        Case.objects.visible_to(clinician).open().filter(current_views__isnull=False).order_by("pk").first()
+    )
+    closed = Case.objects.visible_to(clinician).filter(closed_date__isnull=False).order_by("pk").first()
+    assert case is not None and closed is not None
+    view = case.current_views.order_by("-pk").first()
+    response = (
+        MeasureResponse.objects.filter(case__in=Case.objects.visible_to(clinician)).order_by("pk").first()
+    )
+    assert view is not None and response is not None
+    commissioner = User.objects.get(username="commissioner")
+    assert commissioner.commissioner is not None
+    run = (
+        ReportRun.objects.filter(
+            status="done", scope_kind="commissioner", scope_code=commissioner.commissioner.code
+        )
+        .order_by("pk")
+        .first()
+    )
+    assert run is not None, "the demo seeds finished report runs for its commissioner"
+    report_user = commissioner
+    assert Allocation.objects.exists() and RulesVersion.objects.exists()
+    clinical = ["clinician", "manager", "service.manager"]
+    every = [*clinical, "commissioner", "admin"]
+
+    def each(usernames: list[str], url: str) -> list[tuple[str, str]]:
+        return [(name, url) for name in usernames]
+
+    return {
+        "login": [("", reverse("login"))],
+        "accounts:password_change": each(every, reverse("accounts:password_change")),
+        "accounts:two_factor_setup": each(["clinician"], reverse("accounts:two_factor_setup")),
+        "accounts:two_factor_verify": each(["admin"], reverse("accounts:two_factor_verify")),
+        "admin:index": each(["admin"], reverse("admin:index")),
+        "assessments:caseload": each(clinical, reverse("assessments:caseload")),
+        "assessments:case_detail": each(
+            ["clinician", "manager"], reverse("assessments:case_detail", args=[case.pk])
+        ),
+        "assessments:contact_create": each(
+            ["clinician"], reverse("assessments:contact_create", args=[case.pk])
+        ),
+        "assessments:case_discharge": each(
+            ["clinician"], reverse("assessments:case_discharge", args=[case.pk])
+        ),
+        "assessments:case_reopen": each(["clinician"], reverse("assessments:case_reopen", args=[closed.pk])),
+        "assessments:patient_create": each(["clinician"], reverse("assessments:patient_create")),
+        "assessments:referral_create": each(
+            ["clinician"], reverse("assessments:referral_create", args=[case.patient_id])
+        ),
+        "assessments:measure_create": [
+            ("clinician", reverse("assessments:measure_create", args=[case.pk, measure, informant]))
+            for measure, informant in (("sdq", "parent"), ("rcads", "self"), ("honosca", "clinician"))
+        ],
+        "assessments:measure_correct": each(
+            ["clinician"], reverse("assessments:measure_correct", args=[response.case_id, response.pk])
+        ),
+        "assessments:goal_create": each(["clinician"], reverse("assessments:goal_create", args=[case.pk])),
+        "groupings:current_view_create": each(
+            ["clinician"], reverse("groupings:current_view_create", args=[case.pk])
+        ),
+        "groupings:current_view_detail": each(
+            ["clinician"], reverse("groupings:current_view_detail", args=[case.pk, view.pk])
+        ),
+        "groupings:regrouping": each(["manager", "service.manager"], reverse("groupings:regrouping")),
+        "reports:index": each(["commissioner", "service.manager"], reverse("reports:index")),
+        "reports:report": each(
+            [report_user.username],
+            f"{reverse('reports:report', args=[run.report, run.scope_kind, run.scope_code])}?period={run.period:%Y-%m}",
+        ),
+    }
+
+
+def _admin_urls() -> list[str]:
+    """The admin pages the project customises: each model it registers, its list, add form and a change form."""
+    urls = [reverse("admin:index")]
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in {"accounts", "assessments", "groupings", "reports"}:
+            continue
+        info = (model._meta.app_label, model._meta.model_name)
+        urls.append(reverse("admin:{}_{}_changelist".format(*info)))
+        if model_admin.has_add_permission(_FakeSuperuserRequest()):
+            urls.append(reverse("admin:{}_{}_add".format(*info)))
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            urls.append(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
+    return urls
+
+
+class _FakeSuperuserRequest:
+    """Enough of a request for ModelAdmin.has_add_permission: a superuser."""
+
+    class user:  # noqa: N801 - mimics request.user
+        is_active = is_staff = is_superuser = True
+
+        @staticmethod
+        def has_perm(perm: str, obj: object = None) -> bool:
+            return True
+
+
+def test_every_page_is_checked_or_named_as_not_a_page():
+    pages = {name for name in url_names() if not is_admins_own(name)}
+    # A throwaway empty database has no demo records: list names only, from the table below.
+    listed = set(_PAGE_NAMES) | NOT_PAGES
+    assert pages - listed == set(), f"add these pages to the accessibility check: {sorted(pages - listed)}"
+    assert listed - pages == set(), f"these names are no longer URLs: {sorted(listed - pages)}"
+
+
+_PAGE_NAMES = (
+    "login",
+    "accounts:password_change",
+    "accounts:two_factor_setup",
+    "accounts:two_factor_verify",
+    "admin:index",
+    "assessments:caseload",
+    "assessments:case_detail",
+    "assessments:contact_create",
+    "assessments:case_discharge",
+    "assessments:case_reopen",
+    "assessments:patient_create",
+    "assessments:referral_create",
+    "assessments:measure_create",
+    "assessments:measure_correct",
+    "assessments:goal_create",
+    "groupings:current_view_create",
+    "groupings:current_view_detail",
+    "groupings:regrouping",
+    "reports:index",
+    "reports:report",
+)
+
+
+def _sign_in(context, live_server, username: str) -> None:
+    """Give the browser the session of `username` (administrators with their second factor), or none."""
+    context.clear_cookies()
+    if not username:
+        return
+    client = Client()
+    user = User.objects.get(username=username)
+    if user.role == Role.ADMINISTRATOR:
+        log_in_with_second_factor(client, user)
+    else:
+        client.force_login(user)
+    cookie = client.cookies["sessionid"]
+    context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+
+
+def _violations(page) -> list[str]:
+    page.evaluate(AXE.read_text())
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_22_AA,
+    )
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+        + "; ".join(" ".join(node["target"]) for node in violation["nodes"][:3])
+        for violation in result["violations"]
+    ]
+
+
+@pytest.fixture
+def demo_service(reference_data):
+    call_command("seed_demo", cases=40, seed=1, as_of=AS_OF, verbosity=0)
+
+
+def test_no_page_of_any_role_has_a_wcag_22_aa_violation(browser, live_server, demo_service):
+    # The site's CSP forbids the inline script axe is injected as; this context alone lifts it.
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    visits = [(username, url) for urls in _demo_urls().values() for username, url in urls]
+    visits += [("admin", url) for url in _admin_urls()]
+    found: list[str] = []
+    signed_in_as = None
+    for username, url in sorted(visits):
+        if username != signed_in_as:
+            _sign_in(context, live_server, username)
+            signed_in_as = username
+        response = page.goto(url)
+        if response is None or response.status != 200:
+            found.append(f"{url} as {username or 'anonymous'}: HTTP {response and response.status}")
+            continue
+        found += [f"{url} as {username or 'anonymous'}: {problem}" for problem in _violations(page)]
+    context.close()
+    assert not found, "WCAG 2.2 A/AA violations found by axe-core:\n" + "\n".join(found)
