@@ -56,7 +56,7 @@ class CamhsUserAdmin(UserAdmin):
     list_filter = ["role", "is_active", "provider", "commissioner"]
     # Plain labelled multiple selects: the admin's two-box filter widget puts an aria-label on a bare span
     # (an ARIA error screen readers trip over), so it is not used.
-    filter_horizontal: list[str] = []
+    filter_horizontal = ()
     readonly_fields = ["last_login", "date_joined"]  # set by the system, never typed in
     fieldsets = (
         *(UserAdmin.fieldsets or ()),

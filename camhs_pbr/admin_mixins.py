@@ -39,7 +39,7 @@ def name_table_input(formfield: forms.Field | None, name: str) -> forms.Field | 
     """Give an input shown in an admin table (no <label>, only its column header) the column's name."""
     if formfield is None:
         return None
-    widget = getattr(formfield.widget, "widget", formfield.widget)  # inside a related-field wrapper
+    widget: Any = getattr(formfield.widget, "widget", formfield.widget)  # inside a related-field wrapper
     widget.attrs.setdefault("aria-label", capfirst(name))
     return formfield
 
@@ -57,7 +57,7 @@ class LabelledListEditableAdmin(admin.ModelAdmin):
 class LabelledInlineFormSet(BaseInlineFormSet):
     """An inline formset whose "delete" boxes are named: a tabular inline shows them under a column header only."""
 
-    def add_fields(self, form: forms.Form, index: int | None) -> None:
+    def add_fields(self, form: Any, index: int | None) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].widget.attrs.setdefault("aria-label", "Delete this row")
