@@ -24,10 +24,47 @@ def test_nine_digits_have_exactly_one_check_digit_unless_it_would_be_ten(stem):
     assert valid_endings == ([] if expected is None else [str(expected)])
 
 
-@given(ten_digits.filter(reference_is_valid), st.sampled_from([" ", "-", "  "]))
-def test_numbers_typed_with_spaces_or_hyphens_are_stored_as_ten_digits(digits, sep):
-    typed = f"{digits[:3]}{sep}{digits[3:6]}{sep}{digits[6:]}"
+@given(
+    ten_digits.filter(reference_is_valid),
+    st.sampled_from(["", " ", "-"]),
+    st.sampled_from(["", " ", "  ", "\t", "\n"]),
+    st.sampled_from(["", " ", "\t "]),
+)
+def test_ten_digits_or_3_3_4_with_single_spaces_or_hyphens_and_blanks_around_are_stored_as_ten_digits(
+    digits, sep, before, after
+):
+    typed = f"{before}{digits[:3]}{sep}{digits[3:6]}{sep}{digits[6:]}{after}"
     assert nhs_number.normalise(typed) == digits
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "943  476 5919",  # a doubled space
+        "943--476-5919",  # a doubled hyphen
+        "-943-476-5919",  # a leading hyphen
+        "943 476-5919",  # mixed separators
+        "943 4765919",  # only one separator
+        "94 3476 5919",  # separators in the wrong places
+        "943.476.5919",  # another separator
+        "943\u00a0476\u00a05919",  # non-breaking spaces
+        "９４３４７６５９１９",  # full-width digits
+        "٩٤٣٤٧٦٥٩١٩",  # Arabic-Indic digits
+        "94347659",
+        "94347659190",
+        "943476591X",
+        "",
+        "   ",
+    ],
+)
+def test_other_forms_are_refused_with_one_clear_message(typed):
+    with pytest.raises(nhs_number.InvalidNhsNumber) as refused:
+        nhs_number.normalise(typed)
+    assert str(refused.value) == nhs_number.FORMAT_MESSAGE
+
+
+def test_numbers_of_the_999_test_range_are_accepted():
+    assert nhs_number.normalise("999 000 0018") == "9990000018"
 
 
 def test_the_published_example_number_is_valid():
@@ -37,9 +74,3 @@ def test_the_published_example_number_is_valid():
 def test_a_wrong_check_digit_is_refused_with_a_clear_message():
     with pytest.raises(nhs_number.InvalidNhsNumber, match="check digit"):
         nhs_number.normalise("943 476 5918")
-
-
-@pytest.mark.parametrize("typed", ["94347659", "94347659190", "943476591X", "", "９４３４７６５９１９"])
-def test_anything_but_ten_digits_is_refused(typed):
-    with pytest.raises(nhs_number.InvalidNhsNumber, match="10 digits"):
-        nhs_number.normalise(typed)

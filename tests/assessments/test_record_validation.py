@@ -37,7 +37,7 @@ class TestPatientForm:
     def test_a_malformed_nhs_number_is_refused(self):
         form = patient_form(nhs_number="94347")
         assert not form.is_valid()
-        assert "An NHS number has 10 digits" in form.errors["nhs_number"][0]
+        assert "Enter the NHS number as 10 digits" in form.errors["nhs_number"][0]
 
     def test_an_nhs_number_with_a_wrong_check_digit_is_refused(self):
         form = patient_form(nhs_number="9434765918")
