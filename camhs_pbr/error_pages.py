@@ -36,7 +36,7 @@ class AppErrorPagesMiddleware:
 
 
 def _with_headers_of(technical: HttpResponse, page: HttpResponse) -> HttpResponse:
-    """The app's page keeps the headers the other middleware gave the technical page (CSP, request id)."""
+    """The app's page keeps the headers the other middleware gave the technical page (request id, security)."""
     for name, value in technical.headers.items():
         if name.lower() not in {"content-type", "content-length"}:
             page.headers[name] = value
