@@ -20,14 +20,15 @@ class AuthenticatedRequest(HttpRequest):
 
 
 def for_roles(roles: Collection[str], refusal: str) -> Callable[[View], View]:
-    """Logged-in users with one of `roles` reach the page; anyone else gets 403 with `refusal`."""
+    """Logged-in users with one of `roles` reach the page; anyone else gets 403 with `refusal` (whom the
+    page is for) and the role they are signed in with."""
 
     def decorate(view: View) -> View:
         @login_required
         @wraps(view)
         def guarded(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.user.role not in roles:
-                raise PermissionDenied(refusal)
+                raise PermissionDenied(f"{refusal} You are signed in as {_role_words(request.user)}.")
             return view(request, *args, **kwargs)
 
         return guarded
@@ -35,5 +36,17 @@ def for_roles(roles: Collection[str], refusal: str) -> Callable[[View], View]:
     return decorate
 
 
-case_level_page = for_roles(CLINICAL_ROLES, "Case-level pages are for clinical staff only.")
-manager_page = for_roles(MANAGER_ROLES, "This page is for team and service managers.")
+def _role_words(user: User) -> str:
+    role = user.get_role_display().lower()
+    return f"an {role}" if role[0] in "aeiou" else f"a {role}"
+
+
+case_level_page = for_roles(
+    CLINICAL_ROLES,
+    "Case records (the caseload, a case and its forms) are for clinical staff: clinicians and team "
+    "managers of the case's team, and service managers of its provider.",
+)
+manager_page = for_roles(
+    MANAGER_ROLES,
+    "This page is for team and service managers: it works across the cases of a team or a service.",
+)

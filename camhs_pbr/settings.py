@@ -32,6 +32,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", default=False)
+# With DEBUG the app still shows its own 404 and 500 pages (camhs_pbr/error_pages.py) unless this is set.
+DJANGO_DEBUG_PAGES = env_bool("DJANGO_DEBUG_PAGES", default=False)
 DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 SECRET_KEY = env_str("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 # Commands that only read or write the schema sign nothing, so they run without a key (an engineer's
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "camhs_pbr.error_pages.AppErrorPagesMiddleware",
     "accounts.audit_web.AuditMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -1,9 +1,11 @@
-"""Site-wide pages: the home redirect and the health check for load balancers and engineers."""
+"""Site-wide pages: the home redirect, the favicon browsers ask for, and the health check for load
+balancers and engineers."""
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.templatetags.static import static
 
 from accounts.access import AuthenticatedRequest
 from accounts.models import Role
@@ -19,6 +21,11 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     if request.user.role == Role.ADMINISTRATOR or request.user.is_superuser:
         return redirect("admin:index")
     return redirect("reports:index")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links: send them to the app's icon."""
+    return redirect(static("favicon.svg"))
 
 
 def health(request: HttpRequest) -> HttpResponse:

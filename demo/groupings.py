@@ -6,11 +6,13 @@ import numpy as np
 
 from assessments.current_view_items import ALL_ITEMS, ITEMS
 from assessments.models import Case, CurrentView
+from demo.stamps import Stamps, stamped_as_given
 from groupings.models import Allocation, OverrideReason, RulesVersion, Suggestion
 from groupings.reviews import review_due
-from groupings.rules import suggest_arrays
+from groupings.rules import RuleOutcomes, suggest_arrays
 
 BATCH = 5000
+ALLOCATION_MINUTES = 10  # a grouping is allocated shortly after the Current View that suggested it
 # (item, share of cases whose main difficulty it is)
 MAIN_PROBLEMS = [
     ("p09", 0.2),
@@ -63,6 +65,7 @@ def seed_grouping_history(
     codes = ratings(len(accepted), rng)
     result = suggest_arrays(codes, rules_version.ruleset())
     delay = rng.integers(0, 15, size=len(accepted))
+    stamps = Stamps.until(as_of)
     views = []
     for i, (case, accepted_on) in enumerate(accepted):
         on = min(accepted_on + dt.timedelta(days=int(delay[i])), case.closed_date or as_of, as_of)
@@ -78,11 +81,26 @@ def seed_grouping_history(
                 reason="first_contact",
                 practitioner_id=clinician.pk,
                 recorded_by_id=clinician.pk,
+                recorded_at=stamps.working_time(on, i),
                 **values,
             )
         )
-    views = CurrentView.objects.bulk_create(views, batch_size=BATCH)
-    suggestions = Suggestion.objects.bulk_create(
+    with stamped_as_given(
+        (CurrentView, "recorded_at"), (Suggestion, "created_at"), (Allocation, "allocated_at")
+    ):
+        views = CurrentView.objects.bulk_create(views, batch_size=BATCH)
+        suggestions = _suggestions(views, result, rules_version, grouping_ids)
+        Allocation.objects.bulk_create(
+            _allocations(accepted, views, suggestions, grouping_ids, months, rng, stamps), batch_size=BATCH
+        )
+    return len(views)
+
+
+def _suggestions(
+    views: list[CurrentView], result: RuleOutcomes, rules_version: RulesVersion, grouping_ids: dict[str, int]
+) -> list[Suggestion]:
+    """Each made when its Current View was saved."""
+    return Suggestion.objects.bulk_create(
         [
             Suggestion(
                 current_view_id=view.pk,
@@ -92,11 +110,25 @@ def seed_grouping_history(
                 complexity_count=int(result.complexity_count[i]),
                 attendance_flag=bool(result.attendance_flag[i]),
                 risk_flag=bool(result.risk_flag[i]),
+                created_at=view.recorded_at,
             )
             for i, view in enumerate(views)
         ],
         batch_size=BATCH,
     )
+
+
+def _allocations(
+    accepted: list[tuple[Case, dt.date]],
+    views: list[CurrentView],
+    suggestions: list[Suggestion],
+    grouping_ids: dict[str, int],
+    months: dict[int, int],
+    rng: np.random.Generator,
+    stamps: Stamps,
+) -> list[Allocation]:
+    """One per Current View, most as suggested, some overridden with a reason; each allocated on the day
+    the Current View was completed, a few minutes after it was recorded."""
     all_groupings = list(grouping_ids.values())
     reasons = list(OVERRIDE_TEXT)
     follows = rng.random(len(views)) < 0.78
@@ -124,7 +156,7 @@ def seed_grouping_history(
                 allocated_by_id=view.practitioner_id,
                 reason_category=category,
                 reason_text=text,
+                allocated_at=stamps.capped(view.recorded_at + dt.timedelta(minutes=ALLOCATION_MINUTES)),
             )
         )
-    Allocation.objects.bulk_create(allocations, batch_size=BATCH)
-    return len(views)
+    return allocations

@@ -9,6 +9,7 @@ from assessments.measures import SDQ, score_answers
 from assessments.models import Case, MeasureResponse, MeasureScore
 from assessments.scoring import Answers
 from assessments.selectors import as_parameters, current_scoring_rules
+from demo.stamps import Stamps, stamped_as_given
 
 BATCH = 5000
 
@@ -33,8 +34,10 @@ def seed_outcomes(cases: list[Case], clinicians: dict, rng: np.random.Generator,
             planned.append((case, "sdq", "parent", on, Answers(items=items)))
             cgas = int(np.clip(rng.normal(55 + 25 * improvement * visit, 8), 1, 100))
             planned.append((case, "cgas", "clinician", on, Answers(items={1: cgas})))
+    stamps = Stamps.until(as_of)
     unsaved = []
-    for case, measure, informant, on, answers in planned:
+    for index, (case, measure, informant, on, answers) in enumerate(planned):
+        recorded_at = stamps.working_time(on, index)
         response = MeasureResponse(
             case_id=case.pk,
             measure=measure,
@@ -42,10 +45,13 @@ def seed_outcomes(cases: list[Case], clinicians: dict, rng: np.random.Generator,
             completed_on=on,
             scoring_rules=rules,
             recorded_by_id=clinicians[case.team_id][0].pk,
+            recorded_at=recorded_at,
+            updated_at=recorded_at,
         )
         response.set_answers(answers)
         unsaved.append(response)
-    responses = MeasureResponse.objects.bulk_create(unsaved, batch_size=BATCH)
+    with stamped_as_given((MeasureResponse, "recorded_at"), (MeasureResponse, "updated_at")):
+        responses = MeasureResponse.objects.bulk_create(unsaved, batch_size=BATCH)
     MeasureScore.objects.bulk_create(
         [
             MeasureScore(response_id=response.pk, scale=scale, value=value)

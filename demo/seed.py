@@ -19,9 +19,11 @@ from assessments.choices import (
 from assessments.models import Case, Contact, Patient
 from demo.groupings import seed_grouping_history
 from demo.outcomes import seed_outcomes
+from demo.stamps import LONDON, Stamps, stamped_as_given
 
 DEMO_PASSWORD = "demo-password-2026"
 BATCH = 5000
+NOTE_MINUTES = 20
 
 GIVEN_NAMES = (
     "Olivia Amelia Isla Ava Mia Ivy Lily Isabella Sophia Grace Freya Poppy Evie Ella Willow Aisha Zara Maya "
@@ -250,6 +252,7 @@ def _patients_belong_to_their_case_provider() -> None:
 
 
 def _patients(count: int, rng: np.random.Generator, as_of: dt.date, provider: Provider) -> list[Patient]:
+    """Unsaved: each is written with its case, registered when its referral came in."""
     # Ages at referral mostly 4-17, a tail to 25; dates of birth are placed so that the referral fits.
     numbers = demo_nhs_numbers(count, rng)
     genders = rng.choice(["1", "2", "9", "X"], size=count, p=[0.47, 0.5, 0.01, 0.02])
@@ -276,7 +279,7 @@ def _patients(count: int, rng: np.random.Generator, as_of: dt.date, provider: Pr
         )
         for i in range(count)
     ]
-    return Patient.objects.bulk_create(patients, batch_size=BATCH)
+    return patients
 
 
 def _cases(patients: list[Patient], orgs: dict, rng: np.random.Generator, as_of: dt.date) -> list[Case]:
@@ -293,6 +296,7 @@ def _cases(patients: list[Patient], orgs: dict, rng: np.random.Generator, as_of:
     source = rng.choice(len(sources), size=n, p=_weights(len(sources), first=0.4))
     reasons = [r.value for r in DischargeReason if r != DischargeReason.NOT_ACCEPTED]
     reason = rng.choice(len(reasons), size=n, p=_weights(len(reasons), first=0.55))
+    stamps = Stamps.until(as_of)
     rows = []
     for i, patient in enumerate(patients):
         referral = as_of - dt.timedelta(days=int(referral_offset[i]))
@@ -306,6 +310,7 @@ def _cases(patients: list[Patient], orgs: dict, rng: np.random.Generator, as_of:
                 closed_on, why = referral + dt.timedelta(days=14), DischargeReason.NOT_ACCEPTED.value
         elif accepted_on + dt.timedelta(days=int(length[i])) <= as_of:
             closed_on, why = accepted_on + dt.timedelta(days=int(length[i])), reasons[reason[i]]
+        patient.registered_at = stamps.working_time(referral, i)
         rows.append(
             Case(
                 patient=patient,
@@ -316,9 +321,13 @@ def _cases(patients: list[Patient], orgs: dict, rng: np.random.Generator, as_of:
                 accepted_date=accepted_on,
                 closed_date=closed_on,
                 discharge_reason=why,
+                created_at=patient.registered_at,
+                updated_at=stamps.working_time(closed_on or accepted_on or referral, i),
             )
         )
-    return Case.objects.bulk_create(rows, batch_size=BATCH)
+    with stamped_as_given((Patient, "registered_at"), (Case, "created_at"), (Case, "updated_at")):
+        Patient.objects.bulk_create(patients, batch_size=BATCH)
+        return Case.objects.bulk_create(rows, batch_size=BATCH)
 
 
 def _contacts(
@@ -327,6 +336,7 @@ def _contacts(
     attendances = [Attendance.ATTENDED.value, Attendance.DID_NOT_ATTEND.value, Attendance.CANCELLED.value]
     modes = [ContactMode.FACE_TO_FACE.value, ContactMode.VIDEO.value, ContactMode.TELEPHONE.value]
     durations = np.array([30, 45, 60, 60, 60, 90])
+    stamps = Stamps.until(as_of)
     total = 0
     for start in range(0, len(cases), 20_000):
         chunk = cases[start : start + 20_000]
@@ -350,10 +360,15 @@ def _contacts(
             for j in range(k, k + count):
                 day = first + dt.timedelta(days=int(fraction[j] * span))
                 clinician = staff[pick[j] % len(staff)]
+                starts_at = dt.datetime.combine(day, dt.time(int(hour[j])), tzinfo=LONDON)
                 rows.append(
                     Contact(
                         case_id=case.pk,
-                        starts_at=dt.datetime.combine(day, dt.time(int(hour[j])), tzinfo=dt.UTC),
+                        starts_at=starts_at,
+                        # the note is written soon after the contact ends
+                        recorded_at=stamps.capped(
+                            starts_at + dt.timedelta(minutes=int(duration[j]) + NOTE_MINUTES)
+                        ),
                         duration_minutes=int(duration[j]),
                         attendance=attendances[attendance[j]],
                         mode=modes[mode[j]],
@@ -362,7 +377,8 @@ def _contacts(
                     )
                 )
             k += count
-        Contact.objects.bulk_create(rows, batch_size=BATCH)
+        with stamped_as_given((Contact, "recorded_at")):
+            Contact.objects.bulk_create(rows, batch_size=BATCH)
         total += len(rows)
     return total
 

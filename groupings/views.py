@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import AuthenticatedRequest, case_level_page, manager_page
 from accounts.audit import Action, record
+from assessments.current_view_answers import answered_sections
 from assessments.forms import CurrentViewForm, replace_input
 from assessments.selectors import visible_case
 from assessments.services import RecordRefused
@@ -53,7 +54,9 @@ def current_view_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def current_view_detail(request: AuthenticatedRequest, pk: int, view_pk: int) -> HttpResponse:
     case = visible_case(request.user, pk)
-    current_view = get_object_or_404(case.current_views, pk=view_pk)
+    current_view = get_object_or_404(
+        case.current_views.select_related("practitioner__profession", "recorded_by"), pk=view_pk
+    )
     # A view completed under an earlier rules version is shown the current version's suggestion; it is
     # stored (once) only when a grouping is allocated from it, so reading the page writes nothing.
     suggestion = selectors.suggestion_for(current_view, selectors.current_rules_version())
@@ -85,6 +88,7 @@ def current_view_detail(request: AuthenticatedRequest, pk: int, view_pk: int) ->
     context = {
         "case": case,
         "current_view": current_view,
+        "sections": answered_sections(current_view.ratings()),
         "suggestion": suggestion,
         "explanation": selectors.explanation(suggestion),
         "form": form,

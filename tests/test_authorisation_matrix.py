@@ -100,6 +100,11 @@ ADMIN_ONLY: dict[str, object] = {**dict.fromkeys(ROLES, ADMIN_LOGIN), "administr
 EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "home": {"GET": HOME, "POST": HOME},
     "health": {"GET": EVERYONE, "POST": EVERYONE},
+    # Everyone, signed in or not, is sent on to the icon among the static files.
+    "favicon": {
+        "GET": rule(**dict.fromkeys(ROLES, REDIRECT)),
+        "POST": rule(**dict.fromkeys(ROLES, REDIRECT)),
+    },
     "login": {"GET": EVERYONE, "POST": EVERYONE},  # an empty POST shows the form's errors
     "logout": {  # Django's LogoutView takes POST only; signing out leads to the login page
         "GET": rule(**dict.fromkeys(ROLES, 405)),
@@ -213,6 +218,7 @@ def world(reference_data):
     urls = {
         "home": reverse("home"),
         "health": reverse("health"),
+        "favicon": reverse("favicon"),
         "login": reverse("login"),
         "logout": reverse("logout"),
         "admin:index": reverse("admin:index"),

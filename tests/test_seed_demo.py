@@ -4,6 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db.models import F, Min
+from django.utils import timezone
 
 from accounts.models import Commissioner, Provider, Team, User
 from assessments import nhs_number, validation
@@ -106,3 +107,37 @@ def test_seeding_refuses_a_database_that_already_holds_a_service():
     seed(cases=10)
     with pytest.raises(Exception, match="only fills an empty database"):
         seed(cases=10)
+
+
+def london_date(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+@pytest.mark.django_db
+def test_seeded_history_is_stamped_with_the_time_it_stands_for():
+    seed(cases=120)
+    end_of_as_of = dt.datetime.combine(
+        dt.date.fromisoformat(AS_OF) + dt.timedelta(days=1), dt.time(), tzinfo=timezone.get_current_timezone()
+    )
+    allocations = list(
+        Allocation.objects.values_list(
+            "start_date", "allocated_at", "suggestion__created_at", "suggestion__current_view__recorded_at"
+        )
+    )
+    assert allocations
+    for start_date, allocated_at, suggested_at, view_recorded_at in allocations:
+        assert london_date(allocated_at) == start_date
+        assert view_recorded_at == suggested_at <= allocated_at < end_of_as_of
+    for completed_on, recorded_at in CurrentView.objects.values_list("completed_on", "recorded_at"):
+        assert london_date(recorded_at) == completed_on
+    for completed_on, recorded_at in MeasureResponse.objects.values_list("completed_on", "recorded_at"):
+        assert london_date(recorded_at) == completed_on
+    for referral, created_at, registered_at in Case.objects.values_list(
+        "referral_date", "created_at", "patient__registered_at"
+    ):
+        assert london_date(created_at) == referral and registered_at == created_at
+    contacts = Contact.objects.values_list("starts_at", "duration_minutes", "recorded_at")
+    for starts_at, minutes, recorded_at in contacts:
+        assert starts_at + dt.timedelta(minutes=minutes) < recorded_at < end_of_as_of
+    recorded_days = {london_date(at) for at in Allocation.objects.values_list("allocated_at", flat=True)}
+    assert len(recorded_days) > 30  # spread over the history, not one seeding moment
