@@ -34,6 +34,7 @@ NOT_PAGES = {
     "logout",  # POST only
     "home",  # redirects to the role's first page
     "reports:download",  # a CSV/XLSX file
+    "favicon",  # an image
 }
 
 
