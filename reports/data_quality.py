@@ -394,6 +394,7 @@ def panel(cases: QuerySet[Case], today: dt.date) -> list[QualityRow]:
 
 @dataclass(frozen=True)
 class Cell:
+    check: Check
     row: QualityRow
     query: str  # the drill-down list's query string
 
@@ -437,9 +438,10 @@ def quality_table(rows: Sequence[QualityRow], filter_query: str) -> QualityTable
 
     def cells(team_id: int | None) -> tuple[Cell, ...]:
         chosen = [
-            totals[check.slug] if team_id is None else by_key[(team_id, check.slug)] for check in columns
+            (check, totals[check.slug] if team_id is None else by_key[(team_id, check.slug)])
+            for check in columns
         ]
-        return tuple(Cell(row, drill_down_query(row.team_id, filter_query)) for row in chosen)
+        return tuple(Cell(check, row, drill_down_query(row.team_id, filter_query)) for check, row in chosen)
 
     table_rows = [TableRow(name, False, cells(team_id)) for team_id, name in teams.items()]
     if teams:
