@@ -19,7 +19,12 @@ _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 
 
 class DateInput(forms.DateInput):
+    """A browser date box: its value must be ISO (YYYY-MM-DD), whatever the locale's display format."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs, format or "%Y-%m-%d")
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -258,6 +263,7 @@ class CurrentViewForm(forms.Form):
     def __init__(self, *args: Any, case: Case, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.case = case
+        self.initial.setdefault("completed_on", timezone.localdate())
         practitioners = User.objects.filter(teams=case.team, role__in=CLINICAL_ROLES, is_active=True)
         practitioner = cast(PractitionerChoiceField, self.fields["practitioner"])
         practitioner.queryset = practitioners.order_by("last_name", "first_name")

@@ -42,6 +42,7 @@ class MeasureForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.case, self.measure, self.informant = case, measure, informant
+        self.initial.setdefault("completed_on", timezone.localdate())  # a correction passes the stored date
         if version is not None:  # correcting a response: the version the page showed
             self.fields["version"] = version_field()
             self.initial["version"] = version
