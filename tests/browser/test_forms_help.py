@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from assessments.models import MeasureResponse
+from assessments.models import MeasureItemWording, MeasureResponse
 from tests import factories
 from tests.browser.conftest import log_in
 
@@ -15,8 +15,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_clinician_clears_an_answer_with_the_keyboard_and_the_item_is_saved_unanswered(page, service):
     case = factories.case(service["team_a"], referral_date=dt.date(2025, 1, 6))
+    MeasureItemWording.objects.bulk_create(
+        MeasureItemWording(measure="sdq", item=item, text=f"Licensed words of item {item}")
+        for item in range(1, 26)
+    )
     log_in(page, service["clinician"].username)
     page.goto(f"/cases/{case.pk}/measures/sdq/parent/new/")
+    expect(page.locator("#label-12")).to_have_text("Item 12Licensed words of item 12")
     for item in range(1, 26):
         page.check(f"#id_{item}_0")  # Not true
 
