@@ -6,7 +6,9 @@ from typing import Any, cast
 
 from django import forms
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from accounts.models import CLINICAL_ROLES, Provider, Team, User
 from assessments import limits, nhs_number, validation
@@ -19,7 +21,12 @@ _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 
 
 class DateInput(forms.DateInput):
+    """A browser date box: its value must be ISO (YYYY-MM-DD), whatever the locale's display format."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs, format or "%Y-%m-%d")
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -50,9 +57,9 @@ class PatientForm(forms.ModelForm):
         widgets = {"date_of_birth": DateInput()}
         field_classes = {"given_name": PlainTextField, "family_name": PlainTextField}
 
-    def __init__(self, *args: Any, provider: Provider, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, provider: Provider, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.provider = provider
+        self.provider, self.user = provider, user
 
     def clean_nhs_number(self) -> str:
         try:
@@ -60,8 +67,14 @@ class PatientForm(forms.ModelForm):
         except nhs_number.InvalidNhsNumber as error:
             raise forms.ValidationError(str(error)) from error
         # Only this provider's records are looked at: another provider knowing the child is not told.
-        if Patient.objects.filter(provider=self.provider, nhs_number=number).exists():
-            raise forms.ValidationError(limits.PATIENT_ALREADY_REGISTERED)
+        existing = Patient.objects.filter(provider=self.provider, nhs_number=number).first()
+        if existing is not None:
+            url = _record_url(self.user, existing) if self.user is not None else None
+            if url is None:
+                raise forms.ValidationError(limits.PATIENT_ALREADY_REGISTERED)
+            raise forms.ValidationError(
+                format_html('{} <a href="{}">Open their record</a>.', limits.PATIENT_ALREADY_REGISTERED, url)
+            )
         return number
 
     def clean_date_of_birth(self) -> dt.date:
@@ -77,6 +90,17 @@ class PatientForm(forms.ModelForm):
         if not match:
             raise forms.ValidationError("Enter a UK postcode, e.g. LS1 4AP.")
         return f"{match.group(1)} {match.group(2)}"
+
+
+def _record_url(user: User, patient: Patient) -> str | None:
+    """Where `user` finds a registered patient: their latest case the user may see, else (registered by the
+    user, not yet referred) their referral page; None if the user may not see them."""
+    if not Patient.objects.visible_to(user).filter(pk=patient.pk).exists():
+        return None
+    case = Case.objects.visible_to(user).filter(patient=patient).order_by("-referral_date", "-pk").first()
+    if case is not None:
+        return reverse("assessments:case_detail", args=[case.pk])
+    return reverse("assessments:referral_create", args=[patient.pk])
 
 
 class ReferralForm(forms.ModelForm):
@@ -258,6 +282,7 @@ class CurrentViewForm(forms.Form):
     def __init__(self, *args: Any, case: Case, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.case = case
+        self.initial.setdefault("completed_on", timezone.localdate())
         practitioners = User.objects.filter(teams=case.team, role__in=CLINICAL_ROLES, is_active=True)
         practitioner = cast(PractitionerChoiceField, self.fields["practitioner"])
         practitioner.queryset = practitioners.order_by("last_name", "first_name")

@@ -1,6 +1,8 @@
 """Forms of the outcome measures: items as compact radio tables; an unanswered item is missing data."""
 
 import datetime as dt
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from django import forms
@@ -15,9 +17,11 @@ from assessments.submissions import key_field
 from camhs_pbr.lib.text import PlainTextField
 
 
-def _radios(label: str, responses: ResponseOptions) -> forms.ChoiceField:
+def _radios(label: str, responses: ResponseOptions, wording: str = "") -> forms.ChoiceField:
     choices = [(option.value, option.word) for option in responses.options]
-    return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect, required=False)
+    return forms.ChoiceField(
+        label=label, help_text=wording, choices=choices, widget=forms.RadioSelect, required=False
+    )
 
 
 def _limit_errors(limit: limits.Limit) -> dict[str, str]:
@@ -38,10 +42,12 @@ class MeasureForm(forms.Form):
         informant: str,
         answers: Answers | None = None,
         version: int | None = None,
+        wording: Mapping[int, str] = MappingProxyType({}),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.case, self.measure, self.informant = case, measure, informant
+        self.initial.setdefault("completed_on", timezone.localdate())  # a correction passes the stored date
         if version is not None:  # correcting a response: the version the page showed
             self.fields["version"] = version_field()
             self.initial["version"] = version
@@ -52,8 +58,12 @@ class MeasureForm(forms.Form):
         spec = self.spec
         if spec.entry is Entry.RADIO_TABLE:
             assert spec.responses is not None
+            # Item numbers, with the words of each item if the service loaded the measure's (licensed) wording.
             keys = [spec.item_key(item) for item in spec.items]
-            self._section(f"{spec.item_label}s", keys, spec.responses, lambda key: f"{spec.item_label} {key}")
+            texts = {spec.item_key(item): text for item, text in wording.items()}
+            self._section(
+                f"{spec.item_label}s", keys, spec.responses, lambda key: f"{spec.item_label} {key}", texts
+            )
             if spec.impact_responses is not None:
                 areas = list(spec.impact_items[informant])
                 self._section("Impact", areas, spec.impact_responses, lambda area: spec.impact_labels[area])
@@ -77,9 +87,16 @@ class MeasureForm(forms.Form):
         if answers is not None:
             self.initial.update(self._values_of(answers))
 
-    def _section(self, title: str, names: list[str], responses: ResponseOptions, label) -> None:
+    def _section(
+        self,
+        title: str,
+        names: list[str],
+        responses: ResponseOptions,
+        label: Callable[[str], str],
+        wording: Mapping[str, str] = MappingProxyType({}),
+    ) -> None:
         for name in names:
-            self.fields[name] = _radios(label(name), responses)
+            self.fields[name] = _radios(label(name), responses, wording.get(name, ""))
         self._sections.append((title, responses.words, names))
 
     def sections(self) -> list[tuple[str, tuple[str, ...], list]]:

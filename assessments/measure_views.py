@@ -9,7 +9,7 @@ from accounts.access import AuthenticatedRequest, case_level_page
 from assessments import measures, services
 from assessments.forms import show_conflict
 from assessments.measure_forms import GoalForm, MeasureForm
-from assessments.models import Informant
+from assessments.models import Informant, MeasureItemWording
 from assessments.selectors import visible_case
 from assessments.submissions import create_once
 from assessments.views import closed_case_redirect
@@ -24,7 +24,13 @@ def measure_create(request: AuthenticatedRequest, pk: int, measure: str, informa
         raise Http404("No such measure or informant")
     if closed := closed_case_redirect(request, case):
         return closed
-    form = MeasureForm(request.POST or None, case=case, measure=measure, informant=informant)
+    form = MeasureForm(
+        request.POST or None,
+        case=case,
+        measure=measure,
+        informant=informant,
+        wording=MeasureItemWording.objects.wording_of(measure, informant),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             answers, completed_on = form.answers(), form.cleaned_data["completed_on"]
@@ -64,6 +70,7 @@ def measure_correct(request: AuthenticatedRequest, pk: int, response_pk: int) ->
         informant=response.informant,
         answers=response.typed_answers(),
         version=response.version,
+        wording=MeasureItemWording.objects.wording_of(response.measure, response.informant),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -195,14 +195,15 @@ SDQ = MeasureSpec(
     score=score_sdq_answers,
     impact_items=instruments.SDQ_IMPACT_ITEMS,
     impact_responses=_worded(instruments.SDQ_IMPACT_RESPONSES, "an SDQ impact response"),
+    # Short names of the impact areas, not the questionnaire's (licensed) words.
     impact_labels=MappingProxyType(
         {
-            "distress": "Do the difficulties upset or distress you / your child?",
-            "home_life": "Interfere with home life",
-            "friendships": "Interfere with friendships",
-            "classroom_learning": "Interfere with classroom learning",
-            "leisure_activities": "Interfere with leisure activities",
-            "peer_relationships": "Interfere with peer relationships",
+            "distress": "Distress",
+            "home_life": "Home life",
+            "friendships": "Friendships",
+            "classroom_learning": "Classroom learning",
+            "leisure_activities": "Leisure activities",
+            "peer_relationships": "Peer relationships",
         }
     ),
     scale_labels=MappingProxyType({"total_difficulties": "Total difficulties"}),

@@ -7,13 +7,14 @@ from django.utils import timezone
 
 from accounts.audit import Action, record
 from accounts.models import Provider, User
-from assessments import discharge, limits, measures
+from assessments import discharge, item_wording, limits, measures
 from assessments.models import (
     Case,
     CaseReopening,
     Contact,
     CurrentView,
     Goal,
+    MeasureItemWording,
     MeasureResponse,
     MeasureResponseVersion,
     MeasureScore,
@@ -314,3 +315,28 @@ def set_goal(*, by: User, case: Case, number: int, description: str, agreed_on, 
         goal.save(update_fields=["description", "agreed_on", "recorded_by", "version", "updated_at"])
     record(Action.SET_GOAL, by=by, target=goal, case=case, changed=["description", "agreed_on"])
     return goal
+
+
+def load_item_wording(*, by: User, measure: str, informant: str, content: bytes) -> int:
+    """Replace the item wording of one measure (and informant, or "" for all) by a CSV file's, all at once.
+
+    Raises item_wording.WordingRefused listing every problem of the file; nothing is written then."""
+    spec = measures.measure(measure)
+    if informant and informant not in spec.informants:
+        raise item_wording.WordingRefused([f"{spec.label} has no {informant} form."])
+    wording = item_wording.parse_wording(content, spec)
+    with transaction.atomic():
+        rows = MeasureItemWording.objects.filter(measure=measure, informant=informant)
+        rows.delete()
+        MeasureItemWording.objects.bulk_create(
+            MeasureItemWording(measure=measure, informant=informant, item=item, text=text)
+            for item, text in wording.items()
+        )
+        record(
+            Action.ADMIN_CHANGE,
+            by=by,
+            object_type=MeasureItemWording._meta.label_lower,
+            object_id=f"{measure}/{informant or 'all informants'}",
+            changed=["text"],
+        )
+    return len(wording)

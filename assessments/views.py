@@ -85,7 +85,7 @@ def patient_create(request: AuthenticatedRequest) -> HttpResponse:
     provider = selectors.registering_provider(request.user)
     if provider is None:
         raise PermissionDenied("Patients are registered by staff of a provider's team.")
-    form = PatientForm(request.POST or None, provider=provider)
+    form = PatientForm(request.POST or None, provider=provider, user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = form.cleaned_data
         key = fields.pop("submission_key")

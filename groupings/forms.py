@@ -9,11 +9,16 @@ from camhs_pbr.lib.text import PlainTextField
 from groupings import limits
 from groupings.models import Grouping, OverrideReason, Suggestion
 
+REQUIRED_WHEN_DIFFERENT = "Required when the grouping is not the suggested one."
+
 
 class AllocationForm(forms.Form):
     grouping = forms.ModelChoiceField(queryset=Grouping.objects.none(), label="Grouping")
     reason_category = forms.ChoiceField(
-        label="Reason for a different grouping", choices=[("", "—")] + OverrideReason.choices, required=False
+        label="Reason for a different grouping",
+        choices=[("", "—")] + OverrideReason.choices,
+        required=False,
+        help_text=REQUIRED_WHEN_DIFFERENT,
     )
     reason_text = PlainTextField(
         label="In a few words",
@@ -21,6 +26,7 @@ class AllocationForm(forms.Form):
         required=False,
         max_length=2000,
         multiline=True,
+        help_text=REQUIRED_WHEN_DIFFERENT,
     )
 
     # The open allocation the page showed (empty: none), so an allocation made meanwhile is not replaced.
@@ -32,6 +38,23 @@ class AllocationForm(forms.Form):
         self.suggestion = suggestion
         grouping = cast(forms.ModelChoiceField, self.fields["grouping"])
         grouping.queryset = suggestion.rules_version.groupings.order_by("code")
+        self._mark_reason_required_when_different()
+
+    def _mark_reason_required_when_different(self) -> None:
+        """The reason fields are required only in one state (SPEC §4): say so to assistive technology, now
+        and (static/js/forms.js) whenever the chosen grouping changes."""
+        suggested = "" if self.suggestion.grouping_id is None else str(self.suggestion.grouping_id)
+        chosen = self["grouping"].value()
+        chosen = "" if chosen is None else str(chosen)
+        required = chosen != "" and chosen != suggested
+        for name in ("reason_category", "reason_text"):
+            self.fields[name].widget.attrs.update(
+                {
+                    "aria-required": "true" if required else "false",
+                    "data-required-unless-field": self["grouping"].auto_id,
+                    "data-required-unless-value": suggested,
+                }
+            )
 
     def clean(self) -> dict[str, Any]:
         super().clean()

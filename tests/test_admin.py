@@ -19,6 +19,8 @@ PAGES = [
     "groupings/grouping",
     "assessments/scoringrules",
     "assessments/changethreshold",
+    "assessments/measureitemwording",
+    "assessments/measureitemwording/upload",
     "reports/unitcost",
     "reports/referencecontactcost",
     "reports/reportrun",

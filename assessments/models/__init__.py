@@ -18,6 +18,7 @@ from assessments.models.records import (
     PatientQuerySet,
 )
 from assessments.models.submissions import SubmissionKey
+from assessments.models.wording import MeasureItemWording
 
 __all__ = [
     "Case",
@@ -30,6 +31,7 @@ __all__ = [
     "Goal",
     "Informant",
     "Measure",
+    "MeasureItemWording",
     "MeasureResponse",
     "MeasureResponseVersion",
     "MeasureScore",

@@ -55,7 +55,7 @@ def test_a_bad_nhs_number_shows_its_message_and_keeps_what_was_typed(page, servi
     page.fill("#id_nhs_number", "943 476 5918")
     page.fill("#id_given_name", "Maya")
     page.click("main button[type=submit]")
-    expect(page.get_by_text("check digit does not match")).to_be_visible()
+    expect(page.get_by_test_id("error-summary").get_by_text("check digit does not match")).to_be_visible()
     expect(page.locator("#id_given_name")).to_have_value("Maya")
 
 

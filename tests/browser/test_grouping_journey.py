@@ -34,7 +34,8 @@ def test_a_clinician_overrides_the_suggestion_with_a_reason_and_finds_both_in_th
 
     page.select_option("#id_grouping", label="GH09 Getting Help: Co-occurring emotional problems")
     page.get_by_role("button", name="Allocate the chosen grouping").click()
-    expect(page.get_by_text("Choose why a different grouping fits better.")).to_be_visible()
+    summary = page.get_by_test_id("error-summary")
+    expect(summary.get_by_text("Choose why a different grouping fits better.")).to_be_visible()
     page.select_option("#id_reason_category", "new_information")
     page.fill("#id_reason_text", "School reports marked social anxiety too.")
     page.get_by_role("button", name="Allocate the chosen grouping").click()
