@@ -128,6 +128,8 @@ def _admin_urls() -> list[str]:
         first = model._default_manager.order_by("pk").first()
         if first is not None:
             urls.append(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
+    # The project's own admin pages beside the model pages.
+    urls.append(reverse("admin:assessments_measureitemwording_upload"))
     return urls
 
 
