@@ -196,19 +196,22 @@ def test_the_other_providers_case_is_in_no_panel_of_a_service_manager(world):
 
 def test_each_count_links_to_the_list_of_the_same_cases(world):
     ctx = context(world.service_manager)
-    for slug in (
-        d.REVIEW_OVERDUE,
-        d.REVIEW_DUE_SOON,
-        d.NO_CURRENT_VIEW,
-        d.CURRENT_VIEW_NOT_ALLOCATED,
-        d.NOT_YET_SEEN,
-    ):
-        case_set = case_sets.get(slug)
-        assert case_set is not None
-    bands = panels.last_seen_bands(ctx).table.rows
-    for (label, count), link in ((row.cells, row.links[1]) for row in bands):
-        slug = link.split("/dashboard/cases/")[1].split("/")[0]
-        assert case_sets.get(slug).select(ctx.cases, TODAY).count() == count, label
+    tables = [
+        panels.open_by_super_group(ctx).table,
+        panels.last_seen_bands(ctx).table,
+        panels.reviews(ctx)[0].table,
+        panels.recording(ctx).table,
+    ]
+    checked = 0
+    for row in (row for table in tables for row in table.rows):
+        label, count, link = row.cells[0], row.cells[-1], str(row.links[-1])
+        path, query = link.split("?")
+        assert query == "period=12m", label  # the same filters, nothing added
+        case_set = case_sets.get(path.removeprefix("/dashboard/cases/").strip("/"))
+        assert case_set is not None, link
+        assert case_set.select(ctx.cases, TODAY).count() == count, label
+        checked += 1
+    assert checked == 14  # 4 super-groups, 6 bands, 2 review counts, 2 recording counts
 
 
 def test_periods_are_whole_london_months_and_refuse_the_future():
