@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "accounts.middleware.SecondFactorMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "camhs_pbr.middleware.CaseRecordsNotStoredMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -14,7 +14,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
-    path("reports/", include("reports.urls")),
+    path("", include("reports.urls")),  # /reports/ and /dashboard/
     path("", include("assessments.urls")),
     path("", include("groupings.urls")),
 ]

@@ -6,4 +6,5 @@ class ReportsConfig(AppConfig):
     verbose_name = "Reports"
 
     def ready(self) -> None:
-        import reports.data_quality  # noqa: F401  (registers its case sets)
+        # The dashboard's and the data-quality checks' case sets register themselves in reports.case_sets.
+        from reports import dashboard, data_quality  # noqa: F401

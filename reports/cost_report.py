@@ -112,7 +112,7 @@ def cost_rows(month: Month, provider_code: str, rules_version: RulesVersion) -> 
         columns=["team_id", "team_code", "team_name"],
     )
     rows = rows.merge(teams, on="team_id", how="left").merge(
-        _catalogue(rules_version, _reference_contact_cost(month.last)), on="grouping", how="left"
+        _catalogue(rules_version, reference_contact_cost(month.last)), on="grouping", how="left"
     )
     rows = rows.sort_values(["team_code", "grouping"], ignore_index=True)
     return _derived(rows, month, provider_code)
@@ -127,7 +127,7 @@ def currency_quality(
     episodes = _closed_episodes(cases, month)
     quality = costing.quality_by_grouping(episodes)
     quality = quality.merge(
-        _catalogue(rules_version, _reference_contact_cost(month.last)), on="grouping", how="left"
+        _catalogue(rules_version, reference_contact_cost(month.last)), on="grouping", how="left"
     )
     prices = [None if pd.isna(p) else float(p) for p in quality["indicative_price"]]
     quality["indicative_price"] = _objects(prices, quality)
@@ -163,7 +163,7 @@ def _contacts_in_month(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
 
     Contacts are aggregated per case in SQL; each of those cases gets its grouping once (not once per
     contact), and pandas sums the per-case frame by team and grouping."""
-    contacts = _costed(_in_month(Contact.objects.filter(case__in=cases), month))
+    contacts = costed(in_month(Contact.objects.filter(case__in=cases), month))
     per_case = contacts.values("case_id").annotate(
         contacts_attended=Count("pk", filter=ATTENDED),
         contacts_not_attended=Count("pk", filter=Q(attendance=Attendance.DID_NOT_ATTEND)),
@@ -174,7 +174,7 @@ def _contacts_in_month(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
     figures = ["contacts_attended", "contacts_not_attended", "contacts_cancelled", "attended_minutes"]
     _refuse_uncosted(contacts)
     frame = pd.DataFrame(list(per_case), columns=["case_id", *figures, "raw_cost"])
-    with_contacts = cases.filter(Exists(_in_month(Contact.objects.filter(case=OuterRef("pk")), month)))
+    with_contacts = cases.filter(Exists(in_month(Contact.objects.filter(case=OuterRef("pk")), month)))
     groupings = _coded(
         pd.DataFrame(
             list(
@@ -208,7 +208,7 @@ def _closed_episodes(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
     )
     contacts = Contact.objects.filter(case__in=cases, case__closed_date__range=(months[0].first, month.last))
     totals = (
-        _costed(contacts)
+        costed(contacts)
         .values("case_id")
         .annotate(
             appointments=Count("pk", filter=ATTENDED),
@@ -231,14 +231,14 @@ def _coded(frame: pd.DataFrame) -> pd.DataFrame:
     return coded.drop(columns="grouping_pk")
 
 
-def _in_month(contacts: QuerySet[Contact], month: Month) -> QuerySet[Contact]:
+def in_month(contacts: QuerySet[Contact], month: Month) -> QuerySet[Contact]:
     """Contacts whose Europe/London date falls in `month` (a range on starts_at, so its index serves)."""
     start = dt.datetime.combine(month.first, dt.time(), tzinfo=LONDON)
     end = dt.datetime.combine(month.last + dt.timedelta(days=1), dt.time(), tzinfo=LONDON)
     return contacts.filter(starts_at__gte=start, starts_at__lt=end)
 
 
-def _costed(contacts: QuerySet[Contact]) -> QuerySet[Any]:
+def costed(contacts: QuerySet[Contact]) -> QuerySet[Any]:
     """Contacts with `hourly_cost` (the unit cost of their profession in force on their London date) and
     `contact_cost` (their hours x that cost, 0 when not attended): costing.contact_cost in SQL."""
     in_force = (
@@ -293,7 +293,7 @@ def _refuse_uncosted(contacts: QuerySet[Contact]) -> None:
 
 def _name_uncosted(contacts: QuerySet[Contact]) -> None:
     missing = (
-        _costed(contacts)
+        costed(contacts)
         .filter(ATTENDED, hourly_cost__isnull=True)
         .values_list("profession__name", "contact_date")
         .order_by("profession__name", "contact_date")
@@ -303,7 +303,7 @@ def _name_uncosted(contacts: QuerySet[Contact]) -> None:
     raise MissingUnitCost(f"No unit cost in force for attended contacts: {found}. Add one in the admin.")
 
 
-def _reference_contact_cost(day: dt.date) -> Decimal | None:
+def reference_contact_cost(day: dt.date) -> Decimal | None:
     rates = ReferenceContactCost.objects.filter(valid_from__lte=day).values_list("valid_from", "contact_cost")
     return costing.in_force_on(day, rates)
 

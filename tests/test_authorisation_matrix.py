@@ -94,6 +94,8 @@ HOME: dict[str, object] = {
     **dict.fromkeys(ROLES, REDIRECT),
     "anonymous": LOGIN,
 }  # to the caseload, the admin or reports
+# A manager's read-only pages: GET only (a POST is refused with 405 once the role is allowed in).
+MANAGERS_READ_ONLY = {"GET": MANAGERS_ONLY, "POST": {**MANAGERS_ONLY, "team_manager": 405}}
 ADMIN_ONLY: dict[str, object] = {**dict.fromkeys(ROLES, ADMIN_LOGIN), "administrator": 200}
 
 # url name -> {method: rule}
@@ -151,6 +153,9 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
         "GET": {**REPORTS_OF_THE_ICB, "commissioner": REDIRECT},
         "POST": {**REPORTS_OF_THE_ICB, "commissioner": REDIRECT},
     },
+    "reports:dashboard": MANAGERS_READ_ONLY,
+    "reports:dashboard_cases": MANAGERS_READ_ONLY,
+    "reports:dashboard_csv": MANAGERS_READ_ONLY,
 }
 
 
@@ -243,6 +248,9 @@ def world(reference_data):
         "reports:index": reverse("reports:index"),
         "reports:report": reverse("reports:report", args=scope),
         "reports:download": reverse("reports:download", args=[*scope, "2025-03", "csv"]),
+        "reports:dashboard": reverse("reports:dashboard"),
+        "reports:dashboard_cases": reverse("reports:dashboard_cases", args=["review-overdue"]),
+        "reports:dashboard_csv": reverse("reports:dashboard_csv", args=["caseload"]),
     }
     return users, urls
 

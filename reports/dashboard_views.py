@@ -1,0 +1,97 @@
+"""The manager dashboard (issue 16): the page, its htmx partial, the drill-down lists and CSV downloads.
+
+Each reads `reports.dashboard.dashboard_cases` under the filters of the GET parameters; a filter outside the
+manager's scope is a form error, and then no figure is shown.
+"""
+
+from typing import Any, cast
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_safe
+
+from accounts.access import AuthenticatedRequest, manager_page
+from accounts.audit import Action, record
+from assessments.models import CaseQuerySet
+from groupings.selectors import with_current_grouping
+from reports import case_sets, dashboard_panels
+from reports.exports import csv_lines
+from reports.forms import DashboardFilterForm
+
+PAGE_SIZE = 50
+
+
+def _form(request: AuthenticatedRequest) -> DashboardFilterForm:
+    return DashboardFilterForm(request.GET, user=request.user, today=timezone.localdate())
+
+
+def _partial_only(request: AuthenticatedRequest) -> bool:
+    """An htmx request from the filter form gets the panels alone; a history restore gets the whole page."""
+    htmx: Any = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request
+
+
+@manager_page
+@require_safe
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
+    form = _form(request)
+    context: dict[str, Any] = {"form": form}
+    if form.is_valid():
+        ctx = dashboard_panels.context_for(request.user, form.filters(), form.today)
+        context.update(filters=ctx.filters, query=ctx.query_string(), **dashboard_panels.everything(ctx))
+        # The review lists name patients: a read of case records, recorded like the caseload.
+        record(Action.VIEW_CASELOAD, by=request.user, object_type="reports.dashboard", object_id="dashboard")
+    template = "reports/_dashboard_panels.html" if _partial_only(request) else "reports/dashboard.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@manager_page
+@require_safe
+def dashboard_cases(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    case_set = case_sets.get(slug)
+    if case_set is None:
+        raise Http404("There is no such list of cases.")
+    form = _form(request)
+    context: dict[str, Any] = {"form": form, "case_set": case_set}
+    if form.is_valid():
+        ctx = dashboard_panels.context_for(request.user, form.filters(), form.today)
+        selected = cast(CaseQuerySet, case_set.select(ctx.cases, ctx.today))
+        cases = with_current_grouping(selected.select_related("patient", "team"), ctx.today).order_by(
+            "patient__family_name", "patient__given_name", "pk"
+        )
+        context.update(
+            filters=ctx.filters,
+            query=ctx.query_string(),
+            page=Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page")),
+        )
+        record(Action.VIEW_CASELOAD, by=request.user, object_type="reports.case_set", object_id=slug)
+    return render(request, "reports/dashboard_cases.html", context)
+
+
+@manager_page
+@require_safe
+def dashboard_csv(request: AuthenticatedRequest, table: str) -> HttpResponse:
+    panel_of = dashboard_panels.PANELS.get(table)
+    if panel_of is None:
+        raise Http404("There is no such table on the dashboard.")
+    form = _form(request)
+    if not form.is_valid():
+        problems = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
+    ctx = dashboard_panels.context_for(request.user, form.filters(), form.today)
+    panel = panel_of(ctx)
+    if panel.table.problem and not panel.table.rows:
+        return HttpResponse(panel.table.problem, status=409, content_type="text/plain; charset=utf-8")
+    # A few dozen rows of aggregates: written whole rather than streamed.
+    response = HttpResponse(
+        "".join(csv_lines(panel.table.columns, panel.table.plain_rows())), content_type="text/csv"
+    )
+    name = f"dashboard-{table}-{ctx.filters.period.text}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    record(Action.EXPORT_REPORT, by=request.user, object_type="reports.dashboard", object_id=table)
+    return response

@@ -1,0 +1,93 @@
+"""The manager dashboard's filters, read from GET parameters so that every view of it can be bookmarked.
+
+Each choice is limited to the manager's scope; an id outside it gets the same message whether or not it
+exists elsewhere, so a refusal never tells what other teams or clinicians there are.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import Exists, OuterRef, QuerySet
+
+from accounts.models import Team, User
+from assessments.models import Case, Contact
+from groupings.models import Grouping
+from reports.dashboard import DEFAULT_PERIOD, PERIOD_CHOICES, TREND_MONTHS, Filters, Period
+from reports.periods import Month
+
+OUTSIDE_TEAMS = "That team is not one of the teams you manage: choose one from the list."
+OUTSIDE_CLINICIANS = "That clinician does not work with your teams' cases: choose one from the list."
+UNKNOWN_GROUPING = "That grouping is not in the catalogue: choose one from the list."
+
+
+class ClinicianChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
+
+
+def clinicians_in_scope(user: User) -> QuerySet[User]:
+    """Members of the user's teams and anyone who has a contact with a case the user may see."""
+    teams = Team.objects.in_scope_of(user)
+    member = User.teams.through.objects.filter(user=OuterRef("pk"), team__in=teams)
+    saw_a_case = Contact.objects.filter(clinician=OuterRef("pk"), case__in=Case.objects.visible_to(user))
+    return User.objects.filter(Exists(member) | Exists(saw_a_case)).order_by("last_name", "first_name", "pk")
+
+
+class DashboardFilterForm(forms.Form):
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label="All teams",
+        error_messages={"invalid_choice": OUTSIDE_TEAMS},
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    clinician = ClinicianChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="All clinicians",
+        error_messages={"invalid_choice": OUTSIDE_CLINICIANS},
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    grouping = forms.ModelChoiceField(
+        queryset=Grouping.objects.none(),
+        required=False,
+        empty_label="All groupings",
+        error_messages={"invalid_choice": UNKNOWN_GROUPING},
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    period = forms.CharField(
+        required=False, max_length=10, widget=forms.Select(attrs={"class": "form-select"})
+    )
+
+    def __init__(self, data: Any, *, user: User, today: dt.date) -> None:
+        data = data.copy() if data is not None else {}
+        if not data.get("period"):
+            data["period"] = DEFAULT_PERIOD
+        super().__init__(data)
+        self.today = today
+        fields: Any = self.fields
+        fields["team"].queryset = Team.objects.in_scope_of(user).order_by("name", "pk")
+        fields["clinician"].queryset = clinicians_in_scope(user)
+        fields["grouping"].queryset = Grouping.objects.select_related("rules_version").order_by(
+            "rules_version__label", "code"
+        )
+        months = Month.containing(today).trailing(TREND_MONTHS)[::-1]
+        choices = [*PERIOD_CHOICES, *((m.label(), f"{m.first:%B %Y}") for m in months)]
+        asked = str(data["period"])
+        if asked and asked not in dict(choices):
+            choices.append((asked, asked))  # a bookmarked month further back stays selected
+        fields["period"].widget.choices = choices
+
+    def clean_period(self) -> Period:
+        try:
+            return Period.parse(self.cleaned_data["period"] or DEFAULT_PERIOD, self.today)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def filters(self) -> Filters:
+        """The valid filters (call after is_valid())."""
+        data = self.cleaned_data
+        return Filters(
+            period=data["period"], team=data["team"], clinician=data["clinician"], grouping=data["grouping"]
+        )

@@ -1,0 +1,138 @@
+"""The manager dashboard's pages: filters a manager cannot widen, drill-down lists, htmx, CSV and audit."""
+
+from html import escape
+
+import pytest
+from django.utils import timezone
+
+from accounts.audit import Action, AuditEvent
+from reports import forms
+from reports.models import UnitCost
+from tests import factories
+from tests.reports import dashboard_world
+from tests.reports.dashboard_world import at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(reference_data):
+    return dashboard_world.build()
+
+
+def page(client, user, url, **headers):
+    client.force_login(user)
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def names(world, *numbers):
+    return [world.cases[n][0].patient.full_name for n in numbers]
+
+
+def test_a_team_manager_choosing_another_teams_id_is_refused_with_a_form_error(client, world):
+    team_b, team_c = world.provider_teams[1], world.team_c
+    for team_id in (team_b.pk, team_c.pk, 999_999, "abc"):
+        body = page(client, world.team_manager, f"/dashboard/?team={team_id}")
+        assert forms.OUTSIDE_TEAMS in body
+        assert 'data-testid="caseload"' not in body  # no figure at all, rather than the wrong ones
+        assert team_b.name not in body and team_c.name not in body
+
+
+def test_a_clinician_filter_is_limited_to_those_who_work_with_the_managers_cases(client, world):
+    refused = page(client, world.team_manager, f"/dashboard/?clinician={world.outsider.pk}")
+    assert escape(forms.OUTSIDE_CLINICIANS) in refused and "Olu Outside" not in refused
+    # c2 works in team B but saw case 1 of team A: the team manager may narrow to that case.
+    allowed = page(client, world.team_manager, f"/dashboard/cases/open/?clinician={world.c2.pk}")
+    assert names(world, 1)[0] in allowed
+    assert all(name not in allowed for name in names(world, 2, 3, 4))
+
+
+def test_a_bad_period_is_a_form_error_not_a_failure(client, world):
+    for period in ("2999-01", "soon", "2025-13"):
+        body = page(client, world.service_manager, f"/dashboard/?period={period}")
+        assert 'data-testid="filter-errors"' in body
+
+
+def test_the_drill_down_lists_only_the_managers_cases_and_records_the_read(client, world):
+    body = page(client, world.team_manager, "/dashboard/cases/open/")
+    for name in names(world, 1, 2, 3):
+        assert name in body
+    for name in [*names(world, 4, 5), world.other_provider_case.patient.full_name]:
+        assert name not in body
+    assert f"/cases/{world.cases[1][0].pk}/" in body
+    event = AuditEvent.objects.get(action=Action.VIEW_CASELOAD, user=world.team_manager)
+    assert (event.object_type, event.object_id) == ("reports.case_set", "open")
+
+
+def test_the_drill_down_refuses_another_teams_filter_and_lists_nothing(client, world):
+    body = page(client, world.team_manager, f"/dashboard/cases/open/?team={world.provider_teams[1].pk}")
+    assert forms.OUTSIDE_TEAMS in body
+    assert names(world, 4)[0] not in body and names(world, 1)[0] not in body
+
+
+def test_an_unknown_list_or_table_is_not_found(client, world):
+    client.force_login(world.service_manager)
+    assert client.get("/dashboard/cases/everyone/").status_code == 404
+    assert client.get("/dashboard/secrets.csv").status_code == 404
+
+
+def test_a_service_manager_drills_from_the_provider_to_a_team(client, world):
+    team_a = world.provider_teams[0]
+    body = page(client, world.service_manager, "/dashboard/?period=2025-05")
+    # The waiting-time table links each team, keeping the other filters.
+    assert f'href="/dashboard/?period=2025-05&amp;team={team_a.pk}"' in body
+    narrowed = page(client, world.service_manager, f"/dashboard/?team={team_a.pk}")
+    assert "Showing Team A" in narrowed
+
+
+def test_htmx_gets_the_panels_alone_and_a_plain_get_the_whole_page(client, world):
+    full = page(client, world.service_manager, "/dashboard/?period=6m")
+    assert "<html" in full and 'hx-get="/dashboard/"' in full and 'id="dashboard-panels"' in full
+    assert '"includeIndicatorStyles":false' in full
+    partial = page(client, world.service_manager, "/dashboard/?period=6m", HX_Request="true")
+    assert "<html" not in partial and 'data-testid="caseload"' in partial
+    restored = page(
+        client, world.service_manager, "/dashboard/", HX_Request="true", HX_History_Restore_Request="true"
+    )
+    assert "<html" in restored
+    response = client.get("/dashboard/")
+    assert "HX-Request" in response["Vary"]
+
+
+def test_a_csv_download_has_the_panels_table_neutralised_and_is_recorded(client, world):
+    world.c2.first_name = "=cmd"
+    world.c2.save()
+    client.force_login(world.service_manager)
+    response = client.get("/dashboard/caseload.csv?period=12m")
+    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Disposition"] == 'attachment; filename="dashboard-caseload-12m.csv"'
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "Clinician,Open episodes"
+    assert "'=cmd Two,2" in lines and "Not yet seen,1" in lines
+    event = AuditEvent.objects.get(action=Action.EXPORT_REPORT, user=world.service_manager)
+    assert (event.object_type, event.object_id) == ("reports.dashboard", "caseload")
+
+
+def test_a_csv_with_a_refused_filter_says_why(client, world):
+    client.force_login(world.team_manager)
+    response = client.get(f"/dashboard/caseload.csv?team={world.team_c.pk}")
+    assert response.status_code == 400
+    assert forms.OUTSIDE_TEAMS in response.content.decode()
+
+
+def test_a_missing_unit_cost_shows_a_message_and_the_rest_of_the_page(client, world):
+    factories.contact(world.cases[1][0], world.c1, starts_at=at(timezone.localdate()))
+    UnitCost.objects.filter(profession=world.c1.profession).delete()
+    body = page(client, world.service_manager, "/dashboard/")
+    assert 'data-testid="cost-problem"' in body and "no unit cost in force" in body
+    assert 'data-testid="caseload"' in body
+
+
+def test_managers_find_the_dashboard_in_the_navigation_and_clinicians_do_not(client, world):
+    assert 'href="/dashboard/"' in page(client, world.team_manager, "/reports/")
+    assert 'href="/dashboard/"' not in page(client, world.c1, "/cases/")
+    client.force_login(world.c1)
+    assert client.get("/dashboard/").status_code == 403
+    assert client.get("/dashboard/cases/open/").status_code == 403
