@@ -4,6 +4,7 @@ Each reads `reports.dashboard.dashboard_cases` under the filters of the GET para
 manager's scope is a form error, and then no figure is shown.
 """
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.core.paginator import Paginator
@@ -17,7 +18,8 @@ from accounts.access import AuthenticatedRequest, manager_page
 from accounts.audit import Action, record
 from assessments.models import CaseQuerySet
 from groupings.selectors import with_current_grouping
-from reports import case_sets, dashboard_panels
+from reports import case_sets, dashboard_panels, data_quality
+from reports.dashboard_panels import Context
 from reports.exports import csv_lines
 from reports.forms import DashboardFilterForm
 
@@ -34,20 +36,43 @@ def _partial_only(request: AuthenticatedRequest) -> bool:
     return bool(htmx) and not htmx.history_restore_request
 
 
-@manager_page
-@require_safe
-def dashboard(request: AuthenticatedRequest) -> HttpResponse:
+def _dashboard_page(
+    request: AuthenticatedRequest, *, tab: str, panels_template: str, figures: Callable[[Context], dict]
+) -> HttpResponse:
+    """A dashboard tab: the filter form, and its panels (alone for an htmx request from the form)."""
     form = _form(request)
-    context: dict[str, Any] = {"form": form}
+    context: dict[str, Any] = {"form": form, "tab": tab, "panels_template": panels_template}
     if form.is_valid():
         ctx = dashboard_panels.context_for(request.user, form.filters(), form.today)
-        context.update(filters=ctx.filters, query=ctx.query_string(), **dashboard_panels.everything(ctx))
+        context.update(filters=ctx.filters, query=ctx.query_string(), **figures(ctx))
         # The review lists name patients: a read of case records, recorded like the caseload.
-        record(Action.VIEW_CASELOAD, by=request.user, object_type="reports.dashboard", object_id="dashboard")
-    template = "reports/_dashboard_panels.html" if _partial_only(request) else "reports/dashboard.html"
+        record(Action.VIEW_CASELOAD, by=request.user, object_type="reports.dashboard", object_id=tab)
+    template = panels_template if _partial_only(request) else "reports/dashboard.html"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response
+
+
+@manager_page
+@require_safe
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
+    return _dashboard_page(
+        request,
+        tab="dashboard",
+        panels_template="reports/_dashboard_panels.html",
+        figures=dashboard_panels.everything,
+    )
+
+
+@manager_page
+@require_safe
+def dashboard_quality(request: AuthenticatedRequest) -> HttpResponse:
+    return _dashboard_page(
+        request,
+        tab="data-quality",
+        panels_template="reports/_dashboard_quality_panels.html",
+        figures=lambda ctx: data_quality.dashboard_context(ctx.cases, ctx.today, ctx.query_string()),
+    )
 
 
 @manager_page

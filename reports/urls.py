@@ -12,6 +12,7 @@ urlpatterns = [
         name="download",
     ),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/data-quality/", dashboard_views.dashboard_quality, name="dashboard_quality"),
     path("dashboard/cases/<slug:slug>/", dashboard_views.dashboard_cases, name="dashboard_cases"),
     path("dashboard/<slug:table>.csv", dashboard_views.dashboard_csv, name="dashboard_csv"),
 ]

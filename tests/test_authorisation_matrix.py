@@ -154,6 +154,7 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
         "POST": {**REPORTS_OF_THE_ICB, "commissioner": REDIRECT},
     },
     "reports:dashboard": MANAGERS_READ_ONLY,
+    "reports:dashboard_quality": MANAGERS_READ_ONLY,
     "reports:dashboard_cases": MANAGERS_READ_ONLY,
     "reports:dashboard_csv": MANAGERS_READ_ONLY,
 }
@@ -249,6 +250,7 @@ def world(reference_data):
         "reports:report": reverse("reports:report", args=scope),
         "reports:download": reverse("reports:download", args=[*scope, "2025-03", "csv"]),
         "reports:dashboard": reverse("reports:dashboard"),
+        "reports:dashboard_quality": reverse("reports:dashboard_quality"),
         "reports:dashboard_cases": reverse("reports:dashboard_cases", args=["review-overdue"]),
         "reports:dashboard_csv": reverse("reports:dashboard_csv", args=["caseload"]),
     }

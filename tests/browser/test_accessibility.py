@@ -34,6 +34,7 @@ NOT_PAGES = {
     "logout",  # POST only
     "home",  # redirects to the role's first page
     "reports:download",  # a CSV/XLSX file
+    "reports:dashboard_csv",  # a CSV file
     "favicon",  # an image
 }
 
@@ -105,6 +106,15 @@ def _demo_urls() -> dict[str, list[tuple[str, str]]]:
             ["clinician"], reverse("groupings:current_view_detail", args=[case.pk, view.pk])
         ),
         "groupings:regrouping": each(["manager", "service.manager"], reverse("groupings:regrouping")),
+        "reports:dashboard": each(["manager", "service.manager"], reverse("reports:dashboard")),
+        "reports:dashboard_quality": each(
+            ["manager", "service.manager"], reverse("reports:dashboard_quality")
+        ),
+        "reports:dashboard_cases": [
+            (name, reverse("reports:dashboard_cases", args=[slug]))
+            for name in ("manager", "service.manager")
+            for slug in ("review-overdue", "quality-allocation")
+        ],
         "reports:index": each(["commissioner", "service.manager"], reverse("reports:index")),
         "reports:report": each(
             [report_user.username],
@@ -162,6 +172,9 @@ _PAGE_NAMES = (
     "groupings:regrouping",
     "reports:index",
     "reports:report",
+    "reports:dashboard",
+    "reports:dashboard_quality",
+    "reports:dashboard_cases",
 )
 
 

@@ -1,5 +1,6 @@
 """The manager dashboard's pages: filters a manager cannot widen, drill-down lists, htmx, CSV and audit."""
 
+import re
 from html import escape
 
 import pytest
@@ -136,3 +137,31 @@ def test_managers_find_the_dashboard_in_the_navigation_and_clinicians_do_not(cli
     client.force_login(world.c1)
     assert client.get("/dashboard/").status_code == 403
     assert client.get("/dashboard/cases/open/").status_code == 403
+
+
+def test_the_data_quality_tab_shows_each_teams_checks_with_links_to_the_cases_behind_them(client, world):
+    team_a, team_b = world.provider_teams
+    body = page(client, world.service_manager, "/dashboard/data-quality/?period=12m")
+    assert 'data-testid="data-quality-panel"' in body
+    assert team_a.name in body and team_b.name in body and world.team_c.name not in body
+    # A failing count links to the drill-down list of its check, narrowed to that team and the page's filters.
+    links = re.findall(r'href="(/dashboard/cases/quality-[-a-z]+/\?[^"]*)"', body)
+    assert links, "failing counts link to their cases"
+    assert all("period=12m" in link for link in links)
+    assert any(f"team={team_a.pk}" in link for link in links)
+    assert not any(f"team={world.team_c.pk}" in link for link in links)
+    # The tab is one of the dashboard's pages: the filters carry over between them.
+    assert 'href="/dashboard/?period=12m"' in body
+
+
+def test_a_team_manager_sees_only_their_teams_data_quality(client, world):
+    team_a, team_b = world.provider_teams
+    body = page(client, world.team_manager, "/dashboard/data-quality/")
+    assert team_a.name in body and team_b.name not in body and world.team_c.name not in body
+    refused = page(client, world.team_manager, f"/dashboard/data-quality/?team={team_b.pk}")
+    assert forms.OUTSIDE_TEAMS in refused and 'data-testid="data-quality-panel"' not in refused
+
+
+def test_an_htmx_request_of_the_data_quality_tab_gets_its_panels_alone(client, world):
+    body = page(client, world.service_manager, "/dashboard/data-quality/", HX_Request="true")
+    assert 'data-testid="data-quality-panel"' in body and "<html" not in body
