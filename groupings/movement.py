@@ -1,9 +1,9 @@
 """Aggregates for managers: where a rules version would move open cases, and agreement with suggestions.
 
 Both count every open case (or allocation) in the user's scope, so the database groups them by grouping id
-and the codes and team names are put on the few aggregated rows afterwards. The grouped rows are kept in
-the cache under the scope, the rules version and a stamp of the tables they count (`data_stamp`): a page
-that nothing has changed since is served from the cache, anything recorded since is counted again.
+and the codes and team names are put on the few aggregated rows afterwards. The figures are kept in the
+cache under the scope, the rules version, the names and a stamp of the tables they count (`data_stamp`): a
+page that nothing has changed since is served from the cache, anything recorded since is counted again.
 """
 
 import contextlib
@@ -124,10 +124,9 @@ def _agreement_rows(user) -> Rows:
         ]
 
 
-def _agreement(rows: Rows, codes: dict[int, str]) -> dict[str, Agreement]:
+def _agreement(rows: Rows, codes: dict[int, str], teams: dict[int, str]) -> dict[str, Agreement]:
     if not rows:
         return {}
-    teams = dict(Team.objects.filter(pk__in={row[0] for row in rows}).values_list("pk", "name"))
     pairs = pd.DataFrame(
         [
             (teams[team], NO_SUGGESTION if suggested is None else codes[suggested], codes[allocated], n)
@@ -150,15 +149,16 @@ def figures(user, rules_version: RulesVersion) -> Figures:
     """The movement of open cases in the user's scope to the suggestions of `rules_version` (counts by
     current allocation and new suggestion), and the agreement of their allocations with suggestions per
     team and overall."""
-    teams = tuple(Team.objects.in_scope_of(user).order_by("pk").values_list("pk", flat=True))
-    key = hashlib.sha256(repr((teams, rules_version.pk, data_stamp())).encode()).hexdigest()
-    keys = {"movement": f"groupings.movement:{key}", "agreement": f"groupings.agreement:{key}"}
-    cached = cache.get_many(keys.values())
-    movement_rows, agreement_rows = cached.get(keys["movement"]), cached.get(keys["agreement"])
-    if movement_rows is None or agreement_rows is None:
+    teams = dict(Team.objects.in_scope_of(user).order_by("pk").values_list("pk", "name"))
+    codes = _codes()
+    # The names are part of the key too, so a renamed team or grouping shows at once.
+    key = repr((sorted(teams.items()), sorted(codes.items()), rules_version.pk, data_stamp()))
+    key = f"groupings.movement:{hashlib.sha256(key.encode()).hexdigest()}"
+    result = cache.get(key)
+    if result is None:
         with _without_jit():
             movement_rows = _movement_rows(user, rules_version)
             agreement_rows = _agreement_rows(user)
-        cache.set_many({keys["movement"]: movement_rows, keys["agreement"]: agreement_rows}, CACHE_SECONDS)
-    codes = _codes()
-    return Figures(_movement_table(movement_rows, codes), _agreement(agreement_rows, codes))
+        result = Figures(_movement_table(movement_rows, codes), _agreement(agreement_rows, codes, teams))
+        cache.set(key, result, CACHE_SECONDS)
+    return result
