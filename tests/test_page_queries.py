@@ -71,7 +71,7 @@ def django_db_connection(db):
         ("get", "/groupings/regrouping/", None),
     ],
 )
-def test_the_caseload_and_the_regrouping_page_run_as_many_queries_for_60_cases_as_for_3(
+def test_the_caseload_and_the_regrouping_page_run_as_many_queries_for_113_cases_as_for_53(
     client, service, manager, django_db_connection, django_assert_num_queries, method, url, data
 ):
     client.force_login(manager)
