@@ -1,6 +1,7 @@
 """Reads of case records, always scoped through Case.objects.visible_to."""
 
 import re
+from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -13,14 +14,11 @@ from assessments.scoring import MissingDataRules
 
 
 def caseload(user: User, query: str = "") -> QuerySet[Case]:
-    """Open cases of the user's teams with the registered caseload columns, optionally narrowed by name or
-    NHS number."""
-    cases = case_page.with_caseload_columns(
-        Case.objects.visible_to(user).open().select_related("patient", "team")
-    )
+    """Open cases of the user's teams in caseload order, optionally narrowed by name or NHS number.
+
+    Bare cases, cheap to count and to slice a page from; `caseload_rows` adds the columns to one page's."""
+    cases = Case.objects.visible_to(user).open()
     query = query.strip()
-    if not query:
-        return cases.order_by("patient__family_name", "patient__given_name", "pk")
     digits = re.sub(r"[\s-]", "", query)
     if digits.isdigit():
         cases = cases.filter(patient__nhs_number=digits) if nhs_number.is_valid(digits) else cases.none()
@@ -30,6 +28,16 @@ def caseload(user: User, query: str = "") -> QuerySet[Case]:
                 Q(patient__given_name__icontains=term) | Q(patient__family_name__icontains=term)
             )
     return cases.order_by("patient__family_name", "patient__given_name", "pk")
+
+
+def caseload_rows(user: User, pks: Iterable[int]) -> list[Case]:
+    """The cases `pks` (one page of the caseload), in that order, with the registered caseload columns."""
+    pks = list(pks)
+    rows = case_page.with_caseload_columns(
+        Case.objects.visible_to(user).filter(pk__in=pks).select_related("patient", "team")
+    )
+    by_pk = {case.pk: case for case in rows}
+    return [by_pk[pk] for pk in pks if pk in by_pk]
 
 
 def visible_case(user: User, pk: int) -> Case:

@@ -1,62 +1,164 @@
-"""Aggregates for managers: where a rules version would move open cases, and agreement with suggestions."""
+"""Aggregates for managers: where a rules version would move open cases, and agreement with suggestions.
+
+Both count every open case (or allocation) in the user's scope, so the database groups them by grouping id
+and the codes and team names are put on the few aggregated rows afterwards. The figures are kept in the
+cache under the scope, the rules version, the names and a stamp of the tables they count (`data_stamp`): a
+page that nothing has changed since is served from the cache, anything recorded since is counted again.
+"""
+
+import contextlib
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pandas as pd
-from django.db.models import Case as DbCase
-from django.db.models import Count, OuterRef, Subquery, Value, When
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count, F, FilteredRelation, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from accounts.models import Team
 from assessments.models import Case, CurrentView
 from groupings.agreement import Agreement, agreement_by
-from groupings.models import Allocation, RulesVersion, Suggestion
+from groupings.models import Allocation, Grouping, RulesVersion, Suggestion
 
 NONE_ALLOCATED = "None allocated"
 NOT_YET_RUN = "Not yet run"
 NO_CURRENT_VIEW = "No Current View"
 NO_SUGGESTION = "No suggestion"
+# How the grouped query encodes the new suggestion of a case besides a grouping id.
+_NOT_YET_RUN, _NO_SUGGESTION = -1, 0
+CACHE_SECONDS = 600
+
+Rows = list[tuple]
 
 
-def movement(user, rules_version: RulesVersion) -> pd.DataFrame:
-    """Counts of open cases in the user's scope by (current allocation, new suggestion of `rules_version`)."""
-    latest = CurrentView.objects.filter(case=OuterRef("pk")).order_by("-completed_on", "-pk").values("pk")[:1]
-    current = Allocation.objects.filter(case=OuterRef("pk"), end_date__isnull=True).values("grouping__code")[
-        :1
-    ]
-    suggested = (
-        Suggestion.objects.filter(current_view=OuterRef("latest"), rules_version=rules_version)
-        .annotate(label=Coalesce("grouping__code", Value(NO_SUGGESTION)))
-        .values("label")[:1]
+def data_stamp() -> tuple:
+    """Changes whenever a case, allocation, Current View or suggestion is added, or a case is changed (a
+    discharge, which also ends its allocation, or a reopening): what the movement and agreement count."""
+
+    def last(model) -> Max:
+        return Max(Subquery(model.objects.order_by("-pk").values("pk")[:1]))
+
+    stamp = Case.objects.aggregate(
+        updated=Max("updated_at"),
+        case=Max("pk"),
+        allocation=last(Allocation),
+        current_view=last(CurrentView),
+        suggestion=last(Suggestion),
+    )
+    return tuple(stamp.values())
+
+
+@contextlib.contextmanager
+def _without_jit() -> Iterator[None]:
+    # PostgreSQL would compile these one-pass counts (its JIT), which costs more than running them.
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
+
+
+def _codes() -> dict[int, str]:
+    return dict(Grouping.objects.values_list("pk", "code"))
+
+
+def _movement_rows(user, rules_version: RulesVersion) -> Rows:
+    """(allocated grouping id or None, new suggestion's grouping id or one of the codes above, cases)."""
+    stored = Suggestion.objects.filter(current_view=OuterRef("pk"), rules_version=rules_version).values(
+        value=Coalesce("grouping_id", _NO_SUGGESTION)
+    )[:1]
+    latest = (
+        CurrentView.objects.filter(case=OuterRef("pk"))
+        .order_by("-completed_on", "-pk")
+        .values(value=Coalesce(Subquery(stored), _NOT_YET_RUN))[:1]
     )
     rows = (
         Case.objects.visible_to(user)
         .open()
-        .annotate(latest=Subquery(latest))
-        .annotate(
-            from_code=Coalesce(Subquery(current), Value(NONE_ALLOCATED)),
-            to_code=Coalesce(
-                Subquery(suggested),
-                DbCase(When(latest__isnull=True, then=Value(NO_CURRENT_VIEW)), default=Value(NOT_YET_RUN)),
-            ),
-        )
-        .values("from_code", "to_code")
+        .annotate(open_allocation=FilteredRelation("allocations", condition=Q(allocations__end_date=None)))
+        .annotate(from_id=F("open_allocation__grouping_id"), to_value=Subquery(latest))
+        .values("from_id", "to_value")
         .annotate(cases=Count("pk"))
         .order_by()
     )
-    table = pd.DataFrame.from_records(rows, columns=["from_code", "to_code", "cases"])
+    return [(row["from_id"], row["to_value"], row["cases"]) for row in rows]
+
+
+def _movement_table(rows: Rows, codes: dict[int, str]) -> pd.DataFrame:
+    special = {None: NO_CURRENT_VIEW, _NOT_YET_RUN: NOT_YET_RUN, _NO_SUGGESTION: NO_SUGGESTION}
+    table = pd.DataFrame(
+        [
+            (
+                NONE_ALLOCATED if from_id is None else codes[from_id],
+                special[to_value] if to_value in special else codes[to_value],
+                cases,
+            )
+            for from_id, to_value, cases in rows
+        ],
+        columns=["from_code", "to_code", "cases"],
+    )
+    table = table.groupby(["from_code", "to_code"], as_index=False).agg(cases=("cases", "sum"))
     table["moves"] = table["from_code"] != table["to_code"]
     return table.sort_values(["cases", "from_code"], ascending=[False, True], ignore_index=True)
 
 
-def allocation_agreement(user) -> dict[str, Agreement]:
-    """Agreement of allocations with their suggestions, per team and overall, in the user's scope."""
+def _agreement_rows(user) -> Rows:
     rows = (
-        Allocation.objects.filter(case__in=Case.objects.visible_to(user), suggestion__isnull=False)
-        .annotate(suggested=Coalesce("suggested_grouping__code", Value(NO_SUGGESTION)))
-        .values("case__team__name", "suggested", "grouping__code")
-        .annotate(n=Count("pk"))
+        Case.objects.visible_to(user)
+        .filter(allocations__suggestion__isnull=False)
+        .values("team_id", "allocations__suggested_grouping_id", "allocations__grouping_id")
+        .annotate(n=Count("allocations"))
         .order_by()
     )
-    pairs = pd.DataFrame.from_records(rows)
-    if pairs.empty:
+    with _without_jit():
+        return [
+            (
+                row["team_id"],
+                row["allocations__suggested_grouping_id"],
+                row["allocations__grouping_id"],
+                row["n"],
+            )
+            for row in rows
+        ]
+
+
+def _agreement(rows: Rows, codes: dict[int, str], teams: dict[int, str]) -> dict[str, Agreement]:
+    if not rows:
         return {}
-    pairs = pairs.rename(columns={"case__team__name": "team", "grouping__code": "allocated"})
-    return agreement_by(pairs, "team")
+    pairs = pd.DataFrame(
+        [
+            (teams[team], NO_SUGGESTION if suggested is None else codes[suggested], codes[allocated], n)
+            for team, suggested, allocated, n in rows
+        ],
+        columns=["team", "suggested", "allocated", "n"],
+    )
+    return agreement_by(
+        pairs.groupby(["team", "suggested", "allocated"], as_index=False).agg(n=("n", "sum")), "team"
+    )
+
+
+@dataclass(frozen=True)
+class Figures:
+    movement: pd.DataFrame
+    agreement: dict[str, Agreement]
+
+
+def figures(user, rules_version: RulesVersion) -> Figures:
+    """The movement of open cases in the user's scope to the suggestions of `rules_version` (counts by
+    current allocation and new suggestion), and the agreement of their allocations with suggestions per
+    team and overall."""
+    teams = dict(Team.objects.in_scope_of(user).order_by("pk").values_list("pk", "name"))
+    codes = _codes()
+    # The names are part of the key too, so a renamed team or grouping shows at once.
+    key = repr((sorted(teams.items()), sorted(codes.items()), rules_version.pk, data_stamp()))
+    key = f"groupings.movement:{hashlib.sha256(key.encode()).hexdigest()}"
+    result = cache.get(key)
+    if result is None:
+        with _without_jit():
+            movement_rows = _movement_rows(user, rules_version)
+            agreement_rows = _agreement_rows(user)
+        result = Figures(_movement_table(movement_rows, codes), _agreement(agreement_rows, codes, teams))
+        cache.set(key, result, CACHE_SECONDS)
+    return result

@@ -126,14 +126,15 @@ def regrouping(request: AuthenticatedRequest) -> HttpResponse:
     chosen = (
         rules_versions.filter(pk=requested).first() if requested is not None else None
     ) or selectors.current_rules_version()
-    table = movement.movement(request.user, chosen)
+    figures = movement.figures(request.user, chosen)
+    table = figures.movement
     context = {
         "rules_versions": rules_versions,
         "chosen": chosen,
         "movement": table.to_dict("records"),
         "moving": int(table.loc[table["moves"], "cases"].sum()),
         "total": int(table["cases"].sum()),
-        "agreement": movement.allocation_agreement(request.user),
+        "agreement": figures.agreement,
         "runs": RegroupingRun.objects.filter(requested_by=request.user).select_related("rules_version")[:10],
     }
     return render(request, "groupings/regrouping.html", context)

@@ -75,3 +75,17 @@ def test_the_reports_benchmark_runs_every_report():
     assert completed.returncode == 0, completed.stderr[-2000:]
     for report in ("casemix", "cost", "currency", "outcomes"):
         assert f"\n{report} " in completed.stdout
+
+
+def test_the_dashboard_load_benchmark_runs_gunicorn_and_locust():
+    completed = subprocess.run(
+        [sys.executable, "bench/dashboard.py", "--cases", "300", "--duration", "5", "--users", "3"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    out = completed.stdout
+    assert "logins, 3 at once" in out and "0 refused" in out
+    assert "all pages" in out and "no connection errors" in out

@@ -132,7 +132,11 @@ class Case(models.Model):
                 name="case_closed_with_reason",
             ),
         ]
-        indexes = [models.Index(fields=["team", "closed_date"])]
+        indexes = [
+            models.Index(fields=["team", "closed_date"]),
+            # The last change to any case: part of the re-grouping page's cache key (groupings/movement.py).
+            models.Index(fields=["updated_at"], name="case_updated_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.patient} – {self.team} ({self.referral_date:%d/%m/%Y})"

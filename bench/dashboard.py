@@ -1,0 +1,275 @@
+"""Managers' pages under load: 50 logged-in managers (locust) against gunicorn on a seeded PostgreSQL database.
+
+COPY-loads a fresh database with `--cases` open episodes of one provider and ten contacts each on average
+(bench/open_episodes.py: seed_demo took over 4 minutes at this size), adds 50 managers (six team managers a team and 14 service
+managers, one known password), serves the site with gunicorn under production settings
+(DEBUG off, a bench-only key, hashed static files through WhiteNoise, persistent database connections) and
+drives it with locust (bench/locustfile.py): every manager logs in once, all at once, then, with 1-3 s of
+think time, opens the dashboard, a drill-down, the caseload, a later caseload page, a caseload search, a case
+in their scope and the re-grouping page. Prints p50/p95/p99 per page (target p95 under 150 ms), the login
+times and every connection error.
+
+    .venv/bin/python bench/dashboard.py [--cases 30000] [--duration 60] [--keep | --reuse]
+"""
+
+import argparse
+import json
+import math
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from pg import SERVER, fresh_database  # noqa: E402
+
+DATABASE = "camhs_bench_dash"
+CONTACTS_PER_OPEN_EPISODE = 10
+PASSWORD = "bench-dashboard-password-2026"
+MANAGERS_PER_TEAM = 6
+SERVICE_MANAGERS_PER_PROVIDER = 14  # 6 teams x 6 + 14 = 50 managers
+CASES_PER_USER = 500
+TARGET_MS = 150
+# gunicorn.conf.py (the production settings): three processes of four threads for two cores running gunicorn,
+# PostgreSQL and locust; BENCH_GUNICORN adds flags (e.g. "--worker-class sync --keep-alive 2" to compare).
+GUNICORN = os.environ.get("BENCH_GUNICORN", "").split()
+
+
+def seed(open_cases: int) -> None:
+    from open_episodes import load
+
+    started = time.perf_counter()
+    loaded = load(open_cases, CONTACTS_PER_OPEN_EPISODE, np.random.default_rng(1))
+    print(
+        f"COPY-loaded {loaded['open']:,} open and {loaded['closed']:,} closed episodes, "
+        f"{loaded['current_views']:,} Current Views with suggestions and allocations, "
+        f"{loaded['contacts']:,} contacts: {time.perf_counter() - started:.0f} s"
+    )
+
+
+def managers() -> list[dict]:
+    """50 managers with one password; each with a sample of the open cases in their scope."""
+    from django.contrib.auth.hashers import make_password
+
+    from accounts.models import Provider, Role, Team, User
+    from assessments.models import Case
+
+    password = make_password(PASSWORD)
+    users = []
+    for team in Team.objects.order_by("pk"):
+        for n in range(1, MANAGERS_PER_TEAM + 1):
+            user, _ = User.objects.get_or_create(
+                username=f"bench.tm.{team.code.lower()}.{n}",
+                defaults={"role": Role.TEAM_MANAGER, "password": password},
+            )
+            user.teams.add(team)
+            users.append(user)
+    for provider in Provider.objects.order_by("pk"):
+        for n in range(1, SERVICE_MANAGERS_PER_PROVIDER + 1):
+            user, _ = User.objects.get_or_create(
+                username=f"bench.sm.{provider.code.lower()}.{n}",
+                defaults={"role": Role.SERVICE_MANAGER, "provider": provider, "password": password},
+            )
+            users.append(user)
+    accounts = []
+    for user in users:
+        scope = Case.objects.visible_to(user).open()
+        count = scope.count()
+        accounts.append(
+            {
+                "username": user.username,
+                "password": PASSWORD,
+                "open_cases": count,
+                "pages": max(1, math.ceil(count / 50)),
+                "cases": list(scope.order_by("?").values_list("pk", flat=True)[:CASES_PER_USER]),
+            }
+        )
+    return accounts
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(url: str, static_root: str) -> tuple[subprocess.Popen, str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench-only-" + os.urandom(16).hex(),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_CONN_MAX_AGE": "600",
+        "STATIC_MANIFEST": "1",
+        "STATIC_ROOT": static_root,
+        "LOG_LEVEL": "ERROR",  # not a line per 404 of a page another branch has not built
+    }
+    env.pop("DEBUG", None)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "camhs_pbr.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+        ]
+        + GUNICORN,
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{base}/health/", timeout=2)
+            return server, base
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError("gunicorn did not answer /health/")
+
+
+def run_locust(base: str, users_file: str, result_file: str, duration: int, users: int) -> dict:
+    env = {
+        **os.environ,
+        "BENCH_USERS": users_file,
+        "BENCH_RESULT": result_file,
+        "BENCH_SECONDS": str(duration),
+    }
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "locust"),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "--only-summary",
+            "--loglevel",
+            "ERROR",
+            "-u",
+            str(users),
+            "-r",
+            str(users),  # every manager logs in at once
+            "-t",
+            f"{duration + 300}s",  # a safety stop; the locustfile stops after `duration` of pages
+            "--host",
+            base,
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    result = json.loads(Path(result_file).read_text())
+    result["wall"] = time.perf_counter() - started
+    return result
+
+
+def report(result: dict, accounts: list[dict]) -> None:
+    logins = [login["seconds"] for login in result["logins"]]
+    refused = sum(not login["ok"] for login in result["logins"])
+    scopes = sorted(a["open_cases"] for a in accounts)
+    print(f"{len(accounts)} managers, open cases in scope {scopes[0]:,}-{scopes[-1]:,}")
+    if logins:
+        q = statistics.quantiles(logins, n=100, method="inclusive") if len(logins) > 1 else logins * 99
+        print(
+            f"logins, {len(logins)} at once (login form + POST): p50 {q[49]:.1f} s, p95 {q[94]:.1f} s, "
+            f"max {max(logins):.1f} s, {refused} refused"
+        )
+    for error in result["login_errors"]:
+        print(f"  login-phase error: {error['name']}: {error['error']} x{error['occurrences']}")
+    print(f"pages, {result['seconds']:.0f} s after the last login, think time 1-3 s:")
+    print(
+        f"  {'page':<22} {'requests':>8} {'failures':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}  target p95"
+    )
+    for name in (
+        "dashboard",
+        "dashboard drill-down",
+        "caseload",
+        "caseload page 2+",
+        "caseload search",
+        "case page",
+        "re-grouping page",
+    ):
+        if name in result["not_built"]:
+            print(f"  {name:<22} not built (404)")
+            continue
+        page = result["pages"].get(name)
+        if page is None:
+            continue
+        verdict = "met" if page["p95"] < TARGET_MS else "MISSED"
+        print(
+            f"  {name:<22} {page['requests']:>8} {page['failures']:>8} {page['p50']:>7.0f} {page['p95']:>7.0f} "
+            f"{page['p99']:>7.0f}  {verdict}"
+        )
+    total = result["total"]
+    print(
+        f"  {'all pages':<22} {total['requests']:>8} {total['failures']:>8} ({total['requests'] / result['seconds']:.1f} requests/s)"
+    )
+    for error in result["errors"]:
+        print(f"  error: {error['name']}: {error['error']} x{error['occurrences']}")
+    if not result["errors"] and not result["login_errors"]:
+        print("  no connection errors")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=30_000, help="open episodes to seed")
+    parser.add_argument("--duration", type=int, default=60, help="seconds of pages after the logins")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse", action="store_true", help="use the database a --keep run left")
+    args = parser.parse_args()
+    os.environ["DEBUG"] = "1"  # migrating and loading; gunicorn serves without it
+    url = f"{SERVER}/{DATABASE}"
+    if args.reuse:
+        run(url, args)
+        return
+    with fresh_database(DATABASE, keep=args.keep) as url:
+        run(url, args, fresh=True)
+
+
+def run(url: str, args: argparse.Namespace, fresh: bool = False) -> None:
+    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="camhs_pbr.settings", DEBUG="1")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connections
+
+    from assessments.models import Case, Contact
+
+    if fresh:
+        seed(args.cases)
+    accounts = managers()[: args.users]
+    open_cases = Case.objects.open()
+    print(
+        f"{open_cases.count():,} open episodes, {Contact.objects.filter(case__in=open_cases).count():,} contacts "
+        f"on them ({Contact.objects.count():,} in all)"
+    )
+    connections.close_all()
+    with tempfile.TemporaryDirectory() as work:
+        users_file, result_file = f"{work}/users.json", f"{work}/result.json"
+        Path(users_file).write_text(json.dumps(accounts))
+        server, base = serve(url, f"{work}/static")
+        try:
+            result = run_locust(base, users_file, result_file, args.duration, len(accounts))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    print(f"gunicorn.conf.py {' '.join(GUNICORN)}, locust -u {len(accounts)}, on the same machine")
+    report(result, accounts)
+
+
+if __name__ == "__main__":
+    main()

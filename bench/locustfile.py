@@ -1,0 +1,154 @@
+"""Logged-in managers over the dashboard, the caseload, the case page and the re-grouping page.
+
+Driven by bench/dashboard.py (headless, as a subprocess); it reads the users it may log in as from the JSON
+file named by BENCH_USERS and writes its figures to the JSON file named by BENCH_RESULT. Every user logs in
+once as it starts; the pages are measured from the moment the last login has finished, for BENCH_SECONDS,
+so the login burst and the page figures are reported apart.
+"""
+
+import itertools
+import json
+import os
+import random
+import re
+import time
+
+import gevent
+import gevent.event
+from locust import FastHttpUser, between, events, task
+from locust.env import Environment
+
+USERS = json.loads(open(os.environ["BENCH_USERS"]).read())
+SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
+SEARCH_TERMS = ("smith", "patel", "oli", "khan", "ja")
+CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+_next_user = itertools.count()
+_logged_in = gevent.event.Event()
+_logins: list[dict] = []
+_not_built: set[str] = set()
+_started: dict[str, float] = {}
+_login_errors: list[dict] = []
+
+
+class Manager(FastHttpUser):
+    wait_time = between(1, 3)
+
+    def on_start(self) -> None:
+        self.account = USERS[next(_next_user) % len(USERS)]
+        started = time.perf_counter()
+        page = self.client.get("/accounts/login/", name="login form")
+        token = CSRF_FIELD.search(page.content or b"")
+        with self.client.post(
+            "/accounts/login/",
+            data={
+                "username": self.account["username"],
+                "password": self.account["password"],
+                "csrfmiddlewaretoken": token.group(1).decode() if token else "",
+            },
+            name="login",
+            catch_response=True,
+        ) as response:
+            # A successful login redirects (followed here) away from the login page.
+            ok = response.status_code == 200 and "/accounts/login/" not in (response.url or "")
+            if not ok:
+                response.failure(f"login refused: {response.status_code} {response.url}")
+        _logins.append({"seconds": time.perf_counter() - started, "ok": ok})
+        if len(_logins) >= len(USERS):
+            _logged_in.set()
+        _logged_in.wait()
+
+    def _csrf(self) -> str:
+        return next((c.value or "" for c in self.client.cookiejar if c.name == "csrftoken"), "")
+
+    def _optional(self, url: str, name: str) -> None:
+        """A page another branch may not have built yet: a 404 is reported as 'not built', not a failure."""
+        with self.client.get(url, name=name, catch_response=True) as response:
+            if response.status_code == 404:
+                _not_built.add(name)
+                response.success()
+
+    @task(2)
+    def dashboard(self) -> None:
+        self._optional("/dashboard/", "dashboard")
+
+    @task(1)
+    def drill_down(self) -> None:
+        self._optional("/dashboard/cases/overdue-reviews/", "dashboard drill-down")
+
+    @task(3)
+    def caseload(self) -> None:
+        self.client.get("/cases/", name="caseload")
+
+    @task(1)
+    def caseload_later_page(self) -> None:
+        page = random.randint(2, max(2, self.account["pages"]))
+        self.client.get(f"/cases/?page={page}", name="caseload page 2+")
+
+    @task(1)
+    def caseload_search(self) -> None:
+        self.client.post(
+            "/cases/",
+            data={"q": random.choice(SEARCH_TERMS), "csrfmiddlewaretoken": self._csrf()},
+            name="caseload search",
+        )
+
+    @task(3)
+    def case_page(self) -> None:
+        self.client.get(f"/cases/{random.choice(self.account['cases'])}/", name="case page")
+
+    @task(1)
+    def regrouping(self) -> None:
+        self.client.get("/groupings/regrouping/", name="re-grouping page")
+
+
+def _measure_then_stop(environment: Environment) -> None:
+    _logged_in.wait()
+    _login_errors.extend(_errors(environment))
+    environment.stats.reset_all()  # the pages are measured after the login burst
+    _started["at"] = time.time()
+    gevent.sleep(SECONDS)
+    if environment.runner is not None:
+        environment.runner.quit()
+
+
+def _errors(environment: Environment) -> list[dict]:
+    return [
+        {"name": error.name, "error": str(error.error), "occurrences": error.occurrences}
+        for error in environment.stats.errors.values()
+    ]
+
+
+@events.test_start.add_listener
+def _start(environment: Environment, **kwargs) -> None:
+    gevent.spawn(_measure_then_stop, environment)
+
+
+@events.quitting.add_listener
+def _write_result(environment: Environment, **kwargs) -> None:
+    pages = {entry.name: _figures(entry) for entry in environment.stats.entries.values()}
+    seconds = time.time() - _started["at"] if _started else 0.0
+    with open(os.environ["BENCH_RESULT"], "w") as out:
+        json.dump(
+            {
+                "pages": pages,
+                "total": _figures(environment.stats.total),
+                "errors": _errors(environment),
+                "login_errors": _login_errors,
+                "logins": _logins,
+                "not_built": sorted(_not_built),
+                "seconds": seconds,
+            },
+            out,
+        )
+
+
+def _figures(entry) -> dict:
+    return {
+        "requests": entry.num_requests,
+        "failures": entry.num_failures,
+        "p50": entry.get_response_time_percentile(0.5),
+        "p95": entry.get_response_time_percentile(0.95),
+        "p99": entry.get_response_time_percentile(0.99),
+        "max": entry.max_response_time,
+    }
