@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0006_audit_account_actions'),
-        ('assessments', '0012_record_actors_and_measure_versions'),
+        ('assessments', '0013_measure_item_wording'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -28,5 +28,5 @@ def drop(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0013_case_updated_at_index")]
+    dependencies = [("assessments", "0014_case_updated_at_index")]
     operations = [migrations.RunPython(create, drop, elidable=False)]
