@@ -31,7 +31,17 @@ class CaseloadColumns:
     cells_template: str
 
 
+@dataclass(frozen=True)
+class CaseloadPanel:
+    """A section above the caseload (the user's home page): its template and the context it needs."""
+
+    name: str
+    template: str
+    context: Callable[[Any, dt.date], Mapping[str, Any]]  # (user, today)
+
+
 _panels: dict[str, CasePanel] = {}
+_caseload_panels: dict[str, CaseloadPanel] = {}
 _caseload_columns: dict[str, CaseloadColumns] = {}
 
 
@@ -41,6 +51,14 @@ def add_case_panel(panel: CasePanel) -> None:
 
 def add_caseload_columns(columns: CaseloadColumns) -> None:
     _caseload_columns[columns.name] = columns
+
+
+def add_caseload_panel(panel: CaseloadPanel) -> None:
+    _caseload_panels[panel.name] = panel
+
+
+def caseload_panels() -> tuple[CaseloadPanel, ...]:
+    return tuple(_caseload_panels.values())
 
 
 def case_panels() -> tuple[CasePanel, ...]:

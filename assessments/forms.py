@@ -255,7 +255,9 @@ class ReopenForm(forms.Form):
 
 
 class CaseloadSearchForm(forms.Form):
-    q = PlainTextField(label="Find a case by name or NHS number", max_length=100, required=False)
+    q = PlainTextField(
+        label="Find a case by name, NHS number or case reference", max_length=100, required=False
+    )
 
 
 NOT_KNOWN = "nk"

@@ -1,33 +1,47 @@
 """Reads of case records, always scoped through Case.objects.visible_to."""
 
-import re
 from collections.abc import Iterable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Provider, User
-from assessments import case_page, nhs_number
+from assessments import case_page, caseload_search
+from assessments.choices import Attendance
 from assessments.measures import MEASURES
 from assessments.models import Case, Contact, Informant, ScoringRules
 from assessments.scoring import MissingDataRules
 
 
-def caseload(user: User, query: str = "") -> QuerySet[Case]:
-    """Open cases of the user's teams in caseload order, optionally narrowed by name or NHS number.
+def caseload(user: User, query: str = "", sort: str = caseload_search.DEFAULT_SORT) -> QuerySet[Case]:
+    """Open cases of the user's teams, sorted (caseload_search.SORTS), optionally narrowed by a name, an NHS
+    number or a case reference.
 
     Bare cases, cheap to count and to slice a page from; `caseload_rows` adds the columns to one page's."""
     cases = Case.objects.visible_to(user).open()
-    query = query.strip()
-    digits = re.sub(r"[\s-]", "", query)
-    if digits.isdigit():
-        cases = cases.filter(patient__nhs_number=digits) if nhs_number.is_valid(digits) else cases.none()
-    else:
-        for term in query.split():
+    search = caseload_search.parse(query)
+    if search.kind == "nothing":
+        cases = cases.none()
+    elif search.kind == "nhs_number":
+        cases = cases.filter(patient__nhs_number=search.value)
+    elif search.kind == "reference":
+        cases = cases.filter(pk=search.value)
+    elif search.kind == "name":
+        assert isinstance(search.value, tuple)
+        for term in search.value:
             cases = cases.filter(
                 Q(patient__given_name__icontains=term) | Q(patient__family_name__icontains=term)
             )
-    return cases.order_by("patient__family_name", "patient__given_name", "pk")
+    return cases.order_by(*caseload_search.SORTS[caseload_search.sort_or_default(sort)][1])
+
+
+def lead_clinician() -> Subquery:
+    """The clinician of the case's (outer query's) most recent attended contact, None when never seen: the
+    case's clinician for the managers' dashboard and for "my reviews" (there is no lead-clinician field)."""
+    latest = Contact.objects.filter(case=OuterRef("pk"), attendance=Attendance.ATTENDED).order_by(
+        "-starts_at", "-pk"
+    )
+    return Subquery(latest.values("clinician_id")[:1], output_field=IntegerField())
 
 
 def caseload_rows(user: User, pks: Iterable[int]) -> list[Case]:

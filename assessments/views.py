@@ -1,6 +1,8 @@
 """Clinician pages: caseload, case page, and forms to add patients, referrals and contacts."""
 
+import secrets
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import AuthenticatedRequest, case_level_page
 from accounts.audit import Action, record
-from assessments import case_page, limits, outcomes, selectors, services
+from assessments import case_page, caseload_search, limits, outcomes, selectors, services
 from assessments.forms import (
     CaseloadSearchForm,
     ContactForm,
@@ -38,23 +40,63 @@ def closed_case_redirect(request: AuthenticatedRequest, case: Case) -> HttpRespo
     return redirect("assessments:case_detail", pk=case.pk)
 
 
+SEARCHES_KEPT = 10  # searches a session keeps for paging and sorting
+
+
+def _remember_search(request: AuthenticatedRequest, query: str) -> str:
+    """Keep a search in the session under a new opaque token (the last SEARCHES_KEPT are kept)."""
+    searches = dict(request.session.get("caseload_searches", {}))
+    token = secrets.token_urlsafe(6)
+    searches[token] = query
+    request.session["caseload_searches"] = dict(list(searches.items())[-SEARCHES_KEPT:])
+    return token
+
+
 @case_level_page
 @require_http_methods(["GET", "POST"])
 def caseload(request: AuthenticatedRequest) -> HttpResponse:
-    # Searches are POSTed so that an NHS number never appears in a URL or an access log.
-    form = CaseloadSearchForm(request.POST or None)
-    query = form.cleaned_data["q"] if request.method == "POST" and form.is_valid() else ""
+    # A search is POSTed and kept in the session under a token, so that an NHS number or a name never appears
+    # in a URL or an access log; the token's links page and sort the results.
+    sort = caseload_search.sort_or_default(request.GET.get("sort"))
+    if request.method == "POST":
+        form = CaseloadSearchForm(request.POST)
+        if form.is_valid():
+            if not form.cleaned_data["q"]:
+                return redirect(f"{request.path}?{urlencode({'sort': sort})}")
+            token = _remember_search(request, form.cleaned_data["q"])
+            return redirect(f"{request.path}?{urlencode({'search': token, 'sort': sort})}")
+        query, token = "", ""
+    else:
+        token = request.GET.get("search", "")
+        query = request.session.get("caseload_searches", {}).get(token, "") if token else ""
+        if token and not query:
+            messages.info(request, "That search has ended with your earlier session: search again.")
+            token = ""
+        form = CaseloadSearchForm(initial={"q": query})
     # The page is counted and sliced on bare cases; only its 50 rows are read with their columns.
-    cases = selectors.caseload(request.user, query).values_list("pk", flat=True)
+    cases = selectors.caseload(request.user, query, sort).values_list("pk", flat=True)
     paginator: Paginator[Any] = Paginator(cases, PAGE_SIZE)
     numbered = paginator.get_page(request.GET.get("page"))
     page = Page(selectors.caseload_rows(request.user, numbered), numbered.number, paginator)
+    kept = {"search": token} if token else {}
     context = {
         "form": form,
         "page": page,
         "query": query,
         "today": timezone.localdate(),
         "columns": case_page.caseload_columns(),
+        "panels": [
+            render_to_string(panel.template, panel.context(request.user, timezone.localdate()), request)
+            for panel in case_page.caseload_panels()
+        ],
+        "sort_links": {
+            column: {
+                "url": "?" + urlencode({**kept, "sort": caseload_search.next_sort(sort, column)}),
+                "aria_sort": caseload_search.aria_sort(sort, column),
+            }
+            for column in ("name", "team", "referred")
+        },
+        "page_query": urlencode({**kept, "sort": sort}),
     }
     # The search terms are not recorded: they are names or NHS numbers.
     record(Action.SEARCH_CASELOAD if query else Action.VIEW_CASELOAD, by=request.user)

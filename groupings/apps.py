@@ -18,6 +18,13 @@ class GroupingsConfig(AppConfig):
             )
         )
         discharge.add_discharge_step("end_allocation", services.end_allocation_on_discharge)
+        case_page.add_caseload_panel(
+            case_page.CaseloadPanel(
+                name="my_reviews",
+                template="groupings/_my_reviews.html",
+                context=selectors.my_reviews_due,
+            )
+        )
         case_page.add_caseload_columns(
             case_page.CaseloadColumns(
                 name="grouping",

@@ -5,6 +5,7 @@ import datetime as dt
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 
 from assessments.models import Case, CaseQuerySet, CurrentView
+from assessments.selectors import lead_clinician
 from groupings import rules
 from groupings.models import Allocation, Grouping, RegroupingRun, RulesVersion, Suggestion
 from groupings.reviews import is_overdue
@@ -94,6 +95,24 @@ def with_current_grouping(cases: CaseQuerySet, today: dt.date) -> CaseQuerySet:
     ).annotate(
         review_overdue=ExpressionWrapper(overdue_condition("review_due", today), output_field=BooleanField())
     )
+
+
+MY_REVIEWS_WEEKS = 4
+MY_REVIEWS_SHOWN = 25
+
+
+def my_reviews_due(user, today: dt.date) -> dict:
+    """The open allocations whose review is overdue or due in the next MY_REVIEWS_WEEKS weeks, on open cases
+    of the user's scope whose clinician (their most recent attended contact) is the user: soonest first."""
+    horizon = today + dt.timedelta(weeks=MY_REVIEWS_WEEKS)
+    cases = Case.objects.visible_to(user).open().alias(lead=lead_clinician()).filter(lead=user.pk)
+    due = with_current_grouping(cases, today).filter(review_due__lte=horizon).select_related("patient")
+    return {
+        "my_reviews": list(due.order_by("review_due", "pk")[: MY_REVIEWS_SHOWN + 1]),
+        "my_reviews_shown": MY_REVIEWS_SHOWN,
+        "my_reviews_weeks": MY_REVIEWS_WEEKS,
+        "my_reviews_until": horizon,
+    }
 
 
 def case_grouping_summary(case, today: dt.date) -> dict:

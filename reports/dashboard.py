@@ -36,6 +36,7 @@ from django.db.models import (
 from accounts.models import Team, User
 from assessments.choices import Attendance
 from assessments.models import Case, CaseQuerySet, Contact, CurrentView
+from assessments.selectors import lead_clinician
 from groupings.models import Allocation, Grouping, SuperGroup
 from groupings.selectors import overdue_condition
 from reports.case_sets import CaseSet, register
@@ -107,12 +108,6 @@ def day_start(day: dt.date) -> dt.datetime:
 def attended_contacts() -> QuerySet[Contact]:
     """Attended contacts of the case of the outer query."""
     return Contact.objects.filter(case=OuterRef("pk"), attendance=Attendance.ATTENDED)
-
-
-def lead_clinician() -> Subquery:
-    """The clinician of the case's most recent attended contact (None when never seen)."""
-    latest = attended_contacts().order_by("-starts_at", "-pk")
-    return Subquery(latest.values("clinician_id")[:1], output_field=IntegerField())
 
 
 def first_seen() -> Subquery:

@@ -67,7 +67,7 @@ def django_db_connection(db):
     [
         ("get", "/cases/", None),
         ("get", "/cases/?page=2", None),
-        ("post", "/cases/", {"q": "case"}),
+        ("search", "/cases/", {"q": "case"}),
         ("get", "/groupings/regrouping/", None),
     ],
 )
@@ -75,6 +75,8 @@ def test_the_caseload_and_the_regrouping_page_run_as_many_queries_for_113_cases_
     client, service, manager, django_db_connection, django_assert_num_queries, method, url, data
 ):
     client.force_login(manager)
+    if method == "search":  # a search is POSTed once, then its results are read (and paged) by GET
+        method, url, data = "get", client.post(url, data).url, None
     add_cases(service, 53)  # page 2 has three rows
     small = queries(client, django_db_connection, method, url, data)
     add_cases(service, 60, contacts=3, start=53)

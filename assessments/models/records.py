@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 
 from accounts.models import Commissioner, Profession, Provider, Team
-from assessments import limits, nhs_number
+from assessments import caseload_search, limits, nhs_number
 from assessments.choices import (
     Attendance,
     ContactMode,
@@ -140,6 +140,11 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient} – {self.team} ({self.referral_date:%d/%m/%Y})"
+
+    @property
+    def reference(self) -> str:
+        """The case's reference shown to staff and accepted by the caseload search, e.g. C000123."""
+        return caseload_search.case_reference(self.pk)
 
     @property
     def is_open(self) -> bool:

@@ -26,7 +26,7 @@ def test_the_caseload_and_a_search_are_recorded_without_the_search_terms(client,
     case = factories.case(service["team_a"])
     client.force_login(service["clinician"])
     client.get("/cases/")
-    client.post("/cases/", {"q": case.patient.family_name})
+    client.post("/cases/", {"q": case.patient.family_name}, follow=True)
     events = AuditEvent.objects.exclude(action=Action.LOGIN).order_by("pk")
     assert list(events.values_list("action", flat=True)) == [Action.VIEW_CASELOAD, Action.SEARCH_CASELOAD]
     assert case.patient.family_name not in str(list(events.values()))

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 
@@ -34,12 +35,12 @@ def test_the_caseload_lists_open_cases_of_my_teams_only(client, caseload_world):
 
 def test_the_caseload_finds_a_case_by_name(client, caseload_world):
     client.force_login(caseload_world["clinician"])
-    assert names(client.post("/cases/", {"q": "rahm"})) == ["Maya"]
+    assert names(client.post("/cases/", {"q": "rahm"}, follow=True)) == ["Maya"]
 
 
 def test_the_caseload_finds_a_case_by_nhs_number_typed_with_spaces(client, caseload_world):
     client.force_login(caseload_world["clinician"])
-    assert names(client.post("/cases/", {"q": "943 476 5919"})) == ["Maya"]
+    assert names(client.post("/cases/", {"q": "943 476 5919"}, follow=True)) == ["Maya"]
 
 
 def test_the_search_form_posts_so_an_nhs_number_never_appears_in_a_url(client, caseload_world):
@@ -51,7 +52,7 @@ def test_the_search_form_posts_so_an_nhs_number_never_appears_in_a_url(client, c
 
 def test_a_search_never_reaches_other_teams(client, caseload_world):
     client.force_login(caseload_world["clinician"])
-    assert names(client.post("/cases/", {"q": "Otto"})) == []
+    assert names(client.post("/cases/", {"q": "Otto"}, follow=True)) == []
 
 
 def test_a_service_manager_caseload_covers_all_teams_of_the_provider(client, caseload_world):
@@ -84,3 +85,62 @@ def test_the_caseload_shows_the_current_grouping_and_flags_an_overdue_review(cli
     page = client.get("/cases/").content.decode()
     assert "<td>GH03</td>" in page
     assert '<td class="overdue">01/09/2025 (overdue)</td>' in page
+
+
+def test_a_case_is_found_by_its_reference_with_or_without_its_letter_and_zeros(client, caseload_world):
+    client.force_login(caseload_world["clinician"])
+    leo = caseload_world["leo"]
+    for typed in (leo.reference, leo.reference.lower(), str(leo.pk)):
+        assert names(client.post("/cases/", {"q": typed}, follow=True)) == ["Leo"]
+    assert leo.reference in client.get(f"/cases/{leo.pk}/").content.decode()
+
+
+def test_search_results_are_paged_and_sorted_by_links_that_never_carry_the_search_terms(client, service):
+    team = service["team_a"]
+    for n in range(55):
+        factories.case(
+            team,
+            factories.patient(given_name=f"Ann{n:02d}", family_name="Searchable"),
+            referral_date=dt.date(2025, 1, 1) + dt.timedelta(days=n),
+        )
+    factories.case(team, factories.patient(given_name="Zed", family_name="Other"))
+    client.force_login(service["clinician"])
+    response = client.post("/cases/", {"q": "Searchable"})
+    assert response.status_code == 302 and "Searchable" not in response.url
+    first = client.get(response.url)
+    assert first.context["page"].paginator.count == 55
+    body = first.content.decode()
+    later = re.search(r'href="\?([^"]*page=2)"', body)
+    assert later, "a link to the second page of the results"
+    assert "Searchable" not in later.group(1)
+    second = client.get("/cases/?" + later.group(1).replace("&amp;", "&"))
+    assert [case.patient.given_name for case in second.context["page"]] == [
+        "Ann50",
+        "Ann51",
+        "Ann52",
+        "Ann53",
+        "Ann54",
+    ]
+    # Sorting the results by referral date, newest first: the link keeps the search.
+    by_referral = re.search(r'href="\?([^"]*sort=referred)"', body).group(1).replace("&amp;", "&")
+    newest = client.get("/cases/?" + by_referral.replace("sort=referred", "sort=-referred"))
+    assert [case.patient.given_name for case in newest.context["page"]][:2] == ["Ann54", "Ann53"]
+    assert "Zed" not in [case.patient.given_name for case in newest.context["page"]]
+
+
+def test_a_search_token_from_another_session_finds_nothing_of_it(client, caseload_world):
+    client.force_login(caseload_world["clinician"])
+    url = client.post("/cases/", {"q": "rahm"}).url
+    client.logout()
+    client.force_login(caseload_world["clinician"])
+    response = client.get(url, follow=True)
+    assert sorted(names(response)) == ["Leo", "Maya"]  # the whole caseload, with a message to search again
+    assert "search again" in response.content.decode()
+
+
+def test_the_caseload_sorts_by_team_and_says_so_to_screen_readers(client, caseload_world):
+    client.force_login(factories.user(Role.SERVICE_MANAGER, provider=caseload_world["provider"]))
+    response = client.get("/cases/?sort=-team")
+    teams = [case.team.name for case in response.context["page"]]
+    assert teams == sorted(teams, reverse=True)
+    assert 'aria-sort="descending"><a href="?sort=team">Team</a>' in response.content.decode()
