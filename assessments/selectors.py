@@ -25,6 +25,7 @@ def caseload(user: User, query: str = "", sort: str = caseload_search.DEFAULT_SO
     elif search.kind == "nhs_number":
         cases = cases.filter(patient__nhs_number=search.value)
     elif search.kind == "reference":
+        assert isinstance(search.value, int)
         cases = cases.filter(pk=search.value)
     elif search.kind == "name":
         assert isinstance(search.value, tuple)

@@ -1,6 +1,7 @@
 """Reads of rules versions, suggestions and allocations; case-level reads go through Case.objects.visible_to."""
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 
@@ -106,7 +107,8 @@ def my_reviews_due(user, today: dt.date) -> dict:
     of the user's scope whose clinician (their most recent attended contact) is the user: soonest first."""
     horizon = today + dt.timedelta(weeks=MY_REVIEWS_WEEKS)
     cases = Case.objects.visible_to(user).open().alias(lead=lead_clinician()).filter(lead=user.pk)
-    due = with_current_grouping(cases, today).filter(review_due__lte=horizon).select_related("patient")
+    grouped: QuerySet[Any] = with_current_grouping(cases, today)  # annotated with review_due
+    due = grouped.filter(review_due__lte=horizon).select_related("patient")
     return {
         "my_reviews": list(due.order_by("review_due", "pk")[: MY_REVIEWS_SHOWN + 1]),
         "my_reviews_shown": MY_REVIEWS_SHOWN,

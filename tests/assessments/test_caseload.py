@@ -122,7 +122,9 @@ def test_search_results_are_paged_and_sorted_by_links_that_never_carry_the_searc
         "Ann54",
     ]
     # Sorting the results by referral date, newest first: the link keeps the search.
-    by_referral = re.search(r'href="\?([^"]*sort=referred)"', body).group(1).replace("&amp;", "&")
+    sort_link = re.search(r'href="\?([^"]*sort=referred)"', body)
+    assert sort_link, "the Referred heading sorts the results"
+    by_referral = sort_link.group(1).replace("&amp;", "&")
     newest = client.get("/cases/?" + by_referral.replace("sort=referred", "sort=-referred"))
     assert [case.patient.given_name for case in newest.context["page"]][:2] == ["Ann54", "Ann53"]
     assert "Zed" not in [case.patient.given_name for case in newest.context["page"]]
