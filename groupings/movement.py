@@ -139,6 +139,21 @@ def _agreement(rows: Rows, codes: dict[int, str], teams: dict[int, str]) -> dict
     )
 
 
+def named_rows(table: pd.DataFrame, rules_version: RulesVersion) -> list[dict]:
+    """The movement table's rows with each grouping's name beside its code: the chosen version's names, or
+    (for an allocation made under another version) that version's; the plain-words rows have no name."""
+    names: dict[str, str] = {}
+    for code, name, version in Grouping.objects.order_by("-rules_version_id").values_list(
+        "code", "name", "rules_version_id"
+    ):
+        if version == rules_version.pk or code not in names:
+            names[code] = name
+    return [
+        {**row, "from_name": names.get(row["from_code"], ""), "to_name": names.get(row["to_code"], "")}
+        for row in table.to_dict("records")
+    ]
+
+
 @dataclass(frozen=True)
 class Figures:
     movement: pd.DataFrame

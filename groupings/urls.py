@@ -9,4 +9,5 @@ urlpatterns = [
         "cases/<int:pk>/current-views/<int:view_pk>/", views.current_view_detail, name="current_view_detail"
     ),
     path("groupings/regrouping/", views.regrouping, name="regrouping"),
+    path("groupings/regrouping/movement.csv", views.regrouping_movement_csv, name="regrouping_movement_csv"),
 ]

@@ -4,7 +4,8 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import AuthenticatedRequest, case_level_page, manager_page
 from accounts.audit import Action, record
@@ -14,6 +15,7 @@ from assessments.selectors import visible_case
 from assessments.services import RecordRefused
 from assessments.submissions import create_once
 from assessments.views import closed_case_redirect
+from camhs_pbr.lib.safe_csv import csv_lines
 from camhs_pbr.queueing import QueueUnreachable
 from groupings import movement, selectors, services
 from groupings.forms import AllocationForm
@@ -106,6 +108,38 @@ def _id_of(text: str | None) -> int | None:
     return None
 
 
+def _chosen_rules_version(request: AuthenticatedRequest, rules_versions) -> RulesVersion:
+    """The rules version asked for (`rules_version=<id>`), or the current one."""
+    requested = _id_of(request.GET.get("rules_version"))
+    chosen = rules_versions.filter(pk=requested).first() if requested is not None else None
+    return chosen or selectors.current_rules_version()
+
+
+@manager_page
+@require_safe
+def regrouping_movement_csv(request: AuthenticatedRequest) -> HttpResponse:
+    """The movement table of the page as CSV: counts of open cases in the user's scope, no identifier."""
+    chosen = _chosen_rules_version(request, RulesVersion.objects.all())
+    rows = movement.named_rows(movement.figures(request.user, chosen).movement, chosen)
+    columns = [
+        "current_allocation",
+        "current_allocation_name",
+        "new_suggestion",
+        "new_suggestion_name",
+        "cases",
+        "moves",
+    ]
+    keys = ["from_code", "from_name", "to_code", "to_name", "cases", "moves"]
+    lines = csv_lines(
+        columns, ([row[key] if key != "moves" else int(row[key]) for key in keys] for row in rows)
+    )
+    response = HttpResponse("".join(lines), content_type="text/csv")
+    name = slugify(chosen.label) or f"rules-version-{chosen.pk}"
+    response["Content-Disposition"] = f'attachment; filename="movement-{name}.csv"'
+    record(Action.EXPORT_REPORT, by=request.user, object_type="groupings.movement", object_id=str(chosen.pk))
+    return response
+
+
 @manager_page
 @require_http_methods(["GET", "POST"])
 def regrouping(request: AuthenticatedRequest) -> HttpResponse:
@@ -122,16 +156,13 @@ def regrouping(request: AuthenticatedRequest) -> HttpResponse:
         )
         return redirect(f"{reverse('groupings:regrouping')}?rules_version={rules_version.pk}&run={run.pk}")
     rules_versions = RulesVersion.objects.order_by("-is_current", "label")
-    requested = _id_of(request.GET.get("rules_version"))
-    chosen = (
-        rules_versions.filter(pk=requested).first() if requested is not None else None
-    ) or selectors.current_rules_version()
+    chosen = _chosen_rules_version(request, rules_versions)
     figures = movement.figures(request.user, chosen)
     table = figures.movement
     context = {
         "rules_versions": rules_versions,
         "chosen": chosen,
-        "movement": table.to_dict("records"),
+        "movement": movement.named_rows(table, chosen),
         "moving": int(table.loc[table["moves"], "cases"].sum()),
         "total": int(table["cases"].sum()),
         "agreement": figures.agreement,

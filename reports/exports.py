@@ -4,12 +4,11 @@ SPEC §7: a text cell beginning with `=`, `+`, `-`, `@`, tab or carriage return 
 quote so that a spreadsheet never runs it as a formula; numbers stay numbers.
 """
 
-import csv
 import datetime as dt
 import io
 import math
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,9 +19,10 @@ from openpyxl.xml.constants import ARC_CORE
 from openpyxl.xml.functions import tostring
 
 from camhs_pbr.lib.files import replaced_on_success, write_bytes_atomically
+from camhs_pbr.lib.safe_csv import Cell, csv_lines, neutralise
 
-Cell = str | int | float | None
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["Cell", "csv_lines", "neutralise", "plain_rows", "write_csv", "write_xlsx", "xlsx_bytes"]
+
 # Fixed so that the same rows always give the same bytes: document dates and zip entry times.
 FIXED_TIME = dt.datetime(2000, 1, 1)
 
@@ -45,28 +45,6 @@ def _plain_cell(value: object) -> Cell:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
-
-
-def neutralise(value: Cell) -> Cell:
-    """A cell as written to a file: text that a spreadsheet would run as a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return f"'{value}"
-    return value
-
-
-class _Line:
-    """A file-like object whose write returns what is written, for csv.writer to produce single lines."""
-
-    def write(self, text: str) -> str:
-        return text
-
-
-def csv_lines(columns: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterator[str]:
-    """The CSV file one line at a time (header first), e.g. for Django's StreamingHttpResponse."""
-    writer = csv.writer(_Line(), lineterminator="\r\n")
-    yield writer.writerow([neutralise(column) for column in columns])
-    for row in rows:
-        yield writer.writerow(["" if cell is None else neutralise(cell) for cell in row])
 
 
 def write_csv(out_path: Path, columns: Sequence[str], rows: Iterable[Sequence[Cell]]) -> None:

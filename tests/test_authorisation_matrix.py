@@ -125,7 +125,14 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
         "GET": {**SIGNED_IN_SENT_ON, "administrator": 200},  # a user with an app may always give a code
         "POST": {**SIGNED_IN_SENT_ON, "administrator": 200},
     },
-    "assessments:caseload": {"GET": CASE_LIST, "POST": CASE_LIST},
+    # A search is POSTed, kept in the session and shown by a redirect (an empty one shows the whole caseload).
+    "assessments:caseload": {
+        "GET": CASE_LIST,
+        "POST": {
+            **CASE_LIST,
+            **dict.fromkeys(("own_team", "other_team", "other_provider", "team_manager"), REDIRECT),
+        },
+    },
     "assessments:case_detail": {"GET": CASE_PAGE, "POST": CASE_PAGE},
     "assessments:contact_create": CASE_FORM,
     "assessments:case_discharge": CASE_FORM,
@@ -141,6 +148,7 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
         "GET": MANAGERS_ONLY,
         "POST": {**MANAGERS_ONLY, "team_manager": 404},  # no rules version chosen
     },
+    "groupings:regrouping_movement_csv": MANAGERS_READ_ONLY,
     "reports:index": {
         "GET": {**REPORTS_OF_THE_ICB, "team_manager": 200},
         "POST": {**REPORTS_OF_THE_ICB, "team_manager": 200},
@@ -246,6 +254,7 @@ def world(reference_data):
             "groupings:current_view_detail", args=[case.pk, current_view.pk]
         ),
         "groupings:regrouping": reverse("groupings:regrouping"),
+        "groupings:regrouping_movement_csv": reverse("groupings:regrouping_movement_csv"),
         "reports:index": reverse("reports:index"),
         "reports:report": reverse("reports:report", args=scope),
         "reports:download": reverse("reports:download", args=[*scope, "2025-03", "csv"]),

@@ -35,6 +35,7 @@ NOT_PAGES = {
     "home",  # redirects to the role's first page
     "reports:download",  # a CSV/XLSX file
     "reports:dashboard_csv",  # a CSV file
+    "groupings:regrouping_movement_csv",  # a CSV file
     "favicon",  # an image
 }
 
