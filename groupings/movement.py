@@ -1,4 +1,9 @@
-"""Aggregates for managers: where a rules version would move open cases, and agreement with suggestions."""
+"""Aggregates for managers: where a rules version would move open cases, and agreement with suggestions.
+
+A grouping with an add-on counts as its own category, "GH03 + GA02" (selectors.pair_code_expression), on both
+sides: a case allocated GH03 that a version suggests as GH03 + GA02 moves, and an allocation agrees with its
+suggestion only when both the grouping and the add-on match.
+"""
 
 import pandas as pd
 from django.db.models import Case as DbCase
@@ -8,6 +13,7 @@ from django.db.models.functions import Coalesce
 from assessments.models import Case, CurrentView
 from groupings.agreement import Agreement, agreement_by
 from groupings.models import Allocation, RulesVersion, Suggestion
+from groupings.selectors import pair_code_expression
 
 NONE_ALLOCATED = "None allocated"
 NOT_YET_RUN = "Not yet run"
@@ -18,12 +24,18 @@ NO_SUGGESTION = "No suggestion"
 def movement(user, rules_version: RulesVersion) -> pd.DataFrame:
     """Counts of open cases in the user's scope by (current allocation, new suggestion of `rules_version`)."""
     latest = CurrentView.objects.filter(case=OuterRef("pk")).order_by("-completed_on", "-pk").values("pk")[:1]
-    current = Allocation.objects.filter(case=OuterRef("pk"), end_date__isnull=True).values("grouping__code")[
-        :1
-    ]
+    current = (
+        Allocation.objects.filter(case=OuterRef("pk"), end_date__isnull=True)
+        .annotate(pair=pair_code_expression("grouping__code", "add_on_grouping__code"))
+        .values("pair")[:1]
+    )
     suggested = (
         Suggestion.objects.filter(current_view=OuterRef("latest"), rules_version=rules_version)
-        .annotate(label=Coalesce("grouping__code", Value(NO_SUGGESTION)))
+        .annotate(
+            label=Coalesce(
+                pair_code_expression("grouping__code", "add_on_grouping__code"), Value(NO_SUGGESTION)
+            )
+        )
         .values("label")[:1]
     )
     rows = (
@@ -50,13 +62,19 @@ def allocation_agreement(user) -> dict[str, Agreement]:
     """Agreement of allocations with their suggestions, per team and overall, in the user's scope."""
     rows = (
         Allocation.objects.filter(case__in=Case.objects.visible_to(user), suggestion__isnull=False)
-        .annotate(suggested=Coalesce("suggested_grouping__code", Value(NO_SUGGESTION)))
-        .values("case__team__name", "suggested", "grouping__code")
+        .annotate(
+            suggested=Coalesce(
+                pair_code_expression("suggested_grouping__code", "suggested_add_on_grouping__code"),
+                Value(NO_SUGGESTION),
+            ),
+            allocated=pair_code_expression("grouping__code", "add_on_grouping__code"),
+        )
+        .values("case__team__name", "suggested", "allocated")
         .annotate(n=Count("pk"))
         .order_by()
     )
     pairs = pd.DataFrame.from_records(rows)
     if pairs.empty:
         return {}
-    pairs = pairs.rename(columns={"case__team__name": "team", "grouping__code": "allocated"})
+    pairs = pairs.rename(columns={"case__team__name": "team"})
     return agreement_by(pairs, "team")

@@ -31,6 +31,7 @@ __all__ = [
     "ADD_ON_TABLE",
     "DEMO_V2_DEFINITION",
     "INSUFFICIENT",
+    "MAX_AGE",
     "NOT_KNOWN_CODE",
     "RULE_IDS",
     "RULE_TABLE",

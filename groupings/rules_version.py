@@ -220,6 +220,14 @@ class RuleSet(Params):
         """The parameters of each add-on rule of this version by rule id, in table order."""
         return _entries(self.add_on_rules)
 
+    @property
+    def reads_age(self) -> bool:
+        """Whether any rule of this version has an age band (only then does a caller need the ages)."""
+        return any(
+            params.age is not None
+            for params in (*self.rule_params().values(), *self.add_on_params().values())
+        )
+
     def grouping_codes(self) -> frozenset[str]:
         """Every grouping code the rules can suggest, add-ons included (to check against the catalogue)."""
         every = [*self.rule_params().values(), *self.add_on_params().values()]
