@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from assessments.models import Case, CurrentView
 from groupings import limits
-from groupings.rules import RuleSet, ruleset_from_definition
+from groupings.rules import RuleSet, pair_code, ruleset_from_definition
 
 
 class RulesVersion(models.Model):
@@ -85,11 +85,6 @@ class Grouping(models.Model):
                         "suggestible": f"The rules of {self.rules_version} suggest {self.code}: it must stay suggestible."
                     }
                 )
-
-
-def pair_code(grouping: str | None, add_on: str | None) -> str | None:
-    """A grouping with its add-on as shown and counted: "GH03 + GA02", or the grouping alone."""
-    return f"{grouping} + {add_on}" if grouping and add_on else grouping
 
 
 class Suggestion(models.Model):

@@ -45,6 +45,7 @@ __all__ = [
     "RuleSet",
     "Threshold",
     "explain",
+    "pair_code",
     "frame_to_columns",
     "ratings_to_codes",
     "ruleset_from_definition",
@@ -329,6 +330,11 @@ def frame_to_columns(frame: pd.DataFrame) -> np.ndarray:
         if not np.array_equal(cols[n], values):
             raise ValueError(f"{item}: codes must be whole numbers")
     return cols
+
+
+def pair_code(grouping: str | None, add_on: str | None) -> str | None:
+    """A grouping with its add-on as shown and counted: "GH03 + GA02", or the grouping alone."""
+    return f"{grouping} + {add_on}" if grouping and add_on else grouping
 
 
 def frame_ages(frame: pd.DataFrame) -> np.ndarray | None:
