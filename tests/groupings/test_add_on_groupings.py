@@ -2,6 +2,7 @@
 the movement table and the agreement statistics; ages from dates of birth; a grouping never suggested."""
 
 import datetime as dt
+import json
 
 import numpy as np
 import pytest
@@ -270,3 +271,23 @@ def test_an_allocation_agrees_only_when_grouping_and_add_on_both_match(service, 
         allocate(service, suggestion, "GH03", add_on, **reason)
     overall = movement.allocation_agreement(manager)["All"]
     assert (overall.n, overall.agreed) == (2, 1)
+
+
+def test_the_admin_refuses_rules_that_suggest_a_grouping_marked_never_suggested(v2):
+    from groupings.admin import RulesVersionForm
+
+    definition = v2.rules_definition | {
+        "rules": v2.rules_definition["rules"] | {"R12": {"grouping": "GMH99"}}
+    }
+    data = {
+        "label": v2.label,
+        "description": "",
+        "rules_definition": json.dumps(definition),
+        "is_current": "",
+    }
+    form = RulesVersionForm(data, instance=v2)
+    assert not form.is_valid()
+    assert "they suggest groupings marked never suggested: GMH99" in str(form.errors["rules_definition"])
+    assert RulesVersionForm(
+        data | {"rules_definition": json.dumps(v2.rules_definition)}, instance=v2
+    ).is_valid()
