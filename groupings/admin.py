@@ -24,9 +24,17 @@ class RulesVersionForm(forms.ModelForm):
         cleaned = self.cleaned_data
         if "rules_definition" in cleaned and cleaned.get("label"):
             try:
-                ruleset_from_definition(cleaned["label"], cleaned["rules_definition"])
+                ruleset = ruleset_from_definition(cleaned["label"], cleaned["rules_definition"])
             except (ValueError, KeyError, TypeError) as error:
                 self.add_error("rules_definition", f"These rules cannot be used: {error}")
+            else:
+                never = set(self.instance.groupings.filter(suggestible=False).values_list("code", flat=True))
+                if self.instance.pk and (suggested := sorted(ruleset.grouping_codes() & never)):
+                    self.add_error(
+                        "rules_definition",
+                        f"These rules cannot be used: they suggest groupings marked never suggested: "
+                        f"{', '.join(suggested)}.",
+                    )
         return cleaned
 
 
@@ -45,18 +53,19 @@ class RulesVersionAdmin(OneCurrentVersionAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: Any) -> None:
         super().save_related(request, form, formsets, change)
         rules_version = form.instance
-        missing = rules_version.ruleset().grouping_codes() - set(
-            rules_version.groupings.values_list("code", flat=True)
-        )
-        if missing:
-            self.message_user(
-                request,
-                f"The rules of {rules_version.label} name groupings missing from its catalogue: {', '.join(sorted(missing))}.",
-                level="warning",
-            )
+        for fault in rules_version.catalogue_faults():
+            self.message_user(request, f"{rules_version.label}: {fault}.", level="warning")
 
 
 @admin.register(Grouping)
 class GroupingAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "super_group", "review_months", "expected_appointments", "rules_version"]
-    list_filter = ["rules_version", "super_group"]
+    list_display = [
+        "code",
+        "name",
+        "super_group",
+        "review_months",
+        "expected_appointments",
+        "suggestible",
+        "rules_version",
+    ]
+    list_filter = ["rules_version", "super_group", "suggestible"]

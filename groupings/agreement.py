@@ -14,7 +14,8 @@ class Agreement:
 
 
 def cohen_kappa(pairs: pd.DataFrame) -> Agreement:
-    """Kappa from aggregated pairs: columns `suggested`, `allocated`, `n` (one row per pair of codes)."""
+    """Kappa from aggregated pairs: columns `suggested`, `allocated`, `n` (one row per pair of codes). A code
+    may be a grouping with its add-on ("GH03 + GA02"): it agrees only with the same grouping and add-on."""
     n = int(pairs["n"].sum()) if len(pairs) else 0
     if n == 0:
         return Agreement(0, 0, None, None)

@@ -1,4 +1,8 @@
-"""Streaming batch grouper: Current Views in a CSV file in, the same rows with their suggestions out."""
+"""Streaming batch grouper: Current Views in a CSV file in, the same rows with their suggestions out.
+
+An optional `age` column gives the child's age in completed years at the Current View's date (blank: not
+known; a rule with an age band never fires then). The output's `add_on_grouping` is blank without an add-on.
+"""
 
 import re
 from collections.abc import Iterable, Sequence
@@ -20,7 +24,7 @@ from camhs_pbr.lib.csv_batch import (
     run_batch,
     run_batch_file,
 )
-from groupings.rules import NOT_KNOWN_CODE, RuleSet, suggest_columns
+from groupings.rules import MAX_AGE, NOT_KNOWN_CODE, RuleSet, suggest_columns
 
 __all__ = [
     "DEFAULT_CHUNK_ROWS",
@@ -32,8 +36,10 @@ __all__ = [
 ]
 
 DEFAULT_CHUNK_ROWS = 10_000
+AGE_COLUMN = "age"
 RESULT_COLUMNS = (
     "grouping",
+    "add_on_grouping",
     "rule",
     "rules_version",
     "complexity_count",
@@ -74,15 +80,30 @@ def _code(table: dict[str, int], cell: str) -> int:
 _CODE_OF = {scale: partial(_code, table) for scale, table in _NORMALISED.items()}
 
 
+def _age_code(cell: str) -> int:
+    text = cell.strip()
+    if not text:
+        return NOT_KNOWN_CODE
+    if text.isascii() and text.isdigit() and int(text) <= MAX_AGE:
+        return int(text)
+    return BAD_CODE
+
+
 def _item_positions(header: list[str]) -> list[int]:
+    """The positions of the 50 item columns in ALL_ITEMS order, then of the `age` column if there is one."""
     found: dict[str, int] = {}
+    age: list[int] = []
     for position, name in enumerate(header):
         key = name.strip().lower()
         if key in RESULT_COLUMNS:
             raise BatchInputError(
                 f"column {position + 1} is named {name.strip()!r}, which the output adds itself"
             )
-        if key in ITEMS_BY_ID:
+        if key == AGE_COLUMN:
+            if age:
+                raise BatchInputError(f"column 'age' appears twice (columns {age[0] + 1} and {position + 1})")
+            age.append(position)
+        elif key in ITEMS_BY_ID:
             if key in found:
                 raise BatchInputError(
                     f"item column {key!r} appears twice (columns {found[key] + 1} and {position + 1})"
@@ -96,7 +117,7 @@ def _item_positions(header: list[str]) -> list[int]:
     missing = [item for item in ALL_ITEMS if item not in found]
     if missing:
         raise BatchInputError(f"missing item column(s): {', '.join(missing)}")
-    return [found[item] for item in ALL_ITEMS]
+    return [found[item] for item in ALL_ITEMS] + age
 
 
 class _Grouping(CsvBatch):
@@ -114,9 +135,22 @@ class _Grouping(CsvBatch):
         return f"the row has {cells} cells, the header has {width}"
 
     def decode(self, columns: list[pa.Array]) -> Decoded:
-        codes = np.empty((len(ALL_ITEMS), len(columns[0])), dtype=np.int8)
+        """Codes as 51 x rows int8: the 50 items in ALL_ITEMS order, then the age (-1 when not known)."""
+        codes = np.full((len(ALL_ITEMS) + 1, len(columns[0])), NOT_KNOWN_CODE, dtype=np.int8)
         errors: dict[int, list[str]] = {}
-        for n, (item, scale, column) in enumerate(zip(ALL_ITEMS, _SCALES, columns, strict=True)):
+        if len(columns) > len(ALL_ITEMS):
+            codes[-1] = decode_cells(columns[-1], _age_code)
+            bad = np.flatnonzero(codes[-1] == BAD_CODE)
+            if bad.size:
+                codes[-1, bad] = NOT_KNOWN_CODE
+                cells = columns[-1].take(pa.array(bad)).to_pylist()
+                for row, cell in zip(bad.tolist(), cells, strict=True):
+                    errors.setdefault(row, []).append(
+                        f"age: {cell!r} is not an age in whole years (0-{MAX_AGE})"
+                    )
+        for n, (item, scale, column) in enumerate(
+            zip(ALL_ITEMS, _SCALES, columns[: len(ALL_ITEMS)], strict=True)
+        ):
             codes[n] = decode_cells(column, _CODE_OF[scale])
             bad = np.flatnonzero(codes[n] == BAD_CODE)
             if bad.size:
@@ -127,10 +161,11 @@ class _Grouping(CsvBatch):
         return Decoded(codes, errors)
 
     def compute(self, codes: np.ndarray) -> list[Sequence[str]]:
-        result = suggest_columns(codes, self.rules)
+        result = suggest_columns(codes[: len(ALL_ITEMS)], self.rules, codes[-1])
         grouping = [code or "" for code in result.grouping.tolist()]
         return [
             grouping,
+            [code or "" for code in result.add_on_grouping.tolist()],
             result.rule.tolist(),
             [result.rules_version] * len(grouping),
             _COUNTS[result.complexity_count].tolist(),

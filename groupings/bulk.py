@@ -1,11 +1,16 @@
 """Set-based re-grouping: the latest Current View of each open case through one rules version.
 
 Ratings leave the database packed two integers per view, so a chunk of 50,000 views is 100,000 values to
-read instead of 2,500,000, and the vectorised engine unpacks them with numpy.
+read instead of 2,500,000, and the vectorised engine unpacks them with numpy. Only a rules version with an
+age band also reads the view's date and the child's date of birth; the age is computed with numpy (portable:
+no database date arithmetic).
 """
 
+import datetime as dt
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,7 +22,7 @@ from django.db.models.functions import Cast, Coalesce
 from assessments.current_view_items import ALL_ITEMS
 from assessments.models import Case, CurrentView
 from groupings.models import RulesVersion, Suggestion
-from groupings.rules import NOT_KNOWN_CODE, suggest_arrays
+from groupings.rules import MAX_AGE, NOT_KNOWN_CODE, suggest_arrays
 
 BASE = 5  # codes -1..3 stored as digits 0..4
 HALVES = (ALL_ITEMS[:25], ALL_ITEMS[25:])
@@ -43,22 +48,34 @@ def unpack(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return (np.concatenate(halves, axis=1) - 1).astype(np.int8)
 
 
-def latest_packed(cases: QuerySet[Case]) -> list[tuple[int, int, int]]:
-    """(view id, packed first half, packed second half) of the latest Current View of each case that has one.
+def latest_packed(cases: QuerySet[Case], with_dates: bool = False) -> list[tuple[Any, ...]]:
+    """(view id, packed first half, packed second half) of the latest Current View of each case that has one,
+    and with_dates: (..., the view's date, the child's date of birth).
 
     Starting from the cases, each value is an index lookup on (case, date completed): no scan of all views.
     """
     latest = CurrentView.objects.filter(case=OuterRef("pk")).order_by("-completed_on", "-pk")
-    rows = (
-        cases.order_by()
-        .annotate(
-            view_id=Subquery(latest.values("pk")[:1]),
-            first_half=Subquery(latest.annotate(packed=_packed(HALVES[0])).values("packed")[:1]),
-            second_half=Subquery(latest.annotate(packed=_packed(HALVES[1])).values("packed")[:1]),
-        )
-        .values_list("view_id", "first_half", "second_half")
+    columns = ["view_id", "first_half", "second_half"]
+    rows = cases.order_by().annotate(
+        view_id=Subquery(latest.values("pk")[:1]),
+        first_half=Subquery(latest.annotate(packed=_packed(HALVES[0])).values("packed")[:1]),
+        second_half=Subquery(latest.annotate(packed=_packed(HALVES[1])).values("packed")[:1]),
     )
-    return [row for row in rows if row[0] is not None]
+    if with_dates:
+        rows = rows.annotate(
+            view_date=Subquery(latest.values("completed_on")[:1]), born=F("patient__date_of_birth")
+        )
+        columns += ["view_date", "born"]
+    return [row for row in rows.values_list(*columns) if row[0] is not None]
+
+
+def ages_in_years(born: Sequence[dt.date], on: Sequence[dt.date]) -> np.ndarray:
+    """Completed years of age on each date (assessments.validation.age_in_years, vectorised); NOT_KNOWN_CODE
+    where that is no age (a date before the birth)."""
+    birth, day = pd.DatetimeIndex(pd.to_datetime(list(born))), pd.DatetimeIndex(pd.to_datetime(list(on)))
+    before_birthday = (day.month * 100 + day.day) < (birth.month * 100 + birth.day)
+    ages = np.asarray(day.year - birth.year - before_birthday.astype(int), dtype=np.int64)
+    return np.where((ages < 0) | (ages > MAX_AGE), NOT_KNOWN_CODE, ages)
 
 
 def chunk_bounds(cases: QuerySet[Case], size: int) -> list[tuple[int, int]]:
@@ -80,15 +97,21 @@ def regroup_cases(
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        data = np.array(latest_packed(cases), dtype=np.int64).reshape(-1, 3)
-        if not len(data):
+        rules = rules_version.ruleset()
+        rows = latest_packed(cases, with_dates=rules.reads_age)
+        if not rows:
             return ChunkResult(0)
-        result = suggest_arrays(unpack(data[:, 1], data[:, 2]), rules_version.ruleset())
+        data = np.array([row[:3] for row in rows], dtype=np.int64)
+        ages = ages_in_years([row[4] for row in rows], [row[3] for row in rows]) if rules.reads_age else None
+        result = suggest_arrays(unpack(data[:, 1], data[:, 2]), rules, ages)
         grouping_ids = dict(rules_version.groupings.values_list("code", "pk"))
         frame = pd.DataFrame(
             {
                 "current_view_id": data[:, 0],
                 "grouping_id": pd.array([grouping_ids.get(code) for code in result.grouping], dtype="Int64"),
+                "add_on_grouping_id": pd.array(
+                    [grouping_ids.get(code) for code in result.add_on_grouping], dtype="Int64"
+                ),
                 "rule": result.rule,
                 "complexity_count": result.complexity_count.astype(np.int16),
                 "attendance_flag": result.attendance_flag,
@@ -112,7 +135,8 @@ def _store_with_copy(frame: pd.DataFrame, rules_version: RulesVersion) -> None:
             "DROP TABLE IF EXISTS pg_temp.regroup_chunk"
         )  # inside an outer transaction it may remain
         cursor.execute(
-            "CREATE TEMPORARY TABLE regroup_chunk (current_view_id bigint, grouping_id bigint, rule varchar(12), "
+            "CREATE TEMPORARY TABLE regroup_chunk (current_view_id bigint, grouping_id bigint, "
+            "add_on_grouping_id bigint, rule varchar(12), "
             "complexity_count smallint, attendance_flag boolean, risk_flag boolean) ON COMMIT DROP"
         )
         cursor.connection.cursor().copy_expert(

@@ -14,6 +14,9 @@ REQUIRED_WHEN_DIFFERENT = "Required when the grouping is not the suggested one."
 
 class AllocationForm(forms.Form):
     grouping = forms.ModelChoiceField(queryset=Grouping.objects.none(), label="Grouping")
+    add_on_grouping = forms.ModelChoiceField(
+        queryset=Grouping.objects.none(), label="Add-on grouping (optional)", required=False
+    )
     reason_category = forms.ChoiceField(
         label="Reason for a different grouping",
         choices=[("", "—")] + OverrideReason.choices,
@@ -36,8 +39,10 @@ class AllocationForm(forms.Form):
     def __init__(self, *args: Any, suggestion: Suggestion, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.suggestion = suggestion
-        grouping = cast(forms.ModelChoiceField, self.fields["grouping"])
-        grouping.queryset = suggestion.rules_version.groupings.order_by("code")
+        self.initial.setdefault("add_on_grouping", suggestion.add_on_grouping_id)
+        for name in ("grouping", "add_on_grouping"):
+            field = cast(forms.ModelChoiceField, self.fields[name])
+            field.queryset = suggestion.rules_version.groupings.order_by("code")
         self._mark_reason_required_when_different()
 
     def _mark_reason_required_when_different(self) -> None:
@@ -59,10 +64,13 @@ class AllocationForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
-        grouping = cleaned.get("grouping")
-        if grouping:
+        grouping, add_on = cleaned.get("grouping"), cleaned.get("add_on_grouping")
+        if grouping and add_on and add_on.pk == grouping.pk:
+            self.add_error("add_on_grouping", limits.ADD_ON_SAME_AS_GROUPING)
+        elif grouping and "add_on_grouping" in cleaned:
             problems = limits.override_reason_problems(
-                follows_suggestion=grouping.pk == self.suggestion.grouping_id,
+                follows_suggestion=grouping.pk == self.suggestion.grouping_id
+                and (add_on.pk if add_on else None) == self.suggestion.add_on_grouping_id,
                 category=cleaned.get("reason_category", ""),
                 text=cleaned.get("reason_text", ""),
             )

@@ -1,13 +1,14 @@
 """The grouping catalogue and rules versions (reference data), suggestions and allocations."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
 from assessments.models import Case, CurrentView
 from groupings import limits
-from groupings.rules import RuleSet, ruleset_from_definition
+from groupings.rules import RuleSet, pair_code, ruleset_from_definition
 
 
 class RulesVersion(models.Model):
@@ -36,6 +37,10 @@ class RulesVersion(models.Model):
     def ruleset(self) -> RuleSet:
         return ruleset_from_definition(self.label, self.rules_definition)
 
+    def catalogue_faults(self) -> list[str]:
+        """Groupings the rules suggest that the catalogue lacks or marks as never suggested."""
+        return self.ruleset().catalogue_faults(dict(self.groupings.values_list("code", "suggestible")))
+
 
 class SuperGroup(models.TextChoices):
     GETTING_ADVICE = "Getting Advice"
@@ -52,6 +57,11 @@ class Grouping(models.Model):
     name = models.CharField(max_length=120)
     review_months = models.PositiveSmallIntegerField(help_text="Months from allocation to review.")
     expected_appointments = models.PositiveSmallIntegerField()
+    suggestible = models.BooleanField(
+        default=True,
+        help_text="Untick for a grouping the rules never suggest (e.g. possible emerging personality "
+        "disorder in the published algorithm); clinicians can still allocate it.",
+    )
 
     class Meta:
         ordering = ["rules_version", "code"]
@@ -62,6 +72,19 @@ class Grouping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        if not self.suggestible and self.rules_version_id:
+            try:
+                suggested = self.rules_version.ruleset().grouping_codes()
+            except ValueError:
+                return  # the version's own form reports faulty rules
+            if self.code in suggested:
+                raise ValidationError(
+                    {
+                        "suggestible": f"The rules of {self.rules_version} suggest {self.code}: it must stay suggestible."
+                    }
+                )
 
 
 class Suggestion(models.Model):
@@ -79,6 +102,14 @@ class Suggestion(models.Model):
         related_name="+",
         help_text="Empty when there was not enough information to suggest one.",
     )
+    add_on_grouping = models.ForeignKey(
+        Grouping,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Suggested beside the grouping by an add-on rule; empty for none (always under v1).",
+    )
     rule = models.CharField(max_length=12)
     complexity_count = models.PositiveSmallIntegerField()
     attendance_flag = models.BooleanField()
@@ -93,7 +124,14 @@ class Suggestion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rule} → {self.grouping.code if self.grouping else 'no suggestion'}"
+        return f"{self.rule} → {self.pair_code or 'no suggestion'}"
+
+    @property
+    def pair_code(self) -> str | None:
+        return pair_code(
+            self.grouping.code if self.grouping else None,
+            self.add_on_grouping.code if self.add_on_grouping else None,
+        )
 
 
 class OverrideReason(models.TextChoices):
@@ -112,6 +150,17 @@ class Allocation(models.Model):
         Suggestion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     suggested_grouping = models.ForeignKey(
+        Grouping, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    add_on_grouping = models.ForeignKey(
+        Grouping,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="add_on_allocations",
+        help_text="A second grouping allocated beside the first (e.g. a neurodevelopmental assessment).",
+    )
+    suggested_add_on_grouping = models.ForeignKey(
         Grouping, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     start_date = models.DateField()
@@ -133,21 +182,48 @@ class Allocation(models.Model):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="allocation_ends_after_start",
             ),
-            # SPEC §4: an allocation other than the suggestion needs a reason.
+            # SPEC §4: an allocation other than the suggestion needs a reason; the suggestion is the pair of
+            # grouping and add-on, so a different add-on (or one added or left out) is an override too.
             models.CheckConstraint(
-                condition=Q(suggested_grouping__isnull=False, grouping=F("suggested_grouping"))
+                condition=(
+                    Q(suggested_grouping__isnull=False, grouping=F("suggested_grouping"))
+                    & (
+                        Q(add_on_grouping__isnull=True, suggested_add_on_grouping__isnull=True)
+                        | Q(add_on_grouping=F("suggested_add_on_grouping"))
+                    )
+                )
                 | (~Q(reason_category="") & ~Q(reason_text="")),
                 name="allocation_override_has_reason",
                 violation_error_message=limits.OVERRIDE_NEEDS_REASON,
             ),
+            models.CheckConstraint(
+                condition=~Q(add_on_grouping=F("grouping")),
+                name="allocation_add_on_differs",
+                violation_error_message=limits.ADD_ON_SAME_AS_GROUPING,
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.grouping.code} from {self.start_date:%d/%m/%Y}"
+        return f"{self.pair_code} from {self.start_date:%d/%m/%Y}"
+
+    @property
+    def pair_code(self) -> str | None:
+        return pair_code(self.grouping.code, self.add_on_grouping.code if self.add_on_grouping else None)
+
+    @property
+    def suggested_pair_code(self) -> str | None:
+        return pair_code(
+            self.suggested_grouping.code if self.suggested_grouping else None,
+            self.suggested_add_on_grouping.code if self.suggested_add_on_grouping else None,
+        )
 
     @property
     def follows_suggestion(self) -> bool:
-        return self.suggested_grouping_id is not None and self.suggested_grouping_id == self.grouping_id
+        return (
+            self.suggested_grouping_id is not None
+            and self.suggested_grouping_id == self.grouping_id
+            and self.suggested_add_on_grouping_id == self.add_on_grouping_id
+        )
 
 
 class RunStatus(models.TextChoices):

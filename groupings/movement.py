@@ -4,6 +4,10 @@ Both count every open case (or allocation) in the user's scope, so the database 
 and the codes and team names are put on the few aggregated rows afterwards. The figures are kept in the
 cache under the scope, the rules version, the names and a stamp of the tables they count (`data_stamp`): a
 page that nothing has changed since is served from the cache, anything recorded since is counted again.
+
+A grouping with an add-on counts as its own category, "GH03 + GA02" (rules.pair_code), on both sides: a case
+allocated GH03 that a version suggests as GH03 + GA02 moves, and an allocation agrees with its suggestion
+only when both the grouping and the add-on match.
 """
 
 import contextlib
@@ -14,13 +18,14 @@ from dataclasses import dataclass
 import pandas as pd
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, F, FilteredRelation, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import Team
 from assessments.models import Case, CurrentView
 from groupings.agreement import Agreement, agreement_by
 from groupings.models import Allocation, Grouping, RulesVersion, Suggestion
+from groupings.rules import pair_code
 
 NONE_ALLOCATED = "None allocated"
 NOT_YET_RUN = "Not yet run"
@@ -65,25 +70,42 @@ def _codes() -> dict[int, str]:
 
 
 def _movement_rows(user, rules_version: RulesVersion) -> Rows:
-    """(allocated grouping id or None, new suggestion's grouping id or one of the codes above, cases)."""
-    stored = Suggestion.objects.filter(current_view=OuterRef("pk"), rules_version=rules_version).values(
-        value=Coalesce("grouping_id", _NO_SUGGESTION)
-    )[:1]
-    latest = (
-        CurrentView.objects.filter(case=OuterRef("pk"))
-        .order_by("-completed_on", "-pk")
-        .values(value=Coalesce(Subquery(stored), _NOT_YET_RUN))[:1]
+    """(allocated grouping id or None, its add-on id or None, the new suggestion's grouping id or one of the
+    codes above, its add-on id or None, cases). The suggestion's add-on is read only for a version that has
+    add-on rules (one more correlated subquery)."""
+
+    def latest_of(stored: QuerySet) -> Subquery:
+        return Subquery(
+            CurrentView.objects.filter(case=OuterRef("pk"))
+            .order_by("-completed_on", "-pk")
+            .values(value=Subquery(stored))[:1]
+        )
+
+    suggestions = Suggestion.objects.filter(current_view=OuterRef("pk"), rules_version=rules_version)
+    to_value = Coalesce(
+        latest_of(suggestions.values(value=Coalesce("grouping_id", _NO_SUGGESTION))[:1]), _NOT_YET_RUN
     )
+    has_add_ons = bool(rules_version.ruleset().add_on_params())
+    to_add_on = latest_of(suggestions.values("add_on_grouping_id")[:1]) if has_add_ons else Value(None)
     rows = (
         Case.objects.visible_to(user)
         .open()
         .annotate(open_allocation=FilteredRelation("allocations", condition=Q(allocations__end_date=None)))
-        .annotate(from_id=F("open_allocation__grouping_id"), to_value=Subquery(latest))
-        .values("from_id", "to_value")
+        .annotate(
+            from_id=F("open_allocation__grouping_id"),
+            from_add_on=F("open_allocation__add_on_grouping_id"),
+            to_value=to_value,
+            to_add_on=to_add_on,
+        )
+        .values("from_id", "from_add_on", "to_value", "to_add_on")
         .annotate(cases=Count("pk"))
         .order_by()
     )
-    return [(row["from_id"], row["to_value"], row["cases"]) for row in rows]
+    return [(r["from_id"], r["from_add_on"], r["to_value"], r["to_add_on"], r["cases"]) for r in rows]
+
+
+def _pair(codes: dict[int, str], grouping_id: int, add_on_id: int | None) -> str:
+    return pair_code(codes[grouping_id], codes[add_on_id] if add_on_id is not None else None) or ""
 
 
 def _movement_table(rows: Rows, codes: dict[int, str]) -> pd.DataFrame:
@@ -91,11 +113,11 @@ def _movement_table(rows: Rows, codes: dict[int, str]) -> pd.DataFrame:
     table = pd.DataFrame(
         [
             (
-                NONE_ALLOCATED if from_id is None else codes[from_id],
-                special[to_value] if to_value in special else codes[to_value],
+                NONE_ALLOCATED if from_id is None else _pair(codes, from_id, from_add_on),
+                special[to_value] if to_value in special else _pair(codes, to_value, to_add_on),
                 cases,
             )
-            for from_id, to_value, cases in rows
+            for from_id, from_add_on, to_value, to_add_on, cases in rows
         ],
         columns=["from_code", "to_code", "cases"],
     )
@@ -108,7 +130,13 @@ def _agreement_rows(user) -> Rows:
     rows = (
         Case.objects.visible_to(user)
         .filter(allocations__suggestion__isnull=False)
-        .values("team_id", "allocations__suggested_grouping_id", "allocations__grouping_id")
+        .values(
+            "team_id",
+            "allocations__suggested_grouping_id",
+            "allocations__suggested_add_on_grouping_id",
+            "allocations__grouping_id",
+            "allocations__add_on_grouping_id",
+        )
         .annotate(n=Count("allocations"))
         .order_by()
     )
@@ -117,7 +145,9 @@ def _agreement_rows(user) -> Rows:
             (
                 row["team_id"],
                 row["allocations__suggested_grouping_id"],
+                row["allocations__suggested_add_on_grouping_id"],
                 row["allocations__grouping_id"],
+                row["allocations__add_on_grouping_id"],
                 row["n"],
             )
             for row in rows
@@ -129,8 +159,13 @@ def _agreement(rows: Rows, codes: dict[int, str], teams: dict[int, str]) -> dict
         return {}
     pairs = pd.DataFrame(
         [
-            (teams[team], NO_SUGGESTION if suggested is None else codes[suggested], codes[allocated], n)
-            for team, suggested, allocated, n in rows
+            (
+                teams[team],
+                NO_SUGGESTION if suggested is None else _pair(codes, suggested, suggested_add_on),
+                _pair(codes, allocated, add_on),
+                n,
+            )
+            for team, suggested, suggested_add_on, allocated, add_on, n in rows
         ],
         columns=["team", "suggested", "allocated", "n"],
     )
@@ -148,8 +183,12 @@ def named_rows(table: pd.DataFrame, rules_version: RulesVersion) -> list[dict]:
     ):
         if version == rules_version.pk or code not in names:
             names[code] = name
+
+    def named(code: str) -> str:
+        return " + ".join(names[part] for part in code.split(" + ") if part in names)
+
     return [
-        {**row, "from_name": names.get(row["from_code"], ""), "to_name": names.get(row["to_code"], "")}
+        {**row, "from_name": named(row["from_code"]), "to_name": named(row["to_code"])}
         for row in table.to_dict("records")
     ]
 

@@ -3,7 +3,7 @@
 Installed by a data migration and editable in the admin afterwards; a later version is a new rules version row.
 """
 
-from groupings.rules import V1_DEFINITION
+from groupings.rules import DEMO_V2_DEFINITION, V1_DEFINITION
 
 V1_LABEL = "CAMHS-NBG v1"
 
@@ -50,5 +50,49 @@ def install_v1(apps) -> None:
                 "name": name,
                 "review_months": review_months,
                 "expected_appointments": expected,
+            },
+        )
+
+
+# A DEMO of the published algorithm's structure (SPEC section 3), never current by itself: v1's catalogue plus
+# the grouping the published algorithm never suggests. Its code is ours (groupings_v1.csv does not list it).
+DEMO_V2_LABEL = "CAMHS-NBG v2 (demo of the published structure)"
+NEVER_SUGGESTED = (
+    "GMH99",
+    "Getting More Help",
+    "Getting More Help: Possible emerging personality disorder",
+    6,
+    20,
+)
+
+
+def install_demo_v2(apps) -> None:
+    """Create the demo v2 rules version and its groupings where missing (not current); never overwrite edits."""
+    RulesVersion = apps.get_model("groupings", "RulesVersion")
+    Grouping = apps.get_model("groupings", "Grouping")
+    rules_version, _ = RulesVersion.objects.get_or_create(
+        label=DEMO_V2_LABEL,
+        defaults={
+            "rules_definition": DEMO_V2_DEFINITION,
+            "is_current": False,
+            "description": (
+                "DEMO, not the published algorithm (whose table could not be read): v1 plus one use of each "
+                "construct the published algorithm needs. R03 eating disorders from age 8 (p20 joins R11); "
+                "R04A OCD when p04 is high and self-harm (p10) is rated lower; add-on A01 neurodevelopmental "
+                "assessment beside the primary grouping; GMH99 possible emerging personality disorder, never "
+                "suggested."
+            ),
+        },
+    )
+    for code, super_group, name, review_months, expected in [*V1_GROUPINGS, NEVER_SUGGESTED]:
+        Grouping.objects.get_or_create(
+            rules_version=rules_version,
+            code=code,
+            defaults={
+                "super_group": super_group,
+                "name": name,
+                "review_months": review_months,
+                "expected_appointments": expected,
+                "suggestible": code != NEVER_SUGGESTED[0],
             },
         )

@@ -11,8 +11,10 @@ def add_months(start: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
-def review_due(start: dt.date, review_months: int) -> dt.date:
-    return add_months(start, review_months)
+def review_due(start: dt.date, review_months: int, add_on_review_months: int | None = None) -> dt.date:
+    """The review date of an allocation: the earlier of its grouping's and its add-on grouping's reviews."""
+    months = review_months if add_on_review_months is None else min(review_months, add_on_review_months)
+    return add_months(start, months)
 
 
 def is_overdue(due: dt.date, today: dt.date) -> bool:

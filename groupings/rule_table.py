@@ -2,7 +2,12 @@
 
 A rule is its id, the parameters it reads (its entry under "rules" in a rules version), a vectorised mask of
 the Current Views it matches, the grouping it suggests there and its reason in plain words. Adding a rule is
-one entry in RULE_TABLE, its parameter model and its test.
+one entry in RULE_TABLE, its parameter model and its test. A rule added after v1 is *optional*: a version
+that leaves its entry out (v1 does) runs without it. ADD_ON_TABLE holds the rules that suggest a grouping
+beside the primary one instead of in its place (the published algorithm's neurodevelopmental assessment).
+
+Every entry may also carry an age band and item-versus-item comparisons (rules_version.RuleParams): the
+engine ANDs them with the rule's own mask, whatever the rule.
 """
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -14,6 +19,7 @@ from pydantic import Field, StrictInt
 
 from assessments.current_view_items import ALL_ITEMS, ITEMS_BY_ID, PROBLEM_ITEMS, SEVERITY_RESPONSES
 from groupings.rules_version import (
+    Comparison,
     ComplexityItem,
     Domain,
     DomainNames,
@@ -57,6 +63,9 @@ class RuleOutcome:
     high_items: tuple[str, ...]
     severe_count: int
     not_known_count: int
+    age: int | None = None
+    add_on_grouping: str | None = None
+    add_on_rule: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,10 +81,11 @@ class Facts:
     raised_count: np.ndarray
     emotional_count: np.ndarray
     behavioural_count: np.ndarray
+    age: np.ndarray  # int16 completed years at the Current View's date, NOT_KNOWN_CODE when not known
 
     @classmethod
-    def of(cls, codes: np.ndarray, rules: RuleSet) -> "Facts":
-        """The facts of valid int8 codes (items x rows) under a rules version's thresholds."""
+    def of(cls, codes: np.ndarray, rules: RuleSet, age: np.ndarray | None = None) -> "Facts":
+        """The facts of valid int8 codes (items x rows) and ages under a rules version's thresholds."""
         problems = codes[_PROBLEM_POSITIONS]
         # SPEC section 3: sev(i) counts Not known as 0; NOT_KNOWN_CODE is below every threshold already.
         high = problems >= rules.high_at_least
@@ -93,6 +103,7 @@ class Facts:
             raised_count=raised.sum(axis=0),
             emotional_count=raised[kinds == "emotional"].sum(axis=0),
             behavioural_count=raised[kinds == "behavioural"].sum(axis=0),
+            age=np.full(codes.shape[1], NOT_KNOWN_CODE, dtype=np.int16) if age is None else age,
         )
 
     @property
@@ -129,6 +140,44 @@ class Rule(Generic[P]):
     mask: Callable[["Facts", P], np.ndarray]
     grouping: Callable[["Facts", P, np.ndarray], str | np.ndarray]
     explain: Callable[[P, RuleOutcome, RuleSet], str]
+    optional: bool = False
+
+    def matches(self, facts: Facts, params: P) -> np.ndarray:
+        """Where the rule fires: its own mask and the entry's conditions (age band, comparisons)."""
+        mask = self.mask(facts, params)
+        return mask & conditions_met(facts, params) if params.has_conditions else mask
+
+    def reason(self, params: P, outcome: RuleOutcome, rules: RuleSet) -> str:
+        """The reason in plain words, the entry's conditions included."""
+        words = self.explain(params, outcome, rules)
+        conditions = condition_words(params, outcome)
+        return f"{words.removesuffix('.')}, and {conditions}." if conditions else words
+
+
+def conditions_met(facts: Facts, params: RuleParams) -> np.ndarray:
+    """The rows where an entry's age band and comparisons all hold; an unknown age or a Not known rating
+    never satisfies them (SPEC section 3, published algorithm)."""
+    met = np.ones(facts.rows, dtype=bool)
+    if params.age is not None:
+        met &= facts.age != NOT_KNOWN_CODE
+        if params.age.min is not None:
+            met &= facts.age >= params.age.min
+        if params.age.max is not None:
+            met &= facts.age <= params.age.max
+    for comparison in params.comparisons:
+        lower, than = facts.code(comparison.lower), facts.code(comparison.than)
+        met &= (lower != NOT_KNOWN_CODE) & (lower < than)  # than > lower >= 0 is known
+    return met
+
+
+def condition_words(params: RuleParams, outcome: RuleOutcome) -> str:
+    words = [f"the child is {params.age.words()} (here {outcome.age})"] if params.age is not None else []
+    words += [_comparison_words(comparison) for comparison in params.comparisons]
+    return " and ".join(words)
+
+
+def _comparison_words(comparison: Comparison) -> str:
+    return f"{item_words([comparison.lower])} is rated lower than {item_words([comparison.than])}"
 
 
 def its_grouping(facts: Facts, params: Suggests, fired: np.ndarray) -> str:
@@ -342,12 +391,15 @@ def _explain_otherwise(params: Suggests, outcome: RuleOutcome, rules: RuleSet) -
     return f"no problem description is {rated_high(rules)}, so the default grouping is suggested."
 
 
-# SPEC section 3: ordered rules, first match wins (INSUFFICIENT is checked before all of them).
+# SPEC section 3: ordered rules, first match wins (INSUFFICIENT is checked before all of them). R04A, added
+# after v1 and optional, is one more "problem rated high" rule after the severe-impact rule: with a comparison
+# it expresses the published algorithm's obsessive-compulsive rule (self-harm rated lower than compulsions).
 RULE_TABLE: tuple[Rule[Any], ...] = (
     Rule("R01", ItemParams, _item_high, its_grouping, _explain_item_high),
     Rule("R02", ItemParams, _item_high, its_grouping, _explain_item_high),
     Rule("R03", ItemParams, _item_high, its_grouping, _explain_item_high),
     Rule("R04", SevereImpactParams, _severe_impact, its_grouping, _explain_severe_impact),
+    Rule("R04A", ItemParams, _item_high, its_grouping, _explain_item_high, optional=True),
     Rule("R05", OneDomainParams, _one_domain, _grouping_of_the_domain, _explain_one_domain),
     Rule("R06", Suggests, _emotional_and_behavioural, its_grouping, _explain_emotional_and_behavioural),
     Rule("R07", ExactDomainsParams, _exactly_these_domains, its_grouping, _explain_exactly_these_domains),
@@ -356,4 +408,11 @@ RULE_TABLE: tuple[Rule[Any], ...] = (
     Rule("R10", AssessmentParams, _assessment, its_grouping, _explain_assessment),
     Rule("R11", AnyItemParams, _any_item_high, its_grouping, _explain_any_item_high),
     Rule("R12", Suggests, _otherwise, its_grouping, _explain_otherwise),
+)
+
+# Rules whose grouping is suggested beside the primary one (SPEC section 3, published algorithm: the
+# neurodevelopmental assessment "can be suggested together with another grouping"); all optional, the first
+# that fires wins, and an add-on equal to the primary grouping is not an add-on.
+ADD_ON_TABLE: tuple[Rule[Any], ...] = (
+    Rule("A01", AssessmentParams, _assessment, its_grouping, _explain_assessment, optional=True),
 )

@@ -1,7 +1,9 @@
 """Needs-based grouping suggestion rules (SPEC section 3): the engine over the rule table, every parameter data.
 
 "Not known" is None in a ratings mapping and NOT_KNOWN_CODE (-1) only in int8 code arrays; ratings_to_codes is
-the one place a mapping becomes codes. The scalar path runs the vectorised engine on one column.
+the one place a mapping becomes codes. The scalar path runs the vectorised engine on one column. The child's
+age (completed years at the Current View's date) is an optional input: None, or NOT_KNOWN_CODE in an array,
+when not known; only rules with an age band read it.
 """
 
 from collections.abc import Mapping, Sequence
@@ -12,8 +14,10 @@ import numpy as np
 import pandas as pd
 
 from assessments.current_view_items import ALL_ITEMS, COMPLEXITY_ITEMS, ITEMS_BY_ID, MAX_CODE, PROBLEM_ITEMS
-from groupings.rule_table import NOT_KNOWN_CODE, RULE_TABLE, Facts, Rule, RuleOutcome
+from groupings.rule_table import ADD_ON_TABLE, NOT_KNOWN_CODE, RULE_TABLE, Facts, Rule, RuleOutcome
 from groupings.rules_version import (
+    DEMO_V2_DEFINITION,
+    MAX_AGE,
     V1_DEFINITION,
     Domain,
     DomainKind,
@@ -24,7 +28,10 @@ from groupings.rules_version import (
 )
 
 __all__ = [
+    "ADD_ON_TABLE",
+    "DEMO_V2_DEFINITION",
     "INSUFFICIENT",
+    "MAX_AGE",
     "NOT_KNOWN_CODE",
     "RULE_IDS",
     "RULE_TABLE",
@@ -38,6 +45,7 @@ __all__ = [
     "RuleSet",
     "Threshold",
     "explain",
+    "pair_code",
     "frame_to_columns",
     "ratings_to_codes",
     "ruleset_from_definition",
@@ -57,7 +65,8 @@ _MAX_CODES = np.array([MAX_CODE[ITEMS_BY_ID[item].response_scale] for item in AL
 @dataclass(frozen=True, eq=False)
 class RuleOutcomes:
     """Outcomes for many Current Views, one element per row: grouping and rule are object arrays (grouping
-    None without enough information), complexity_count int8, the flags bool."""
+    None without enough information), add_on_grouping an object array (None without an add-on),
+    complexity_count int8, the flags bool."""
 
     grouping: np.ndarray
     rule: np.ndarray
@@ -65,6 +74,8 @@ class RuleOutcomes:
     complexity_count: np.ndarray
     attendance_flag: np.ndarray
     risk_flag: np.ndarray
+    add_on_grouping: np.ndarray
+    add_on_rule: np.ndarray
 
 
 def ratings_to_codes(ratings: Mapping[str, int | None]) -> np.ndarray:
@@ -92,25 +103,31 @@ def _flag(codes: np.ndarray, thresholds: Sequence[Threshold]) -> np.ndarray:
 
 
 class RuleEngine:
-    """An ordered table of rules and the rules-version schema their parameters make up."""
+    """An ordered table of rules, a table of add-on rules and the rules-version schema their parameters make up."""
 
-    def __init__(self, table: Sequence[Rule[Any]]) -> None:
-        ids = [rule.id for rule in table]
+    def __init__(self, table: Sequence[Rule[Any]], add_ons: Sequence[Rule[Any]] = ()) -> None:
+        ids = [rule.id for rule in (*table, *add_ons)]
         if len(set(ids)) != len(ids) or INSUFFICIENT in ids:
             raise ValueError(f"rule ids must be distinct and not {INSUFFICIENT!r}: {ids}")
         self.table = tuple(table)
-        self.rule_ids = tuple(ids)
-        self.schema = ruleset_schema({rule.id: rule.params for rule in table})
-        self._by_id = {rule.id: rule for rule in table}
-        self._rule_names = np.array((INSUFFICIENT, *ids), dtype=object)
+        self.add_ons = tuple(add_ons)
+        self.rule_ids = tuple(rule.id for rule in table)
+        self.schema = ruleset_schema(
+            {rule.id: (rule.params, rule.optional) for rule in table},
+            {rule.id: rule.params for rule in add_ons},
+        )
+        self._by_id = {rule.id: rule for rule in (*table, *add_ons)}
 
     def ruleset_from_definition(self, version: str, definition: Mapping[str, Any]) -> RuleSet:
         """Build and validate a RuleSet from its JSON definition; raises ValueError naming the faulty key."""
         return validated_ruleset(self.schema, version, definition)
 
-    def suggest(self, ratings: Mapping[str, int | None], rules: RuleSet) -> RuleOutcome:
+    def suggest(
+        self, ratings: Mapping[str, int | None], rules: RuleSet, age: int | None = None
+    ) -> RuleOutcome:
         """The outcome for one Current View: the vectorised engine run on one column."""
-        outcomes, facts = self._decide(ratings_to_codes(ratings)[:, np.newaxis], rules)
+        ages = _valid_ages(np.array([NOT_KNOWN_CODE if age is None else age]), 1)
+        outcomes, facts = self._decide(ratings_to_codes(ratings)[:, np.newaxis], rules, ages)
         return RuleOutcome(
             grouping=outcomes.grouping[0],
             rule=outcomes.rule[0],
@@ -122,11 +139,17 @@ class RuleEngine:
             high_items=facts.high_items(0),
             severe_count=int(facts.severe_count[0]),
             not_known_count=int(facts.not_known_count[0]),
+            age=age,
+            add_on_grouping=outcomes.add_on_grouping[0],
+            add_on_rule=outcomes.add_on_rule[0],
         )
 
-    def suggest_columns(self, columns: np.ndarray, rules: RuleSet) -> RuleOutcomes:
-        """Outcomes for a 50 x rows array of codes (one row per item, ALL_ITEMS order)."""
-        return self._decide(_valid_columns(columns), rules)[0]
+    def suggest_columns(
+        self, columns: np.ndarray, rules: RuleSet, ages: np.ndarray | None = None
+    ) -> RuleOutcomes:
+        """Outcomes for a 50 x rows array of codes (one row per item, ALL_ITEMS order) and optional ages."""
+        cols = _valid_columns(columns)
+        return self._decide(cols, rules, None if ages is None else _valid_ages(ages, cols.shape[1]))[0]
 
     def explain(self, outcome: RuleOutcome, rules: RuleSet) -> str:
         """The rule that fired, in plain words for a clinician."""
@@ -138,36 +161,76 @@ class RuleEngine:
                 f"{len(PROBLEM_ITEMS)} problem descriptions are Not known, so no grouping is suggested."
             )
         rule = self._by_id[outcome.rule]
-        return f"{rule.id}: {rule.explain(rules.rule_params()[rule.id], outcome, rules)}"
+        words = f"{rule.id}: {rule.reason(rules.rule_params()[rule.id], outcome, rules)}"
+        if outcome.add_on_rule is not None:
+            add_on = self._by_id[outcome.add_on_rule]
+            reason = add_on.reason(rules.add_on_params()[add_on.id], outcome, rules)
+            words += f" Add-on {outcome.add_on_grouping} ({add_on.id}): {reason}"
+        return words
 
-    def _decide(self, codes: np.ndarray, rules: RuleSet) -> tuple[RuleOutcomes, Facts]:
+    def _decide(
+        self, codes: np.ndarray, rules: RuleSet, ages: np.ndarray | None = None
+    ) -> tuple[RuleOutcomes, Facts]:
         if not isinstance(rules, self.schema):
             raise ValueError(f"rules version {rules.version!r} was not built for this table of rules")
-        facts = Facts.of(codes, rules)
+        facts = Facts.of(codes, rules, ages)
         params = rules.rule_params()
+        table = [rule for rule in self.table if rule.id in params]  # optional rules the version leaves out
         # SPEC section 3: too many Not known is checked before every rule; then the first match wins.
         matches = [facts.not_known_count >= rules.insufficient_not_known_at_least]
-        matches += [rule.mask(facts, params[rule.id]) for rule in self.table]
+        matches += [rule.matches(facts, params[rule.id]) for rule in table]
         index = np.select(matches, np.arange(len(matches), dtype=np.int8), default=len(matches))
         if facts.rows and index.max() == len(matches):
             raise ValueError("no rule matched a Current View: the last rule of a table must match every row")
-        grouping = self._groupings(index, facts, params)
+        grouping = self._groupings(index, facts, params, table)
+        add_on_grouping, add_on_rule = self._add_ons(index > 0, grouping, facts, rules)
         outcomes = RuleOutcomes(
             grouping=grouping,
-            rule=self._rule_names[index],
+            rule=np.array((INSUFFICIENT, *(rule.id for rule in table)), dtype=object)[index],
             rules_version=rules.version,
             complexity_count=np.count_nonzero(codes[_COMPLEXITY_POSITIONS] == 1, axis=0).astype(np.int8),
             attendance_flag=_flag(codes, rules.flags.attendance),
             risk_flag=_flag(codes, rules.flags.risk),
+            add_on_grouping=add_on_grouping,
+            add_on_rule=add_on_rule,
         )
         return outcomes, facts
 
-    def _groupings(self, index: np.ndarray, facts: Facts, params: Mapping[str, Any]) -> np.ndarray:
+    def _add_ons(
+        self, suggested: np.ndarray, grouping: np.ndarray, facts: Facts, rules: RuleSet
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The add-on grouping and rule of each row (None where none): evaluated apart from the first-match
+        rules, never without a primary suggestion, never the primary grouping itself."""
+        add_on_grouping = np.full(facts.rows, None, dtype=object)
+        add_on_rule = np.full(facts.rows, None, dtype=object)
+        params = rules.add_on_params()
+        open_rows = suggested.copy()
+        for rule in self.add_ons:
+            if rule.id not in params:
+                continue
+            candidates = np.flatnonzero(open_rows & rule.matches(facts, params[rule.id]))
+            if not candidates.size:
+                continue
+            eligible = np.zeros(facts.rows, dtype=bool)
+            eligible[candidates] = True
+            found = np.broadcast_to(
+                np.asarray(rule.grouping(facts, params[rule.id], eligible), dtype=object), candidates.shape
+            )
+            differs = found != grouping[candidates]
+            fired = candidates[differs]
+            add_on_grouping[fired] = found[differs]
+            add_on_rule[fired] = rule.id
+            open_rows[fired] = False
+        return add_on_grouping, add_on_rule
+
+    def _groupings(
+        self, index: np.ndarray, facts: Facts, params: Mapping[str, Any], table: Sequence[Rule[Any]]
+    ) -> np.ndarray:
         # One small code per row, looked up at the end: far cheaper than writing strings row by row.
         codes: list[str | None] = [None]
         small = np.zeros(facts.rows, dtype=np.int16)
         per_row: list[tuple[np.ndarray, np.ndarray]] = []
-        for n, rule in enumerate(self.table, start=1):
+        for n, rule in enumerate(table, start=1):
             fired = index == n
             if not fired.any():
                 continue
@@ -181,6 +244,18 @@ class RuleEngine:
         for fired, found in per_row:
             grouping[fired] = found
         return grouping
+
+
+def _valid_ages(ages: np.ndarray, rows: int) -> np.ndarray:
+    """int16 ages (completed years), NOT_KNOWN_CODE for not known; refuses anything else."""
+    values = np.asarray(ages)
+    if values.shape != (rows,):
+        raise ValueError(f"expected {rows} ages, got shape {values.shape}")
+    if not np.issubdtype(values.dtype, np.integer):
+        raise ValueError(f"expected whole years of age, got dtype {values.dtype}")
+    if values.size and (values.min() < NOT_KNOWN_CODE or values.max() > MAX_AGE):
+        raise ValueError(f"ages must be 0-{MAX_AGE} years, or {NOT_KNOWN_CODE} when not known")
+    return values.astype(np.int16)
 
 
 def _valid_columns(columns: np.ndarray) -> np.ndarray:
@@ -201,7 +276,7 @@ def _valid_columns(columns: np.ndarray) -> np.ndarray:
     return cols
 
 
-ENGINE = RuleEngine(RULE_TABLE)
+ENGINE = RuleEngine(RULE_TABLE, ADD_ON_TABLE)
 RULE_IDS = ENGINE.rule_ids
 
 
@@ -210,9 +285,10 @@ def ruleset_from_definition(version: str, definition: Mapping[str, Any]) -> Rule
     return ENGINE.ruleset_from_definition(version, definition)
 
 
-def suggest(ratings: Mapping[str, int | None], rules: RuleSet) -> RuleOutcome:
-    """Suggest a grouping for one Current View (item id -> stored code, None or missing = Not known)."""
-    return ENGINE.suggest(ratings, rules)
+def suggest(ratings: Mapping[str, int | None], rules: RuleSet, age: int | None = None) -> RuleOutcome:
+    """Suggest a grouping for one Current View (item id -> stored code, None or missing = Not known) of a
+    child of `age` completed years at its date (None: not known)."""
+    return ENGINE.suggest(ratings, rules, age)
 
 
 def explain(outcome: RuleOutcome, rules: RuleSet) -> str:
@@ -220,17 +296,19 @@ def explain(outcome: RuleOutcome, rules: RuleSet) -> str:
     return ENGINE.explain(outcome, rules)
 
 
-def suggest_arrays(codes: np.ndarray, rules: RuleSet) -> RuleOutcomes:
-    """Vectorised suggest over a rows x 50 int8 array in ALL_ITEMS order, -1 meaning Not known."""
+def suggest_arrays(codes: np.ndarray, rules: RuleSet, ages: np.ndarray | None = None) -> RuleOutcomes:
+    """Vectorised suggest over a rows x 50 int8 array in ALL_ITEMS order, -1 meaning Not known, and optional
+    ages (one per row, -1 when not known; None: no age known)."""
     codes = np.asarray(codes)
     if codes.ndim != 2 or codes.shape[1] != len(ALL_ITEMS):
         raise ValueError(f"expected a rows x {len(ALL_ITEMS)} array, got shape {codes.shape}")
-    return suggest_columns(np.ascontiguousarray(codes.T), rules)
+    return suggest_columns(np.ascontiguousarray(codes.T), rules, ages)
 
 
-def suggest_columns(columns: np.ndarray, rules: RuleSet) -> RuleOutcomes:
-    """Vectorised suggest over a 50 x rows int8 array (one row per item, ALL_ITEMS order), -1 = Not known."""
-    return ENGINE.suggest_columns(columns, rules)
+def suggest_columns(columns: np.ndarray, rules: RuleSet, ages: np.ndarray | None = None) -> RuleOutcomes:
+    """Vectorised suggest over a 50 x rows int8 array (one row per item, ALL_ITEMS order), -1 = Not known,
+    and optional ages (one per row, -1 when not known)."""
+    return ENGINE.suggest_columns(columns, rules, ages)
 
 
 def frame_to_columns(frame: pd.DataFrame) -> np.ndarray:
@@ -254,9 +332,26 @@ def frame_to_columns(frame: pd.DataFrame) -> np.ndarray:
     return cols
 
 
+def pair_code(grouping: str | None, add_on: str | None) -> str | None:
+    """A grouping with its add-on as shown and counted: "GH03 + GA02", or the grouping alone."""
+    return f"{grouping} + {add_on}" if grouping and add_on else grouping
+
+
+def frame_ages(frame: pd.DataFrame) -> np.ndarray | None:
+    """The ages of a frame's optional `age` column (NaN, None or pd.NA: not known); None without the column."""
+    if "age" not in frame.columns:
+        return None
+    values = frame["age"].to_numpy(dtype=np.float64, na_value=np.nan)
+    ages = np.where(np.isnan(values), NOT_KNOWN_CODE, values)
+    if not np.array_equal(ages, np.round(ages)):
+        raise ValueError("age: ages must be whole years")
+    return ages.astype(np.int64)
+
+
 def suggest_frame(frame: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
-    """Vectorised suggest over a frame with the 50 item-id columns; returns suggestion columns, same index."""
-    result = suggest_columns(frame_to_columns(frame), rules)
+    """Vectorised suggest over a frame with the 50 item-id columns (and an optional `age` column); returns
+    suggestion columns, same index."""
+    result = suggest_columns(frame_to_columns(frame), rules, frame_ages(frame))
     return pd.DataFrame(
         {
             "grouping": pd.Series(result.grouping, index=frame.index, dtype=object),
@@ -265,5 +360,6 @@ def suggest_frame(frame: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
             "complexity_count": pd.Series(result.complexity_count, index=frame.index),
             "attendance_flag": pd.Series(result.attendance_flag, index=frame.index),
             "risk_flag": pd.Series(result.risk_flag, index=frame.index),
+            "add_on_grouping": pd.Series(result.add_on_grouping, index=frame.index, dtype=object),
         }
     )

@@ -1,9 +1,12 @@
 """The parameters of a rules version (SPEC section 3): a declared schema, read from the stored JSON definition.
 
 The shared parameters (thresholds, domains, flags) are declared here; each rule declares its own entry under
-"rules" next to its condition in groupings/rule_table.py, and ruleset_schema puts them together in table order.
+"rules" (or "add_on_rules") next to its condition in groupings/rule_table.py, and ruleset_schema puts them
+together in table order. Every entry may also carry the conditions the published algorithm needs (SPEC
+section 3, "What the published algorithm does differently"): an age band and item-versus-item comparisons.
 """
 
+import copy
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, Literal, Self
 
@@ -51,6 +54,13 @@ def _distinct(values: tuple[str, ...]) -> tuple[str, ...]:
     return values
 
 
+def _distinct_comparisons(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    if len(set(values)) != len(values):
+        raise ValueError("duplicated comparisons")
+    return values
+
+
+MAX_AGE = 120
 Text = Annotated[StrictStr, AfterValidator(_text)]
 ItemId = Annotated[StrictStr, _item_in(None)]
 ProblemItem = Annotated[StrictStr, _item_in("problem")]
@@ -98,8 +108,53 @@ class Flags(Params):
     risk: tuple[Threshold, ...]
 
 
+class AgeBand(Params):
+    """The child's age in completed years at the Current View's date, inclusive; a rule with an age band
+    never fires when the age is not known."""
+
+    min: Annotated[StrictInt, Field(ge=0, le=MAX_AGE)] | None = None
+    max: Annotated[StrictInt, Field(ge=0, le=MAX_AGE)] | None = None
+
+    @model_validator(mode="after")
+    def _a_band(self) -> Self:
+        if self.min is None and self.max is None:
+            raise ValueError("give min, max or both (years of age, inclusive)")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is above max ({self.max})")
+        return self
+
+    def words(self) -> str:
+        if self.max is None:
+            return f"{self.min} or older"
+        if self.min is None:
+            return f"{self.max} or younger"
+        return f"aged {self.min} to {self.max}"
+
+
+class Comparison(Params):
+    """Item-versus-item: the `lower` problem is rated lower than the `than` problem; Not known on either side
+    never satisfies it."""
+
+    lower: ProblemItem
+    than: ProblemItem
+
+    @model_validator(mode="after")
+    def _two_items(self) -> Self:
+        if self.lower == self.than:
+            raise ValueError(f"compares {self.lower} with itself")
+        return self
+
+
 class RuleParams(Params):
-    """The parameters one rule reads: its entry under "rules" in a definition."""
+    """The parameters one rule reads: its entry under "rules" in a definition, with optional conditions that
+    must hold too for the rule to fire."""
+
+    age: AgeBand | None = None
+    comparisons: Annotated[tuple[Comparison, ...], AfterValidator(_distinct_comparisons)] = ()
+
+    @property
+    def has_conditions(self) -> bool:
+        return self.age is not None or bool(self.comparisons)
 
     def grouping_codes(self) -> frozenset[str]:
         raise NotImplementedError
@@ -119,7 +174,13 @@ class Suggests(RuleParams):
 
 
 class RuleEntries(Params):
-    """The "rules" object: one entry per rule id, in table order (fields added by ruleset_schema)."""
+    """The "rules" object: one entry per rule id, in table order (fields added by ruleset_schema); an optional
+    rule's entry may be left out (or null), and then the rule is not part of the version."""
+
+
+class AddOnEntries(Params):
+    """The "add_on_rules" object: optional entries, in table order; the first that fires adds its grouping
+    beside the primary one (fields added by ruleset_schema)."""
 
 
 class RuleSet(Params):
@@ -131,6 +192,7 @@ class RuleSet(Params):
     insufficient_not_known_at_least: Annotated[StrictInt, Field(ge=1, le=len(PROBLEM_ITEMS))]
     domains: Annotated[dict[Text, Domain], Field(min_length=1)]
     rules: RuleEntries
+    add_on_rules: AddOnEntries = AddOnEntries()
     flags: Flags
 
     @model_validator(mode="after")
@@ -138,10 +200,11 @@ class RuleSet(Params):
         faults = [
             InitErrorDetails(
                 type=PydanticCustomError("rules_version", "{message}", {"message": message}),
-                loc=("rules", rule_id, *path),
+                loc=(key, rule_id, *path),
                 input=params,
             )
-            for rule_id, params in self.rule_params().items()
+            for key, entries in (("rules", self.rule_params()), ("add_on_rules", self.add_on_params()))
+            for rule_id, params in entries.items()
             for path, message in params.problems(self.domains)
         ]
         if faults:
@@ -149,23 +212,67 @@ class RuleSet(Params):
         return self
 
     def rule_params(self) -> dict[str, RuleParams]:
-        """Each rule's parameters by rule id, in table order."""
-        return {rule_id: getattr(self.rules, rule_id) for rule_id in type(self.rules).model_fields}
+        """The parameters of each rule of this version by rule id, in table order (optional rules left out
+        of the version are not listed)."""
+        return _entries(self.rules)
+
+    def add_on_params(self) -> dict[str, RuleParams]:
+        """The parameters of each add-on rule of this version by rule id, in table order."""
+        return _entries(self.add_on_rules)
+
+    @property
+    def reads_age(self) -> bool:
+        """Whether any rule of this version has an age band (only then does a caller need the ages)."""
+        return any(
+            params.age is not None
+            for params in (*self.rule_params().values(), *self.add_on_params().values())
+        )
 
     def grouping_codes(self) -> frozenset[str]:
-        """Every grouping code the rules can suggest (to check against the groupings catalogue)."""
-        return frozenset().union(*(params.grouping_codes() for params in self.rule_params().values()))
+        """Every grouping code the rules can suggest, add-ons included (to check against the catalogue)."""
+        every = [*self.rule_params().values(), *self.add_on_params().values()]
+        return frozenset().union(*(params.grouping_codes() for params in every))
+
+    def catalogue_faults(self, suggestible: Mapping[str, bool]) -> list[str]:
+        """What is wrong between these rules and a catalogue (grouping code -> suggestible): groupings the rules
+        suggest that the catalogue lacks or marks as never suggested."""
+        codes = self.grouping_codes()
+        faults = []
+        if missing := sorted(codes - suggestible.keys()):
+            faults.append(f"the rules name groupings missing from the catalogue: {', '.join(missing)}")
+        if never := sorted(code for code in codes & suggestible.keys() if not suggestible[code]):
+            faults.append(f"the rules suggest groupings marked never suggested: {', '.join(never)}")
+        return faults
 
     def to_definition(self) -> dict[str, Any]:
-        """The JSON-serialisable definition this RuleSet was built from (without the version label)."""
-        return self.model_dump(mode="json")
+        """The JSON-serialisable definition this RuleSet was built from (without the version label); optional
+        parts left out stay left out."""
+        return self.model_dump(mode="json", exclude_defaults=True)
 
 
-def ruleset_schema(rule_params: Mapping[str, type[RuleParams]]) -> type[RuleSet]:
-    """The RuleSet model of a rule table: one required entry under "rules" per rule id, in table order."""
-    fields: dict[str, Any] = {rule_id: (params, ...) for rule_id, params in rule_params.items()}
+def _entries(entries: Params) -> dict[str, RuleParams]:
+    found = ((rule_id, getattr(entries, rule_id)) for rule_id in type(entries).model_fields)
+    return {rule_id: params for rule_id, params in found if params is not None}
+
+
+def ruleset_schema(
+    rule_params: Mapping[str, tuple[type[RuleParams], bool]],
+    add_on_params: Mapping[str, type[RuleParams]] | None = None,
+) -> type[RuleSet]:
+    """The RuleSet model of a rule table: one entry under "rules" per rule id (rule id -> (parameter model,
+    optional)), required unless optional, and one optional entry under "add_on_rules" per add-on rule id."""
+    fields: dict[str, Any] = {
+        rule_id: ((params | None, None) if optional else (params, ...))
+        for rule_id, (params, optional) in rule_params.items()
+    }
     entries = create_model("RuleEntries", __base__=RuleEntries, **fields)
-    schema: type[RuleSet] = create_model("RuleSet", __base__=RuleSet, rules=(entries, ...))
+    add_on_fields: dict[str, Any] = {
+        rule_id: (params | None, None) for rule_id, params in (add_on_params or {}).items()
+    }
+    add_ons = create_model("AddOnEntries", __base__=AddOnEntries, **add_on_fields)
+    schema: type[RuleSet] = create_model(
+        "RuleSet", __base__=RuleSet, rules=(entries, ...), add_on_rules=(add_ons, add_ons())
+    )
     return schema
 
 
@@ -288,3 +395,25 @@ V1_DEFINITION: dict[str, Any] = {
         ],
     },
 }
+
+
+def _demo_v2() -> dict[str, Any]:
+    definition = copy.deepcopy(V1_DEFINITION)
+    rules = definition["rules"]
+    # An age band: eating disorders from 8; a younger child's eating issues fall to "not covered elsewhere".
+    rules["R03"]["age"] = {"min": 8}
+    rules["R11"]["items"].append("p20")
+    # Item versus item: OCD when compulsions are rated high and self-harm lower than them, even beside other
+    # raised areas (after the severe-impact rule, before the domain rules).
+    rules["R04A"] = {"item": "p04", "comparisons": [{"lower": "p10", "than": "p04"}], "grouping": "GH05"}
+    # An add-on: the neurodevelopmental assessment beside whatever the primary rules suggest.
+    definition["add_on_rules"] = {"A01": copy.deepcopy(rules["R10"])}
+    return definition
+
+
+# A DEMO, not the published algorithm: "Appendix C: Algorithm (Corrected)" (2016) could not be read beyond its
+# first page (SPEC section 3), so these conditions are ours. They use each construct the published algorithm
+# needs once (an age band, an item-versus-item comparison, an add-on grouping; its never-suggested grouping
+# is in the catalogue, groupings/reference.py), so the published table can be entered the same way when
+# obtained.
+DEMO_V2_DEFINITION: dict[str, Any] = _demo_v2()

@@ -3,10 +3,24 @@
 import datetime as dt
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    CharField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models import Case as DbCase
+from django.db.models.functions import Concat
 
 from assessments.models import Case, CaseQuerySet, CurrentView
 from assessments.selectors import lead_clinician
+from assessments.validation import age_in_years
 from groupings import rules
 from groupings.models import Allocation, Grouping, RegroupingRun, RulesVersion, Suggestion
 from groupings.reviews import is_overdue
@@ -44,17 +58,25 @@ def ruleset_for_version(label: str | None) -> RuleSet:
 def suggestion_for(current_view: CurrentView, rules_version: RulesVersion) -> Suggestion:
     """The stored suggestion of `rules_version` for a Current View, or the one it would store (unsaved); no write."""
     stored = Suggestion.objects.filter(current_view=current_view, rules_version=rules_version).select_related(
-        "grouping"
+        "grouping", "add_on_grouping"
     )
     return stored.first() or _unsaved_suggestion(current_view, rules_version)
 
 
+def age_at(current_view: CurrentView) -> int | None:
+    """The child's age in completed years on the Current View's date, the age the rules read (None: no age)."""
+    age = age_in_years(current_view.case.patient.date_of_birth, current_view.completed_on)
+    return age if 0 <= age <= rules.MAX_AGE else None
+
+
 def _unsaved_suggestion(current_view: CurrentView, rules_version: RulesVersion) -> Suggestion:
-    result = rules.suggest(current_view.ratings(), rules_version.ruleset())
+    result = rules.suggest(current_view.ratings(), rules_version.ruleset(), age_at(current_view))
+    add_on = result.add_on_grouping
     return Suggestion(
         current_view=current_view,
         rules_version=rules_version,
         grouping=rules_version.groupings.get(code=result.grouping) if result.grouping else None,
+        add_on_grouping=rules_version.groupings.get(code=add_on) if add_on else None,
         rule=result.rule,
         complexity_count=result.complexity_count,
         attendance_flag=result.attendance_flag,
@@ -67,19 +89,27 @@ def groupings_of(rules_version: RulesVersion) -> QuerySet[Grouping]:
 
 
 def current_allocation(case) -> Allocation | None:
-    return case.allocations.filter(end_date__isnull=True).select_related("grouping").first()
+    return (
+        case.allocations.filter(end_date__isnull=True).select_related("grouping", "add_on_grouping").first()
+    )
 
 
 def allocation_history(case) -> QuerySet[Allocation]:
     return case.allocations.select_related(
-        "grouping__rules_version", "suggested_grouping", "allocated_by", "suggestion__rules_version"
+        "grouping__rules_version",
+        "add_on_grouping",
+        "suggested_grouping",
+        "suggested_add_on_grouping",
+        "allocated_by",
+        "suggestion__rules_version",
     ).order_by("-start_date", "-pk")
 
 
 def explanation(suggestion) -> str:
     """The rule that fired, in plain words for the clinician."""
     ruleset = suggestion.rules_version.ruleset()
-    return rules.explain(rules.suggest(suggestion.current_view.ratings(), ruleset), ruleset)
+    view = suggestion.current_view
+    return rules.explain(rules.suggest(view.ratings(), ruleset, age_at(view)), ruleset)
 
 
 def overdue_condition(field: str, today: dt.date) -> Q:
@@ -87,11 +117,22 @@ def overdue_condition(field: str, today: dt.date) -> Q:
     return Q(**{f"{field}__lt": today})
 
 
+def pair_code_expression(grouping: str, add_on: str) -> DbCase:
+    """models.pair_code in SQL: "GH03 + GA02" from two code lookups, or the grouping's code alone."""
+    return DbCase(
+        When(**{f"{add_on}__isnull": True}, then=F(grouping)),
+        default=Concat(F(grouping), Value(" + "), F(add_on), output_field=CharField()),
+        output_field=CharField(),
+    )
+
+
 def with_current_grouping(cases: CaseQuerySet, today: dt.date) -> CaseQuerySet:
-    """Cases annotated with their open allocation's grouping code, review due date and whether it is overdue."""
+    """Cases annotated with their open allocation's grouping code (with its add-on: "GH03 + GA02"), review due
+    date and whether it is overdue."""
     current = Allocation.objects.filter(case=OuterRef("pk"), end_date__isnull=True)
+    pair = pair_code_expression("grouping__code", "add_on_grouping__code")
     return cases.annotate(
-        grouping_code=Subquery(current.values("grouping__code")[:1]),
+        grouping_code=Subquery(current.annotate(pair=pair).values("pair")[:1]),
         review_due=Subquery(current.values("review_due")[:1]),
     ).annotate(
         review_overdue=ExpressionWrapper(overdue_condition("review_due", today), output_field=BooleanField())

@@ -58,11 +58,13 @@ def allocate_grouping(
     suggestion: Suggestion,
     grouping: Grouping,
     seen_allocation: int | None,
+    add_on_grouping: Grouping | None = None,
     reason_category: str = "",
     reason_text: str = "",
     on: dt.date | None = None,
 ) -> Allocation:
-    """Allocate a grouping from a suggestion: closes the open allocation and opens a new one (SPEC §4).
+    """Allocate a grouping (and optionally an add-on grouping beside it) from a suggestion: closes the open
+    allocation and opens a new one (SPEC §4). A pair other than the suggested pair needs a reason.
 
     `seen_allocation` is the open allocation (or None) the page showed; if it changed meanwhile, nothing is
     allocated and the message says who allocated what and when."""
@@ -72,9 +74,14 @@ def allocate_grouping(
             raise AllocationRefused(case_limits.CASE_CLOSED)
         if suggestion.current_view.case_id != case.pk:
             raise AllocationRefused("This suggestion belongs to another case.")
-        if grouping.rules_version_id != suggestion.rules_version_id:
+        chosen = [grouping] if add_on_grouping is None else [grouping, add_on_grouping]
+        if any(each.rules_version_id != suggestion.rules_version_id for each in chosen):
             raise AllocationRefused("Choose a grouping of the same rules version as the suggestion.")
-        follows = suggestion.grouping_id == grouping.pk
+        if add_on_grouping is not None and add_on_grouping.pk == grouping.pk:
+            raise AllocationRefused(limits.ADD_ON_SAME_AS_GROUPING)
+        follows = suggestion.grouping_id == grouping.pk and suggestion.add_on_grouping_id == (
+            add_on_grouping.pk if add_on_grouping else None
+        )
         if limits.override_reason_problems(
             follows_suggestion=follows, category=reason_category, text=reason_text
         ):
@@ -99,10 +106,14 @@ def allocate_grouping(
         allocation = Allocation.objects.create(
             case=case,
             grouping=grouping,
+            add_on_grouping=add_on_grouping,
             suggestion=suggestion,
             suggested_grouping=suggestion.grouping,
+            suggested_add_on_grouping=suggestion.add_on_grouping,
             start_date=start,
-            review_due=review_due(start, grouping.review_months),
+            review_due=review_due(
+                start, grouping.review_months, add_on_grouping.review_months if add_on_grouping else None
+            ),
             allocated_by=by,
             reason_category="" if follows else reason_category,
             reason_text="" if follows else reason_text.strip(),

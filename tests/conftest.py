@@ -15,11 +15,12 @@ def reference_data(db):
 
     from accounts.reference import install_professions
     from assessments.reference import install_outcome_reference
-    from groupings.reference import install_v1
+    from groupings.reference import install_demo_v2, install_v1
     from reports.reference import install_costs
 
     install_professions(apps)
     install_v1(apps)
+    install_demo_v2(apps)
     install_outcome_reference(apps)
     install_costs(apps)
 

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from assessments.current_view_items import ALL_ITEMS, ITEMS_BY_ID, PROBLEM_ITEMS
 from groupings.rules import (
+    DEMO_V2_DEFINITION,
     INSUFFICIENT,
-    RULE_IDS,
     V1_DEFINITION,
     RuleSet,
     ruleset_from_definition,
@@ -161,12 +161,26 @@ def to_frame(forms: Sequence[Mapping[str, int | None]]) -> pd.DataFrame:
     return pd.DataFrame([{item: form.get(item) for item in ALL_ITEMS} for form in forms], dtype=float)
 
 
-def assert_paths_agree(forms: list[dict[str, int | None]], rules: RuleSet) -> list[str]:
+def assert_paths_agree(
+    forms: list[dict[str, int | None]], rules: RuleSet, ages: Sequence[int | None] | None = None
+) -> list[str]:
+    """The scalar, array and frame paths give the same outcomes (add-on included); ages None: not known."""
+    given_ages = list(ages) if ages is not None else [None] * len(forms)
     expected = [
-        (s.grouping, s.rule, s.rules_version, s.complexity_count, s.attendance_flag, s.risk_flag)
-        for s in (suggest(form, rules) for form in forms)
+        (
+            s.grouping,
+            s.rule,
+            s.rules_version,
+            s.complexity_count,
+            s.attendance_flag,
+            s.risk_flag,
+            s.add_on_grouping,
+            s.add_on_rule,
+        )
+        for s in (suggest(form, rules, age) for form, age in zip(forms, given_ages, strict=True))
     ]
-    arrays = suggest_arrays(to_codes(forms), rules)
+    age_codes = None if ages is None else np.array([-1 if age is None else age for age in given_ages])
+    arrays = suggest_arrays(to_codes(forms), rules, age_codes)
     from_arrays = list(
         zip(
             arrays.grouping.tolist(),
@@ -175,15 +189,20 @@ def assert_paths_agree(forms: list[dict[str, int | None]], rules: RuleSet) -> li
             arrays.complexity_count.tolist(),
             arrays.attendance_flag.tolist(),
             arrays.risk_flag.tolist(),
+            arrays.add_on_grouping.tolist(),
+            arrays.add_on_rule.tolist(),
             strict=True,
         )
     )
-    frame = suggest_frame(to_frame(forms), rules)
+    frame_in = to_frame(forms)
+    if ages is not None:
+        frame_in["age"] = pd.array(given_ages, dtype="Int16")
+    frame = suggest_frame(frame_in, rules)
     from_frame = [
-        (*row[:3], int(row[3]), bool(row[4]), bool(row[5])) for row in frame.itertuples(index=False)
+        (*row[:3], int(row[3]), bool(row[4]), bool(row[5]), row[6]) for row in frame.itertuples(index=False)
     ]
     assert from_arrays == expected
-    assert from_frame == expected
+    assert from_frame == [row[:7] for row in expected]
     return [row[1] for row in expected]
 
 
@@ -205,7 +224,7 @@ def test_scalar_and_vectorised_paths_agree_on_forms_with_few_high_ratings(forms)
     assert_paths_agree(forms, RULES)
 
 
-@pytest.mark.parametrize("rule", [*RULE_IDS, INSUFFICIENT])
+@pytest.mark.parametrize("rule", [*RULES.rule_params(), INSUFFICIENT])
 @settings(max_examples=60)
 @given(data=st.data())
 def test_forms_built_for_each_rule_fire_it_on_both_paths(rule, data):
@@ -238,6 +257,61 @@ def test_scalar_and_vectorised_paths_agree_under_edited_parameters(
         st.lists(st.one_of(any_form, low_forms(), forms_firing("R06")), min_size=1, max_size=20)
     )
     assert_paths_agree(forms, rules)
+
+
+DEMO_V2 = ruleset_from_definition("demo v2", DEMO_V2_DEFINITION)
+ages = st.one_of(st.none(), st.integers(0, 25))
+
+
+@settings(max_examples=300)
+@given(data=st.data())
+def test_scalar_and_vectorised_paths_agree_on_the_demo_v2_rules_with_random_ages(data):
+    forms = data.draw(
+        st.lists(
+            st.one_of(any_form, low_forms(), forms_firing("R05"), forms_firing("R10")),
+            min_size=1,
+            max_size=20,
+        )
+    )
+    assert_paths_agree(forms, DEMO_V2, data.draw(st.lists(ages, min_size=len(forms), max_size=len(forms))))
+
+
+@st.composite
+def conditions(draw) -> dict:
+    """An age band (min, max or both) and/or comparisons between random problem items."""
+    chosen: dict = {}
+    if draw(st.booleans()):
+        low = draw(st.one_of(st.none(), st.integers(0, 20)))
+        high = draw(st.integers(low or 0, 25)) if low is None or draw(st.booleans()) else None
+        chosen["age"] = {key: value for key, value in (("min", low), ("max", high)) if value is not None}
+    pairs = draw(
+        st.lists(
+            st.tuples(st.sampled_from(PROBLEM_ITEMS), st.sampled_from(PROBLEM_ITEMS)).filter(
+                lambda p: p[0] != p[1]
+            ),
+            max_size=2,
+            unique=True,
+        )
+    )
+    if pairs:
+        chosen["comparisons"] = [{"lower": lower, "than": than} for lower, than in pairs]
+    return chosen
+
+
+@settings(max_examples=150)
+@given(data=st.data(), extra=st.lists(conditions(), min_size=3, max_size=3))
+def test_scalar_and_vectorised_paths_agree_with_random_conditions_on_random_rules(data, extra):
+    definition = copy.deepcopy(DEMO_V2_DEFINITION)
+    rule_ids = [rule_id for rule_id in definition["rules"] if rule_id != "R12"]
+    targets = data.draw(st.lists(st.sampled_from(rule_ids), min_size=2, max_size=2, unique=True))
+    for rule_id, added in zip(targets, extra, strict=False):
+        definition["rules"][rule_id].update(added)
+    definition["add_on_rules"]["A01"].update(extra[2])
+    rules = ruleset_from_definition("random conditions", definition)
+    forms = data.draw(
+        st.lists(st.one_of(any_form, low_forms(), forms_firing("R06")), min_size=1, max_size=20)
+    )
+    assert_paths_agree(forms, rules, data.draw(st.lists(ages, min_size=len(forms), max_size=len(forms))))
 
 
 def test_an_empty_batch_gives_empty_results():

@@ -28,7 +28,7 @@ def at(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> dt.d
 
 
 def allocate(case, code: str, start: dt.date, end: dt.date | None = None) -> Allocation:
-    grouping = Grouping.objects.get(code=code)
+    grouping = Grouping.objects.get(rules_version__is_current=True, code=code)
     return Allocation.objects.create(
         case=case,
         grouping=grouping,
@@ -42,7 +42,7 @@ def allocate(case, code: str, start: dt.date, end: dt.date | None = None) -> All
 
 @pytest.fixture
 def v1(reference_data):
-    return Grouping.objects.get(code="GH04").rules_version
+    return Grouping.objects.get(rules_version__is_current=True, code="GH04").rules_version
 
 
 @pytest.fixture

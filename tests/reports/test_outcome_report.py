@@ -30,7 +30,10 @@ def episodes(service):
     elsewhere = factories.team(factories.provider())
     c1, c2 = service["commissioner"], factories.commissioner()
     by = service["clinician"]
-    gh03, gh04 = Grouping.objects.get(code="GH03"), Grouping.objects.get(code="GH04")
+    gh03, gh04 = (
+        Grouping.objects.get(rules_version__is_current=True, code="GH03"),
+        Grouping.objects.get(rules_version__is_current=True, code="GH04"),
+    )
 
     def episode(team, commissioner, closed, grouping=None, accepted=dt.date(2026, 1, 10)):
         case = factories.case(

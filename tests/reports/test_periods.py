@@ -82,7 +82,10 @@ def test_the_database_age_band_agrees_with_the_pure_one(born, month_text):
 def allocations(service):
     case = factories.case(service["team_a"], accepted_date=dt.date(2026, 1, 5))
     by = factories.user(Role.CLINICIAN, teams=(service["team_a"],))
-    gh03, gh04 = Grouping.objects.get(code="GH03"), Grouping.objects.get(code="GH04")
+    gh03, gh04 = (
+        Grouping.objects.get(rules_version__is_current=True, code="GH03"),
+        Grouping.objects.get(rules_version__is_current=True, code="GH04"),
+    )
 
     def allocate(grouping, start, end=None):
         return Allocation.objects.create(
