@@ -18,7 +18,18 @@ from dataclasses import dataclass
 import pandas as pd
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, F, FilteredRelation, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from accounts.models import Team
@@ -86,7 +97,11 @@ def _movement_rows(user, rules_version: RulesVersion) -> Rows:
         latest_of(suggestions.values(value=Coalesce("grouping_id", _NO_SUGGESTION))[:1]), _NOT_YET_RUN
     )
     has_add_ons = bool(rules_version.ruleset().add_on_params())
-    to_add_on = latest_of(suggestions.values("add_on_grouping_id")[:1]) if has_add_ons else Value(None)
+    to_add_on = (
+        latest_of(suggestions.values("add_on_grouping_id")[:1])
+        if has_add_ons
+        else Value(None, output_field=IntegerField())
+    )
     rows = (
         Case.objects.visible_to(user)
         .open()
