@@ -260,6 +260,9 @@ class TestRecordedThroughTheForms:
         scores = dict(response.scores.values_list("scale", "value"))
         assert scores["impact"] == 0
         assert (scores["externalising"], scores["internalising"]) == (10, 10)
+        page = client.get(f"/cases/{case.pk}/measures/{response.pk}/correct/").content.decode()
+        assert 'name="overall_difficulties" value="0" id="id_overall_difficulties_0"' in page
+        assert 'aria-label="Overall difficulties: No" checked' in " ".join(page.split())
 
     def test_goals_are_rated_on_the_form_of_the_agreed_goals(self, client, service, case):
         for number in (1, 3):
