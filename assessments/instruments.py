@@ -30,7 +30,19 @@ SDQ_SCALES = (
 )
 SDQ_PROBLEM_SCALES = ("emotional", "conduct", "hyperactivity", "peer")
 
-# SDQ impact supplement: words stored as their position 0-3 and scored 0, 0, 1, 2.
+SDQ_EXTERNALISING_SCALES = ("conduct", "hyperactivity")
+SDQ_INTERNALISING_SCALES = ("emotional", "peer")
+
+# SDQ impact supplement. It opens with the overall-difficulties question (No / Yes: minor, definite or severe
+# difficulties, stored as 0-3); the impact areas' words are stored as their position 0-3 and scored 0, 0, 1, 2.
+SDQ_OVERALL = "overall_difficulties"
+SDQ_OVERALL_RESPONSES = (
+    "No",
+    "Yes: minor difficulties",
+    "Yes: definite difficulties",
+    "Yes: severe difficulties",
+)
+SDQ_OVERALL_NO = 0
 SDQ_IMPACT_RESPONSES = ("Not at all", "Only a little", "Quite a lot", "A great deal")
 SDQ_IMPACT_RESPONSE_SCORES = (0, 0, 1, 2)
 _HOME_AND_SCHOOL_AREAS = ("distress", "home_life", "friendships", "classroom_learning", "leisure_activities")
@@ -41,6 +53,8 @@ SDQ_IMPACT_ITEMS = MappingProxyType(
         "self": _HOME_AND_SCHOOL_AREAS,
     }
 )
+# Every answer of the supplement, in the order a batch file's columns are read.
+SDQ_SUPPLEMENT_KEYS = (SDQ_OVERALL, *_HOME_AND_SCHOOL_AREAS, "peer_relationships")
 
 # RCADS: 47 items, each "Never" / "Sometimes" / "Often" / "Always" stored as 0-3.
 RCADS_ITEMS = tuple(range(1, 48))
@@ -55,6 +69,9 @@ RCADS_SUBSCALES = (
 )
 RCADS_ANXIETY_SUBSCALES = ("separation", "social", "gad", "panic", "ocd")
 
-# HoNOSCA: section A scales 1-13, each rated 0-4; a scale may also be not known (9 on the paper form).
-HONOSCA_SCALES = tuple(range(1, 14))
+# HoNOSCA: section A scales 1-13 (the young person's problems) and section B scales 14-15 (lack of information,
+# lack of access to services), each rated 0-4; a scale may also be not known (9 on the paper form).
+HONOSCA_SCALES = tuple(range(1, 16))
+HONOSCA_SECTION_A = tuple(range(1, 14))
+HONOSCA_SECTION_B = (14, 15)
 HONOSCA_MAX_RATING = 4

@@ -59,11 +59,15 @@ class MeasureForm(forms.Form):
         if spec.entry is Entry.RADIO_TABLE:
             assert spec.responses is not None
             # Item numbers, with the words of each item if the service loaded the measure's (licensed) wording.
-            keys = [spec.item_key(item) for item in spec.items]
             texts = {spec.item_key(item): text for item, text in wording.items()}
-            self._section(
-                f"{spec.item_label}s", keys, spec.responses, lambda key: f"{spec.item_label} {key}", texts
-            )
+            for title, items in spec.sections():
+                keys = [spec.item_key(item) for item in items]
+                self._section(title, keys, spec.responses, lambda key: f"{spec.item_label} {key}", texts)
+            if spec.overall_question is not None and spec.overall_responses is not None:
+                overall = [spec.overall_question]
+                self._section(
+                    spec.overall_label, overall, spec.overall_responses, lambda _: spec.overall_label
+                )
             if spec.impact_responses is not None:
                 areas = list(spec.impact_items[informant])
                 self._section("Impact", areas, spec.impact_responses, lambda area: spec.impact_labels[area])
@@ -139,10 +143,19 @@ class MeasureForm(forms.Form):
             value = data.get(key)
             items[item] = value if spec.responses is None else spec.responses.code_of(value or "")
         impact: dict[str, int | None] = {}
-        if spec.impact_responses is not None:
-            for area in spec.impact_items[self.informant]:
-                impact[area] = spec.impact_responses.code_of(data.get(area) or "")
+        for key, responses in self._supplement():
+            impact[key] = responses.code_of(data.get(key) or "")
         return Answers(items=items, impact=impact)
+
+    def _supplement(self) -> list[tuple[str, ResponseOptions]]:
+        """The impact supplement's fields of this form with their options: the overall question, the areas."""
+        spec = self.spec
+        fields: list[tuple[str, ResponseOptions]] = []
+        if spec.overall_question is not None and spec.overall_responses is not None:
+            fields.append((spec.overall_question, spec.overall_responses))
+        if spec.impact_responses is not None:
+            fields += [(area, spec.impact_responses) for area in spec.impact_items[self.informant]]
+        return fields
 
     def _values_of(self, answers: Answers) -> dict[str, object]:
         spec = self.spec
@@ -150,8 +163,9 @@ class MeasureForm(forms.Form):
         for item, code in answers.items.items():
             shown = code if spec.responses is None else spec.responses.value_of(code)
             initial[spec.item_key(item)] = "" if shown is None else str(shown)
-        if spec.impact_responses is not None:
-            initial |= {area: spec.impact_responses.value_of(code) for area, code in answers.impact.items()}
+        for key, responses in self._supplement():
+            if key in answers.impact:
+                initial[key] = responses.value_of(answers.impact[key])
         return initial
 
 

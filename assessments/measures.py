@@ -25,10 +25,16 @@ from assessments.scoring import (
     score_sdq_answers,
 )
 from assessments.scoring_arrays import Scores as ArrayScores
-from assessments.scoring_arrays import honosca_score_arrays, rcads_score_arrays, sdq_score_arrays
+from assessments.scoring_arrays import (
+    honosca_score_arrays,
+    rcads_score_arrays,
+    sdq_impact_arrays,
+    sdq_score_arrays,
+)
 
 ScoreFunction = Callable[[Answers, str, MissingDataRules], Scores]
 ArrayScoreFunction = Callable[[np.ndarray, MissingDataRules], ArrayScores]
+ImpactArrayFunction = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -122,15 +128,28 @@ class MeasureSpec:
     missing_data_rule: str | None = None  # the MissingDataRules field it reads; None: fixed by SPEC §6
     limit: Limit | None = None  # the limit of a number or rating entered directly
     item_keys: Mapping[int, str] = field(default_factory=dict)  # stored key of an item, if not its number
+    item_sections: tuple[tuple[str, tuple[int, ...]], ...] = ()  # form sections; () = one of every item
+    # The SDQ impact supplement: its opening overall question (key, options, label), then the impact areas.
+    overall_question: str | None = None
+    overall_responses: ResponseOptions | None = None
+    overall_label: str = ""
     impact_items: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # by informant
     impact_responses: ResponseOptions | None = None
     impact_labels: Mapping[str, str] = field(default_factory=dict)
     scale_labels: Mapping[str, str] = field(default_factory=dict)
     batch_score_columns: tuple[str, ...] = ()  # the score columns of a batch CSV; () = no batch scoring
+    batch_optional_items: tuple[int, ...] = ()  # item columns a batch CSV may leave out (all not known)
     score_arrays: ArrayScoreFunction | None = None  # the batch scorer: items x rows codes, -1 unanswered
+    # The batch scorer of the supplement: (informant positions, supplement keys x rows codes) -> impact.
+    impact_arrays: ImpactArrayFunction | None = None
+    supplement_keys: tuple[str, ...] = ()  # the supplement's answers in batch column order
 
     def scale_label(self, scale: str) -> str:
         return self.scale_labels.get(scale, scale.replace("_", " ").capitalize())
+
+    def sections(self) -> tuple[tuple[str, tuple[int, ...]], ...]:
+        """The form's sections of items, with their titles."""
+        return self.item_sections or ((f"{self.item_label}s", self.items),)
 
     def item_key(self, item: int) -> str:
         """The name of an item as a form field and as a key of the stored answers."""
@@ -140,6 +159,8 @@ class MeasureSpec:
         """The typed answers of a response's stored JSON (item keys as strings, impact areas mixed in)."""
         item_of = {self.item_key(item): item for item in self.items}
         areas = {area for areas in self.impact_items.values() for area in areas}
+        if self.overall_question is not None:
+            areas.add(self.overall_question)
         items: dict[int, int | None] = {}
         impact: dict[str, int | None] = {}
         for key, code in stored.items():
@@ -157,9 +178,20 @@ class MeasureSpec:
         """The stored JSON of typed answers: the inverse of `answers_from_json`."""
         return {self.item_key(item): code for item, code in answers.items.items()} | dict(answers.impact)
 
-    def score_batch_row(self, items: Mapping[int, int | None], params: MissingDataRules) -> Scores:
-        """The batch score columns of one CSV row of item codes (a row has no impact items)."""
-        scores = self.score(Answers(items=items), self.informants[0], params)
+    def supplement_of(self, informant: str) -> tuple[str, ...]:
+        """The keys of the impact supplement on the informant's form: the overall question, then the areas."""
+        overall = () if self.overall_question is None else (self.overall_question,)
+        return (*overall, *self.impact_items.get(informant, ()))
+
+    def score_batch_row(
+        self,
+        items: Mapping[int, int | None],
+        params: MissingDataRules,
+        informant: str | None = None,
+        supplement: Mapping[str, int | None] = MappingProxyType({}),
+    ) -> Scores:
+        """The batch score columns of one CSV row: its item codes, and its informant and supplement codes."""
+        scores = self.score(Answers(items=items, impact=supplement), informant or self.informants[0], params)
         return {column: scores[column] for column in self.batch_score_columns}
 
 
@@ -170,6 +202,17 @@ def _ranges(
 
 
 _SDQ_RESPONSES = _worded(instruments.SDQ_RESPONSES, "an SDQ response")
+_SDQ_COLUMNS = (
+    "emotional",
+    "conduct",
+    "hyperactivity",
+    "peer",
+    "prosocial",
+    "total_difficulties",
+    "externalising",
+    "internalising",
+    "impact",
+)
 SDQ = MeasureSpec(
     code="sdq",
     label="SDQ",
@@ -179,20 +222,22 @@ SDQ = MeasureSpec(
     entry=Entry.RADIO_TABLE,
     responses=_SDQ_RESPONSES,
     scales=instruments.SDQ_SCALES,
-    score_columns=(
-        "emotional",
-        "conduct",
-        "hyperactivity",
-        "peer",
-        "prosocial",
-        "total_difficulties",
-        "impact",
-    ),
+    score_columns=_SDQ_COLUMNS,
+    # Impact reaches 10 on the parent and self-report versions, 6 on the teacher's (SPEC §6).
     score_ranges=_ranges(
-        instruments.SDQ_SCALES, _SDQ_RESPONSES.max_code, total_difficulties=(0, 40), impact=(0, 10)
+        instruments.SDQ_SCALES,
+        _SDQ_RESPONSES.max_code,
+        total_difficulties=(0, 40),
+        externalising=(0, 20),
+        internalising=(0, 20),
+        impact=(0, 10),
     ),
     headline_scales=("total_difficulties",),
     score=score_sdq_answers,
+    overall_question=instruments.SDQ_OVERALL,
+    overall_responses=_worded(instruments.SDQ_OVERALL_RESPONSES, "an SDQ overall-difficulties answer"),
+    # A short name of the question, not the questionnaire's (licensed) words.
+    overall_label="Overall difficulties",
     impact_items=instruments.SDQ_IMPACT_ITEMS,
     impact_responses=_worded(instruments.SDQ_IMPACT_RESPONSES, "an SDQ impact response"),
     # Short names of the impact areas, not the questionnaire's (licensed) words.
@@ -207,8 +252,10 @@ SDQ = MeasureSpec(
         }
     ),
     scale_labels=MappingProxyType({"total_difficulties": "Total difficulties"}),
-    batch_score_columns=("emotional", "conduct", "hyperactivity", "peer", "prosocial", "total_difficulties"),
+    batch_score_columns=_SDQ_COLUMNS,
     score_arrays=sdq_score_arrays,
+    impact_arrays=sdq_impact_arrays,
+    supplement_keys=instruments.SDQ_SUPPLEMENT_KEYS,
 )
 
 _RCADS_RESPONSES = _worded(instruments.RCADS_RESPONSES, "an RCADS response")
@@ -234,7 +281,8 @@ RCADS = MeasureSpec(
     score_arrays=rcads_score_arrays,
 )
 
-_HONOSCA_SECTION_A = Scale("total", instruments.HONOSCA_SCALES)
+_HONOSCA_SECTION_A = Scale("section_a_total", instruments.HONOSCA_SECTION_A)
+_HONOSCA_ALL = Scale("total", instruments.HONOSCA_SCALES)
 # The paper form's "9 = not known" exists only here: a form or CSV value of 9 is read as None.
 _HONOSCA_RATINGS = _rated(0, instruments.HONOSCA_MAX_RATING, "a HoNOSCA rating", not_known="9")
 HONOSCA = MeasureSpec(
@@ -245,13 +293,20 @@ HONOSCA = MeasureSpec(
     item_label="Scale",
     entry=Entry.RADIO_TABLE,
     responses=_HONOSCA_RATINGS,
-    scales=(_HONOSCA_SECTION_A,),
-    score_columns=("total",),
-    score_ranges=_ranges((_HONOSCA_SECTION_A,), _HONOSCA_RATINGS.max_code),
-    headline_scales=("total",),
+    scales=(_HONOSCA_SECTION_A, _HONOSCA_ALL),
+    score_columns=("section_a_total", "total"),
+    score_ranges=_ranges((_HONOSCA_SECTION_A, _HONOSCA_ALL), _HONOSCA_RATINGS.max_code),
+    # Section A rates the young person's problems; section B (information, access) is not an outcome.
+    headline_scales=("section_a_total",),
     score=score_honosca_answers,
     missing_data_rule="honosca_max_not_known",
-    batch_score_columns=("total",),
+    scale_labels=MappingProxyType({"section_a_total": "Section A total", "total": "Total (15 scales)"}),
+    batch_score_columns=("section_a_total", "total"),
+    batch_optional_items=instruments.HONOSCA_SECTION_B,
+    item_sections=(
+        ("Section A", instruments.HONOSCA_SECTION_A),
+        ("Section B (information and access)", instruments.HONOSCA_SECTION_B),
+    ),
     score_arrays=honosca_score_arrays,
 )
 

@@ -3,6 +3,15 @@
 SD1 and r are PROPOSED placeholders until a service enters figures from its own reference sample. The SDQ
 cut-offs are the 'abnormal' band thresholds of the SDQ three-band scoring (UNVERIFIED here). Scales without
 a row are shown with their scores but without a change classification.
+
+Scores shipped without a row, deliberately (an administrator may add one in the admin):
+- SDQ impact: 0-10 (teacher 0-6) in steps that are mostly 0, 1 or 2, and no reference SD1 and r is held
+  here, so a reliable change figure would be invented.
+- SDQ externalising and internalising: the authors offer them for research in low-risk samples, with no
+  caseness cut-off; no reference SD1 and r is held here.
+- HoNOSCA total of all 15 scales: section B (scales 14-15) rates the information and access the family had,
+  not the young person's problems, so change is judged on the section A total (the row seeded as "total"
+  before section B was recorded is moved to "section_a_total" by migration 0014).
 """
 
 from assessments import measures
@@ -41,7 +50,7 @@ CHANGE_THRESHOLDS = [
     ("rcads", "total", "parent", 16.0, 0.8, None, True, PLACEHOLDER),
     ("rcads", "total_anxiety", "parent", 13.0, 0.8, None, True, PLACEHOLDER),
     ("rcads", "depression", "parent", 4.5, 0.8, None, True, PLACEHOLDER),
-    ("honosca", "total", "clinician", 6.0, 0.8, None, True, PLACEHOLDER),
+    ("honosca", "section_a_total", "clinician", 6.0, 0.8, None, True, PLACEHOLDER),
     (
         "cgas",
         "cgas",

@@ -8,14 +8,19 @@ from typing import TypeVar
 from assessments.instruments import (
     HONOSCA_MAX_RATING,
     HONOSCA_SCALES,
+    HONOSCA_SECTION_A,
     RCADS_ANXIETY_SUBSCALES,
     RCADS_ITEMS,
     RCADS_RESPONSES,
     RCADS_SUBSCALES,
+    SDQ_EXTERNALISING_SCALES,
     SDQ_IMPACT_ITEMS,
     SDQ_IMPACT_RESPONSE_SCORES,
+    SDQ_INTERNALISING_SCALES,
     SDQ_ITEMS,
     SDQ_MIN_ANSWERED_PER_SCALE,
+    SDQ_OVERALL,
+    SDQ_OVERALL_NO,
     SDQ_PROBLEM_SCALES,
     SDQ_RESPONSES,
     SDQ_SCALES,
@@ -35,7 +40,8 @@ def _is_integer(value: object) -> bool:
 
 @dataclass(frozen=True)
 class Answers:
-    """The raw answers of one response: response codes by item number, and SDQ impact codes by area.
+    """The raw answers of one response: response codes by item number, and the SDQ impact supplement's
+    codes by key (the overall-difficulties answer under SDQ_OVERALL, the impact areas by name).
     None means not answered or not known."""
 
     items: Mapping[int, int | None]
@@ -60,13 +66,15 @@ class MissingDataRules:
 
 
 # SPEC §6 (PROPOSED): one unanswered RCADS item per subscale is pro-rated; more than 3 of 13 HoNOSCA
-# scales not known makes the total missing. For the data migration and tests only.
+# scales not known makes section A's total missing (and more than 3 of 15 the total). For the data
+# migrations and tests only.
 SPEC_MISSING_DATA_RULES = MissingDataRules(rcads_max_missing_per_subscale=1, honosca_max_not_known=3)
 
 
 @dataclass(frozen=True)
 class SdqScores:
-    """SDQ scale scores (0-10) and total difficulties (0-40); None where SPEC §6 makes them missing."""
+    """SDQ scale scores (0-10), total difficulties (0-40), externalising and internalising (0-20); None where
+    SPEC §6 makes them missing."""
 
     emotional: int | None
     conduct: int | None
@@ -74,6 +82,8 @@ class SdqScores:
     peer: int | None
     prosocial: int | None
     total_difficulties: int | None
+    externalising: int | None
+    internalising: int | None
 
     def as_dict(self) -> dict[str, int | None]:
         """The scores keyed by their column names, in column order; None for a missing score."""
@@ -100,8 +110,9 @@ class RcadsScores:
 
 @dataclass(frozen=True)
 class HonoscaScores:
-    """HoNOSCA total of scales 1-13 (0-52); None where missing."""
+    """HoNOSCA section A total (scales 1-13, 0-52) and total of all 15 scales (0-60); None where missing."""
 
+    section_a_total: int | None
     total: int | None
 
     def as_dict(self) -> dict[str, int | None]:
@@ -110,26 +121,39 @@ class HonoscaScores:
 
 
 def score_sdq(answers: Mapping[int, int | None]) -> SdqScores:
-    """Score the five SDQ scales and total difficulties from raw response codes 0-2 keyed by item 1-25."""
+    """Score the five SDQ scales, total difficulties, externalising and internalising from raw response codes
+    0-2 keyed by item 1-25."""
     checked = _checked_codes("SDQ", answers, SDQ_ITEMS, SDQ_MAX_CODE)
     # SPEC §6: a scale needs 3 of its 5 items; with 3 or 4 answered it is pro-rated.
     scales = {
         scale.name: _scale_score(scale, checked, SDQ_MAX_CODE, len(scale.items) - SDQ_MIN_ANSWERED_PER_SCALE)
         for scale in SDQ_SCALES
     }
-    return SdqScores(**scales, total_difficulties=_sum_or_none(scales[name] for name in SDQ_PROBLEM_SCALES))
+    # SPEC §6: the broader scores are sums of the pro-rated scales, missing when any part is missing.
+    return SdqScores(
+        **scales,
+        total_difficulties=_sum_or_none(scales[name] for name in SDQ_PROBLEM_SCALES),
+        externalising=_sum_or_none(scales[name] for name in SDQ_EXTERNALISING_SCALES),
+        internalising=_sum_or_none(scales[name] for name in SDQ_INTERNALISING_SCALES),
+    )
 
 
 def score_sdq_impact(informant: str, answers: Mapping[str, int | None]) -> int | None:
-    """Sum the SDQ impact items (codes 0-3 for Not at all .. A great deal); None if any is unanswered."""
+    """The SDQ impact score from the supplement's codes: the overall-difficulties answer (0 No .. 3 severe,
+    under SDQ_OVERALL) and the informant's impact areas (0 Not at all .. 3 A great deal).
+
+    SPEC §6 (the published scoring syntax): the areas score 0, 0, 1, 2 and a blank one counts 0 once any is
+    answered; impact is 0 when the overall answer is No, and missing when no area is answered otherwise."""
     if informant not in SDQ_IMPACT_ITEMS:
         expected = ", ".join(SDQ_IMPACT_ITEMS)
         raise ValueError(f"unknown SDQ informant {informant!r}: expected one of {expected}")
-    items = SDQ_IMPACT_ITEMS[informant]
-    checked = _checked_codes(f"SDQ {informant} impact", answers, items, len(SDQ_IMPACT_RESPONSE_SCORES) - 1)
-    codes = [code for item in items if (code := checked.get(item)) is not None]
-    # SPEC §6 gives no pro-rating for impact, so any unanswered item leaves it missing.
-    if len(codes) < len(items):
+    areas = SDQ_IMPACT_ITEMS[informant]
+    keys = (SDQ_OVERALL, *areas)  # the overall answer and the areas are both codes 0-3
+    checked = _checked_codes(f"SDQ {informant} impact", answers, keys, len(SDQ_IMPACT_RESPONSE_SCORES) - 1)
+    if checked.get(SDQ_OVERALL) == SDQ_OVERALL_NO:
+        return 0
+    codes = [code for area in areas if (code := checked.get(area)) is not None]
+    if not codes:
         return None
     return sum(SDQ_IMPACT_RESPONSE_SCORES[int(code)] for code in codes)
 
@@ -149,14 +173,23 @@ def score_rcads(answers: Mapping[int, int | None], params: MissingDataRules) -> 
 
 
 def score_honosca(ratings: Mapping[int, int | None], params: MissingDataRules) -> HonoscaScores:
-    """Total the known HoNOSCA scales 1-13 (ratings 0-4; None is not known)."""
+    """Total the known HoNOSCA scales: section A (scales 1-13) and all 15 (ratings 0-4; None is not known)."""
     checked = _checked_codes("HoNOSCA", ratings, HONOSCA_SCALES, HONOSCA_MAX_RATING)
-    known = [rating for scale in HONOSCA_SCALES if (rating := checked.get(scale)) is not None]
-    not_known = len(HONOSCA_SCALES) - len(known)
-    # SPEC §6 (PROPOSED): missing when too many scales are not known; a form with none known is never 0.
-    if not known or not_known > params.honosca_max_not_known:
-        return HonoscaScores(total=None)
-    return HonoscaScores(total=sum(int(rating) for rating in known))
+    section_a = _honosca_total(checked, HONOSCA_SECTION_A, params.honosca_max_not_known)
+    total = _honosca_total(checked, HONOSCA_SCALES, params.honosca_max_not_known)
+    # The total of 15 is never a figure of section B alone: it is missing whenever section A's is.
+    return HonoscaScores(section_a_total=section_a, total=None if section_a is None else total)
+
+
+def _honosca_total(
+    ratings: Mapping[int, int | None], scales: Sequence[int], max_not_known: int
+) -> int | None:
+    known = [rating for scale in scales if (rating := ratings.get(scale)) is not None]
+    # SPEC §6 (PROPOSED): missing when more than `max_not_known` of the scales summed are not known (the
+    # same editable number for 13 and for 15 scales); a form with none known is never 0.
+    if not known or len(scales) - len(known) > max_not_known:
+        return None
+    return sum(int(rating) for rating in known)
 
 
 def validate_cgas(score: int) -> int:
@@ -221,11 +254,8 @@ def _sum_or_none(scores: Iterable[int | None]) -> int | None:
 
 
 def score_sdq_answers(answers: Answers, informant: str, params: MissingDataRules) -> Scores:
-    """The five SDQ scales, total difficulties and impact (missing when no impact item is answered)."""
-    scores = score_sdq(answers.items).as_dict()
-    answered = any(code is not None for code in answers.impact.values())
-    scores["impact"] = score_sdq_impact(informant, answers.impact) if answered else None
-    return scores
+    """The five SDQ scales, total difficulties, externalising, internalising and impact."""
+    return score_sdq(answers.items).as_dict() | {"impact": score_sdq_impact(informant, answers.impact)}
 
 
 def score_rcads_answers(answers: Answers, informant: str, params: MissingDataRules) -> Scores:
@@ -235,7 +265,7 @@ def score_rcads_answers(answers: Answers, informant: str, params: MissingDataRul
 
 
 def score_honosca_answers(answers: Answers, informant: str, params: MissingDataRules) -> Scores:
-    """The HoNOSCA total of scales 1-13."""
+    """The HoNOSCA section A total (scales 1-13) and total of all 15 scales."""
     _no_impact("HoNOSCA", answers)
     return score_honosca(answers.items, params).as_dict()
 

@@ -9,13 +9,21 @@ import numpy as np
 from assessments.instruments import (
     HONOSCA_MAX_RATING,
     HONOSCA_SCALES,
+    HONOSCA_SECTION_A,
     RCADS_ANXIETY_SUBSCALES,
     RCADS_ITEMS,
     RCADS_SUBSCALES,
+    SDQ_EXTERNALISING_SCALES,
+    SDQ_IMPACT_ITEMS,
+    SDQ_IMPACT_RESPONSE_SCORES,
+    SDQ_INTERNALISING_SCALES,
     SDQ_ITEMS,
     SDQ_MIN_ANSWERED_PER_SCALE,
+    SDQ_OVERALL,
+    SDQ_OVERALL_NO,
     SDQ_PROBLEM_SCALES,
     SDQ_SCALES,
+    SDQ_SUPPLEMENT_KEYS,
     Scale,
 )
 from assessments.scoring import RCADS_MAX_CODE, SDQ_MAX_CODE, MissingDataRules
@@ -27,13 +35,39 @@ Scores = dict[str, np.ndarray]
 
 
 def sdq_score_arrays(codes: np.ndarray, params: MissingDataRules) -> Scores:
-    """The five SDQ scales and total difficulties of every response (codes 0-2, 25 x responses)."""
+    """The five SDQ scales, total difficulties, externalising and internalising of every response (codes 0-2,
+    25 x responses)."""
     _check(codes, len(SDQ_ITEMS))
     scales = {
         scale.name: _scale_scores(scale, codes, SDQ_MAX_CODE, len(scale.items) - SDQ_MIN_ANSWERED_PER_SCALE)
         for scale in SDQ_SCALES
     }
-    return scales | {"total_difficulties": _sum_or_missing([scales[name] for name in SDQ_PROBLEM_SCALES])}
+    return scales | {
+        "total_difficulties": _sum_or_missing([scales[name] for name in SDQ_PROBLEM_SCALES]),
+        "externalising": _sum_or_missing([scales[name] for name in SDQ_EXTERNALISING_SCALES]),
+        "internalising": _sum_or_missing([scales[name] for name in SDQ_INTERNALISING_SCALES]),
+    }
+
+
+def sdq_impact_arrays(informants: np.ndarray, supplement: np.ndarray) -> np.ndarray:
+    """The SDQ impact score of every response, as `scoring.score_sdq_impact` gives it.
+
+    `informants` holds each response's informant as its position in SDQ_IMPACT_ITEMS; `supplement` is a
+    len(SDQ_SUPPLEMENT_KEYS) x responses array of codes 0-3 (NOT_ANSWERED when blank). An area that is not
+    on the informant's version must be NOT_ANSWERED: the caller refuses such rows."""
+    _check(supplement, len(SDQ_SUPPLEMENT_KEYS))
+    row = {key: n for n, key in enumerate(SDQ_SUPPLEMENT_KEYS)}
+    points = np.array([*SDQ_IMPACT_RESPONSE_SCORES, 0])  # index -1 (NOT_ANSWERED) scores 0
+    on_version = np.zeros((len(SDQ_SUPPLEMENT_KEYS), informants.shape[0]), dtype=bool)
+    for position, areas in enumerate(SDQ_IMPACT_ITEMS.values()):
+        for area in areas:
+            on_version[row[area]] |= informants == position
+    answered = (supplement != NOT_ANSWERED) & on_version
+    total = np.where(answered, points[supplement], 0).sum(axis=0)
+    # SPEC §6: impact is 0 when the overall answer is No; missing when no area is answered otherwise.
+    overall_no = supplement[row[SDQ_OVERALL]] == SDQ_OVERALL_NO
+    impact = np.where(answered.any(axis=0), total, MISSING)
+    return np.where(overall_no, 0, impact)
 
 
 def rcads_score_arrays(codes: np.ndarray, params: MissingDataRules) -> Scores:
@@ -50,14 +84,21 @@ def rcads_score_arrays(codes: np.ndarray, params: MissingDataRules) -> Scores:
 
 
 def honosca_score_arrays(ratings: np.ndarray, params: MissingDataRules) -> Scores:
-    """The HoNOSCA total of every response (ratings 0-4, NOT_ANSWERED when not known; 13 x responses)."""
+    """The HoNOSCA section A total and total of all 15 scales of every response (ratings 0-4, NOT_ANSWERED
+    when not known; 15 x responses)."""
     _check(ratings, len(HONOSCA_SCALES))
+    section_a = _honosca_totals(ratings[: len(HONOSCA_SECTION_A)], params.honosca_max_not_known)
+    total = _honosca_totals(ratings, params.honosca_max_not_known)
+    return {"section_a_total": section_a, "total": np.where(section_a == MISSING, MISSING, total)}
+
+
+def _honosca_totals(ratings: np.ndarray, max_not_known: int) -> np.ndarray:
     known = (ratings >= 0) & (ratings <= HONOSCA_MAX_RATING)
     count = known.sum(axis=0)
     total = np.where(known, ratings, 0).sum(axis=0, dtype=np.int64)
     # SPEC §6 (PROPOSED): missing when too many scales are not known; a form with none known is never 0.
-    missing = (count == 0) | (len(HONOSCA_SCALES) - count > params.honosca_max_not_known)
-    return {"total": np.where(missing, MISSING, total)}
+    missing = (count == 0) | (ratings.shape[0] - count > max_not_known)
+    return np.where(missing, MISSING, total)
 
 
 def _check(codes: np.ndarray, items: int) -> None:

@@ -1,10 +1,14 @@
 """Demo outcome measures: a parent SDQ at the start of a third of accepted cases, and a later one when the
-case ran long enough; CGAS at the same points. Scored by the same pure functions as the web forms."""
+case ran long enough; CGAS at the same points. Scored by the same pure functions as the web forms.
+
+The SDQ's impact supplement (overall difficulties and the parent's impact areas) follows the same level as
+its items, without drawing more random numbers, so the rest of the demo stays as it was."""
 
 import datetime as dt
 
 import numpy as np
 
+from assessments.instruments import SDQ_OVERALL
 from assessments.measures import SDQ, score_answers
 from assessments.models import Case, MeasureResponse, MeasureScore
 from assessments.scoring import Answers
@@ -31,7 +35,7 @@ def seed_outcomes(cases: list[Case], clinicians: dict, rng: np.random.Generator,
                 item: int(code) for item, code in zip(SDQ.items, codes, strict=True)
             }
             items.update({int(n): None for n in rng.choice(SDQ.items, size=int(rng.random() < 0.1))})
-            planned.append((case, "sdq", "parent", on, Answers(items=items)))
+            planned.append((case, "sdq", "parent", on, Answers(items=items, impact=_supplement(level))))
             cgas = int(np.clip(rng.normal(55 + 25 * improvement * visit, 8), 1, 100))
             planned.append((case, "cgas", "clinician", on, Answers(items={1: cgas})))
     stamps = Stamps.until(as_of)
@@ -61,3 +65,16 @@ def seed_outcomes(cases: list[Case], clinicians: dict, rng: np.random.Generator,
         batch_size=BATCH,
     )
     return len(responses)
+
+
+def _supplement(level: float) -> dict[str, int | None]:
+    """The parent's overall-difficulties answer (0 No .. 3 severe) and impact codes (0-3) at a severity level;
+    a parent answering No leaves the impact areas blank, as the questionnaire asks."""
+    overall = int(np.digitize(level, [0.8, 1.05, 1.3]))
+    areas = SDQ.impact_items["parent"]
+    if overall == 0:
+        return {SDQ_OVERALL: 0} | dict.fromkeys(areas, None)
+    codes: dict[str, int | None] = {
+        area: int(np.clip(round(level * 2 - 1 - 0.3 * n), 0, 3)) for n, area in enumerate(areas)
+    }
+    return {SDQ_OVERALL: overall} | codes

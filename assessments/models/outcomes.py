@@ -30,7 +30,10 @@ class ScoringRules(models.Model):
         help_text="A subscale with at most this many unanswered items is pro-rated; more makes it missing."
     )
     honosca_max_not_known = models.PositiveSmallIntegerField(
-        help_text="The total is missing when more than this many of the 13 scales are not known."
+        help_text=(
+            "The section A total is missing when more than this many of its 13 scales are not known; the "
+            "total of all 15 scales when more than this many of the 15 are (or section A's is missing)."
+        )
     )
     is_current = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -9,7 +9,18 @@ from assessments.scoring import SPEC_MISSING_DATA_RULES, MissingDataRules, score
 SDQ_HEADER = [f"i{item:02d}" for item in range(1, 26)]
 RCADS_HEADER = [f"i{item:02d}" for item in range(1, 48)]
 HONOSCA_HEADER = [f"i{item:02d}" for item in range(1, 14)]
-SDQ_SCORES = ["emotional", "conduct", "hyperactivity", "peer", "prosocial", "total_difficulties"]
+SDQ_SCORES = [
+    "emotional",
+    "conduct",
+    "hyperactivity",
+    "peer",
+    "prosocial",
+    "total_difficulties",
+    "externalising",
+    "internalising",
+    "impact",
+]
+HONOSCA_SCORES = ["section_a_total", "total"]
 RCADS_SCORES = ["separation", "social", "gad", "panic", "ocd", "depression", "total_anxiety", "total"]
 
 
@@ -46,6 +57,7 @@ def test_response_words_in_any_case_score_the_same_as_their_codes():
     summary, rows = run("sdq", [SDQ_HEADER, words, codes])
 
     expected = as_cells(score_sdq({item: int(code) for item, code in enumerate(codes, start=1)}).as_dict())
+    expected["impact"] = ""  # no impact columns
     assert summary == BatchSummary(rows=2, errors=0)
     assert scores_of(rows[0]) == scores_of(rows[1]) == expected
     assert rows[0]["error"] == rows[1]["error"] == ""
@@ -61,6 +73,9 @@ def test_a_row_of_somewhat_true_scores_five_on_every_scale():
         "peer": "5",
         "prosocial": "5",
         "total_difficulties": "20",
+        "externalising": "10",
+        "internalising": "10",
+        "impact": "",
     }
 
 
@@ -81,7 +96,7 @@ def test_blank_cells_are_unanswered_items_and_a_missing_score_is_an_empty_cell()
 
 def test_other_columns_pass_through_unchanged_and_scores_follow_them():
     header = ["case_id", *SDQ_HEADER[:10], "completed_on", *SDQ_HEADER[10:], "informant"]
-    row = ["=HYPERLINK(1)", *["0"] * 10, "2024-05-01", *["2"] * 15, "parent, mother"]
+    row = ["=HYPERLINK(1)", *["0"] * 10, "2024-05-01", *["2"] * 15, "parent, mother"]  # no impact columns
 
     _, out = run_raw("sdq", [header, row])
 
@@ -98,7 +113,7 @@ def test_item_headers_match_in_any_case_with_spaces_and_in_any_order():
 
     assert summary.errors == 0
     assert out[0][:25] == header
-    assert out[1][25:] == ["10", "8", "6", "6", "10", "30", ""]
+    assert out[1][25:] == ["10", "8", "6", "6", "10", "30", "14", "16", "", ""]
 
 
 def test_every_input_row_comes_out_in_order():
@@ -138,8 +153,8 @@ def test_a_row_with_too_few_cells_is_an_error_row_padded_to_the_header():
     summary, out = run_raw("honosca", [["id", *HONOSCA_HEADER], ["short", "1", "2"], ["ok", *["1"] * 13]])
 
     assert summary == BatchSummary(rows=2, errors=1)
-    assert out[1] == ["short", "1", "2", *[""] * 11, "", "row has 3 cells, expected 14"]
-    assert out[2][-2:] == ["13", ""]
+    assert out[1] == ["short", "1", "2", *[""] * 11, "", "", "row has 3 cells, expected 14"]
+    assert out[2][-3:] == ["13", "13", ""]
 
 
 def test_a_row_with_too_many_cells_is_an_error_row():
@@ -172,7 +187,9 @@ def test_rcads_refuses_sdq_words():
 def test_honosca_counts_9_and_blank_as_not_known():
     _, rows = run("honosca", [HONOSCA_HEADER, ["9", "", "9", *["3"] * 10], ["9", "", "9", "", *["3"] * 9]])
 
-    assert [row["total"] for row in rows] == ["30", ""]
+    # Without columns i14 and i15 section B is not known: 5 of 15 not known leave the total missing.
+    assert [row["section_a_total"] for row in rows] == ["30", ""]
+    assert [row["total"] for row in rows] == ["", ""]
 
 
 @pytest.mark.parametrize("cell", ["5", "8", "Severe", "2.0"])
@@ -242,7 +259,7 @@ def test_a_header_only_input_gives_a_header_only_output():
     summary, out = run_raw("honosca", [HONOSCA_HEADER])
 
     assert summary == BatchSummary(rows=0, errors=0)
-    assert out == [[*HONOSCA_HEADER, "total", "error"]]
+    assert out == [[*HONOSCA_HEADER, *HONOSCA_SCORES, "error"]]
 
 
 def test_unreadable_csv_is_refused_naming_the_line():
@@ -294,9 +311,9 @@ def test_a_blank_line_is_an_error_row_of_no_cells():
 
     assert summary == BatchSummary(rows=3, errors=1)
     assert list(csv.reader(io.StringIO(outfile.getvalue())))[1:] == [
-        [*["1"] * 13, "13", ""],
-        [*[""] * 13, "", "row has 0 cells, expected 13"],
-        [*["2"] * 13, "26", ""],
+        [*["1"] * 13, "13", "13", ""],
+        [*[""] * 13, "", "", "row has 0 cells, expected 13"],
+        [*["2"] * 13, "26", "26", ""],
     ]
 
 
@@ -318,4 +335,94 @@ def test_quoted_cells_and_chunk_boundaries_do_not_change_the_output():
     whole = scored(1000)
     assert scored(1) == scored(4) == whole
     assert whole[0] == BatchSummary(rows=23, errors=2)
-    assert list(csv.reader(io.StringIO(whole[1])))[1:][3][-8] == notes[3]
+    assert list(csv.reader(io.StringIO(whole[1])))[1:][3][-11] == notes[3]
+
+
+HONOSCA_BOTH_SECTIONS = [f"i{item:02d}" for item in range(1, 16)]
+SDQ_TEACHER = ["informant", "overall_difficulties", "distress", "peer_relationships", "classroom_learning"]
+SDQ_PARENT_AREAS = ["distress", "home_life", "friendships", "classroom_learning", "leisure_activities"]
+
+
+def test_a_honosca_file_with_both_sections_gives_the_section_a_total_and_the_total_of_15():
+    ratings = ["2", "0", "1", "3", "0", "0", "4", "1", "2", "0", "1", "0", "3", "2", "1"]
+
+    summary, rows = run("honosca", [HONOSCA_BOTH_SECTIONS, ratings, [*["4"] * 13, "9", ""]])
+
+    assert summary.errors == 0
+    assert scores_of(rows[0], HONOSCA_SCORES) == {"section_a_total": "17", "total": "20"}
+    assert scores_of(rows[1], HONOSCA_SCORES) == {"section_a_total": "52", "total": "52"}
+
+
+def test_honosca_section_b_columns_are_optional_but_section_a_columns_are_not():
+    assert "missing item columns: i13" in header_error("honosca", HONOSCA_BOTH_SECTIONS[:12] + ["i14"])
+    assert "(i14, i15 optional)" in header_error("honosca", HONOSCA_BOTH_SECTIONS[1:])
+    summary, rows = run("honosca", [[*HONOSCA_HEADER, "i15"], ["1"] * 14])
+    assert summary.errors == 0 and scores_of(rows[0], HONOSCA_SCORES) == {
+        "section_a_total": "13",
+        "total": "14",
+    }
+
+
+def test_sdq_impact_is_scored_from_the_overall_answer_and_the_informants_impact_areas():
+    header = [*SDQ_HEADER, *SDQ_TEACHER]
+    rows = [
+        [*["1"] * 25, "teacher", "Yes: severe difficulties", "A great deal", "3", "a great deal"],
+        [*["1"] * 25, "TEACHER", "No", "A great deal", "3", "3"],  # overall No: impact 0
+        [*["1"] * 25, "teacher", "2", "", "quite a lot", ""],  # blank areas count 0
+        [*["1"] * 25, "teacher", "1", "", "", ""],  # nothing answered, overall not No: missing
+        [*["1"] * 25, "teacher", "", "only a little", "", ""],  # Only a little scores 0
+    ]
+
+    summary, out = run("sdq", [header, *rows])
+
+    assert summary.errors == 0
+    assert [row["impact"] for row in out] == ["6", "0", "1", "", "0"]
+    assert {row["externalising"] for row in out} == {row["internalising"] for row in out} == {"10"}
+
+
+def test_a_teacher_sdq_impact_never_exceeds_6_and_a_parent_reaches_10():
+    teacher = [*SDQ_HEADER, *SDQ_TEACHER]
+    parent = [*SDQ_HEADER, "informant", "overall_difficulties", *SDQ_PARENT_AREAS]
+
+    _, teacher_rows = run("sdq", [teacher, [*["0"] * 25, "teacher", "3", "3", "3", "3"]])
+    _, parent_rows = run("sdq", [parent, [*["0"] * 25, "Parent", "3", *["3"] * 5]])
+
+    assert teacher_rows[0]["impact"] == "6" and parent_rows[0]["impact"] == "10"
+
+
+def test_an_impact_area_not_on_the_informants_version_is_an_error_row():
+    header = [*SDQ_HEADER, "informant", "overall_difficulties", "home_life", "peer_relationships"]
+    rows = [[*["0"] * 25, "teacher", "2", "3", ""], [*["0"] * 25, "self", "2", "3", "1"]]
+
+    summary, out = run("sdq", [header, *rows])
+
+    assert summary.errors == 2
+    assert out[0]["error"] == "home_life: the teacher SDQ has no such question"
+    assert out[1]["error"] == "peer_relationships: the self SDQ has no such question"
+    assert out[0]["impact"] == out[0]["total_difficulties"] == ""
+
+
+def test_a_bad_informant_or_impact_cell_is_an_error_row_naming_the_column():
+    header = [*SDQ_HEADER, *SDQ_TEACHER]
+    rows = [[*["0"] * 25, "carer", "No", "", "", ""], [*["0"] * 25, "teacher", "maybe", "4", "", ""]]
+
+    summary, out = run("sdq", [header, *rows])
+
+    assert summary.errors == 2
+    assert out[0]["error"] == "informant: 'carer' is not an SDQ informant (parent, teacher or self)"
+    assert out[1]["error"].startswith(
+        "overall_difficulties: 'maybe' is not an SDQ overall-difficulties answer"
+    )
+    assert "distress: '4' is not an SDQ impact response" in out[1]["error"]
+
+
+def test_impact_columns_need_an_informant_column():
+    message = header_error("sdq", [*SDQ_HEADER, "overall_difficulties", "distress"])
+
+    assert "need an 'informant' column (parent, teacher or self)" in message
+
+
+def test_an_informant_column_without_impact_columns_is_passed_through_unread():
+    _, out = run("sdq", [[*SDQ_HEADER, "informant"], [*["0"] * 25, "mum"]])
+
+    assert out[0]["error"] == "" and out[0]["impact"] == "" and out[0]["informant"] == "mum"

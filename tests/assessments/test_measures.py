@@ -89,7 +89,7 @@ def answers_of(spec: MeasureSpec, informant: str) -> st.SearchStrategy[Answers]:
     impact: st.SearchStrategy[dict[str, int | None]] = st.just({})
     if spec.impact_responses is not None:
         impact_code = st.sampled_from([None, *range(len(spec.impact_responses.options))])
-        impact = st.fixed_dictionaries({area: impact_code for area in spec.impact_items[informant]})
+        impact = st.fixed_dictionaries({key: impact_code for key in spec.supplement_of(informant)})
     return st.builds(Answers, items=items, impact=impact)
 
 
@@ -155,13 +155,37 @@ def test_the_batch_vocabulary_of_each_measure():
     assert HONOSCA.responses.accepted == "0-4, or 9 for not known"
     assert dict(HONOSCA.responses.cell_codes) == {"": None, "0": 0, "1": 1, "2": 2, "3": 3, "4": 4, "9": None}
     assert [spec.code for spec in SPECS if spec.batch_score_columns] == ["sdq", "rcads", "honosca"]
-    assert "impact" not in SDQ.batch_score_columns
+    assert SDQ.batch_score_columns[-3:] == ("externalising", "internalising", "impact")
+    assert HONOSCA.batch_score_columns == ("section_a_total", "total")
+    assert HONOSCA.batch_optional_items == (14, 15)
+    assert SDQ.overall_responses is not None
+    assert SDQ.overall_responses.accepted == (
+        "No, Yes: minor difficulties, Yes: definite difficulties, Yes: severe difficulties or 0-3"
+    )
 
 
 def test_a_batch_row_is_scored_into_the_batch_columns_only():
     scores = SDQ.score_batch_row(dict.fromkeys(SDQ.items, 1), SPEC_MISSING_DATA_RULES)
     assert tuple(scores) == SDQ.batch_score_columns
     assert scores["total_difficulties"] == 20
+    assert scores["impact"] is None
+    supplement = {"overall_difficulties": 3, "distress": 3, "peer_relationships": 2}
+    teacher = SDQ.score_batch_row({}, SPEC_MISSING_DATA_RULES, "teacher", supplement)
+    assert teacher["impact"] == 3
+
+
+def test_the_sdq_stores_the_overall_answer_beside_the_impact_areas():
+    answers = Answers({1: 2}, {"overall_difficulties": 0, "distress": 3})
+    stored = SDQ.answers_to_json(answers)
+    assert stored == {"1": 2, "overall_difficulties": 0, "distress": 3}
+    assert SDQ.answers_from_json(stored) == answers
+    with pytest.raises(ValueError, match="HoNOSCA has no item 'overall_difficulties'"):
+        HONOSCA.answers_from_json({"overall_difficulties": 0})
+
+
+def test_an_sdq_stored_before_the_overall_question_reads_back_without_it():
+    stored = {"1": 2, "distress": 3, "home_life": None}
+    assert SDQ.answers_from_json(stored) == Answers({1: 2}, {"distress": 3, "home_life": None})
 
 
 class TestForms:
@@ -176,8 +200,8 @@ class TestForms:
     )
     def test_the_spec_lays_out_the_form_fields(self, spec, informant):
         form = MeasureForm(case=Case(), measure=spec.code, informant=informant)
-        impact = list(spec.impact_items.get(informant, ()))
-        assert form.item_names() == [spec.item_key(item) for item in spec.items] + impact
+        supplement = list(spec.supplement_of(informant))
+        assert form.item_names() == [spec.item_key(item) for item in spec.items] + supplement
         if spec.responses is not None:
             radios = form.fields[spec.item_key(spec.items[0])].widget
             assert isinstance(radios, forms.RadioSelect)
@@ -207,13 +231,38 @@ class TestRecordedThroughTheForms:
 
     def test_a_honosca_scale_rated_9_is_stored_as_not_known(self, client, service, case):
         client.force_login(service["clinician"])
-        ratings = {str(n): "2" for n in range(1, 14)} | {"4": "9"}
+        ratings = {str(n): "2" for n in range(1, 16)} | {"4": "9", "15": "1"}
         client.post(
             f"/cases/{case.pk}/measures/honosca/clinician/new/", {"completed_on": "2025-02-01", **ratings}
         )
         response = MeasureResponse.objects.get()
         assert response.answers["4"] is None
-        assert dict(response.scores.values_list("scale", "value")) == {"total": 24}
+        assert response.answers["15"] == 1
+        assert dict(response.scores.values_list("scale", "value")) == {"section_a_total": 24, "total": 27}
+
+    def test_the_honosca_form_shows_section_a_and_section_b(self, client, service, case):
+        client.force_login(service["clinician"])
+        page = client.get(f"/cases/{case.pk}/measures/honosca/clinician/new/").content.decode()
+        assert "Section A" in page and "Section B (information and access)" in page
+        assert "Scale 15" in page
+
+    def test_an_sdq_with_overall_no_and_impact_items_ticked_scores_impact_0(self, client, service, case):
+        client.force_login(service["clinician"])
+        items = {str(n): "1" for n in range(1, 26)}
+        impact = dict.fromkeys(("distress", "peer_relationships", "classroom_learning"), "3")
+        client.post(
+            f"/cases/{case.pk}/measures/sdq/teacher/new/",
+            {"completed_on": "2025-02-01", **items, "overall_difficulties": "0", **impact},
+        )
+        response = MeasureResponse.objects.get()
+        assert response.answers["overall_difficulties"] == 0
+        assert response.answers["distress"] == 3
+        scores = dict(response.scores.values_list("scale", "value"))
+        assert scores["impact"] == 0
+        assert (scores["externalising"], scores["internalising"]) == (10, 10)
+        page = client.get(f"/cases/{case.pk}/measures/{response.pk}/correct/").content.decode()
+        assert 'name="overall_difficulties" value="0" id="id_overall_difficulties_0"' in page
+        assert 'aria-label="Overall difficulties: No" checked' in " ".join(page.split())
 
     def test_goals_are_rated_on_the_form_of_the_agreed_goals(self, client, service, case):
         for number in (1, 3):

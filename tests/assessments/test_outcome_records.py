@@ -39,6 +39,7 @@ def test_scores_are_stored_with_the_response(service, case):
     # Not true (0) on the reverse-scored items 7, 11, 14, 21, 25 scores 2 each.
     assert stored["emotional"] == 10 and stored["conduct"] == 2 and stored["peer"] == 4
     assert stored["hyperactivity"] == 4 and stored["total_difficulties"] == 20 and stored["prosocial"] == 0
+    assert stored["externalising"] == 6 and stored["internalising"] == 14
     assert stored["impact"] is None
     assert response.scoring_rules.is_current
 
@@ -81,7 +82,8 @@ def test_honosca_not_known_scales_are_left_out_of_the_total(service, case):
         completed_on=dt.date(2025, 2, 1),
         answers=ratings,
     )
-    assert scores(response) == {"total": 22}
+    # 2 of 13 section A scales not known; with section B not recorded, 4 of 15: the total of 15 is missing
+    assert scores(response) == {"section_a_total": 22, "total": None}
 
 
 def test_first_and_latest_scores_are_paired_per_measure_scale_and_informant():

@@ -53,9 +53,16 @@ def test_a_hand_scored_form_gives_each_scale_and_the_total():
     scores = score_sdq(answers)
 
     # emotional 0+1+1+2+1; conduct 1+(2-2)+0+0+0; hyperactivity 1+2+2+(2-0)+(2-1);
-    # peer 0+(2-2)+(2-1)+1+0; prosocial 2+2+2+1+2; total 5+1+8+2
+    # peer 0+(2-2)+(2-1)+1+0; prosocial 2+2+2+1+2; total 5+1+8+2; externalising 1+8; internalising 5+2
     assert scores == SdqScores(
-        emotional=5, conduct=1, hyperactivity=8, peer=2, prosocial=9, total_difficulties=16
+        emotional=5,
+        conduct=1,
+        hyperactivity=8,
+        peer=2,
+        prosocial=9,
+        total_difficulties=16,
+        externalising=9,
+        internalising=7,
     )
 
 
@@ -63,7 +70,14 @@ def test_all_not_true_scores_two_for_each_reverse_scored_item():
     scores = score_sdq(every_item(NOT_TRUE))
 
     assert scores == SdqScores(
-        emotional=0, conduct=2, hyperactivity=4, peer=4, prosocial=0, total_difficulties=10
+        emotional=0,
+        conduct=2,
+        hyperactivity=4,
+        peer=4,
+        prosocial=0,
+        total_difficulties=10,
+        externalising=6,
+        internalising=4,
     )
 
 
@@ -71,7 +85,14 @@ def test_all_certainly_true_scores_zero_for_each_reverse_scored_item():
     scores = score_sdq(every_item(CERTAINLY_TRUE))
 
     assert scores == SdqScores(
-        emotional=10, conduct=8, hyperactivity=6, peer=6, prosocial=10, total_difficulties=30
+        emotional=10,
+        conduct=8,
+        hyperactivity=6,
+        peer=6,
+        prosocial=10,
+        total_difficulties=30,
+        externalising=14,
+        internalising=16,
     )
 
 
@@ -139,6 +160,20 @@ def test_total_difficulties_is_missing_when_a_problem_scale_is_missing():
 
     assert scores.peer is None
     assert scores.total_difficulties is None
+    assert scores.internalising is None
+    assert scores.externalising == 10
+
+
+def test_externalising_and_internalising_add_the_pro_rated_scales():
+    # conduct: 4 answered summing 3 -> 3.75 -> 4; hyperactivity: 3 answered summing 5 -> 8.33 -> 8
+    # emotional: 4 answered summing 6 -> 7.5 -> 8; peer: complete, 2
+    answers = {5: 1, 7: 2, 12: 1, 18: 1, 2: 2, 10: 2, 15: 1}
+    answers |= {3: 2, 8: 2, 13: 1, 16: 1, 6: 0, 11: 2, 14: 1, 19: 1, 23: 0}
+
+    scores = score_sdq(answers)
+
+    assert (scores.conduct, scores.hyperactivity, scores.emotional, scores.peer) == (4, 8, 8, 2)
+    assert (scores.externalising, scores.internalising) == (12, 10)
 
 
 def test_a_missing_prosocial_scale_leaves_total_difficulties_alone():
@@ -151,7 +186,7 @@ def test_a_missing_prosocial_scale_leaves_total_difficulties_alone():
 
 
 def test_items_left_out_of_the_answers_count_as_unanswered():
-    assert score_sdq({}) == SdqScores(None, None, None, None, None, None)
+    assert score_sdq({}) == SdqScores(None, None, None, None, None, None, None, None)
 
 
 def test_scores_are_keyed_by_their_column_names_in_order():
@@ -164,6 +199,8 @@ def test_scores_are_keyed_by_their_column_names_in_order():
         "peer",
         "prosocial",
         "total_difficulties",
+        "externalising",
+        "internalising",
     ]
 
 
@@ -183,8 +220,10 @@ def test_every_scale_scores_0_to_10_and_total_difficulties_0_to_40(answers):
     scores = score_sdq(answers).as_dict()
 
     total = scores.pop("total_difficulties")
+    broader = [scores.pop("externalising"), scores.pop("internalising")]
     assert all(score is None or 0 <= score <= 10 for score in scores.values())
     assert total is None or 0 <= total <= 40
+    assert all(score is None or 0 <= score <= 20 for score in broader)
 
 
 @given(complete_forms)
@@ -196,6 +235,8 @@ def test_a_complete_form_is_never_pro_rated(answers):
     assert scores["total_difficulties"] == sum(
         scored(scores, name) for name in SCALE_ITEMS if name != "prosocial"
     )
+    assert scores["externalising"] == scored(scores, "conduct") + scored(scores, "hyperactivity")
+    assert scores["internalising"] == scored(scores, "emotional") + scored(scores, "peer")
 
 
 @given(complete_forms)
@@ -261,27 +302,41 @@ def test_fewer_than_three_answered_items_leave_a_scale_missing(name, count, rand
 
 
 NOT_AT_ALL, ONLY_A_LITTLE, QUITE_A_LOT, A_GREAT_DEAL = 0, 1, 2, 3
+NO, MINOR, DEFINITE, SEVERE = 0, 1, 2, 3
 PARENT_AREAS = ("distress", "home_life", "friendships", "classroom_learning", "leisure_activities")
 TEACHER_AREAS = ("distress", "peer_relationships", "classroom_learning")
+impact_codes = st.none() | st.integers(min_value=0, max_value=3)
 
 
 @pytest.mark.parametrize("informant", ["parent", "self"])
 def test_a_great_deal_everywhere_gives_the_parent_and_self_report_maximum_impact_of_10(informant):
-    assert score_sdq_impact(informant, dict.fromkeys(PARENT_AREAS, A_GREAT_DEAL)) == 10
+    answers = {"overall_difficulties": SEVERE} | dict.fromkeys(PARENT_AREAS, A_GREAT_DEAL)
+
+    assert score_sdq_impact(informant, answers) == 10
 
 
 def test_a_great_deal_everywhere_gives_the_teacher_maximum_impact_of_6():
-    assert score_sdq_impact("teacher", dict.fromkeys(TEACHER_AREAS, A_GREAT_DEAL)) == 6
+    answers = {"overall_difficulties": SEVERE} | dict.fromkeys(TEACHER_AREAS, A_GREAT_DEAL)
+
+    assert score_sdq_impact("teacher", answers) == 6
+
+
+@given(impact_codes, st.fixed_dictionaries({area: impact_codes for area in TEACHER_AREAS}))
+def test_a_teacher_sdq_impact_never_exceeds_6(overall, areas):
+    impact = score_sdq_impact("teacher", {"overall_difficulties": overall} | areas)
+
+    assert impact is None or 0 <= impact <= 6
 
 
 def test_only_a_little_scores_the_same_as_not_at_all():
-    answers = dict.fromkeys(PARENT_AREAS, ONLY_A_LITTLE)
+    answers = {"overall_difficulties": MINOR} | dict.fromkeys(PARENT_AREAS, ONLY_A_LITTLE)
 
     assert score_sdq_impact("parent", answers) == 0
 
 
 def test_a_hand_scored_parent_impact_supplement():
     answers = {
+        "overall_difficulties": DEFINITE,
         "distress": QUITE_A_LOT,
         "home_life": A_GREAT_DEAL,
         "friendships": ONLY_A_LITTLE,
@@ -292,10 +347,33 @@ def test_a_hand_scored_parent_impact_supplement():
     assert score_sdq_impact("parent", answers) == 4  # 1 + 2 + 0 + 0 + 1
 
 
-def test_an_unanswered_impact_item_leaves_the_impact_score_missing():
-    answers = dict.fromkeys(TEACHER_AREAS, QUITE_A_LOT) | {"classroom_learning": None}
+def test_overall_no_scores_impact_0_even_with_impact_items_ticked():
+    # The published scoring syntax sets impact to 0 whenever the overall answer is No.
+    answers = {"overall_difficulties": NO} | dict.fromkeys(PARENT_AREAS, A_GREAT_DEAL)
+
+    assert score_sdq_impact("parent", answers) == 0
+
+
+def test_overall_no_with_no_impact_item_answered_scores_0():
+    assert score_sdq_impact("self", {"overall_difficulties": NO}) == 0
+
+
+def test_an_unanswered_impact_item_counts_0_once_another_is_answered():
+    answers = {"overall_difficulties": SEVERE} | dict.fromkeys(TEACHER_AREAS, QUITE_A_LOT)
+
+    assert score_sdq_impact("teacher", answers | {"classroom_learning": None}) == 2
+    assert score_sdq_impact("teacher", {"distress": A_GREAT_DEAL}) == 2
+
+
+@pytest.mark.parametrize("overall", [MINOR, DEFINITE, SEVERE, None])
+def test_impact_is_missing_when_no_impact_item_is_answered_and_the_overall_answer_is_not_no(overall):
+    answers = {"overall_difficulties": overall} | dict.fromkeys(TEACHER_AREAS, None)
 
     assert score_sdq_impact("teacher", answers) is None
+
+
+def test_an_sdq_without_the_overall_answer_is_scored_from_its_impact_items():
+    assert score_sdq_impact("parent", dict.fromkeys(PARENT_AREAS, QUITE_A_LOT)) == 5
 
 
 def test_the_teacher_version_has_no_home_life_item():
@@ -306,6 +384,11 @@ def test_the_teacher_version_has_no_home_life_item():
 def test_an_impact_code_above_a_great_deal_is_refused_naming_the_item():
     with pytest.raises(ValueError, match="item distress: 4"):
         score_sdq_impact("self", dict.fromkeys(PARENT_AREAS, NOT_AT_ALL) | {"distress": 4})
+
+
+def test_an_overall_answer_above_severe_is_refused():
+    with pytest.raises(ValueError, match="item overall_difficulties: 4"):
+        score_sdq_impact("parent", {"overall_difficulties": 4})
 
 
 def test_an_unknown_informant_is_refused():

@@ -92,8 +92,8 @@ def episodes(service):
     scored(other_provider, "sdq", "parent", dt.date(2026, 9, 1), total_difficulties=14)
     # Commissioner c2, never allocated: HoNOSCA 30 -> 20 improves; no cut-off, so recovered is missing.
     ungrouped = episode(team_a, c2, dt.date(2026, 10, 9))
-    scored(ungrouped, "honosca", "clinician", dt.date(2026, 3, 1), total=30)
-    scored(ungrouped, "honosca", "clinician", dt.date(2026, 9, 1), total=20)
+    scored(ungrouped, "honosca", "clinician", dt.date(2026, 3, 1), section_a_total=30)
+    scored(ungrouped, "honosca", "clinician", dt.date(2026, 9, 1), section_a_total=20)
     # A referral closed without being accepted is no episode of care.
     not_accepted = episode(team_a, c1, dt.date(2026, 10, 12), accepted=None)
     scored(not_accepted, "sdq", "parent", dt.date(2026, 3, 1), total_difficulties=22)
@@ -132,7 +132,7 @@ def test_a_provider_report_counts_its_teams_episodes_closed_in_the_month_by_grou
         ("GH03", "sdq", "total_difficulties"),
         ("GH03", "sdq", "impact"),
         ("GH04", "", ""),
-        (UNGROUPED, "honosca", "total"),
+        (UNGROUPED, "honosca", "section_a_total"),
     ]
     assert set(rows["period"]) == {"2026-10"} and set(rows["scope_kind"]) == {"provider"}
     assert counts(row(rows, "GH03", "sdq", "parent", "total_difficulties")) == {
@@ -185,7 +185,11 @@ def test_a_scale_without_a_threshold_is_paired_but_not_classified(episodes):
 @pytest.mark.django_db
 def test_recovered_is_missing_where_the_threshold_has_no_cut_off(episodes):
     honosca = row(
-        report(episodes, "provider", episodes["provider"].code), UNGROUPED, "honosca", "clinician", "total"
+        report(episodes, "provider", episodes["provider"].code),
+        UNGROUPED,
+        "honosca",
+        "clinician",
+        "section_a_total",
     )
     assert (honosca["closed_episodes"], honosca["improved"], honosca["improved_share"]) == (1, 1, 100.0)
     assert honosca["recovered"] is None and honosca["recovered_share"] is None

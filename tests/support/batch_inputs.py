@@ -55,6 +55,69 @@ MEASURE_BAD_CELLS = {
     "honosca": ["5", "8", "Severe", "2.0"],
 }
 ITEM_COUNTS = {"sdq": 25, "rcads": 47, "honosca": 13}
+# Columns added to the measures' files after the digests were first recorded (issue 18): drawn from a random
+# generator of their own after each row is made, so the cells of the first columns stay as they were.
+SDQ_INFORMANT_CELLS = ["parent", "teacher", "self", "Parent", "TEACHER", " self "]
+SDQ_OVERALL_CELLS = [
+    "No",
+    "no",
+    "0",
+    "Yes: minor difficulties",
+    "1",
+    "yes: definite difficulties",
+    "2",
+    "YES: SEVERE DIFFICULTIES",
+    "3",
+    "",
+]
+SDQ_IMPACT_CELLS = [
+    "Not at all",
+    "not at all",
+    "Only a little",
+    "Quite a lot",
+    "A GREAT DEAL",
+    "0",
+    "1",
+    "2",
+    "3",
+    "",
+]
+SDQ_AREAS = [
+    "distress",
+    "home_life",
+    "friendships",
+    "classroom_learning",
+    "leisure_activities",
+    "peer_relationships",
+]
+SDQ_TEACHER_AREAS = {"distress", "peer_relationships", "classroom_learning"}
+SDQ_BAD_SUPPLEMENT_CELLS = ["carer", "maybe", "4", "Sometimes"]
+
+
+def _sdq_supplement(rng: random.Random) -> list[str]:
+    """An SDQ row's informant, overall answer and impact areas (blank where the version has no such area)."""
+    informant = rng.choice(SDQ_INFORMANT_CELLS)
+    asked = (
+        SDQ_TEACHER_AREAS
+        if informant.strip().lower() == "teacher"
+        else set(SDQ_AREAS) - {"peer_relationships"}
+    )
+    cells = [informant, rng.choice(SDQ_OVERALL_CELLS)]
+    for area in SDQ_AREAS:
+        cells.append(rng.choice(SDQ_IMPACT_CELLS) if area in asked or rng.random() < 0.002 else "")
+    if rng.random() < 0.002:
+        cells[rng.randrange(len(cells))] = rng.choice(SDQ_BAD_SUPPLEMENT_CELLS)
+    return cells
+
+
+def _honosca_section_b(rng: random.Random) -> list[str]:
+    return [rng.choice(MEASURE_CELLS["honosca"]), rng.choice(MEASURE_CELLS["honosca"])]
+
+
+ADDED_COLUMNS = {
+    "sdq": (["informant", "overall_difficulties", *SDQ_AREAS], _sdq_supplement),
+    "honosca": (["i14", "i15"], _honosca_section_b),
+}
 
 
 def _quoted(cell: str) -> str:
@@ -117,7 +180,11 @@ def write_measure_csv(measure: str, path: Path, rows: int, seed: int = 12) -> No
     count = ITEM_COUNTS[measure]
     items = [f"i{n:02d}" for n in range(1, count + 1)]
     items[2] = " I03 "
-    header = ["id", *items[: count // 2], "informant", *items[count // 2 :]]
+    # The SDQ's notes column was named "informant" before that name meant the SDQ's informant.
+    notes = "note" if measure == "sdq" else "informant"
+    added, added_cells = ADDED_COLUMNS.get(measure, ([], lambda _: []))
+    added_rng = random.Random(seed + 1)
+    header = ["id", *items[: count // 2], notes, *items[count // 2 :], *added]
     choices, bad = MEASURE_CELLS[measure], MEASURE_BAD_CELLS[measure]
     lines = []
     for n in range(rows):
@@ -125,5 +192,5 @@ def write_measure_csv(measure: str, path: Path, rows: int, seed: int = 12) -> No
         if rng.random() < 0.05:
             cells[: count // 2] = [""] * (count // 2)
         row = [f"r{n}", *cells[: count // 2], rng.choice(NOTES), *cells[count // 2 :]]
-        lines.append(_odd_row(rng, row))
+        lines.append(_odd_row(rng, row) + added_cells(added_rng))
     _write_lines(path, rng, header, lines)
