@@ -1,4 +1,4 @@
-"""Migration 0014 re-scores stored SDQ and HoNOSCA responses by today's rules and leaves their answers alone."""
+"""Migration 0016 re-scores stored SDQ and HoNOSCA responses by today's rules and leaves their answers alone."""
 
 import datetime as dt
 import importlib
@@ -11,7 +11,7 @@ from assessments.models import ChangeThreshold, MeasureResponse, MeasureScore, S
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-migration = importlib.import_module("assessments.migrations.0014_rescore_sdq_impact_and_honosca_sections")
+migration = importlib.import_module("assessments.migrations.0016_rescore_sdq_impact_and_honosca_sections")
 
 # A parent SDQ stored before the overall question: items all "Somewhat true", impact areas partly answered.
 OLD_SDQ_ANSWERS = {str(n): 1 for n in range(1, 26)} | {

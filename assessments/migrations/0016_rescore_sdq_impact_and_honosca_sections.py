@@ -103,7 +103,7 @@ def _move_thresholds(apps, scale, to):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0013_measure_item_wording")]
+    dependencies = [("assessments", "0015_patient_name_trigram_indexes")]
 
     operations = [
         migrations.AlterField(
