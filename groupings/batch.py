@@ -27,8 +27,10 @@ __all__ = [
     "RESULT_COLUMNS",
     "BatchInputError",
     "BatchSummary",
+    "decode_items",
     "group_csv",
     "group_csv_file",
+    "item_positions",
 ]
 
 DEFAULT_CHUNK_ROWS = 10_000
@@ -99,6 +101,17 @@ def _item_positions(header: list[str]) -> list[int]:
     return [found[item] for item in ALL_ITEMS]
 
 
+def item_positions(header: list[str]) -> list[int]:
+    """Positions of the 50 item columns in a header, ALL_ITEMS order; BatchInputError names what is wrong."""
+    return _item_positions(header)
+
+
+def decode_items(columns: list[pa.Array]) -> Decoded:
+    """50 x rows int8 codes of the item cells (one string array per item, ALL_ITEMS order) as the batch
+    grouper reads them, and each bad row's messages; a bad cell's code is Not known."""
+    return _Grouping.decode_items(columns)
+
+
 class _Grouping(CsvBatch):
     result_columns = RESULT_COLUMNS
     empty_message = "the file is empty: expected a header row naming the 50 Current View items"
@@ -114,6 +127,10 @@ class _Grouping(CsvBatch):
         return f"the row has {cells} cells, the header has {width}"
 
     def decode(self, columns: list[pa.Array]) -> Decoded:
+        return self.decode_items(columns)
+
+    @staticmethod
+    def decode_items(columns: list[pa.Array]) -> Decoded:
         codes = np.empty((len(ALL_ITEMS), len(columns[0])), dtype=np.int8)
         errors: dict[int, list[str]] = {}
         for n, (item, scale, column) in enumerate(zip(ALL_ITEMS, _SCALES, columns, strict=True)):
