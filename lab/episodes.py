@@ -86,7 +86,11 @@ def _read(reader: Any, rules: RuleSet) -> EpisodeFile:
     if not header:
         raise BatchInputError("the file is empty: expected a header naming the 50 items and 'appointments'")
     columns = _Columns(header)
-    codes, appointments, costs, allocated, bad = [], [], [], [], []
+    codes: list[np.ndarray] = []
+    appointments: list[float] = []
+    costs: list[float] = []
+    allocated: list[str] = []
+    bad: list[BadRow] = []
     rows = 0
     chunk: list[tuple[int, list[str]]] = []
     for record in reader:

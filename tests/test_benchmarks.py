@@ -75,3 +75,16 @@ def test_the_reports_benchmark_runs_every_report():
     assert completed.returncode == 0, completed.stderr[-2000:]
     for report in ("casemix", "cost", "currency", "outcomes"):
         assert f"\n{report} " in completed.stdout
+
+
+def test_the_lab_benchmark_fits_every_method():
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.lab", "--episodes", "2000"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    for method in ("tree", "clusters", "classifier"):
+        assert f"{method}: 2,000 episodes in" in completed.stdout

@@ -19,6 +19,7 @@ WORDS = {
 
 def write_episodes(path, n=400, seed=3, bad=True):
     episodes = planted_episodes(n, v1_rules(), seed=seed)
+    assert episodes.cost is not None and episodes.allocated is not None
     with open(path, "w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(["episode", *ALL_ITEMS, "appointments", "cost", "allocated_grouping"])

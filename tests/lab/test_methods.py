@@ -10,7 +10,7 @@ import pytest
 from lab.descriptions import Condition, condition_words
 from lab.methods import Episodes, Params, fit
 from lab.synthetic import planted_episodes
-from tests.lab.helpers import v1_rules
+from tests.lab.helpers import score, v1_rules
 
 
 @pytest.fixture(scope="module")
@@ -35,15 +35,15 @@ def test_the_tree_finds_the_planted_items_first(planted_tree):
     assert nodes[0]["item"] in {"p09", "p03"}
     second_level = {node["item"] for node in nodes if node["depth"] == 1 and "item" in node}
     assert second_level <= {"p09", "p03"} and second_level
-    assert planted_tree.scores["cv_r2"] > 0.4
+    assert score(planted_tree, "cv_r2") > 0.4
     # the rules were not built to explain appointments: the planted tree explains far more
-    assert planted_tree.scores["cv_r2"] > planted_tree.scores["rules_eta2"] + 0.2
+    assert score(planted_tree, "cv_r2") > score(planted_tree, "rules_eta2") + 0.2
 
 
 def test_a_shuffled_outcome_leaves_the_tree_nothing_to_explain():
     shuffled = planted_episodes(3000, v1_rules(), seed=4, shuffled=True)
     result = fit("tree", shuffled, seed=1)
-    assert result.scores["cv_r2"] <= 0.02
+    assert score(result, "cv_r2") <= 0.02
 
 
 def test_leaves_are_described_in_the_items_plain_words(planted_tree):
@@ -58,7 +58,7 @@ def test_leaves_are_described_in_the_items_plain_words(planted_tree):
 def test_the_comparison_table_scores_rules_allocations_and_the_method_on_the_same_folds(planted_tree):
     rows = {row.grouping_by: row for row in planted_tree.comparison}
     assert list(rows) == ["rules", "clinicians' allocations", "tree leaves"]
-    assert rows["tree leaves"].appointments_r2 == planted_tree.scores["cv_r2"]
+    assert rows["tree leaves"].appointments_r2 == score(planted_tree, "cv_r2")
     assert rows["tree leaves"].cost_r2 > 0.4  # cost follows appointments
     assert rows["rules"].kappa is not None and rows["rules"].kappa > 0.7  # planted clinicians follow rules
     for row in rows.values():
@@ -93,11 +93,12 @@ def test_clusters_report_a_silhouette_for_every_k_and_describe_each_cluster():
 def test_the_classifier_learns_planted_allocations_with_calibrated_probabilities():
     episodes = planted_episodes(3000, v1_rules(), seed=6, follow_rules=0.9)
     result = fit("classifier", episodes, seed=1)
-    assert result.scores["cv_kappa"] > 0.5
-    assert result.scores["rules_kappa"] > result.scores["cv_kappa"]  # the rules are what was planted
+    assert score(result, "cv_kappa") > 0.5
+    assert score(result, "rules_kappa") > score(result, "cv_kappa")  # the rules are what was planted
+    assert result.confusion is not None and result.calibration is not None
     confusion = np.array(result.confusion["matrix"])
     assert confusion.sum() == 3000 and np.trace(confusion) / 3000 == pytest.approx(
-        result.scores["cv_accuracy"]
+        score(result, "cv_accuracy")
     )
     assert result.calibration["expected_calibration_error"] < 0.1
     classes, probabilities = result.model.probabilities(episodes.codes[:5])
