@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "assessments",
     "groupings",
     "reports",
+    "lab",
     "demo",
 ]
 

@@ -56,13 +56,14 @@ def ratings(count: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def seed_grouping_history(
-    cases: list[Case], clinicians: dict, rng: np.random.Generator, as_of: dt.date
+    cases: list[Case], clinicians: dict, rng: np.random.Generator, as_of: dt.date, codes: np.ndarray
 ) -> int:
+    """One Current View per accepted case (`codes`: its ratings, from `ratings`), its suggestion and its
+    allocation."""
     rules_version = RulesVersion.objects.get(is_current=True)
     grouping_ids = dict(rules_version.groupings.values_list("code", "pk"))
     months = dict(rules_version.groupings.values_list("pk", "review_months"))
     accepted = [(case, accepted_on) for case in cases if (accepted_on := case.accepted_date)]
-    codes = ratings(len(accepted), rng)
     result = suggest_arrays(codes, rules_version.ruleset())
     delay = rng.integers(0, 15, size=len(accepted))
     stamps = Stamps.until(as_of)

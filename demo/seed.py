@@ -17,7 +17,8 @@ from assessments.choices import (
     ReferralSource,
 )
 from assessments.models import Case, Contact, Patient
-from demo.groupings import seed_grouping_history
+from demo.appointments import contact_counts, expected_contacts
+from demo.groupings import ratings, seed_grouping_history
 from demo.outcomes import seed_outcomes
 from demo.stamps import LONDON, Stamps, stamped_as_given
 
@@ -101,8 +102,10 @@ def seed(*, cases: int, seed: int, as_of: dt.date) -> SeedSummary:
         patients = _patients(cases, rng, as_of, orgs["providers"][0])
         case_rows = _cases(patients, orgs, rng, as_of)
         _patients_belong_to_their_case_provider()
-        contact_count = _contacts(case_rows, clinicians, rng, as_of)
-        current_views = seed_grouping_history(case_rows, clinicians, rng, as_of)
+        # The Current Views are drawn first: each case's contacts depend on its view (demo/appointments.py).
+        codes = ratings(sum(case.accepted_date is not None for case in case_rows), rng)
+        contact_count = _contacts(case_rows, clinicians, rng, as_of, _contact_means(case_rows, codes, orgs))
+        current_views = seed_grouping_history(case_rows, clinicians, rng, as_of, codes)
         measures = seed_outcomes(case_rows, clinicians, rng, as_of)
     return SeedSummary(
         providers=len(orgs["providers"]),
@@ -330,8 +333,23 @@ def _cases(patients: list[Patient], orgs: dict, rng: np.random.Generator, as_of:
         return Case.objects.bulk_create(rows, batch_size=BATCH)
 
 
+def _contact_means(cases: list[Case], codes: np.ndarray, orgs: dict) -> np.ndarray:
+    """Mean contacts of each case: from its Current View and team when accepted (none otherwise)."""
+    team_codes = {team.pk: team.code for team in orgs["teams"]}
+    accepted = np.array([case.accepted_date is not None for case in cases], dtype=bool)
+    means = np.zeros(len(cases))
+    means[accepted] = expected_contacts(
+        codes, [team_codes[case.team_id] for case in cases if case.accepted_date is not None]
+    )
+    return means
+
+
 def _contacts(
-    cases: list[Case], clinicians: dict[int, list[User]], rng: np.random.Generator, as_of: dt.date
+    cases: list[Case],
+    clinicians: dict[int, list[User]],
+    rng: np.random.Generator,
+    as_of: dt.date,
+    means: np.ndarray,
 ) -> int:
     attendances = [Attendance.ATTENDED.value, Attendance.DID_NOT_ATTEND.value, Attendance.CANCELLED.value]
     modes = [ContactMode.FACE_TO_FACE.value, ContactMode.VIDEO.value, ContactMode.TELEPHONE.value]
@@ -340,7 +358,7 @@ def _contacts(
     total = 0
     for start in range(0, len(cases), 20_000):
         chunk = cases[start : start + 20_000]
-        counts = rng.poisson(7.0, size=len(chunk))
+        counts = contact_counts(means[start : start + 20_000], rng)
         size = int(counts.sum())
         fraction = rng.random(size)
         attendance = rng.choice(3, size=size, p=[0.84, 0.11, 0.05])

@@ -31,8 +31,10 @@ __all__ = [
     "RESULT_COLUMNS",
     "BatchInputError",
     "BatchSummary",
+    "decode_items",
     "group_csv",
     "group_csv_file",
+    "item_positions",
 ]
 
 DEFAULT_CHUNK_ROWS = 10_000
@@ -120,6 +122,18 @@ def _item_positions(header: list[str]) -> list[int]:
     return [found[item] for item in ALL_ITEMS] + age
 
 
+def item_positions(header: list[str]) -> list[int]:
+    """Positions of the 50 item columns in a header, ALL_ITEMS order; BatchInputError names what is wrong."""
+    return _item_positions(header)[: len(ALL_ITEMS)]
+
+
+def decode_items(columns: list[pa.Array]) -> Decoded:
+    """50 x rows int8 codes of the item cells (one string array per item, ALL_ITEMS order) as the batch
+    grouper reads them, and each bad row's messages; a bad cell's code is Not known."""
+    decoded = _Grouping.decode_items(columns[: len(ALL_ITEMS)])
+    return Decoded(decoded.codes[: len(ALL_ITEMS)], decoded.errors)
+
+
 class _Grouping(CsvBatch):
     result_columns = RESULT_COLUMNS
     empty_message = "the file is empty: expected a header row naming the 50 Current View items"
@@ -135,6 +149,10 @@ class _Grouping(CsvBatch):
         return f"the row has {cells} cells, the header has {width}"
 
     def decode(self, columns: list[pa.Array]) -> Decoded:
+        return self.decode_items(columns)
+
+    @staticmethod
+    def decode_items(columns: list[pa.Array]) -> Decoded:
         """Codes as 51 x rows int8: the 50 items in ALL_ITEMS order, then the age (-1 when not known)."""
         codes = np.full((len(ALL_ITEMS) + 1, len(columns[0])), NOT_KNOWN_CODE, dtype=np.int8)
         errors: dict[int, list[str]] = {}

@@ -172,7 +172,7 @@ def _contacts_in_month(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
         raw_cost=Sum("contact_cost", filter=ATTENDED),
     )
     figures = ["contacts_attended", "contacts_not_attended", "contacts_cancelled", "attended_minutes"]
-    _refuse_uncosted(contacts)
+    refuse_uncosted(contacts)
     frame = pd.DataFrame(list(per_case), columns=["case_id", *figures, "raw_cost"])
     with_contacts = cases.filter(Exists(in_month(Contact.objects.filter(case=OuterRef("pk")), month)))
     groupings = _coded(
@@ -215,7 +215,7 @@ def _closed_episodes(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
             cost=Sum("contact_cost", filter=ATTENDED),
         )
     )
-    _refuse_uncosted(contacts)
+    refuse_uncosted(contacts)
     per_episode = pd.DataFrame(list(totals), columns=["case_id", "appointments", "cost"])
     episodes = episodes.merge(per_episode, on="case_id", how="left")
     episodes["appointments"] = episodes["appointments"].fillna(0).astype(int)
@@ -261,7 +261,7 @@ def costed(contacts: QuerySet[Contact]) -> QuerySet[Any]:
     )
 
 
-def _refuse_uncosted(contacts: QuerySet[Contact]) -> None:
+def refuse_uncosted(contacts: QuerySet[Contact]) -> None:
     """Refuse when an attended contact has no unit cost in force: its London date is before the first
     unit cost of its profession (a cheap test, so the costing query reads each unit cost once a contact)."""
     first_costs = dict(

@@ -89,3 +89,16 @@ def test_the_dashboard_load_benchmark_runs_gunicorn_and_locust():
     out = completed.stdout
     assert "logins, 3 at once" in out and "0 refused" in out
     assert "all pages" in out and "no connection errors" in out
+
+
+def test_the_lab_benchmark_fits_every_method():
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.lab", "--episodes", "2000"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    for method in ("tree", "clusters", "classifier"):
+        assert f"{method}: 2,000 episodes in" in completed.stdout
