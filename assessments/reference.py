@@ -11,7 +11,7 @@ Scores shipped without a row, deliberately (an administrator may add one in the 
   caseness cut-off; no reference SD1 and r is held here.
 - HoNOSCA total of all 15 scales: section B (scales 14-15) rates the information and access the family had,
   not the young person's problems, so change is judged on the section A total (the row seeded as "total"
-  before section B was recorded is moved to "section_a_total" by migration 0014).
+  before section B was recorded is moved to "section_a_total" by migration 0016).
 """
 
 from assessments import measures
