@@ -41,17 +41,22 @@ def install_v1(apps) -> None:
             "description": "Needs-based groupings of the CAMHS Payment System Project; rules of SPEC §3.",
         },
     )
-    for code, super_group, name, review_months, expected in V1_GROUPINGS:
-        Grouping.objects.get_or_create(
-            rules_version=rules_version,
-            code=code,
-            defaults={
-                "super_group": super_group,
-                "name": name,
-                "review_months": review_months,
-                "expected_appointments": expected,
-            },
-        )
+    _add_groupings(Grouping, rules_version, V1_GROUPINGS)
+
+
+def _add_groupings(Grouping, rules_version, rows, never_suggested: frozenset[str] = frozenset()) -> None:
+    """The catalogue rows of a rules version, where missing. Only a Grouping model that has `suggestible`
+    (migration 0007 on) is given it: v1's data migration runs on the model as it was before."""
+    for code, super_group, name, review_months, expected in rows:
+        defaults = {
+            "super_group": super_group,
+            "name": name,
+            "review_months": review_months,
+            "expected_appointments": expected,
+        }
+        if never_suggested:
+            defaults["suggestible"] = code not in never_suggested
+        Grouping.objects.get_or_create(rules_version=rules_version, code=code, defaults=defaults)
 
 
 # A DEMO of the published algorithm's structure (SPEC section 3), never current by itself: v1's catalogue plus
@@ -84,15 +89,9 @@ def install_demo_v2(apps) -> None:
             ),
         },
     )
-    for code, super_group, name, review_months, expected in [*V1_GROUPINGS, NEVER_SUGGESTED]:
-        Grouping.objects.get_or_create(
-            rules_version=rules_version,
-            code=code,
-            defaults={
-                "super_group": super_group,
-                "name": name,
-                "review_months": review_months,
-                "expected_appointments": expected,
-                "suggestible": code != NEVER_SUGGESTED[0],
-            },
-        )
+    _add_groupings(
+        Grouping,
+        rules_version,
+        [*V1_GROUPINGS, NEVER_SUGGESTED],
+        never_suggested=frozenset({NEVER_SUGGESTED[0]}),
+    )
