@@ -14,11 +14,12 @@ from dataclasses import dataclass
 import pandas as pd
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, F, FilteredRelation, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import Team
 from assessments.models import Case, CurrentView
+from camhs_pbr.figures_cache import stamp
 from groupings.agreement import Agreement, agreement_by
 from groupings.models import Allocation, Grouping, RulesVersion, Suggestion
 
@@ -36,18 +37,13 @@ Rows = list[tuple]
 def data_stamp() -> tuple:
     """Changes whenever a case, allocation, Current View or suggestion is added, or a case is changed (a
     discharge, which also ends its allocation, or a reopening): what the movement and agreement count."""
-
-    def last(model) -> Max:
-        return Max(Subquery(model.objects.order_by("-pk").values("pk")[:1]))
-
-    stamp = Case.objects.aggregate(
-        updated=Max("updated_at"),
-        case=Max("pk"),
-        allocation=last(Allocation),
-        current_view=last(CurrentView),
-        suggestion=last(Suggestion),
+    return stamp(
+        (Case.objects.all(), "updated_at"),
+        (Case.objects.all(), "pk"),
+        (Allocation.objects.all(), "pk"),
+        (CurrentView.objects.all(), "pk"),
+        (Suggestion.objects.all(), "pk"),
     )
-    return tuple(stamp.values())
 
 
 @contextlib.contextmanager

@@ -18,7 +18,7 @@ from accounts.access import AuthenticatedRequest, manager_page
 from accounts.audit import Action, record
 from assessments.models import CaseQuerySet
 from groupings.selectors import with_current_grouping
-from reports import case_sets, dashboard_panels, data_quality
+from reports import case_sets, dashboard_cache, dashboard_panels, data_quality
 from reports.dashboard_panels import Context
 from reports.exports import csv_lines
 from reports.forms import DashboardFilterForm
@@ -37,14 +37,24 @@ def _partial_only(request: AuthenticatedRequest) -> bool:
 
 
 def _dashboard_page(
-    request: AuthenticatedRequest, *, tab: str, panels_template: str, figures: Callable[[Context], dict]
+    request: AuthenticatedRequest,
+    *,
+    tab: str,
+    panels_template: str,
+    figures: Callable[[Context], dict],
+    present: Callable[[dict, Context], dict] = lambda figures, ctx: figures,
 ) -> HttpResponse:
-    """A dashboard tab: the filter form, and its panels (alone for an htmx request from the form)."""
+    """A dashboard tab: the filter form, and its panels (alone for an htmx request from the form). The
+    figures come from the cache when nothing they count has changed (reports.dashboard_cache); `present`
+    turns them into what the template reads."""
     form = _form(request)
     context: dict[str, Any] = {"form": form, "tab": tab, "panels_template": panels_template}
     if form.is_valid():
         ctx = dashboard_panels.context_for(request.user, form.filters(), form.today)
-        context.update(filters=ctx.filters, query=ctx.query_string(), **figures(ctx))
+        kept = dashboard_cache.tab_figures(tab, ctx, figures)
+        context.update(filters=ctx.filters, query=ctx.query_string(), **present(kept.value, ctx))
+        # Figures counted earlier say when: anything recorded since would have changed the cache's key.
+        context["figures_as_of"] = kept.computed_at if kept.from_cache else None
         # The review lists name patients: a read of case records, recorded like the caseload.
         record(Action.VIEW_CASELOAD, by=request.user, object_type="reports.dashboard", object_id=tab)
     template = panels_template if _partial_only(request) else "reports/dashboard.html"
@@ -71,7 +81,8 @@ def dashboard_quality(request: AuthenticatedRequest) -> HttpResponse:
         request,
         tab="data-quality",
         panels_template="reports/_dashboard_quality_panels.html",
-        figures=lambda ctx: data_quality.dashboard_context(ctx.cases, ctx.today, ctx.query_string()),
+        figures=lambda ctx: data_quality.figures(ctx.cases, ctx.today),
+        present=lambda figures, ctx: data_quality.presented(figures, ctx.today, ctx.query_string()),
     )
 
 
