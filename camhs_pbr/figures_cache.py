@@ -14,7 +14,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.core.cache import cache
 from django.db import connection
@@ -31,7 +31,7 @@ Latest = tuple[QuerySet, str]
 def stamp(*sources: Latest) -> tuple:
     """The greatest value of each source's column, all in one query (None for an empty table)."""
     parts: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []
     for rows, column in sources:
         sql, column_params = rows.order_by(f"-{column}").values(column)[:1].query.sql_with_params()
         parts.append(f"({sql})")
