@@ -194,7 +194,11 @@ def report(result: dict, accounts: list[dict]) -> None:
     )
     for name in (
         "dashboard",
+        "dashboard, htmx filter",
+        "data-quality tab",
         "dashboard drill-down",
+        "drill-down page 2+",
+        "dashboard CSV",
         "caseload",
         "caseload page 2+",
         "caseload search",
