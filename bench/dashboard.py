@@ -5,8 +5,9 @@ COPY-loads a fresh database with `--cases` open episodes of one provider and ten
 managers, one known password), serves the site with gunicorn under production settings
 (DEBUG off, a bench-only key, hashed static files through WhiteNoise, persistent database connections) and
 drives it with locust (bench/locustfile.py): every manager logs in once, all at once, then, with 1-3 s of
-think time, opens the dashboard, a drill-down, the caseload, a later caseload page, a caseload search, a case
-in their scope and the re-grouping page. Prints p50/p95/p99 per page (target p95 under 150 ms), the login
+think time, opens the dashboard (and its htmx filter), the data-quality tab, a drill-down list and a later page
+of one, a CSV, the caseload, a later caseload page, a caseload search, a case in their scope and the
+re-grouping page. The processes share the Redis cache of BENCH_CACHE_URL, as in docker-compose.yml. Prints p50/p95/p99 per page (target p95 under 150 ms), the login
 times and every connection error.
 
     .venv/bin/python bench/dashboard.py [--cases 30000] [--duration 60] [--keep | --reuse]
@@ -41,6 +42,21 @@ TARGET_MS = 150
 # gunicorn.conf.py (the production settings): three processes of four threads for two cores running gunicorn,
 # PostgreSQL and locust; BENCH_GUNICORN adds flags (e.g. "--worker-class sync --keep-alive 2" to compare).
 GUNICORN = os.environ.get("BENCH_GUNICORN", "").split()
+# The cache the gunicorn processes share, as docker-compose.yml's CACHE_URL (BENCH_CACHE_URL="" for each
+# process's own memory); the run starts with the dashboard's and re-grouping page's figures cleared from it.
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/2")
+CACHED_FIGURES = ("*reports.dashboard.*", "*groupings.movement*")
+
+
+def clear_cached_figures() -> None:
+    if not CACHE_URL:
+        return
+    import redis
+
+    server = redis.Redis.from_url(CACHE_URL)
+    for pattern in CACHED_FIGURES:
+        for key in server.scan_iter(match=pattern):
+            server.delete(key)
 
 
 def seed(open_cases: int) -> None:
@@ -111,6 +127,7 @@ def serve(url: str, static_root: str) -> tuple[subprocess.Popen, str]:
         "STATIC_MANIFEST": "1",
         "STATIC_ROOT": static_root,
         "LOG_LEVEL": "ERROR",  # not a line per 404 of a page another branch has not built
+        "CACHE_URL": CACHE_URL,
     }
     env.pop("DEBUG", None)
     subprocess.run(
@@ -194,7 +211,11 @@ def report(result: dict, accounts: list[dict]) -> None:
     )
     for name in (
         "dashboard",
+        "dashboard, htmx filter",
+        "data-quality tab",
         "dashboard drill-down",
+        "drill-down page 2+",
+        "dashboard CSV",
         "caseload",
         "caseload page 2+",
         "caseload search",
@@ -258,6 +279,7 @@ def run(url: str, args: argparse.Namespace, fresh: bool = False) -> None:
         f"on them ({Contact.objects.count():,} in all)"
     )
     connections.close_all()
+    clear_cached_figures()
     with tempfile.TemporaryDirectory() as work:
         users_file, result_file = f"{work}/users.json", f"{work}/result.json"
         Path(users_file).write_text(json.dumps(accounts))
@@ -267,7 +289,10 @@ def run(url: str, args: argparse.Namespace, fresh: bool = False) -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
-    print(f"gunicorn.conf.py {' '.join(GUNICORN)}, locust -u {len(accounts)}, on the same machine")
+    cache = CACHE_URL or "each process's own memory"
+    print(
+        f"gunicorn.conf.py {' '.join(GUNICORN)}, cache {cache}, locust -u {len(accounts)}, on the same machine"
+    )
     report(result, accounts)
 
 

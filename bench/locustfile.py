@@ -1,4 +1,5 @@
-"""Logged-in managers over the dashboard, the caseload, the case page and the re-grouping page.
+"""Logged-in managers over the dashboard (both tabs, a filter change, drill-down lists, CSV), the caseload, the
+case page and the re-grouping page.
 
 Driven by bench/dashboard.py (headless, as a subprocess); it reads the users it may log in as from the JSON
 file named by BENCH_USERS and writes its figures to the JSON file named by BENCH_RESULT. Every user logs in
@@ -21,6 +22,18 @@ from locust.env import Environment
 USERS = json.loads(open(os.environ["BENCH_USERS"]).read())
 SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
 SEARCH_TERMS = ("smith", "patel", "oli", "khan", "ja")
+# Lists behind the dashboards' counts (reports.case_sets.all_sets()) and its CSV tables (dashboard_panels.PANELS).
+DRILL_DOWNS = (
+    "review-overdue",
+    "review-due-soon",
+    "not-yet-seen",
+    "seen-12-weeks-or-more",
+    "current-view-not-allocated",
+    "quality-allocation",
+    "quality-current-view-by-second-contact",
+    "quality-nhs-number",
+)
+CSV_TABLES = ("open-by-grouping", "caseload", "waiting", "last-seen")
 CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 _next_user = itertools.count()
@@ -73,8 +86,29 @@ class Manager(FastHttpUser):
         self._optional("/dashboard/", "dashboard")
 
     @task(1)
+    def dashboard_filtered(self) -> None:
+        # What the filter form asks (htmx: the panels alone), for a period other than the default.
+        period = random.choice(("3m", "6m"))
+        self.client.get(
+            f"/dashboard/?period={period}", headers={"HX-Request": "true"}, name="dashboard, htmx filter"
+        )
+
+    @task(1)
+    def data_quality(self) -> None:
+        self._optional("/dashboard/data-quality/", "data-quality tab")
+
+    @task(2)
     def drill_down(self) -> None:
-        self._optional("/dashboard/cases/overdue-reviews/", "dashboard drill-down")
+        self._optional(f"/dashboard/cases/{random.choice(DRILL_DOWNS)}/", "dashboard drill-down")
+
+    @task(1)
+    def drill_down_later_page(self) -> None:
+        page = random.randint(2, max(2, self.account["pages"]))
+        self._optional(f"/dashboard/cases/open/?page={page}", "drill-down page 2+")
+
+    @task(1)
+    def dashboard_csv(self) -> None:
+        self._optional(f"/dashboard/{random.choice(CSV_TABLES)}.csv", "dashboard CSV")
 
     @task(3)
     def caseload(self) -> None:

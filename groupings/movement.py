@@ -23,7 +23,6 @@ from django.db.models import (
     F,
     FilteredRelation,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -34,6 +33,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Team
 from assessments.models import Case, CurrentView
+from camhs_pbr.figures_cache import stamp
 from groupings.agreement import Agreement, agreement_by
 from groupings.models import Allocation, Grouping, RulesVersion, Suggestion
 from groupings.rules import pair_code
@@ -52,18 +52,13 @@ Rows = list[tuple]
 def data_stamp() -> tuple:
     """Changes whenever a case, allocation, Current View or suggestion is added, or a case is changed (a
     discharge, which also ends its allocation, or a reopening): what the movement and agreement count."""
-
-    def last(model) -> Max:
-        return Max(Subquery(model.objects.order_by("-pk").values("pk")[:1]))
-
-    stamp = Case.objects.aggregate(
-        updated=Max("updated_at"),
-        case=Max("pk"),
-        allocation=last(Allocation),
-        current_view=last(CurrentView),
-        suggestion=last(Suggestion),
+    return stamp(
+        (Case.objects.all(), "updated_at"),
+        (Case.objects.all(), "pk"),
+        (Allocation.objects.all(), "pk"),
+        (CurrentView.objects.all(), "pk"),
+        (Suggestion.objects.all(), "pk"),
     )
-    return tuple(stamp.values())
 
 
 @contextlib.contextmanager

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case as When_
 from django.db.models import (
     DateTimeField,
     Exists,
@@ -29,8 +28,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 
 from accounts.models import Team, User
@@ -166,14 +163,6 @@ def seen_band_condition(low_days: int, high_days: int | None, today: dt.date, fi
     if high_days is not None:
         condition &= Q(**{f"{field}__gte": day_start(today - dt.timedelta(days=high_days - 1))})
     return condition
-
-
-def seen_band(today: dt.date) -> When_:
-    """The slug of the case's weeks-since-last-seen band (NOT_YET_SEEN without an attended contact)."""
-    whens = [
-        When(seen_band_condition(low, high, today), then=Value(slug)) for slug, _, low, high in SEEN_BANDS
-    ]
-    return When_(When(last_seen__isnull=True, then=Value(NOT_YET_SEEN)), *whens, default=Value(""))
 
 
 def _open_allocation() -> QuerySet[Allocation]:

@@ -16,6 +16,7 @@ from django.db.models import Case as When_
 from django.db.models import (
     Count,
     DateField,
+    Exists,
     ExpressionWrapper,
     F,
     FilteredRelation,
@@ -222,11 +223,20 @@ def activity_by_month(ctx: Context) -> Panel:
     discharges = _per_month(
         ctx.cases.filter(closed_date__range=(first, last)).annotate(month=TruncMonth("closed_date"))
     )
-    seen = _per_month(
-        ctx.cases.alias(first_seen=d.first_seen())
-        .filter(first_seen__gte=d.day_start(first), first_seen__lt=d.day_start(last + dt.timedelta(days=1)))
-        .annotate(month=TruncMonth("first_seen", tzinfo=d.LONDON, output_field=DateField()))
+    # Each case's first attended contact is selected once in a subquery, then counted month by month
+    # (DISTINCT keeps PostgreSQL from merging the subquery into each month's count).
+    first_seen = (
+        ctx.cases.order_by()
+        .annotate(first_seen=d.first_seen())
+        .distinct()
+        .aggregate(
+            **{
+                f"m{n}": Count("pk", filter=Q(first_seen__gte=d.day_start(m.first), first_seen__lt=_after(m)))
+                for n, m in enumerate(months)
+            }
+        )
     )
+    seen = {month.first: first_seen[f"m{n}"] for n, month in enumerate(months)}
     rows = tuple(
         Row(
             (
@@ -253,6 +263,11 @@ def activity_by_month(ctx: Context) -> Panel:
     return Panel(table, lines=line_chart(series, 0, top))
 
 
+def _after(month: Month) -> dt.datetime:
+    """Midnight (London) after the month's last day."""
+    return d.day_start(month.last + dt.timedelta(days=1))
+
+
 def _per_month(cases: QuerySet[Any]) -> dict[dt.date, int]:
     rows = cases.values("month").annotate(count=Count("pk")).order_by()
     return {_as_date(row["month"]): row["count"] for row in rows}
@@ -267,13 +282,15 @@ def _as_date(value: dt.date | dt.datetime) -> dt.date:
 def waiting_times(ctx: Context) -> Panel:
     """Per team: cases first seen in the period, median and 90th percentile of days from referral."""
     period = ctx.filters.period
+    start, end = d.day_start(period.first), d.day_start(period.last + dt.timedelta(days=1))
+    # First seen in the period: seen in it and never before it (two index probes, not the first contact's
+    # lookup again in each condition).
     seen = (
-        ctx.cases.alias(first_seen=d.first_seen())
-        .filter(
-            first_seen__gte=d.day_start(period.first),
-            first_seen__lt=d.day_start(period.last + dt.timedelta(days=1)),
+        ctx.cases.filter(
+            Exists(d.attended_contacts().filter(starts_at__gte=start, starts_at__lt=end)),
+            ~Exists(d.attended_contacts().filter(starts_at__lt=start)),
         )
-        .annotate(first_day=TruncDate("first_seen", tzinfo=d.LONDON))
+        .annotate(first_day=TruncDate(d.first_seen(), tzinfo=d.LONDON))
         .order_by()
         .values_list("team_id", "referral_date", "first_day")
     )
@@ -303,14 +320,18 @@ def _team_names(ctx: Context) -> dict[int, str]:
 
 def last_seen_bands(ctx: Context) -> Panel:
     """Open episodes by weeks since their last attended contact, and those never seen."""
-    counts = dict(
+    # Counted over the last-seen time of each case, selected once in a subquery (DISTINCT keeps PostgreSQL
+    # from merging it into the counts, which would look it up again for every band).
+    conditions = {slug: d.seen_band_condition(low, high, ctx.today) for slug, _, low, high in d.SEEN_BANDS}
+    counts = (
         d.open_of(ctx.cases)
-        .annotate(last_seen=d.last_seen())
-        .annotate(band=d.seen_band(ctx.today))
-        .values("band")
-        .annotate(count=Count("pk"))
         .order_by()
-        .values_list("band", "count")
+        .annotate(last_seen=d.last_seen())
+        .distinct()
+        .aggregate(
+            **{slug: Count("pk", filter=condition) for slug, condition in conditions.items()},
+            **{d.NOT_YET_SEEN: Count("pk", filter=Q(last_seen__isnull=True))},
+        )
     )
     bands = [(slug, label) for slug, label, _, _ in d.SEEN_BANDS] + [(d.NOT_YET_SEEN, "Never seen")]
     rows = tuple(Row((label, counts.get(slug, 0)), (None, ctx.cases_link(slug))) for slug, label in bands)

@@ -4,10 +4,11 @@ Each reads `reports.dashboard.dashboard_cases` under the filters of the GET para
 manager's scope is a form error, and then no figure is shown.
 """
 
+import datetime as dt
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,9 +17,10 @@ from django.views.decorators.http import require_safe
 
 from accounts.access import AuthenticatedRequest, manager_page
 from accounts.audit import Action, record
-from assessments.models import CaseQuerySet
+from accounts.models import User
+from assessments.models import Case
 from groupings.selectors import with_current_grouping
-from reports import case_sets, dashboard_panels, data_quality
+from reports import case_sets, dashboard_cache, dashboard_panels, data_quality
 from reports.dashboard_panels import Context
 from reports.exports import csv_lines
 from reports.forms import DashboardFilterForm
@@ -37,14 +39,24 @@ def _partial_only(request: AuthenticatedRequest) -> bool:
 
 
 def _dashboard_page(
-    request: AuthenticatedRequest, *, tab: str, panels_template: str, figures: Callable[[Context], dict]
+    request: AuthenticatedRequest,
+    *,
+    tab: str,
+    panels_template: str,
+    figures: Callable[[Context], dict],
+    present: Callable[[dict, Context], dict] = lambda figures, ctx: figures,
 ) -> HttpResponse:
-    """A dashboard tab: the filter form, and its panels (alone for an htmx request from the form)."""
+    """A dashboard tab: the filter form, and its panels (alone for an htmx request from the form). The
+    figures come from the cache when nothing they count has changed (reports.dashboard_cache); `present`
+    turns them into what the template reads."""
     form = _form(request)
     context: dict[str, Any] = {"form": form, "tab": tab, "panels_template": panels_template}
     if form.is_valid():
         ctx = dashboard_panels.context_for(request.user, form.filters(), form.today)
-        context.update(filters=ctx.filters, query=ctx.query_string(), **figures(ctx))
+        kept = dashboard_cache.tab_figures(tab, ctx, figures)
+        context.update(filters=ctx.filters, query=ctx.query_string(), **present(kept.value, ctx))
+        # Figures counted earlier say when: anything recorded since would have changed the cache's key.
+        context["figures_as_of"] = kept.computed_at if kept.from_cache else None
         # The review lists name patients: a read of case records, recorded like the caseload.
         record(Action.VIEW_CASELOAD, by=request.user, object_type="reports.dashboard", object_id=tab)
     template = panels_template if _partial_only(request) else "reports/dashboard.html"
@@ -71,7 +83,8 @@ def dashboard_quality(request: AuthenticatedRequest) -> HttpResponse:
         request,
         tab="data-quality",
         panels_template="reports/_dashboard_quality_panels.html",
-        figures=lambda ctx: data_quality.dashboard_context(ctx.cases, ctx.today, ctx.query_string()),
+        figures=lambda ctx: data_quality.figures(ctx.cases, ctx.today),
+        present=lambda figures, ctx: data_quality.presented(figures, ctx.today, ctx.query_string()),
     )
 
 
@@ -85,17 +98,26 @@ def dashboard_cases(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "case_set": case_set}
     if form.is_valid():
         ctx = dashboard_panels.context_for(request.user, form.filters(), form.today)
-        selected = cast(CaseQuerySet, case_set.select(ctx.cases, ctx.today))
-        cases = with_current_grouping(selected.select_related("patient", "team"), ctx.today).order_by(
+        # Counted and sliced on bare case ids (like the caseload): only the page's rows get their columns.
+        ids = case_set.select(ctx.cases, ctx.today).order_by(
             "patient__family_name", "patient__given_name", "pk"
         )
+        paginator: Paginator[Any] = Paginator(ids.values_list("pk", flat=True), PAGE_SIZE)
+        numbered = paginator.get_page(request.GET.get("page"))
         context.update(
             filters=ctx.filters,
             query=ctx.query_string(),
-            page=Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page")),
+            page=Page(_rows(request.user, list(numbered), ctx.today), numbered.number, paginator),
         )
         record(Action.VIEW_CASELOAD, by=request.user, object_type="reports.case_set", object_id=slug)
     return render(request, "reports/dashboard_cases.html", context)
+
+
+def _rows(user: User, pks: list[int], today: dt.date) -> list[Any]:
+    """The cases `pks` (one page of a list), in that order, with their grouping."""
+    cases = Case.objects.visible_to(user).filter(pk__in=pks).select_related("patient", "team")
+    by_pk = {case.pk: case for case in with_current_grouping(cases, today)}
+    return [by_pk[pk] for pk in pks if pk in by_pk]
 
 
 @manager_page

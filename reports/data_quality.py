@@ -53,8 +53,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Mod, Substr, TruncDate
-from django.db.models.lookups import Exact, IsNull
-from django.utils import timezone
+from django.db.models.lookups import Exact
 
 from assessments.choices import Attendance, EthnicCategory, Gender
 from assessments.models import Case, Contact, CurrentView, MeasureScore
@@ -89,6 +88,7 @@ class Check:
     population: Condition
     failing: Condition  # among the population
     historical: bool  # whether the trend can reconstruct it as of a past day
+    reads_facts: bool = False  # whether its conditions read `facts()` (then the trend counts over them)
 
     @property
     def slug(self) -> str:
@@ -133,27 +133,30 @@ def _missing_gender(_: Window) -> Q:
     return Q(patient__gender__in=MISSING_GENDERS)
 
 
-def _end_of_day(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
-
-
-def _second_attended_day(case_ref: OuterRef, day: dt.date) -> Subquery:
-    """The local day of the case's second attended contact on or before `day` (NULL when it has fewer)."""
-    attended = Contact.objects.filter(
-        case=case_ref, attendance=Attendance.ATTENDED, starts_at__lt=_end_of_day(day)
-    ).order_by("starts_at", "pk")
+def second_attended_day() -> Subquery:
+    """The local day of the case's second attended contact (NULL when it has fewer). It is on or before a day D
+    exactly when the case had two attended contacts by D, so one value per case serves every month."""
+    attended = Contact.objects.filter(case=OuterRef("pk"), attendance=Attendance.ATTENDED).order_by(
+        "starts_at", "pk"
+    )
     return Subquery(attended.annotate(day=TruncDate("starts_at")).values("day")[1:2])
 
 
+def facts() -> dict[str, Subquery | Exists]:
+    """Per-case facts the conditions below read by name: alias cases with them first. The trend computes
+    them once per case, sparing the lookups for every month (see trend_counts)."""
+    by_second = CurrentView.objects.filter(
+        case=OuterRef("pk"), completed_on__lte=OuterRef("second_attended_day")
+    )
+    return {"second_attended_day": second_attended_day(), "current_view_by_second": Exists(by_second)}
+
+
 def _two_attended_contacts(window: Window) -> Q:
-    return _caseload(window) & Q(IsNull(_second_attended_day(OuterRef("pk"), window.end), False))
+    return _caseload(window) & Q(second_attended_day__lte=window.end)
 
 
 def _no_current_view_by_second_contact(window: Window) -> Q:
-    by_second = CurrentView.objects.filter(
-        case=OuterRef("pk"), completed_on__lte=_second_attended_day(OuterRef(OuterRef("pk")), window.end)
-    )
-    return ~Q(Exists(by_second))
+    return Q(current_view_by_second=False)
 
 
 def _allocation_in_force(window: Window) -> QuerySet[Allocation]:
@@ -207,13 +210,20 @@ def _check(
     population: Condition,
     failing: Condition,
     historical: bool,
+    reads_facts: bool = False,
 ) -> Check:
     def select(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
         window = panel_window(today)
-        return cases.filter(population(window), failing(window))
+        return cases.alias(**facts()).filter(population(window), failing(window))
 
     return Check(
-        CaseSet(slug, list_label, select), heading, population_label, population, failing, historical
+        CaseSet(slug, list_label, select),
+        heading,
+        population_label,
+        population,
+        failing,
+        historical,
+        reads_facts,
     )
 
 
@@ -262,6 +272,7 @@ CHECKS: tuple[Check, ...] = (
         _two_attended_contacts,
         _no_current_view_by_second_contact,
         historical=True,
+        reads_facts=True,
     ),
     _check(
         "quality-allocation",
@@ -371,9 +382,10 @@ def worst_first(rows: Iterable[QualityRow]) -> list[QualityRow]:
 
 
 @contextmanager
-def _without_jit() -> Iterator[None]:
-    """PostgreSQL estimates these correlated subqueries as costly enough to JIT-compile, and compiling them
-    took longer than running them (5,000 demo cases: the panel took 4.5 s with JIT, 0.3 s without)."""
+def without_jit() -> Iterator[None]:
+    """PostgreSQL estimates the dashboard's correlated subqueries as costly enough to JIT-compile, and
+    compiling them took longer than running them (5,000 demo cases: this panel took 4.5 s with JIT, 0.3 s
+    without). Nested uses are harmless (SET LOCAL lasts to the end of the outermost transaction)."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -388,11 +400,11 @@ def panel(cases: QuerySet[Case], today: dt.date) -> list[QualityRow]:
     counts: dict[str, Count] = {}
     for n, check in enumerate(CHECKS):
         counts |= _counts(n, check, window)
-    with _without_jit():
+    with without_jit():
         per_team = list(
             cast(
                 Iterable[dict[str, Any]],
-                cases.order_by().values("team_id", "team__name").annotate(**counts),
+                cases.alias(**facts()).order_by().values("team_id", "team__name").annotate(**counts),
             )
         )
     return worst_first(
@@ -494,26 +506,51 @@ class QualityTrend:
     rows: tuple[TrendRow, ...]  # worst check first (by the latest month)
 
 
-def trend(cases: QuerySet[Case], today: dt.date) -> QualityTrend:
-    """Completeness of each check over the last 12 months of `cases` (scoped and filtered), as of each month
-    end; checks without history only for the current month. One query per check (and PostgreSQL's JIT
-    switched off for them)."""
+TrendCounts = dict[str, tuple[tuple[int, int], ...]]  # check slug -> (population, failing) per month shown
+
+
+def trend_counts(cases: QuerySet[Case], today: dt.date) -> TrendCounts:
+    """Population and failing cases of each check as of each month of the trend (the current month only for
+    checks without history): one query per check (PostgreSQL's JIT switched off)."""
     months = trend_months(today)
-    rows = []
-    with _without_jit():
+    result = {}
+    with without_jit():
         for check in CHECKS:
             shown = months if check.historical else months[-1:]
             counts: dict[str, Count] = {}
             for n, month in enumerate(shown):
                 counts |= _counts(n, check, month_window(month, today))
-            figures = cases.order_by().aggregate(**counts)
-            computed = [
-                TrendPoint(month, as_of(month, today), figures[f"p{n}"], figures[f"f{n}"])
-                for n, month in enumerate(shown)
-            ]
-            points = (None,) * (len(months) - len(shown)) + tuple(computed)
-            rows.append(TrendRow(check, points, _chart(check, points)))
+            # Counting over the facts makes Django select them in a subquery first; DISTINCT (on rows that
+            # are distinct anyway) keeps PostgreSQL from merging that subquery into the counts, which would
+            # run the facts' lookups again for every month.
+            counted = (
+                cases.order_by().annotate(**facts()).distinct() if check.reads_facts else cases.order_by()
+            )
+            figures = counted.aggregate(**counts)
+            result[check.slug] = tuple((figures[f"p{n}"], figures[f"f{n}"]) for n in range(len(shown)))
+    return result
+
+
+def trend_of(counts: TrendCounts, today: dt.date) -> QualityTrend:
+    """The trend's rows (worst check first, each with its chart) from `trend_counts`."""
+    months = trend_months(today)
+    rows = []
+    for check in CHECKS:
+        figures = counts[check.slug]
+        shown = months[len(months) - len(figures) :]
+        computed = [
+            TrendPoint(month, as_of(month, today), population, failing)
+            for month, (population, failing) in zip(shown, figures, strict=True)
+        ]
+        points = (None,) * (len(months) - len(shown)) + tuple(computed)
+        rows.append(TrendRow(check, points, _chart(check, points)))
     return QualityTrend(tuple(months), tuple(worst_checks_first(rows)))
+
+
+def trend(cases: QuerySet[Case], today: dt.date) -> QualityTrend:
+    """Completeness of each check over the last 12 months of `cases` (scoped and filtered), as of each month
+    end; checks without history only for the current month. One query per check."""
+    return trend_of(trend_counts(cases, today), today)
 
 
 def worst_checks_first(rows: Iterable[TrendRow]) -> list[TrendRow]:
@@ -534,10 +571,21 @@ def _chart(check: Check, points: Sequence[TrendPoint | None]) -> Chart:
     return line_chart({check.heading: series}, 0, 100)  # type: ignore[dict-item]  # percents are floats
 
 
-def dashboard_context(cases: QuerySet[Case], today: dt.date, filter_query: str) -> dict:
-    """What templates/reports/_data_quality.html reads, for the page's scoped and filtered cases."""
+def figures(cases: QuerySet[Case], today: dt.date) -> dict[str, Any]:
+    """The tab's counts as plain values (what the dashboard keeps in the cache): the panel's rows and the
+    trend's counts."""
+    return {"panel": panel(cases, today), "trend": trend_counts(cases, today)}
+
+
+def presented(counts: dict[str, Any], today: dt.date, filter_query: str) -> dict[str, Any]:
+    """What templates/reports/_data_quality.html reads, from `figures`."""
     return {
-        "quality": quality_table(panel(cases, today), filter_query),
-        "quality_trend": trend(cases, today),
+        "quality": quality_table(counts["panel"], filter_query),
+        "quality_trend": trend_of(counts["trend"], today),
         "filter_query": filter_query,
     }
+
+
+def dashboard_context(cases: QuerySet[Case], today: dt.date, filter_query: str) -> dict:
+    """What templates/reports/_data_quality.html reads, for the page's scoped and filtered cases."""
+    return presented(figures(cases, today), today, filter_query)

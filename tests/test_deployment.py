@@ -22,6 +22,13 @@ def test_docker_compose_names_every_service_with_its_command():
         assert env["DATABASE_URL"].startswith("postgres://") and env["CELERY_BROKER_URL"].startswith(
             "redis://"
         )
+    # One cache for every web process and worker, in another Redis database than the broker's.
+    web_cache, worker_cache = (
+        services["web"]["environment"]["CACHE_URL"],
+        services["worker"]["environment"]["CACHE_URL"],
+    )
+    assert web_cache == worker_cache and web_cache.startswith("redis://")
+    assert web_cache != services["web"]["environment"]["CELERY_BROKER_URL"]
 
 
 def test_every_environment_variable_the_settings_read_is_documented_in_the_readme():
