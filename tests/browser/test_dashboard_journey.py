@@ -18,6 +18,9 @@ def test_a_service_manager_filters_to_a_team_and_reaches_an_overdue_case(page, r
     page.get_by_role("link", name="Dashboard").click()
     expect(page.get_by_test_id("dashboard-showing")).to_contain_text("all teams")
 
+    # htmx is loaded with `defer`: a change made before it has loaded does nothing until "Show" is pressed.
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => window.htmx !== undefined")
     page.select_option("#id_team", label="Team A")  # htmx swaps the panels in place and updates the URL
     expect(page.get_by_test_id("dashboard-showing")).to_contain_text("Team A")
     expect(page).to_have_url(f"{page.url.split('?')[0]}?team={team_a.pk}&clinician=&grouping=&period=12m")
