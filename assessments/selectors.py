@@ -36,12 +36,15 @@ def caseload(user: User, query: str = "", sort: str = caseload_search.DEFAULT_SO
     return cases.order_by(*caseload_search.SORTS[caseload_search.sort_or_default(sort)][1])
 
 
+def attended_contacts() -> QuerySet[Contact]:
+    """Attended contacts of the case of the outer query."""
+    return Contact.objects.filter(case=OuterRef("pk"), attendance=Attendance.ATTENDED)
+
+
 def lead_clinician() -> Subquery:
     """The clinician of the case's (outer query's) most recent attended contact, None when never seen: the
     case's clinician for the managers' dashboard and for "my reviews" (there is no lead-clinician field)."""
-    latest = Contact.objects.filter(case=OuterRef("pk"), attendance=Attendance.ATTENDED).order_by(
-        "-starts_at", "-pk"
-    )
+    latest = attended_contacts().order_by("-starts_at", "-pk")
     return Subquery(latest.values("clinician_id")[:1], output_field=IntegerField())
 
 

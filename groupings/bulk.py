@@ -14,13 +14,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import BigIntegerField, ExpressionWrapper, F, OuterRef, QuerySet, Subquery, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce
 
 from assessments.current_view_items import ALL_ITEMS
 from assessments.models import Case, CurrentView
+from camhs_pbr.lib.db import without_jit
 from groupings.models import RulesVersion, Suggestion
 from groupings.rules import MAX_AGE, NOT_KNOWN_CODE, suggest_arrays
 
@@ -89,13 +90,11 @@ def regroup_cases(
 ) -> ChunkResult:
     """Store `rules_version`'s suggestion for the latest Current View of each case; existing ones are left as they are."""
     postgres = connection.vendor == "postgresql"
-    with transaction.atomic():
+    with without_jit():
         if postgres:
-            # Compiling this short query costs PostgreSQL's JIT more (~0.4 s a chunk) than running it.
             # Django's foreign keys are checked at commit by default: check them while inserting instead, so the
             # commit after the run's counters are updated is quick and parallel chunks do not queue on that row.
             with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         rules = rules_version.ruleset()
         rows = latest_packed(cases, with_dates=rules.reads_age)

@@ -10,14 +10,11 @@ allocated GH03 that a version suggests as GH03 + GA02 moves, and an allocation a
 only when both the grouping and the add-on match.
 """
 
-import contextlib
 import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pandas as pd
 from django.core.cache import cache
-from django.db import connection, transaction
 from django.db.models import (
     Count,
     F,
@@ -34,6 +31,7 @@ from django.db.models.functions import Coalesce
 from accounts.models import Team
 from assessments.models import Case, CurrentView
 from camhs_pbr.figures_cache import stamp
+from camhs_pbr.lib.db import without_jit
 from groupings.agreement import Agreement, agreement_by
 from groupings.models import Allocation, Grouping, RulesVersion, Suggestion
 from groupings.rules import pair_code
@@ -59,16 +57,6 @@ def data_stamp() -> tuple:
         (CurrentView.objects.all(), "pk"),
         (Suggestion.objects.all(), "pk"),
     )
-
-
-@contextlib.contextmanager
-def _without_jit() -> Iterator[None]:
-    # PostgreSQL would compile these one-pass counts (its JIT), which costs more than running them.
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
-        yield
 
 
 def _codes() -> dict[int, str]:
@@ -150,7 +138,7 @@ def _agreement_rows(user) -> Rows:
         .annotate(n=Count("allocations"))
         .order_by()
     )
-    with _without_jit():
+    with without_jit():
         return [
             (
                 row["team_id"],
@@ -220,7 +208,7 @@ def figures(user, rules_version: RulesVersion) -> Figures:
     key = f"groupings.movement:{hashlib.sha256(key.encode()).hexdigest()}"
     result = cache.get(key)
     if result is None:
-        with _without_jit():
+        with without_jit():
             movement_rows = _movement_rows(user, rules_version)
             agreement_rows = _agreement_rows(user)
         result = Figures(_movement_table(movement_rows, codes), _agreement(agreement_rows, codes, teams))

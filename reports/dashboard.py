@@ -31,9 +31,8 @@ from django.db.models import (
 )
 
 from accounts.models import Team, User
-from assessments.choices import Attendance
-from assessments.models import Case, CaseQuerySet, Contact, CurrentView
-from assessments.selectors import lead_clinician
+from assessments.models import Case, CaseQuerySet, CurrentView
+from assessments.selectors import attended_contacts, lead_clinician
 from groupings.models import Allocation, Grouping, SuperGroup
 from groupings.selectors import overdue_condition
 from reports.case_sets import CaseSet, register
@@ -100,11 +99,6 @@ class Filters:
 def day_start(day: dt.date) -> dt.datetime:
     """Midnight at the start of `day` in Europe/London: contacts are dated by their London day."""
     return dt.datetime.combine(day, dt.time(), tzinfo=LONDON)
-
-
-def attended_contacts() -> QuerySet[Contact]:
-    """Attended contacts of the case of the outer query."""
-    return Contact.objects.filter(case=OuterRef("pk"), attendance=Attendance.ATTENDED)
 
 
 def first_seen() -> Subquery:

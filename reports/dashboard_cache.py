@@ -15,9 +15,9 @@ from accounts.audit import Action, AuditEvent
 from accounts.models import Team
 from assessments.models import Case, CaseReopening, Contact, CurrentView, MeasureScore, Patient
 from camhs_pbr.figures_cache import Cached, cached, stamp
+from camhs_pbr.lib.db import without_jit
 from groupings.models import Allocation, Grouping, Suggestion
 from reports.dashboard_panels import Context
-from reports.data_quality import without_jit
 from reports.models import ReferenceContactCost, UnitCost
 
 CACHE_SECONDS = 600

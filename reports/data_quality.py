@@ -31,13 +31,11 @@ Reopened cases count as open throughout (their earlier closure lives in CaseReop
 
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import parse_qsl, urlencode
 
-from django.db import connection, transaction
 from django.db.models import (
     Case as When_,
 )
@@ -58,6 +56,7 @@ from django.db.models.lookups import Exact
 from assessments.choices import Attendance, EthnicCategory, Gender
 from assessments.models import Case, Contact, CurrentView, MeasureScore
 from camhs_pbr.lib.charts import Chart, line_chart
+from camhs_pbr.lib.db import without_jit
 from groupings.models import Allocation
 from groupings.selectors import overdue_condition
 from reports import case_sets
@@ -379,18 +378,6 @@ def worst_first(rows: Iterable[QualityRow]) -> list[QualityRow]:
         rows,
         key=lambda row: (*_worst_key(row.percent, row.failing), row.team, order.get(row.slug, len(order))),
     )
-
-
-@contextmanager
-def without_jit() -> Iterator[None]:
-    """PostgreSQL estimates the dashboard's correlated subqueries as costly enough to JIT-compile, and
-    compiling them took longer than running them (5,000 demo cases: this panel took 4.5 s with JIT, 0.3 s
-    without). Nested uses are harmless (SET LOCAL lasts to the end of the outermost transaction)."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
-        yield
 
 
 def panel(cases: QuerySet[Case], today: dt.date) -> list[QualityRow]:
