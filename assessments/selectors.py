@@ -41,6 +41,11 @@ def attended_contacts() -> QuerySet[Contact]:
     return Contact.objects.filter(case=OuterRef("pk"), attendance=Attendance.ATTENDED)
 
 
+def attended_contacts_of(clinician: User) -> QuerySet[Contact]:
+    """Attended contacts the clinician held, of any case."""
+    return Contact.objects.filter(clinician=clinician, attendance=Attendance.ATTENDED)
+
+
 def lead_clinician() -> Subquery:
     """The clinician of the case's (outer query's) most recent attended contact, None when never seen: the
     case's clinician for the managers' dashboard and for "my reviews" (there is no lead-clinician field)."""

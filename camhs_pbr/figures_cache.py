@@ -5,6 +5,11 @@ them, what was asked and `stamp(...)`: the latest value of a few indexed columns
 the figures read, the last change of a row that is updated in place). Anything recorded since changes the
 stamp, so the next request counts again; a page nothing has changed since is served from the cache.
 
+`latest(...)` keeps one entry per question instead and never makes a reader wait for a recount once the
+question has been counted: a reader who finds figures counted under an older stamp gets them, marked stale,
+and one recount is queued for a Celery worker (at most one at a time per question); the next reader gets the
+new figures. Only the first reader of a question ever counts in the request.
+
 The cache is Django's default cache: per process (LocMem) unless CACHE_URL names a Redis server shared by
 every process (settings.py). A cache that cannot be reached costs speed, never the page.
 """
@@ -47,6 +52,7 @@ class Cached(Generic[T]):
     value: T
     computed_at: dt.datetime
     from_cache: bool
+    stale: bool = False  # counted before the latest change; a recount is on its way
 
 
 def cached(namespace: str, key: object, compute: Callable[[], T], seconds: int) -> Cached[T]:
@@ -68,3 +74,69 @@ def cached(namespace: str, key: object, compute: Callable[[], T], seconds: int) 
     except Exception:  # as above
         log.warning("The cache could not be written; %s not kept", namespace, exc_info=True)
     return Cached(value, computed_at, from_cache=False)
+
+
+# A queued recount that has not stored its figures within this many seconds (a lost worker) lets the next
+# reader queue another.
+RECOUNT_LOCK_SECONDS = 300
+
+
+def _name(namespace: str, key: object) -> str:
+    return f"{namespace}:{hashlib.sha256(repr(key).encode()).hexdigest()}"
+
+
+def _read(name: str) -> Any:
+    try:
+        return cache.get(name)
+    except Exception:  # an unreachable cache server must not take the page down
+        log.warning("The cache could not be read (%s)", name, exc_info=True)
+        return None
+
+
+def store(namespace: str, key: object, data_stamp: tuple, value: T, seconds: int) -> Cached[T]:
+    """Keep `value`, counted under `data_stamp`, as the answer to `key`; let a next recount be queued."""
+    name = _name(namespace, key)
+    computed_at = timezone.now()
+    try:
+        cache.set(name, (data_stamp, value, computed_at), seconds)
+        cache.delete(f"{name}:recounting")
+    except Exception:  # as above
+        log.warning("The cache could not be written; %s not kept", namespace, exc_info=True)
+    return Cached(value, computed_at, from_cache=False)
+
+
+def latest(
+    namespace: str,
+    key: object,
+    data_stamp: tuple,
+    *,
+    compute: Callable[[], T],
+    recount: Callable[[], None],
+    seconds: int,
+) -> Cached[T]:
+    """The figures answering `key` (whose repr names the scope, the question and the names shown, not the
+    data's stamp): counted now when never counted; else the kept ones, `stale` when counted under another
+    `data_stamp`, in which case `recount()` is called to queue a recount that ends with `store(...)` (once
+    per RECOUNT_LOCK_SECONDS at most). A recount run in-process (no broker) is read back at once."""
+    name = _name(namespace, key)
+    found = _read(name)
+    if found is None:
+        return store(namespace, key, data_stamp, compute(), seconds)
+    counted_under, value, computed_at = found
+    if counted_under == data_stamp:
+        return Cached(value, computed_at, from_cache=True)
+    try:
+        first = cache.add(f"{name}:recounting", True, RECOUNT_LOCK_SECONDS)
+    except Exception:  # as above: no recount without a cache to keep it in
+        log.warning("The cache could not be written; %s not recounted", namespace, exc_info=True)
+        first = False
+    if first:
+        try:
+            recount()
+        except Exception:  # an unreachable queue leaves the kept figures showing; the next reader tries again
+            log.warning("No recount of %s could be queued", namespace, exc_info=True)
+            cache.delete(f"{name}:recounting")
+        recounted = _read(name)
+        if recounted is not None and recounted[0] == data_stamp:
+            return Cached(recounted[1], recounted[2], from_cache=True)
+    return Cached(value, computed_at, from_cache=True, stale=True)

@@ -19,7 +19,7 @@ from django.db.models import Case as DbCase
 from django.db.models.functions import Concat
 
 from assessments.models import Case, CaseQuerySet, CurrentView
-from assessments.selectors import lead_clinician
+from assessments.selectors import attended_contacts_of, lead_clinician
 from assessments.validation import age_in_years
 from groupings import rules
 from groupings.models import Allocation, Grouping, RegroupingRun, RulesVersion, Suggestion
@@ -147,7 +147,16 @@ def my_reviews_due(user, today: dt.date) -> dict:
     """The open allocations whose review is overdue or due in the next MY_REVIEWS_WEEKS weeks, on open cases
     of the user's scope whose clinician (their most recent attended contact) is the user: soonest first."""
     horizon = today + dt.timedelta(weeks=MY_REVIEWS_WEEKS)
-    cases = Case.objects.visible_to(user).open().alias(lead=lead_clinician()).filter(lead=user.pk)
+    # Only the cases the user has seen can have the user as their clinician: narrowed to those first (through
+    # the contacts' clinician index), a manager who sees no one costs nothing however large the service.
+    seen = attended_contacts_of(user).values("case_id")
+    cases = (
+        Case.objects.visible_to(user)
+        .open()
+        .filter(pk__in=seen)
+        .alias(lead=lead_clinician())
+        .filter(lead=user.pk)
+    )
     grouped: QuerySet[Any] = with_current_grouping(cases, today)  # annotated with review_due
     due = grouped.filter(review_due__lte=horizon).select_related("patient")
     return {

@@ -1,27 +1,63 @@
-"""The managers' dashboard tabs keep their figures in the cache (camhs_pbr.figures_cache), like the re-grouping
-page: under the teams in the manager's scope (two managers with the same teams see the same cases), the
-filters, today, the names the figures show and a stamp of every table a figure reads.
+"""The managers' dashboard tabs keep their panels, counted and drawn, in the cache (camhs_pbr.figures_cache.latest),
+like the re-grouping page keeps its figures: under the teams in the manager's scope (two managers with the same
+teams see the same cases), the tab, the filters, today and the names the figures show.
+
+A tab counted under an older stamp of the data is shown at once, said to be stale, while a Celery worker counts
+it again (reports.tasks.recount_dashboard_tab); only the first reader of a question ever waits for the count.
 
 The stamp changes with a new or changed case (discharge, reopening), a new patient, contact, Current View,
 suggestion, allocation, outcome score (a correction scores again), reopening, grouping, unit cost or reference
 contact cost, and with any change made in the admin (renamed teams and clinicians, corrected patient details:
-the admin is where rows are edited in place), so a figure changes on the next request after such a write.
+the admin is where rows are edited in place).
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
+
+from celery import Task
+from django.template.loader import render_to_string
 
 from accounts.audit import Action, AuditEvent
 from accounts.models import Team
 from assessments.models import Case, CaseReopening, Contact, CurrentView, MeasureScore, Patient
-from camhs_pbr.figures_cache import Cached, cached, stamp
+from camhs_pbr import queueing
+from camhs_pbr.figures_cache import Cached, latest, stamp, store
 from camhs_pbr.lib.db import without_jit
 from groupings.models import Allocation, Grouping, Suggestion
-from reports.dashboard_panels import Context
+from reports import dashboard_panels, data_quality
+from reports.dashboard_figures import Table
+from reports.dashboard_panels import Context, Panel
 from reports.models import ReferenceContactCost, UnitCost
 
-CACHE_SECONDS = 600
+# Kept a day after their last count: a tab nobody opens for a day is counted afresh when opened.
+CACHE_SECONDS = 24 * 60 * 60
 ADMIN_CHANGES = (Action.ADMIN_ADD, Action.ADMIN_CHANGE, Action.ADMIN_DELETE)
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A tab's panels as HTML, and the tables its CSV downloads read."""
+
+    html: str
+    tables: dict[str, Table]
+
+
+@dataclass(frozen=True)
+class Tab:
+    figures: Callable[[Context], dict[str, Any]]
+    template: str
+    present: Callable[[dict[str, Any], Context], dict[str, Any]] = lambda figures, ctx: figures
+
+
+TABS = {
+    "dashboard": Tab(dashboard_panels.everything, "reports/_dashboard_panels.html"),
+    "data-quality": Tab(
+        lambda ctx: data_quality.figures(ctx.cases, ctx.today),
+        "reports/_dashboard_quality_panels.html",
+        lambda figures, ctx: data_quality.presented(figures, ctx.today, ctx.query_string()),
+    ),
+}
 
 
 def data_stamp() -> tuple:
@@ -43,13 +79,38 @@ def data_stamp() -> tuple:
     )
 
 
-def tab_figures(tab: str, ctx: Context, figures: Callable[[Context], dict[str, Any]]) -> Cached[dict]:
-    """`figures(ctx)` of a dashboard tab, from the cache when nothing they count has changed."""
+def drawn_tab(name: str, ctx: Context, recount_task: Task) -> Cached[Drawn]:
+    """The tab `name` for `ctx`: from the cache (stale while `recount_task` counts it again on a worker), or
+    counted now. The task is reports.tasks.recount_dashboard_tab (passed in: that module imports this one)."""
+    return latest(
+        f"reports.dashboard.{name}",
+        _key(name, ctx),
+        data_stamp(),
+        compute=lambda: draw(name, ctx),
+        recount=lambda: queueing.publish(
+            recount_task, name, ctx.user.pk, ctx.filters.query(), ctx.today.isoformat()
+        ),
+        seconds=CACHE_SECONDS,
+    )
+
+
+def recount(name: str, ctx: Context) -> None:
+    """Count and draw the tab again and keep it under the data's stamp as it was before counting."""
+    before = data_stamp()
+    store(f"reports.dashboard.{name}", _key(name, ctx), before, draw(name, ctx), CACHE_SECONDS)
+
+
+def draw(name: str, ctx: Context) -> Drawn:
+    tab = TABS[name]
+    with without_jit():
+        figures = tab.figures(ctx)
+    context = {"filters": ctx.filters, "query": ctx.query_string(), **tab.present(figures, ctx)}
+    return Drawn(
+        html=render_to_string(tab.template, context),
+        tables={panel.table.slug: panel.table for panel in figures.values() if isinstance(panel, Panel)},
+    )
+
+
+def _key(name: str, ctx: Context) -> tuple:
     teams = sorted(Team.objects.in_scope_of(ctx.user).values_list("pk", "name"))
-    key = (tab, teams, sorted(ctx.filters.query().items()), ctx.today.isoformat(), data_stamp())
-
-    def compute() -> dict[str, Any]:
-        with without_jit():
-            return figures(ctx)
-
-    return cached(f"reports.dashboard.{tab}", key, compute, CACHE_SECONDS)
+    return (name, teams, sorted(ctx.filters.query().items()), ctx.today.isoformat())

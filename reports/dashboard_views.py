@@ -5,7 +5,6 @@ manager's scope is a form error, and then no figure is shown.
 """
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -13,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from accounts.access import AuthenticatedRequest, manager_page
@@ -20,8 +20,7 @@ from accounts.audit import Action, record
 from accounts.models import User
 from assessments.models import Case
 from groupings.selectors import with_current_grouping
-from reports import case_sets, dashboard_cache, dashboard_panels, data_quality
-from reports.dashboard_panels import Context
+from reports import case_sets, dashboard_cache, dashboard_panels, tasks
 from reports.exports import csv_lines
 from reports.forms import DashboardFilterForm
 
@@ -38,28 +37,22 @@ def _partial_only(request: AuthenticatedRequest) -> bool:
     return bool(htmx) and not htmx.history_restore_request
 
 
-def _dashboard_page(
-    request: AuthenticatedRequest,
-    *,
-    tab: str,
-    panels_template: str,
-    figures: Callable[[Context], dict],
-    present: Callable[[dict, Context], dict] = lambda figures, ctx: figures,
-) -> HttpResponse:
+def _dashboard_page(request: AuthenticatedRequest, tab: str) -> HttpResponse:
     """A dashboard tab: the filter form, and its panels (alone for an htmx request from the form). The
-    figures come from the cache when nothing they count has changed (reports.dashboard_cache); `present`
-    turns them into what the template reads."""
+    panels come from the cache, counted and drawn, even while a worker counts them again after a change
+    (reports.dashboard_cache)."""
     form = _form(request)
-    context: dict[str, Any] = {"form": form, "tab": tab, "panels_template": panels_template}
+    context: dict[str, Any] = {"form": form, "tab": tab}
     if form.is_valid():
         ctx = dashboard_panels.context_for(request.user, form.filters(), form.today)
-        kept = dashboard_cache.tab_figures(tab, ctx, figures)
-        context.update(filters=ctx.filters, query=ctx.query_string(), **present(kept.value, ctx))
-        # Figures counted earlier say when: anything recorded since would have changed the cache's key.
+        kept = dashboard_cache.drawn_tab(tab, ctx, tasks.recount_dashboard_tab)
+        context.update(filters=ctx.filters, query=ctx.query_string(), panels_html=mark_safe(kept.value.html))
+        # Figures counted earlier say when, and whether newer records are being counted.
         context["figures_as_of"] = kept.computed_at if kept.from_cache else None
+        context["figures_stale"] = kept.stale
         # The review lists name patients: a read of case records, recorded like the caseload.
         record(Action.VIEW_CASELOAD, by=request.user, object_type="reports.dashboard", object_id=tab)
-    template = panels_template if _partial_only(request) else "reports/dashboard.html"
+    template = "reports/_dashboard_tab.html" if _partial_only(request) else "reports/dashboard.html"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -68,24 +61,13 @@ def _dashboard_page(
 @manager_page
 @require_safe
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
-    return _dashboard_page(
-        request,
-        tab="dashboard",
-        panels_template="reports/_dashboard_panels.html",
-        figures=dashboard_panels.everything,
-    )
+    return _dashboard_page(request, "dashboard")
 
 
 @manager_page
 @require_safe
 def dashboard_quality(request: AuthenticatedRequest) -> HttpResponse:
-    return _dashboard_page(
-        request,
-        tab="data-quality",
-        panels_template="reports/_dashboard_quality_panels.html",
-        figures=lambda ctx: data_quality.figures(ctx.cases, ctx.today),
-        present=lambda figures, ctx: data_quality.presented(figures, ctx.today, ctx.query_string()),
-    )
+    return _dashboard_page(request, "data-quality")
 
 
 @manager_page
@@ -123,21 +105,19 @@ def _rows(user: User, pks: list[int], today: dt.date) -> list[Any]:
 @manager_page
 @require_safe
 def dashboard_csv(request: AuthenticatedRequest, table: str) -> HttpResponse:
-    panel_of = dashboard_panels.PANELS.get(table)
-    if panel_of is None:
+    if table not in dashboard_panels.PANELS:
         raise Http404("There is no such table on the dashboard.")
     form = _form(request)
     if not form.is_valid():
         problems = " ".join(str(error) for errors in form.errors.values() for error in errors)
         return HttpResponse(problems, status=400, content_type="text/plain; charset=utf-8")
     ctx = dashboard_panels.context_for(request.user, form.filters(), form.today)
-    panel = panel_of(ctx)
-    if panel.table.problem and not panel.table.rows:
-        return HttpResponse(panel.table.problem, status=409, content_type="text/plain; charset=utf-8")
+    # The table as the dashboard shows it under these filters (from the same cache).
+    table_ = dashboard_cache.drawn_tab("dashboard", ctx, tasks.recount_dashboard_tab).value.tables[table]
+    if table_.problem and not table_.rows:
+        return HttpResponse(table_.problem, status=409, content_type="text/plain; charset=utf-8")
     # A few dozen rows of aggregates: written whole rather than streamed.
-    response = HttpResponse(
-        "".join(csv_lines(panel.table.columns, panel.table.plain_rows())), content_type="text/csv"
-    )
+    response = HttpResponse("".join(csv_lines(table_.columns, table_.plain_rows())), content_type="text/csv")
     name = f"dashboard-{table}-{ctx.filters.period.text}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     record(Action.EXPORT_REPORT, by=request.user, object_type="reports.dashboard", object_id=table)

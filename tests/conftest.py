@@ -49,7 +49,7 @@ def celery_worker(django_db_setup, django_db_blocker):
     from django.db import connection
 
     from camhs_pbr.celery import app
-    from tests.support.workers import start_worker, stop, wait_until_answering
+    from tests.support.workers import shared_cache_url, start_worker, stop, wait_until_answering
 
     broker = settings.CELERY_BROKER_URL
     if not broker.startswith("redis://"):
@@ -57,7 +57,14 @@ def celery_worker(django_db_setup, django_db_blocker):
     queue = f"test-{uuid.uuid4().hex[:8]}"
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    worker = start_worker(database_url=url, broker_url=broker, queue=queue, name=queue, concurrency=2)
+    worker = start_worker(
+        database_url=url,
+        broker_url=broker,
+        queue=queue,
+        name=queue,
+        concurrency=2,
+        extra_env={"CACHE_URL": shared_cache_url(broker)},  # the tests that read its counts use it too
+    )
     app.conf.task_default_queue = queue
     try:
         wait_until_answering(app, [queue], [worker])
@@ -66,3 +73,21 @@ def celery_worker(django_db_setup, django_db_blocker):
         pytest.fail(str(error))
     yield app
     stop([worker])
+
+
+@pytest.fixture
+def worker_cache(settings):
+    """Django's cache in Redis, shared with the celery_worker process (emptied before the test)."""
+    from django.core.cache import cache
+
+    from tests.support.workers import shared_cache_url
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": shared_cache_url(settings.CELERY_BROKER_URL),
+        }
+    }
+    cache.clear()
+    yield cache
+    cache.clear()

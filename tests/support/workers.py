@@ -10,6 +10,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def shared_cache_url(broker_url: str) -> str:
+    """The Redis database the test worker and the tests share as Django's cache: the one below the broker's
+    (redis://host:6379/15 -> /14), so that clearing the cache never clears the queue."""
+    base, _, number = broker_url.rstrip("/").rpartition("/")
+    return f"{base}/{int(number) - 1 if number.isdigit() and int(number) > 0 else 1}"
+
+
 def start_worker(
     *,
     database_url: str,
