@@ -10,11 +10,9 @@ allocated GH03 that a version suggests as GH03 + GA02 moves, and an allocation a
 only when both the grouping and the add-on match.
 """
 
-import hashlib
 from dataclasses import dataclass
 
 import pandas as pd
-from django.core.cache import cache
 from django.db.models import (
     Count,
     F,
@@ -30,7 +28,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Team
 from assessments.models import Case, CurrentView
-from camhs_pbr.figures_cache import stamp
+from camhs_pbr.figures_cache import cached, stamp
 from camhs_pbr.lib.db import without_jit
 from groupings.agreement import Agreement, agreement_by
 from groupings.models import Allocation, Grouping, RulesVersion, Suggestion
@@ -203,14 +201,13 @@ def figures(user, rules_version: RulesVersion) -> Figures:
     team and overall."""
     teams = dict(Team.objects.in_scope_of(user).order_by("pk").values_list("pk", "name"))
     codes = _codes()
-    # The names are part of the key too, so a renamed team or grouping shows at once.
-    key = repr((sorted(teams.items()), sorted(codes.items()), rules_version.pk, data_stamp()))
-    key = f"groupings.movement:{hashlib.sha256(key.encode()).hexdigest()}"
-    result = cache.get(key)
-    if result is None:
+
+    def count() -> Figures:
         with without_jit():
             movement_rows = _movement_rows(user, rules_version)
             agreement_rows = _agreement_rows(user)
-        result = Figures(_movement_table(movement_rows, codes), _agreement(agreement_rows, codes, teams))
-        cache.set(key, result, CACHE_SECONDS)
-    return result
+        return Figures(_movement_table(movement_rows, codes), _agreement(agreement_rows, codes, teams))
+
+    # The names are part of the key too, so a renamed team or grouping shows at once.
+    key = (sorted(teams.items()), sorted(codes.items()), rules_version.pk, data_stamp())
+    return cached("groupings.movement", key, count, CACHE_SECONDS).value
