@@ -12,8 +12,11 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import Team, User
 from assessments.models import Case, Contact
+from camhs_pbr.figures_cache import cached
+from camhs_pbr.lib.widgets import PlainSelect
 from groupings.models import Grouping
 from reports.dashboard import DEFAULT_PERIOD, PERIOD_CHOICES, TREND_MONTHS, Filters, Period
+from reports.dashboard_cache import CACHE_SECONDS, data_stamp
 from reports.periods import Month
 
 OUTSIDE_TEAMS = "That team is not one of the teams you manage: choose one from the list."
@@ -34,30 +37,42 @@ def clinicians_in_scope(user: User) -> QuerySet[User]:
     return User.objects.filter(Exists(member) | Exists(saw_a_case)).order_by("last_name", "first_name", "pk")
 
 
+def clinician_choices(user: User) -> list[tuple[int, str]]:
+    """The clinicians in scope as the filter lists them, kept in the cache under the teams in scope and the
+    stamp of the data (a new contact, a change in the admin): finding them probes every user's contacts."""
+    teams = sorted(Team.objects.in_scope_of(user).values_list("pk", flat=True))
+    return cached(
+        "reports.dashboard.clinicians",
+        (teams, data_stamp()),
+        lambda: [(clinician.pk, str(clinician.display_name)) for clinician in clinicians_in_scope(user)],
+        CACHE_SECONDS,
+    ).value
+
+
 class DashboardFilterForm(forms.Form):
     team = forms.ModelChoiceField(
         queryset=Team.objects.none(),
         required=False,
         empty_label="All teams",
         error_messages={"invalid_choice": OUTSIDE_TEAMS},
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=PlainSelect(attrs={"class": "form-select"}),
     )
     clinician = ClinicianChoiceField(
         queryset=User.objects.none(),
         required=False,
         empty_label="All clinicians",
         error_messages={"invalid_choice": OUTSIDE_CLINICIANS},
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=PlainSelect(attrs={"class": "form-select"}),
     )
     grouping = forms.ModelChoiceField(
         queryset=Grouping.objects.none(),
         required=False,
         empty_label="All groupings",
         error_messages={"invalid_choice": UNKNOWN_GROUPING},
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=PlainSelect(attrs={"class": "form-select"}),
     )
     period = forms.CharField(
-        required=False, max_length=10, widget=forms.Select(attrs={"class": "form-select"})
+        required=False, max_length=10, widget=PlainSelect(attrs={"class": "form-select"})
     )
 
     def __init__(self, data: Any, *, user: User, today: dt.date) -> None:
@@ -68,7 +83,8 @@ class DashboardFilterForm(forms.Form):
         self.today = today
         fields: Any = self.fields
         fields["team"].queryset = Team.objects.in_scope_of(user).order_by("name", "pk")
-        fields["clinician"].queryset = clinicians_in_scope(user)
+        fields["clinician"].queryset = clinicians_in_scope(user)  # what a chosen clinician is checked against
+        fields["clinician"].choices = [("", fields["clinician"].empty_label), *clinician_choices(user)]
         fields["grouping"].queryset = Grouping.objects.select_related("rules_version").order_by(
             "rules_version__label", "code"
         )
