@@ -129,30 +129,41 @@ def path_matches(codes: np.ndarray, path: Path) -> np.ndarray:
 
 def _uncovered(paths: Sequence[Path]) -> Region | None:
     """Answers of some items that no path takes (a region of Current Views), or None when every Current View
-    takes a path. Each path's complement inside the region left is split into boxes, one per condition,
-    and each box is searched among the later paths: for a tree's paths, which never overlap, that is one
-    box per split."""
+    takes a path. The region is split on one item at a time, into the sets of answers the paths' conditions
+    on it tell apart, choosing the item most of the paths still in play name (for a tree's paths that is
+    the tree's own split, so the search follows the tree), until the first path in play takes all of a
+    region or none is left in it."""
     steps = 0
+    conditions = [{c.item: c.codes for c in path.conditions} for path in paths]
 
-    def search(region: Region, start: int) -> Region | None:
+    def search(region: Region, in_play: list[int]) -> Region | None:
         nonlocal steps
         steps += 1
         if steps > _COVERAGE_STEPS:
             raise ValueError("too many overlapping paths to check that every Current View takes one")
-        for n in range(start, len(paths)):
-            sets = [(c.item, region.get(c.item, _codes_of(c.item)), c.codes) for c in paths[n].conditions]
-            if any(not have & wanted for _, have, wanted in sets):
-                continue  # the path takes nothing of this region
-            inside = dict(region)
-            for item, have, wanted in sets:
-                if outside := have - wanted:
-                    if (found := search({**inside, item: outside}, n + 1)) is not None:
-                        return found
-                inside[item] = have & wanted
-            return None
-        return region
+        if not in_play:
+            return region
+        have = {item: region.get(item, _codes_of(item)) for n in in_play for item in conditions[n]}
+        if all(have[item] <= wanted for item, wanted in conditions[in_play[0]].items()):
+            return None  # the first path in play takes every Current View of the region
+        splits: dict[str, int] = {}
+        for n in in_play:
+            for item, wanted in conditions[n].items():
+                if have[item] - wanted:
+                    splits[item] = splits.get(item, 0) + 1
+        item = max(splits, key=lambda name: (splits[name], -_POSITION[name]))
+        parts: dict[tuple[bool, ...], set[int]] = {}
+        for code in sorted(have[item]):
+            told_apart = tuple(code in conditions[n].get(item, ()) for n in in_play)
+            parts.setdefault(told_apart, set()).add(code)
+        for part in parts.values():
+            codes = frozenset(part)
+            still = [n for n in in_play if item not in conditions[n] or conditions[n][item] & codes]
+            if (found := search({**region, item: codes}, still)) is not None:
+                return found
+        return None
 
-    return search({}, 0)
+    return search({}, list(range(len(paths))))
 
 
 class PathRuleSet(RuleSet):

@@ -181,8 +181,9 @@ def _changed(change) -> dict:
         (lambda d: d.update(insufficient_not_known_at_least=31), "insufficient_not_known_at_least: "),
         (
             lambda d: d["paths"].pop(),
-            r"paths: no path takes a Current View with 'Depression/low mood' \(p09\) None or Mild and "
-            r"'Pervasive developmental disorders' \(c35\) Not known or No: every Current View must take a path",
+            r"paths: no path takes a Current View with 'Depression/low mood' \(p09\) Not known and 'Panics' "
+            r"\(p05\) Moderate or Severe and 'Pervasive developmental disorders' \(c35\) Not known or No: every "
+            r"Current View must take a path",
         ),
     ],
 )
