@@ -10,7 +10,7 @@ import pytest
 from accounts.audit import Action, AuditEvent
 from accounts.models import Role
 from groupings import services
-from groupings.models import Grouping, RulesVersion, Suggestion
+from groupings.models import Allocation, Grouping, RulesVersion, Suggestion
 from groupings.path_rules import PathRuleSet, path_words
 from lab.methods import FitResult, fit
 from lab.publish import PublishRefused, publish_tree
@@ -197,3 +197,20 @@ def test_the_admin_refuses_a_faulty_path_definition_naming_the_key(client, refer
         and "paths[0].conditions[0].answers: 4 is not an answer of p09" in page
     )
     assert not RulesVersion.objects.filter(label="hand-made tree").exists()
+
+
+def test_the_demo_seeds_its_history_under_a_current_published_tree(reference_data):
+    from assessments.models import CurrentView
+    from demo.seed import seed
+
+    service_manager = factories.user(Role.SERVICE_MANAGER, provider=factories.provider())
+    published = publish_tree(service_manager, planted_tree(), "Tree for the demo")
+    RulesVersion.objects.filter(is_current=True).update(is_current=False)
+    RulesVersion.objects.filter(pk=published.pk).update(is_current=True)
+    seed(cases=120, seed=7, as_of=dt.date(2026, 10, 31))
+    suggestions = Suggestion.objects.filter(rules_version=published)
+    assert suggestions.count() == CurrentView.objects.count() > 50
+    rules = set(suggestions.values_list("rule", flat=True))
+    assert len(rules) > 1 and all(rule.startswith("P") or rule == "INSUFFICIENT" for rule in rules)
+    allocated = set(published.groupings.values_list("pk", flat=True))
+    assert all(pk in allocated for pk in Allocation.objects.values_list("grouping_id", flat=True))
