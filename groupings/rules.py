@@ -4,6 +4,10 @@
 the one place a mapping becomes codes. The scalar path runs the vectorised engine on one column. The child's
 age (completed years at the Current View's date) is an optional input: None, or NOT_KNOWN_CODE in an array,
 when not known; only rules with an age band read it.
+
+A rules version is either the rule table's parameters (TableRuleSet) or a path version (PathRuleSet,
+groupings/path_rules.py: the paths of a tree the lab published); both are checked for too much Not known
+first, then the first rule or path that holds wins.
 """
 
 from collections.abc import Mapping, Sequence
