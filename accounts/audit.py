@@ -32,6 +32,7 @@ class Action(models.TextChoices):
     SET_GOAL = "set_goal", "Agreed a goal"
     ALLOCATE_GROUPING = "allocate_grouping", "Allocated a grouping"
     START_REGROUPING = "start_regrouping", "Started a re-grouping run"
+    PUBLISH_RULES_VERSION = "publish_rules_version", "Published a lab tree as a rules version"
     REQUEST_REPORT_RUN = "request_report_run", "Requested a report run"
     EXECUTE_REPORT_RUN = "execute_report_run", "Executed a report run"
     EXPORT_REPORT = "export_report", "Downloaded a report"

@@ -28,8 +28,8 @@ from groupings.rules_version import (
     ProblemItem,
     ProblemItems,
     RuleParams,
-    RuleSet,
     Suggests,
+    TableRuleSet,
     Text,
 )
 
@@ -84,7 +84,7 @@ class Facts:
     age: np.ndarray  # int16 completed years at the Current View's date, NOT_KNOWN_CODE when not known
 
     @classmethod
-    def of(cls, codes: np.ndarray, rules: RuleSet, age: np.ndarray | None = None) -> "Facts":
+    def of(cls, codes: np.ndarray, rules: TableRuleSet, age: np.ndarray | None = None) -> "Facts":
         """The facts of valid int8 codes (items x rows) and ages under a rules version's thresholds."""
         problems = codes[_PROBLEM_POSITIONS]
         # SPEC section 3: sev(i) counts Not known as 0; NOT_KNOWN_CODE is below every threshold already.
@@ -139,7 +139,7 @@ class Rule(Generic[P]):
     params: type[P]
     mask: Callable[["Facts", P], np.ndarray]
     grouping: Callable[["Facts", P, np.ndarray], str | np.ndarray]
-    explain: Callable[[P, RuleOutcome, RuleSet], str]
+    explain: Callable[[P, RuleOutcome, TableRuleSet], str]
     optional: bool = False
 
     def matches(self, facts: Facts, params: P) -> np.ndarray:
@@ -147,7 +147,7 @@ class Rule(Generic[P]):
         mask = self.mask(facts, params)
         return mask & conditions_met(facts, params) if params.has_conditions else mask
 
-    def reason(self, params: P, outcome: RuleOutcome, rules: RuleSet) -> str:
+    def reason(self, params: P, outcome: RuleOutcome, rules: TableRuleSet) -> str:
         """The reason in plain words, the entry's conditions included."""
         words = self.explain(params, outcome, rules)
         conditions = condition_words(params, outcome)
@@ -185,7 +185,7 @@ def its_grouping(facts: Facts, params: Suggests, fired: np.ndarray) -> str:
     return params.grouping
 
 
-def rated_high(rules: RuleSet) -> str:
+def rated_high(rules: TableRuleSet) -> str:
     words = [
         word for word, code in SEVERITY_RESPONSES.items() if code is not None and code >= rules.high_at_least
     ]
@@ -196,7 +196,7 @@ def item_words(items: Sequence[str]) -> str:
     return ", ".join(f"'{ITEMS_BY_ID[item].name}' ({item})" for item in items)
 
 
-def areas(names: Sequence[str], rules: RuleSet) -> str:
+def areas(names: Sequence[str], rules: TableRuleSet) -> str:
     return ", ".join(rules.domains[name].label for name in names)
 
 
@@ -223,7 +223,7 @@ def _item_high(facts: Facts, params: ItemParams) -> np.ndarray:
     return facts.any_high([params.item])
 
 
-def _explain_item_high(params: ItemParams, outcome: RuleOutcome, rules: RuleSet) -> str:
+def _explain_item_high(params: ItemParams, outcome: RuleOutcome, rules: TableRuleSet) -> str:
     return f"{item_words([params.item])} is {rated_high(rules)}."
 
 
@@ -246,7 +246,7 @@ def _severe_impact(facts: Facts, params: SevereImpactParams) -> np.ndarray:
     )
 
 
-def _explain_severe_impact(params: SevereImpactParams, outcome: RuleOutcome, rules: RuleSet) -> str:
+def _explain_severe_impact(params: SevereImpactParams, outcome: RuleOutcome, rules: TableRuleSet) -> str:
     rated = rated_high(rules)
     return (
         f"difficulties of severe impact: {params.severe_at_least} or more problem descriptions are "
@@ -283,7 +283,7 @@ def _grouping_of_the_domain(facts: Facts, params: OneDomainParams, fired: np.nda
     return by_domain[facts.raised[:, fired].argmax(axis=0)]
 
 
-def _explain_one_domain(params: OneDomainParams, outcome: RuleOutcome, rules: RuleSet) -> str:
+def _explain_one_domain(params: OneDomainParams, outcome: RuleOutcome, rules: TableRuleSet) -> str:
     return f"exactly one problem area is {rated_high(rules)} ({areas(outcome.raised_domains, rules)})."
 
 
@@ -294,7 +294,7 @@ def _emotional_and_behavioural(facts: Facts, params: Suggests) -> np.ndarray:
     return (facts.emotional_count > 0) & (facts.behavioural_count > 0)
 
 
-def _explain_emotional_and_behavioural(params: Suggests, outcome: RuleOutcome, rules: RuleSet) -> str:
+def _explain_emotional_and_behavioural(params: Suggests, outcome: RuleOutcome, rules: TableRuleSet) -> str:
     def of_kind(kind: str) -> str:
         return areas([name for name in outcome.raised_domains if rules.domains[name].kind == kind], rules)
 
@@ -318,7 +318,9 @@ def _exactly_these_domains(facts: Facts, params: ExactDomainsParams) -> np.ndarr
     return facts.raised_exactly(params.domains)
 
 
-def _explain_exactly_these_domains(params: ExactDomainsParams, outcome: RuleOutcome, rules: RuleSet) -> str:
+def _explain_exactly_these_domains(
+    params: ExactDomainsParams, outcome: RuleOutcome, rules: TableRuleSet
+) -> str:
     words = [rules.domains[name].label for name in params.domains]
     exactly = ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
     return f"the problem areas {rated_high(rules)} are exactly {exactly}."
@@ -338,7 +340,7 @@ def _emotional(facts: Facts, params: EmotionalParams) -> np.ndarray:
     return facts.emotional_count >= params.emotional_at_least
 
 
-def _explain_emotional(params: EmotionalParams, outcome: RuleOutcome, rules: RuleSet) -> str:
+def _explain_emotional(params: EmotionalParams, outcome: RuleOutcome, rules: TableRuleSet) -> str:
     return (
         f"{params.emotional_at_least} or more emotional problem areas are {rated_high(rules)} "
         f"({areas(outcome.raised_domains, rules)})."
@@ -357,7 +359,7 @@ def _assessment(facts: Facts, params: AssessmentParams) -> np.ndarray:
     return facts.any_high([params.item]) & (facts.code(params.unless_yes) != 1)
 
 
-def _explain_assessment(params: AssessmentParams, outcome: RuleOutcome, rules: RuleSet) -> str:
+def _explain_assessment(params: AssessmentParams, outcome: RuleOutcome, rules: TableRuleSet) -> str:
     blocker = item_words([params.unless_yes])
     return f"{item_words([params.item])} is {rated_high(rules)} and {blocker} is not answered Yes."
 
@@ -373,7 +375,7 @@ def _any_item_high(facts: Facts, params: AnyItemParams) -> np.ndarray:
     return facts.any_high(params.items)
 
 
-def _explain_any_item_high(params: AnyItemParams, outcome: RuleOutcome, rules: RuleSet) -> str:
+def _explain_any_item_high(params: AnyItemParams, outcome: RuleOutcome, rules: TableRuleSet) -> str:
     found = [item for item in outcome.high_items if item in params.items]
     return f"a problem not covered by the other groupings is {rated_high(rules)} ({item_words(found)})."
 
@@ -385,7 +387,7 @@ def _otherwise(facts: Facts, params: Suggests) -> np.ndarray:
     return np.ones(facts.rows, dtype=bool)
 
 
-def _explain_otherwise(params: Suggests, outcome: RuleOutcome, rules: RuleSet) -> str:
+def _explain_otherwise(params: Suggests, outcome: RuleOutcome, rules: TableRuleSet) -> str:
     if outcome.high_items:
         return "no other rule applies, so the default grouping is suggested."
     return f"no problem description is {rated_high(rules)}, so the default grouping is suggested."

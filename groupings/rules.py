@@ -4,6 +4,10 @@
 the one place a mapping becomes codes. The scalar path runs the vectorised engine on one column. The child's
 age (completed years at the Current View's date) is an optional input: None, or NOT_KNOWN_CODE in an array,
 when not known; only rules with an age band read it.
+
+A rules version is either the rule table's parameters (TableRuleSet) or a path version (PathRuleSet,
+groupings/path_rules.py: the paths of a tree the lab published); both are checked for too much Not known
+first, then the first rule or path that holds wins.
 """
 
 from collections.abc import Mapping, Sequence
@@ -14,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from assessments.current_view_items import ALL_ITEMS, COMPLEXITY_ITEMS, ITEMS_BY_ID, MAX_CODE, PROBLEM_ITEMS
+from groupings.path_rules import PathRuleSet, is_path_definition, path_matches, path_words
 from groupings.rule_table import ADD_ON_TABLE, NOT_KNOWN_CODE, RULE_TABLE, Facts, Rule, RuleOutcome
 from groupings.rules_version import (
     DEMO_V2_DEFINITION,
@@ -22,6 +27,7 @@ from groupings.rules_version import (
     Domain,
     DomainKind,
     RuleSet,
+    TableRuleSet,
     Threshold,
     ruleset_schema,
     validated_ruleset,
@@ -33,6 +39,7 @@ __all__ = [
     "INSUFFICIENT",
     "MAX_AGE",
     "NOT_KNOWN_CODE",
+    "PathRuleSet",
     "RULE_IDS",
     "RULE_TABLE",
     "V1_DEFINITION",
@@ -43,6 +50,7 @@ __all__ = [
     "RuleOutcome",
     "RuleOutcomes",
     "RuleSet",
+    "TableRuleSet",
     "Threshold",
     "explain",
     "pair_code",
@@ -59,6 +67,7 @@ INSUFFICIENT = "INSUFFICIENT"
 
 _POSITION = {item: n for n, item in enumerate(ALL_ITEMS)}
 _COMPLEXITY_POSITIONS = [_POSITION[item] for item in COMPLEXITY_ITEMS]
+_PROBLEM_POSITIONS = [_POSITION[item] for item in PROBLEM_ITEMS]
 _MAX_CODES = np.array([MAX_CODE[ITEMS_BY_ID[item].response_scale] for item in ALL_ITEMS], dtype=np.int8)
 
 
@@ -119,15 +128,33 @@ class RuleEngine:
         self._by_id = {rule.id: rule for rule in (*table, *add_ons)}
 
     def ruleset_from_definition(self, version: str, definition: Mapping[str, Any]) -> RuleSet:
-        """Build and validate a RuleSet from its JSON definition; raises ValueError naming the faulty key."""
-        return validated_ruleset(self.schema, version, definition)
+        """Build and validate a RuleSet from its JSON definition, the rule table's parameters or (with
+        "paths") a path version; raises ValueError naming the faulty key."""
+        schema = PathRuleSet if is_path_definition(definition) else self.schema
+        return validated_ruleset(schema, version, definition)
 
     def suggest(
         self, ratings: Mapping[str, int | None], rules: RuleSet, age: int | None = None
     ) -> RuleOutcome:
         """The outcome for one Current View: the vectorised engine run on one column."""
         ages = _valid_ages(np.array([NOT_KNOWN_CODE if age is None else age]), 1)
-        outcomes, facts = self._decide(ratings_to_codes(ratings)[:, np.newaxis], rules, ages)
+        codes = ratings_to_codes(ratings)[:, np.newaxis]
+        outcomes, facts = self._decide(codes, rules, ages)
+        if facts is None:  # a path version: no domains, and no threshold of "rated high"
+            problems = codes[_PROBLEM_POSITIONS, 0]
+            return RuleOutcome(
+                grouping=outcomes.grouping[0],
+                rule=outcomes.rule[0],
+                rules_version=outcomes.rules_version,
+                complexity_count=int(outcomes.complexity_count[0]),
+                attendance_flag=bool(outcomes.attendance_flag[0]),
+                risk_flag=bool(outcomes.risk_flag[0]),
+                raised_domains=(),
+                high_items=(),
+                severe_count=int(np.count_nonzero(problems == 3)),
+                not_known_count=int(np.count_nonzero(problems == NOT_KNOWN_CODE)),
+                age=age,
+            )
         return RuleOutcome(
             grouping=outcomes.grouping[0],
             rule=outcomes.rule[0],
@@ -160,6 +187,11 @@ class RuleEngine:
                 f"Not enough information: {rules.insufficient_not_known_at_least} or more of the "
                 f"{len(PROBLEM_ITEMS)} problem descriptions are Not known, so no grouping is suggested."
             )
+        if isinstance(rules, PathRuleSet):
+            path = rules.path(outcome.rule)
+            return f"{path.id}: {path_words(path)}."
+        if not isinstance(rules, self.schema):
+            raise ValueError(f"rules version {rules.version!r} was not built for this table of rules")
         rule = self._by_id[outcome.rule]
         words = f"{rule.id}: {rule.reason(rules.rule_params()[rule.id], outcome, rules)}"
         if outcome.add_on_rule is not None:
@@ -170,7 +202,9 @@ class RuleEngine:
 
     def _decide(
         self, codes: np.ndarray, rules: RuleSet, ages: np.ndarray | None = None
-    ) -> tuple[RuleOutcomes, Facts]:
+    ) -> tuple[RuleOutcomes, Facts | None]:
+        if isinstance(rules, PathRuleSet):
+            return self._decide_paths(codes, rules), None
         if not isinstance(rules, self.schema):
             raise ValueError(f"rules version {rules.version!r} was not built for this table of rules")
         facts = Facts.of(codes, rules, ages)
@@ -195,6 +229,26 @@ class RuleEngine:
             add_on_rule=add_on_rule,
         )
         return outcomes, facts
+
+    def _decide_paths(self, codes: np.ndarray, rules: PathRuleSet) -> RuleOutcomes:
+        """A path version: the same Not known check first, then the first path whose conditions hold."""
+        not_known = np.count_nonzero(codes[_PROBLEM_POSITIONS] == NOT_KNOWN_CODE, axis=0)
+        matches = [not_known >= rules.insufficient_not_known_at_least]
+        matches += [path_matches(codes, path) for path in rules.paths]
+        index = np.select(matches, np.arange(len(matches), dtype=np.int16), default=len(matches))
+        if codes.shape[1] and index.max() == len(matches):
+            raise ValueError("no path matched a Current View: every Current View must take a path")
+        rows = codes.shape[1]
+        return RuleOutcomes(
+            grouping=np.array((None, *(path.grouping for path in rules.paths)), dtype=object)[index],
+            rule=np.array((INSUFFICIENT, *(path.id for path in rules.paths)), dtype=object)[index],
+            rules_version=rules.version,
+            complexity_count=np.count_nonzero(codes[_COMPLEXITY_POSITIONS] == 1, axis=0).astype(np.int8),
+            attendance_flag=_flag(codes, rules.flags.attendance),
+            risk_flag=_flag(codes, rules.flags.risk),
+            add_on_grouping=np.full(rows, None, dtype=object),
+            add_on_rule=np.full(rows, None, dtype=object),
+        )
 
     def _add_ons(
         self, suggested: np.ndarray, grouping: np.ndarray, facts: Facts, rules: RuleSet

@@ -184,41 +184,21 @@ class AddOnEntries(Params):
 
 
 class RuleSet(Params):
-    """The parameters of one rules version; build it with ruleset_from_definition."""
+    """The parameters of one rules version, of either kind: a TableRuleSet (the rule table's parameters) or a
+    PathRuleSet (groupings/path_rules.py: the paths of a published tree). Build it with
+    ruleset_from_definition. Both check Not known before any rule and carry the flags."""
 
     version: Text = Field(exclude=True)
-    high_at_least: Rating
-    severe_at_least: Rating
     insufficient_not_known_at_least: Annotated[StrictInt, Field(ge=1, le=len(PROBLEM_ITEMS))]
-    domains: Annotated[dict[Text, Domain], Field(min_length=1)]
-    rules: RuleEntries
-    add_on_rules: AddOnEntries = AddOnEntries()
     flags: Flags
 
-    @model_validator(mode="after")
-    def _rules_fit_the_domains(self) -> Self:
-        faults = [
-            InitErrorDetails(
-                type=PydanticCustomError("rules_version", "{message}", {"message": message}),
-                loc=(key, rule_id, *path),
-                input=params,
-            )
-            for key, entries in (("rules", self.rule_params()), ("add_on_rules", self.add_on_params()))
-            for rule_id, params in entries.items()
-            for path, message in params.problems(self.domains)
-        ]
-        if faults:
-            raise ValidationError.from_exception_data(type(self).__name__, faults)
-        return self
-
     def rule_params(self) -> dict[str, RuleParams]:
-        """The parameters of each rule of this version by rule id, in table order (optional rules left out
-        of the version are not listed)."""
-        return _entries(self.rules)
+        """The parameters of each rule of the rule table this version uses, by rule id (none for paths)."""
+        return {}
 
     def add_on_params(self) -> dict[str, RuleParams]:
-        """The parameters of each add-on rule of this version by rule id, in table order."""
-        return _entries(self.add_on_rules)
+        """The parameters of each add-on rule of this version by rule id, in table order (none for paths)."""
+        return {}
 
     @property
     def reads_age(self) -> bool:
@@ -250,6 +230,41 @@ class RuleSet(Params):
         return self.model_dump(mode="json", exclude_defaults=True)
 
 
+class TableRuleSet(RuleSet):
+    """The parameters of a rules version that the rule table (groupings/rule_table.py) reads."""
+
+    high_at_least: Rating
+    severe_at_least: Rating
+    domains: Annotated[dict[Text, Domain], Field(min_length=1)]
+    rules: RuleEntries
+    add_on_rules: AddOnEntries = AddOnEntries()
+
+    @model_validator(mode="after")
+    def _rules_fit_the_domains(self) -> Self:
+        faults = [
+            InitErrorDetails(
+                type=PydanticCustomError("rules_version", "{message}", {"message": message}),
+                loc=(key, rule_id, *path),
+                input=params,
+            )
+            for key, entries in (("rules", self.rule_params()), ("add_on_rules", self.add_on_params()))
+            for rule_id, params in entries.items()
+            for path, message in params.problems(self.domains)
+        ]
+        if faults:
+            raise ValidationError.from_exception_data(type(self).__name__, faults)
+        return self
+
+    def rule_params(self) -> dict[str, RuleParams]:
+        """The parameters of each rule of this version by rule id, in table order (optional rules left out
+        of the version are not listed)."""
+        return _entries(self.rules)
+
+    def add_on_params(self) -> dict[str, RuleParams]:
+        """The parameters of each add-on rule of this version by rule id, in table order."""
+        return _entries(self.add_on_rules)
+
+
 def _entries(entries: Params) -> dict[str, RuleParams]:
     found = ((rule_id, getattr(entries, rule_id)) for rule_id in type(entries).model_fields)
     return {rule_id: params for rule_id, params in found if params is not None}
@@ -258,8 +273,8 @@ def _entries(entries: Params) -> dict[str, RuleParams]:
 def ruleset_schema(
     rule_params: Mapping[str, tuple[type[RuleParams], bool]],
     add_on_params: Mapping[str, type[RuleParams]] | None = None,
-) -> type[RuleSet]:
-    """The RuleSet model of a rule table: one entry under "rules" per rule id (rule id -> (parameter model,
+) -> type[TableRuleSet]:
+    """The TableRuleSet model of a rule table: one entry under "rules" per rule id (rule id -> (parameter model,
     optional)), required unless optional, and one optional entry under "add_on_rules" per add-on rule id."""
     fields: dict[str, Any] = {
         rule_id: ((params | None, None) if optional else (params, ...))
@@ -270,8 +285,8 @@ def ruleset_schema(
         rule_id: (params | None, None) for rule_id, params in (add_on_params or {}).items()
     }
     add_ons = create_model("AddOnEntries", __base__=AddOnEntries, **add_on_fields)
-    schema: type[RuleSet] = create_model(
-        "RuleSet", __base__=RuleSet, rules=(entries, ...), add_on_rules=(add_ons, add_ons())
+    schema: type[TableRuleSet] = create_model(
+        "RuleSet", __base__=TableRuleSet, rules=(entries, ...), add_on_rules=(add_ons, add_ons())
     )
     return schema
 

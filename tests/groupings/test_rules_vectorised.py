@@ -1,5 +1,6 @@
 import copy
 from collections.abc import Mapping, Sequence
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,7 @@ from groupings.rules import (
     INSUFFICIENT,
     V1_DEFINITION,
     RuleSet,
+    TableRuleSet,
     ruleset_from_definition,
     suggest,
     suggest_arrays,
@@ -20,7 +22,7 @@ from groupings.rules import (
     suggest_frame,
 )
 
-RULES = ruleset_from_definition("CAMHS-NBG v1", V1_DEFINITION)
+RULES = cast(TableRuleSet, ruleset_from_definition("CAMHS-NBG v1", V1_DEFINITION))
 MODERATE, SEVERE = 2, 3
 SINGLE_ITEM_PROBLEMS = {"p11", "p12", "p20"}
 DOMAIN_ITEMS = {name: d.items for name, d in RULES.domains.items()}
