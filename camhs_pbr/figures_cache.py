@@ -6,7 +6,7 @@ the figures read, the last change of a row that is updated in place). Anything r
 stamp, so the next request counts again; a page nothing has changed since is served from the cache.
 
 `latest(...)` keeps one entry per question instead and never makes a reader wait for a recount once the
-question has been counted: a reader who finds figures counted under an older stamp gets them, marked stale,
+question has been counted (readers who ask a question never counted wait for the one reader counting it): a reader who finds figures counted under an older stamp gets them, marked stale,
 and one recount is queued for a Celery worker (at most one at a time per question); the next reader gets the
 new figures. Only the first reader of a question ever counts in the request.
 
@@ -17,6 +17,7 @@ every process (settings.py). A cache that cannot be reached costs speed, never t
 import datetime as dt
 import hashlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -79,6 +80,9 @@ def cached(namespace: str, key: object, compute: Callable[[], T], seconds: int) 
 # A queued recount that has not stored its figures within this many seconds (a lost worker) lets the next
 # reader queue another.
 RECOUNT_LOCK_SECONDS = 300
+# Readers who ask a question another reader is counting for the first time wait this long for its figures
+# rather than count them again each (then they count).
+FIRST_COUNT_WAIT_SECONDS = 60
 
 
 def _name(namespace: str, key: object) -> str:
@@ -93,13 +97,38 @@ def _read(name: str) -> Any:
         return None
 
 
+def _counted_by_another(name: str) -> Any:
+    """When another reader is counting the same question for the first time, what it keeps (waiting up to
+    FIRST_COUNT_WAIT_SECONDS); None when this reader is the first, or the other gave up."""
+    try:
+        first = cache.add(f"{name}:counting", True, FIRST_COUNT_WAIT_SECONDS)
+    except Exception:  # no cache: every reader counts
+        return None
+    if first:
+        return None
+    deadline = time.monotonic() + FIRST_COUNT_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        found = _read(name)
+        if found is not None:
+            return found
+    return None
+
+
+def _forget(name: str) -> None:
+    try:
+        cache.delete(name)
+    except Exception:
+        log.warning("The cache could not be written (%s)", name, exc_info=True)
+
+
 def store(namespace: str, key: object, data_stamp: tuple, value: T, seconds: int) -> Cached[T]:
     """Keep `value`, counted under `data_stamp`, as the answer to `key`; let a next recount be queued."""
     name = _name(namespace, key)
     computed_at = timezone.now()
     try:
         cache.set(name, (data_stamp, value, computed_at), seconds)
-        cache.delete(f"{name}:recounting")
+        cache.delete_many([f"{name}:recounting", f"{name}:counting"])
     except Exception:  # as above
         log.warning("The cache could not be written; %s not kept", namespace, exc_info=True)
     return Cached(value, computed_at, from_cache=False)
@@ -121,7 +150,14 @@ def latest(
     name = _name(namespace, key)
     found = _read(name)
     if found is None:
-        return store(namespace, key, data_stamp, compute(), seconds)
+        found = _counted_by_another(name)
+    if found is None:
+        try:
+            value = compute()
+        except BaseException:
+            _forget(f"{name}:counting")  # the readers waiting for it count themselves
+            raise
+        return store(namespace, key, data_stamp, value, seconds)
     counted_under, value, computed_at = found
     if counted_under == data_stamp:
         return Cached(value, computed_at, from_cache=True)
@@ -135,7 +171,7 @@ def latest(
             recount()
         except Exception:  # an unreachable queue leaves the kept figures showing; the next reader tries again
             log.warning("No recount of %s could be queued", namespace, exc_info=True)
-            cache.delete(f"{name}:recounting")
+            _forget(f"{name}:recounting")
         recounted = _read(name)
         if recounted is not None and recounted[0] == data_stamp:
             return Cached(recounted[1], recounted[2], from_cache=True)
