@@ -88,6 +88,7 @@ def test_the_dashboard_load_benchmark_runs_gunicorn_and_locust():
     assert completed.returncode == 0, completed.stderr[-2000:]
     out = completed.stdout
     assert "logins, 3 at once" in out and "0 refused" in out
+    assert "first reads of the dashboard tabs (12:" in out and "0 failed" in out
     assert "all pages" in out and "no connection errors" in out
 
 
