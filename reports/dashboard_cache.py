@@ -1,14 +1,15 @@
 """The managers' dashboard tabs keep their panels, counted and drawn, in the cache (camhs_pbr.figures_cache.latest),
 like the re-grouping page keeps its figures: under the teams in the manager's scope (two managers with the same
-teams see the same cases), the tab, the filters, today and the names the figures show.
+teams see the same cases), the tab, the filters and the names the figures show.
 
 A tab counted under an older stamp of the data is shown at once, said to be stale, while a Celery worker counts
 it again (reports.tasks.recount_dashboard_tab); only the first reader of a question ever waits for the count.
 
-The stamp changes with a new or changed case (discharge, reopening), a new patient, contact, Current View,
-suggestion, allocation, outcome score (a correction scores again), reopening, grouping, unit cost or reference
-contact cost, and with any change made in the admin (renamed teams and clinicians, corrected patient details:
-the admin is where rows are edited in place).
+The figures are stale on a new day (reviews fall due) and when the stamp of the data changes: with a new or
+changed case (discharge, reopening), a new patient, contact, Current View, suggestion, allocation, outcome score
+(a correction scores again), reopening, grouping, unit cost or reference contact cost, and with any change made
+in the admin (renamed teams and clinicians, corrected patient details: the admin is where rows are edited in
+place).
 """
 
 from collections.abc import Callable
@@ -85,7 +86,7 @@ def drawn_tab(name: str, ctx: Context, recount_task: Task) -> Cached[Drawn]:
     return latest(
         f"reports.dashboard.{name}",
         _key(name, ctx),
-        data_stamp(),
+        _stamp(ctx),
         compute=lambda: draw(name, ctx),
         recount=lambda: queueing.publish(
             recount_task, name, ctx.user.pk, ctx.filters.query(), ctx.today.isoformat()
@@ -96,7 +97,7 @@ def drawn_tab(name: str, ctx: Context, recount_task: Task) -> Cached[Drawn]:
 
 def recount(name: str, ctx: Context) -> None:
     """Count and draw the tab again and keep it under the data's stamp as it was before counting."""
-    before = data_stamp()
+    before = _stamp(ctx)
     store(f"reports.dashboard.{name}", _key(name, ctx), before, draw(name, ctx), CACHE_SECONDS)
 
 
@@ -113,4 +114,9 @@ def draw(name: str, ctx: Context) -> Drawn:
 
 def _key(name: str, ctx: Context) -> tuple:
     teams = sorted(Team.objects.in_scope_of(ctx.user).values_list("pk", "name"))
-    return (name, teams, sorted(ctx.filters.query().items()), ctx.today.isoformat())
+    return (name, teams, sorted(ctx.filters.query().items()))
+
+
+def _stamp(ctx: Context) -> tuple:
+    """What makes kept figures stale: a change in the data, or a new day (reviews fall due, months turn)."""
+    return (ctx.today.isoformat(), *data_stamp())

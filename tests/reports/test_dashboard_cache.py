@@ -2,6 +2,7 @@
 stale, while a Celery worker counts them again (tasks in-process: counted before the page is shown); one
 manager's kept panels are never shown to another whose teams differ (reports.dashboard_cache)."""
 
+import datetime as dt
 import re
 import time
 import uuid
@@ -148,3 +149,18 @@ def test_managers_of_different_teams_never_get_each_others_cached_figures(client
     quality_a = body(client, world.team_manager, "/dashboard/data-quality/")
     quality_b = body(client, manager_b, "/dashboard/data-quality/")
     assert team_a.name in quality_a and team_a.name not in quality_b
+
+
+def test_on_a_new_day_the_kept_figures_show_said_to_be_stale_while_they_are_counted_again(
+    client, world, nobody_counts, monkeypatch
+):
+    from django.utils import timezone
+
+    from camhs_pbr.queueing import waiting_messages
+
+    today = timezone.localdate()
+    assert 'data-testid="figures-stale"' not in body(client, world.service_manager)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: today + dt.timedelta(days=1))
+    page = body(client, world.service_manager)
+    assert 'data-testid="figures-stale"' in page  # not counted again in the request
+    assert waiting_messages() == 1
