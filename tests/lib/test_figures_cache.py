@@ -4,6 +4,7 @@ first time wait for that count instead of counting it again."""
 
 import threading
 import time
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -84,13 +85,16 @@ def test_readers_of_a_question_being_counted_for_the_first_time_wait_for_that_co
         release.wait(10)
         return "counted once"
 
-    results = {}
+    results: dict[str, Any] = {}
     first = threading.Thread(target=lambda: results.update(first=read((1,), compute=slow_count)))
     first.start()
     started.wait(10)
-    second = threading.Thread(
-        target=lambda: results.update(second=read((1,), compute=lambda: counts.append("second") or "again"))
-    )
+
+    def second_count() -> str:
+        counts.append("second")
+        return "again"
+
+    second = threading.Thread(target=lambda: results.update(second=read((1,), compute=second_count)))
     second.start()
     release.set()
     first.join(10)
