@@ -10,7 +10,11 @@ of one, a CSV, the caseload, a later caseload page, a caseload search, a case in
 re-grouping page. The processes share the Redis cache of BENCH_CACHE_URL, as in docker-compose.yml. Prints p50/p95/p99 per page (target p95 under 150 ms), the login
 times and every connection error.
 
-    .venv/bin/python bench/dashboard.py [--cases 30000] [--duration 60] [--keep | --reuse]
+    .venv/bin/python bench/dashboard.py [--cases 30000] [--duration 60] [--keep | --reuse] [--single]
+
+`--single` measures instead what one request costs the server, one at a time through Django's test client
+(production settings, the same Redis cache): each page for the first team manager and the first service
+manager, counted (the first read) and then kept (best of 3), with its SQL time and number of queries.
 """
 
 import argparse
@@ -251,6 +255,71 @@ def report(result: dict, accounts: list[dict]) -> None:
         print("  no connection errors")
 
 
+SINGLE_PAGES = (
+    ("dashboard", "/dashboard/"),
+    ("data-quality tab", "/dashboard/data-quality/"),
+    ("dashboard drill-down", "/dashboard/cases/review-overdue/"),
+    ("drill-down page 2+", "/dashboard/cases/open/?page=3"),
+    ("dashboard CSV", "/dashboard/caseload.csv"),
+    ("caseload", "/cases/"),
+    ("caseload page 2+", "/cases/?page=3"),
+    ("case page", "/cases/{case}/"),
+    ("re-grouping page", "/groupings/regrouping/"),
+)
+
+
+def single_requests(url: str) -> None:
+    """What each page costs one request at a time (module docstring), in production settings."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+
+    from accounts.models import Role, User
+    from assessments.models import Case
+
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["testserver"]
+    if CACHE_URL:
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        }
+    clear_cached_figures()
+    cache.clear() if not CACHE_URL else None
+    sql: list[float] = []
+
+    def timed_sql(execute, sql_text, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql_text, params, many, context)
+        finally:
+            sql.append(time.perf_counter() - started)
+
+    print("one request at a time, Django test client, production settings (ms: total / SQL, queries)")
+    print(f"  {'user':<16} {'page':<22} {'first read':>20} {'again, best of 3':>22}")
+    for role in (Role.TEAM_MANAGER, Role.SERVICE_MANAGER):
+        user = User.objects.filter(role=role, username__startswith="bench.").order_by("pk").first()
+        client = Client()
+        client.force_login(user)
+        case = Case.objects.visible_to(user).open().order_by("pk").first()
+        for name, path in SINGLE_PAGES:
+            if role == Role.TEAM_MANAGER and name == "re-grouping page":
+                continue
+            runs = []
+            for _ in range(4):
+                sql.clear()
+                started = time.perf_counter()
+                with connection.execute_wrapper(timed_sql):
+                    status = client.get(path.format(case=case.pk)).status_code
+                runs.append((time.perf_counter() - started, sum(sql), len(sql), status))
+            first, kept = runs[0], min(runs[1:])
+            print(
+                f"  {role.label:<16} {name:<22} {first[0] * 1000:>8.0f} / {first[1] * 1000:>4.0f}, {first[2]:>2} q"
+                f" {kept[0] * 1000:>10.0f} / {kept[1] * 1000:>4.0f}, {kept[2]:>2} q"
+                + ("" if {r[3] for r in runs} == {200} else f"  status {sorted({r[3] for r in runs})}")
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=30_000, help="open episodes to seed")
@@ -258,6 +327,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="use the database a --keep run left")
+    parser.add_argument("--single", action="store_true", help="one request at a time (module docstring)")
     args = parser.parse_args()
     os.environ["DEBUG"] = "1"  # migrating and loading; gunicorn serves without it
     url = f"{SERVER}/{DATABASE}"
@@ -281,6 +351,9 @@ def run(url: str, args: argparse.Namespace, fresh: bool = False) -> None:
     if fresh:
         seed(args.cases)
     accounts = managers()[: args.users]
+    if args.single:
+        single_requests(url)
+        return
     open_cases = Case.objects.open()
     print(
         f"{open_cases.count():,} open episodes, {Contact.objects.filter(case__in=open_cases).count():,} contacts "
