@@ -254,6 +254,9 @@ RUN_STALL_SECONDS = int(
     env_str("RUN_STALL_SECONDS", str(CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]))
 )
 RUN_REQUEUE_LIMIT = int(env_str("RUN_REQUEUE_LIMIT", "3"))
+# The algorithm lab's fitted models (joblib files), written by the workers and read by the web processes:
+# one directory both see (a shared volume in docker-compose).
+LAB_MODELS_DIR = Path(env_str("LAB_MODELS_DIR", str(BASE_DIR / "var" / "lab-models")))
 CELERY_BEAT_SCHEDULE: dict = {
     "monthly-reports": {
         "task": "reports.tasks.run_previous_month",
