@@ -166,3 +166,31 @@ def test_runs_are_listed_newest_first(client, world):
     listing = client.get("/lab/").content.decode().split('data-testid="lab-runs"')[1]
     assert listing.index(f"Run {second.pk}<") < listing.index(f"Run {first.pk}<")
     assert "01/06/2025 to 31/12/2025" in listing
+
+
+def test_only_service_managers_reach_the_lab_and_only_they_see_it_in_the_nav(client, world):
+    run = start(client, world)
+    commissioner = factories.user("commissioner", commissioner=world["commissioner"])
+    for user in (world["team_manager"], world["clinician"], commissioner):
+        client.force_login(user)
+        for url in ("/lab/", f"/lab/runs/{run.pk}/"):
+            response = client.get(url)
+            assert response.status_code == 403 and "for service managers" in response.content.decode()
+        assert client.post("/lab/", {"method": "tree", **PERIOD, "window": 3, "seed": 0}).status_code == 403
+        assert 'href="/lab/"' not in client.get("/accounts/password/").content.decode()
+    assert LabRun.objects.count() == 1
+    client.force_login(world["other_manager"])
+    assert client.get(f"/lab/runs/{run.pk}/").status_code == 404
+    assert f"Run {run.pk}<" not in client.get("/lab/").content.decode()
+    client.force_login(world["manager"])
+    assert 'href="/lab/"' in client.get("/lab/").content.decode().split("</nav>")[0]
+
+
+def test_the_run_page_names_no_case_patient_or_identifier(client, world):
+    from assessments.models import Case
+
+    run = start(client, world, method="classifier")
+    page = client.get(f"/lab/runs/{run.pk}/").content.decode()
+    for case in Case.objects.select_related("patient"):
+        assert case.patient.nhs_number not in page and case.patient.family_name not in page
+        assert f"/cases/{case.pk}/" not in page
