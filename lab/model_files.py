@@ -27,11 +27,19 @@ def save(run_id: int, fingerprint: str, model: FittedModel) -> str:
     return name
 
 
-@functools.lru_cache(maxsize=16)
 def load(model_file: str) -> FittedModel:
     """The model saved as `model_file`, read from disk the first time this process asks for it (a run's
-    file is written once and never changed, so its name is the cache key); OSError when it is missing."""
-    model = joblib.load(path_of(model_file))
+    file is written once and never changed, so its path is the cache key); OSError when it is missing."""
+    return _load(path_of(model_file))
+
+
+@functools.lru_cache(maxsize=16)
+def _load(path: Path) -> FittedModel:
+    model = joblib.load(path)
     if not isinstance(model, FittedModel):
-        raise TypeError(f"{model_file} does not hold a fitted lab model")
+        raise TypeError(f"{path.name} does not hold a fitted lab model")
     return model
+
+
+cache_clear = _load.cache_clear
+cache_info = _load.cache_info

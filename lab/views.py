@@ -23,7 +23,7 @@ service_manager_page = for_roles(
 
 def _runs_of(request: AuthenticatedRequest):
     """The runs of the user's provider; another provider's run is not found (404)."""
-    return LabRun.objects.filter(provider_id=request.user.provider_id)
+    return LabRun.objects.filter(provider_id=request.user.provider_id or 0)
 
 
 @service_manager_page

@@ -25,16 +25,16 @@ pytestmark = pytest.mark.django_db
 def world(service, tmp_path, monkeypatch):
     monkeypatch.setattr(fit_lab_run, "apply_async", lambda args: None)
     with override_settings(LAB_MODELS_DIR=tmp_path):
-        model_files.load.cache_clear()
+        model_files.cache_clear()
         yield lab_world(service)
-    model_files.load.cache_clear()
+    model_files.cache_clear()
 
 
 def classifier_run(client, world, method="classifier"):
     client.force_login(world["manager"])
     client.post("/lab/", {"method": method, **PERIOD, "window": 3, "seed": 1, "min_leaf": 5, "max_leaves": 4})
-    run = LabRun.objects.order_by("-pk").first()
-    fit_lab_run.apply(args=[run.pk])
+    run = LabRun.objects.order_by("-pk")[0]
+    fit_lab_run.apply(args=(run.pk,))
     run.refresh_from_db()
     assert run.status == "done", run.error
     return run
@@ -126,7 +126,7 @@ def test_a_missing_model_file_says_so_instead_of_failing_the_page(client, world)
     run = classifier_run(client, world)
     client.post(f"/lab/runs/{run.pk}/allocation-help/", {"publish": "1"})
     model_files.path_of(run.model_file).unlink()
-    model_files.load.cache_clear()
+    model_files.cache_clear()
     case, view = open_case_with_a_view(world, p09=2)
     client.force_login(world["clinician"])
     page = client.get(f"/cases/{case.pk}/current-views/{view.pk}/").content.decode()
@@ -135,6 +135,6 @@ def test_a_missing_model_file_says_so_instead_of_failing_the_page(client, world)
 
 def test_the_model_is_loaded_once_per_process(client, world):
     run = classifier_run(client, world)
-    model_files.load.cache_clear()
+    model_files.cache_clear()
     assert model_files.load(run.model_file) is model_files.load(run.model_file)
-    assert model_files.load.cache_info().misses == 1
+    assert model_files.cache_info().misses == 1

@@ -36,7 +36,9 @@ def test_a_run_on_the_worker_is_done_with_its_model_saved_and_repeats_exactly(cl
     first, second = runs
     assert (first.status, first.episodes, first.error) == ("done", 40, "")
     assert first.fingerprint == second.fingerprint and first.result == second.result
-    assert first.result["cv_r2"] > 0.5  # the planted structure: low mood means more appointments
+    assert (
+        first.result is not None and first.result["cv_r2"] > 0.5
+    )  # the planted structure: low mood means more appointments
     for run in runs:
         path = model_files.path_of(run.model_file)
         assert path.is_file() and path.parent == settings.LAB_MODELS_DIR

@@ -23,9 +23,9 @@ def world(service, tmp_path, monkeypatch):
     queued: list[tuple] = []
     monkeypatch.setattr(fit_lab_run, "apply_async", queued.append)
     with override_settings(LAB_MODELS_DIR=tmp_path):
-        model_files.load.cache_clear()
+        model_files.cache_clear()
         yield {**lab_world(service), "queued": queued, "models": tmp_path}
-    model_files.load.cache_clear()
+    model_files.cache_clear()
 
 
 def start(client, world, **fields):
@@ -35,7 +35,7 @@ def start(client, world, **fields):
     assert response.status_code == 302, response.content.decode()[:3000]
     run = LabRun.objects.get(pk=int(response.url.rstrip("/").split("/")[-1]))
     assert world["queued"][-1] == (run.pk,)
-    fit_lab_run.apply(args=[run.pk])  # the task's code, in this process
+    fit_lab_run.apply(args=(run.pk,))  # the task's code, in this process
     run.refresh_from_db()
     return run
 
