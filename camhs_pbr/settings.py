@@ -264,6 +264,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "reap-stalled-regrouping-runs": {"task": "groupings.tasks.reap_stalled_runs", "schedule": 60.0},
     "reap-stalled-report-runs": {"task": "reports.tasks.reap_stalled_runs", "schedule": 60.0},
+    "reap-stalled-lab-runs": {"task": "lab.tasks.reap_stalled_lab_runs", "schedule": 60.0},
 }
 
 LOGGING = {

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import Provider
 from groupings.models import RulesVersion, RunStatus
@@ -48,6 +49,12 @@ class LabRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     seconds = models.FloatField(null=True, blank=True, help_text="Time from start to finish.")
     error = models.TextField(blank=True)
+    progress_at = models.DateTimeField(
+        default=timezone.now, help_text="Last sign of life: queued, started, or a stage begun."
+    )
+    requeues = models.PositiveSmallIntegerField(
+        default=0, help_text="Times the reaper queued it again after it stopped making progress."
+    )
     for_allocation_help = models.BooleanField(
         default=False, help_text="Published: the Current View page shows its estimate."
     )

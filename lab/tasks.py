@@ -1,9 +1,13 @@
 """The Celery task of a lab run: select the episodes as the requesting user sees them, fit, save the model
 and the result; a reason the user can read when it cannot (too few episodes, a missing unit cost)."""
 
+import datetime as dt
+
 from celery import Task, shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection
 
+from camhs_pbr import queueing
 from lab import model_files, runs
 from lab.methods import Params, fit
 from lab.models import LabRun
@@ -54,6 +58,22 @@ def fit_lab_run(self: Task, run_id: int) -> int:
         runs.failed(run_id, f"{type(error).__name__}: {error}")
         raise
     return episodes.n
+
+
+@shared_task
+def reap_stalled_lab_runs(stalled_seconds: float | None = None) -> int:
+    """Queue again each lab run with no sign of life for RUN_STALL_SECONDS, at most RUN_REQUEUE_LIMIT times,
+    then fail it; returns the number queued again. Nothing is done while messages wait on the queue (the
+    workers are busy, not lost), as for the re-grouping's reaper."""
+    if queueing.waiting_messages():
+        return 0
+    quiet_for = dt.timedelta(
+        seconds=settings.RUN_STALL_SECONDS if stalled_seconds is None else stalled_seconds
+    )
+    again = runs.reap(quiet_for=quiet_for, limit=settings.RUN_REQUEUE_LIMIT)
+    for run_id in again:
+        queueing.publish(fit_lab_run, run_id)
+    return len(again)
 
 
 def no_episodes_reason(run: LabRun) -> str:

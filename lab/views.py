@@ -55,7 +55,7 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
 @require_safe
 def run_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(_runs_of(request).select_related("requested_by", "rules_version"), pk=pk)
-    context = {"run": run, **_results(run)}
+    context = {"run": run, "parameters": _parameters(run), **_results(run)}
     if request.headers.get("HX-Request") == "true":
         return render(request, "lab/_run_body.html", context)
     return render(request, "lab/run.html", context)
@@ -80,6 +80,22 @@ def allocation_help(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except services.LabRefused as refused:
         messages.error(request, str(refused))
     return redirect("lab:run", pk=run.pk)
+
+
+PARAMETER_WORDS = {
+    "min_leaf": "at least {} episodes a leaf",
+    "max_leaves": "at most {} leaves",
+    "k_min": "k from {}",
+    "k_max": "up to {}",
+    "k": "k = {} compared",
+}
+
+
+def _parameters(run: LabRun) -> str:
+    """'at least 30 episodes a leaf, at most 12 leaves' (the method's parameters as asked for)."""
+    return ", ".join(
+        PARAMETER_WORDS.get(name, name + " {}").format(value) for name, value in run.params.items()
+    )
 
 
 def _results(run: LabRun) -> dict:

@@ -56,6 +56,12 @@ def test_a_tree_run_is_recorded_fitted_and_shown_with_its_comparison_and_charts(
 
     page = client.get(f"/lab/runs/{run.pk}/").content.decode()
     assert "hx-trigger" not in page  # finished: no more polling
+    inputs = page.split('data-testid="run-inputs"')[1].split("</dl>")[0]
+    assert (
+        "(at least 5 episodes a leaf, at most 4 leaves); seed 7" in inputs
+        and "40</strong> episodes" in inputs
+    )
+    assert run.fingerprint in inputs
     comparison = page.split('data-testid="comparison"')[1].split("</table>")[0]
     assert (
         "rules" in comparison and "clinicians&#x27; allocations" in comparison and "tree leaves" in comparison
