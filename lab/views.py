@@ -5,6 +5,7 @@ the lab shows a case or an identifier."""
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import AuthenticatedRequest, for_roles
@@ -56,9 +57,10 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
 def run_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(_runs_of(request).select_related("requested_by", "rules_version"), pk=pk)
     context = {"run": run, "parameters": _parameters(run), **_results(run)}
-    if request.headers.get("HX-Request") == "true":
-        return render(request, "lab/_run_body.html", context)
-    return render(request, "lab/run.html", context)
+    fragment = request.headers.get("HX-Request") == "true"  # htmx polling: the run's body alone
+    response = render(request, "lab/_run_body.html" if fragment else "lab/run.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @service_manager_page

@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from accounts.audit import Action, AuditEvent
 from assessments.current_view_items import ALL_ITEMS
-from lab import model_files
+from lab import model_files, runs
 from lab.models import LabRun
 from lab.tasks import fit_lab_run
 from tests import factories
@@ -120,7 +120,12 @@ def test_an_unfinished_run_polls_with_htmx_and_offers_a_plain_refresh_link(clien
     page = client.get(f"/lab/runs/{run.pk}/").content.decode()
     assert 'hx-trigger="every 2s"' in page and "htmx.min.js" in page
     assert f'<a href="/lab/runs/{run.pk}/">Refresh</a>' in page
-    fragment = client.get(f"/lab/runs/{run.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert "Waiting for a worker." in page
+    runs.begin(run.pk)
+    assert "Selecting the closed episodes you can see." in client.get(f"/lab/runs/{run.pk}/").content.decode()
+    response = client.get(f"/lab/runs/{run.pk}/", headers={"HX-Request": "true"})
+    assert "HX-Request" in response["Vary"]
+    fragment = response.content.decode()
     assert fragment.lstrip().startswith('<div id="lab-run-body"') and "<html" not in fragment
 
 
