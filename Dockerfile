@@ -5,5 +5,6 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN DEBUG=0 STATIC_MANIFEST=1 SECRET_KEY=build-only-collectstatic python manage.py collectstatic --noinput
-RUN useradd --system camhs && chown -R camhs /app
+# The lab models volume takes this directory (and its owner) when docker-compose first creates it.
+RUN useradd --system camhs && mkdir -p /var/lib/camhs-pbr/lab-models && chown -R camhs /app /var/lib/camhs-pbr
 USER camhs

@@ -254,6 +254,9 @@ RUN_STALL_SECONDS = int(
     env_str("RUN_STALL_SECONDS", str(CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]))
 )
 RUN_REQUEUE_LIMIT = int(env_str("RUN_REQUEUE_LIMIT", "3"))
+# The algorithm lab's fitted models (joblib files), written by the workers and read by the web processes:
+# one directory both see (a shared volume in docker-compose).
+LAB_MODELS_DIR = Path(env_str("LAB_MODELS_DIR", str(BASE_DIR / "var" / "lab-models")))
 CELERY_BEAT_SCHEDULE: dict = {
     "monthly-reports": {
         "task": "reports.tasks.run_previous_month",
@@ -261,6 +264,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "reap-stalled-regrouping-runs": {"task": "groupings.tasks.reap_stalled_runs", "schedule": 60.0},
     "reap-stalled-report-runs": {"task": "reports.tasks.reap_stalled_runs", "schedule": 60.0},
+    "reap-stalled-lab-runs": {"task": "lab.tasks.reap_stalled_lab_runs", "schedule": 60.0},
 }
 
 LOGGING = {

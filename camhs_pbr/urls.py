@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("reports.urls")),  # /reports/ and /dashboard/
     path("", include("assessments.urls")),
     path("", include("groupings.urls")),
+    path("", include("lab.urls")),  # /lab/
 ]

@@ -17,7 +17,7 @@ from assessments.submissions import create_once
 from assessments.views import closed_case_redirect
 from camhs_pbr.lib.safe_csv import csv_lines
 from camhs_pbr.queueing import QueueUnreachable
-from groupings import movement, selectors, services
+from groupings import allocation_help, movement, selectors, services
 from groupings.forms import AllocationForm
 from groupings.models import RegroupingRun, RulesVersion
 
@@ -93,6 +93,7 @@ def current_view_detail(request: AuthenticatedRequest, pk: int, view_pk: int) ->
         "sections": answered_sections(current_view.ratings()),
         "suggestion": suggestion,
         "explanation": selectors.explanation(suggestion),
+        "estimates": allocation_help.estimates(case, current_view),
         "form": form,
         "current_allocation": current_allocation,
         "seen_allocation": seen,

@@ -18,6 +18,8 @@ from assessments import services as assessment_services
 from assessments.measures import MEASURES
 from assessments.scoring import Answers
 from groupings import services as grouping_services
+from groupings.selectors import current_rules_version
+from lab.models import LabRun
 from reports.models import Report, ScopeKind
 from tests import factories
 from tests.groupings.helpers import ratings
@@ -94,6 +96,17 @@ HOME: dict[str, object] = {
     **dict.fromkeys(ROLES, REDIRECT),
     "anonymous": LOGIN,
 }  # to the caseload, the admin or reports
+# The algorithm lab is for service managers of the run's provider alone (none of the roles above is one;
+# SERVICE_MANAGERS below gives their rules): everyone else is refused, commissioners included.
+LAB = rule(
+    own_team=403,
+    other_team=403,
+    other_provider=403,
+    team_manager=403,
+    commissioner=403,
+    administrator=403,
+    anonymous=LOGIN,
+)
 # A manager's read-only pages: GET only (a POST is refused with 405 once the role is allowed in).
 MANAGERS_READ_ONLY = {"GET": MANAGERS_ONLY, "POST": {**MANAGERS_ONLY, "team_manager": 405}}
 ADMIN_ONLY: dict[str, object] = {**dict.fromkeys(ROLES, ADMIN_LOGIN), "administrator": 200}
@@ -165,6 +178,18 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "reports:dashboard_quality": MANAGERS_READ_ONLY,
     "reports:dashboard_cases": MANAGERS_READ_ONLY,
     "reports:dashboard_csv": MANAGERS_READ_ONLY,
+    "lab:index": {"GET": LAB, "POST": LAB},
+    "lab:run": {"GET": LAB, "POST": LAB},
+    "lab:allocation_help": {"GET": LAB, "POST": LAB},
+}
+
+# The lab's pages for a service manager of the run's provider and one of another provider (url name ->
+# {method: (own provider's, other provider's)}). An empty POST re-renders the lab's form with its errors; an
+# empty POST to allocation help is a publication the run (not done) refuses with a message on its page.
+SERVICE_MANAGERS: dict[str, dict[str, tuple[object, object]]] = {
+    "lab:index": {"GET": (200, 200), "POST": (200, 200)},
+    "lab:run": {"GET": (200, 404), "POST": (405, 405)},  # the method is refused before the run is looked up
+    "lab:allocation_help": {"GET": (405, 405), "POST": (REDIRECT, 404)},
 }
 
 
@@ -219,6 +244,14 @@ def world(reference_data):
         completed_on=dt.date(2025, 3, 20),
         answers=Answers(items=dict.fromkeys(MEASURES["honosca"].items, 1), impact={}),
     )
+    lab_run = LabRun.objects.create(
+        provider=provider,
+        requested_by=factories.user(Role.SERVICE_MANAGER, provider=provider),
+        method="classifier",
+        closed_from=dt.date(2025, 1, 1),
+        closed_to=dt.date(2025, 12, 31),
+        rules_version=current_rules_version(),
+    )
     users = {
         "own_team": clinician,
         "other_team": factories.user(Role.CLINICIAN, teams=(team_b,)),
@@ -262,6 +295,9 @@ def world(reference_data):
         "reports:dashboard_quality": reverse("reports:dashboard_quality"),
         "reports:dashboard_cases": reverse("reports:dashboard_cases", args=["review-overdue"]),
         "reports:dashboard_csv": reverse("reports:dashboard_csv", args=["caseload"]),
+        "lab:index": reverse("lab:index"),
+        "lab:run": reverse("lab:run", args=[lab_run.pk]),
+        "lab:allocation_help": reverse("lab:allocation_help", args=[lab_run.pk]),
     }
     return users, urls
 
@@ -306,4 +342,24 @@ def test_each_role_gets_what_its_rule_says_for_every_url(client, world):
                     wrong.append(f"{method} {name} as {role}: {outcome(response)}, expected {expected[role]}")
                 if name == "logout" and method == "POST":
                     log_in(client, users[role])
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_lab_is_for_the_service_managers_of_the_runs_provider(client, world):
+    _, urls = world
+    run = LabRun.objects.get()
+    managers = (
+        factories.user(Role.SERVICE_MANAGER, provider=run.provider),
+        factories.user(Role.SERVICE_MANAGER, provider=factories.provider()),
+    )
+    wrong = []
+    for which, manager in enumerate(managers):
+        client.force_login(manager)
+        for name, methods in SERVICE_MANAGERS.items():
+            for method, expected in methods.items():
+                got = outcome(getattr(client, method.lower())(urls[name]))
+                if got != expected[which]:
+                    wrong.append(
+                        f"{method} {name} as service manager {which}: {got}, expected {expected[which]}"
+                    )
     assert not wrong, "\n".join(wrong)

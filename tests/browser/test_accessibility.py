@@ -18,6 +18,10 @@ from django.urls import reverse
 from accounts.models import Role, User
 from assessments.models import Case, MeasureResponse
 from groupings.models import Allocation, RulesVersion
+from lab import model_files, services
+from lab.methods import METHODS, fit
+from lab.models import LabRun
+from lab.synthetic import planted_episodes
 from reports.models import ReportRun
 from tests.support.logins import log_in_with_second_factor
 from tests.test_authorisation_matrix import is_admins_own, url_names
@@ -37,6 +41,7 @@ NOT_PAGES = {
     "reports:dashboard_csv",  # a CSV file
     "groupings:regrouping_movement_csv",  # a CSV file
     "favicon",  # an image
+    "lab:allocation_help",  # POST only: publishes or withdraws, then back to the run page
 }
 
 
@@ -71,7 +76,10 @@ def _demo_urls() -> dict[str, list[tuple[str, str]]]:
     def each(usernames: list[str], url: str) -> list[tuple[str, str]]:
         return [(name, url) for name in usernames]
 
+    lab_runs = _lab_runs(User.objects.get(username="service.manager"))
     return {
+        "lab:index": each(["service.manager"], reverse("lab:index")),
+        "lab:run": [("service.manager", reverse("lab:run", args=[run.pk])) for run in lab_runs],
         "login": [("", reverse("login"))],
         "accounts:password_change": each(every, reverse("accounts:password_change")),
         "accounts:two_factor_setup": each(["clinician"], reverse("accounts:two_factor_setup")),
@@ -122,6 +130,42 @@ def _demo_urls() -> dict[str, list[tuple[str, str]]]:
             f"{reverse('reports:report', args=[run.report, run.scope_kind, run.scope_code])}?period={run.period:%Y-%m}",
         ),
     }
+
+
+def _lab_runs(manager: User) -> list[LabRun]:
+    """A done run of each method (fitted on synthetic episodes, so every chart is drawn), the classifier
+    published for allocation help (the clinician's Current View page shows its estimate), and a queued run."""
+    rules_version = RulesVersion.objects.get(is_current=True)
+    assert manager.provider is not None
+    found = []
+    for method in METHODS:
+        result = fit(method, planted_episodes(400, rules_version.ruleset(), seed=3), seed=0)
+        run = LabRun.objects.create(
+            provider=manager.provider,
+            requested_by=manager,
+            method=method,
+            status="done",
+            closed_from=dt.date(2025, 1, 1),
+            closed_to=dt.date(2025, 12, 31),
+            rules_version=rules_version,
+            episodes=result.n,
+            fingerprint="0" * 64,
+            result=result.to_json(),
+            seconds=1.0,
+        )
+        run.model_file = model_files.save(run.pk, run.fingerprint, result.model)
+        run.save()
+        found.append(run)
+    services.publish_for_allocation_help(by=manager, run=found[-1])
+    queued = LabRun.objects.create(
+        provider=manager.provider,
+        requested_by=manager,
+        method="tree",
+        closed_from=dt.date(2025, 1, 1),
+        closed_to=dt.date(2025, 12, 31),
+        rules_version=rules_version,
+    )
+    return [*found, queued]
 
 
 def _admin_urls() -> list[str]:
@@ -176,6 +220,8 @@ _PAGE_NAMES = (
     "reports:dashboard",
     "reports:dashboard_quality",
     "reports:dashboard_cases",
+    "lab:index",
+    "lab:run",
 )
 
 
@@ -208,7 +254,8 @@ def _violations(page) -> list[str]:
 
 
 @pytest.fixture
-def demo_service(reference_data):
+def demo_service(reference_data, settings, tmp_path):
+    settings.LAB_MODELS_DIR = tmp_path  # the lab runs' fitted models
     call_command("seed_demo", cases=40, seed=1, as_of=AS_OF, verbosity=0)
 
 
