@@ -299,9 +299,11 @@ def single_requests(url: str) -> None:
     print(f"  {'user':<16} {'page':<22} {'first read':>20} {'again, best of 3':>22}")
     for role in (Role.TEAM_MANAGER, Role.SERVICE_MANAGER):
         user = User.objects.filter(role=role, username__startswith="bench.").order_by("pk").first()
+        assert user is not None, "managers() adds the bench's managers"
         client = Client()
         client.force_login(user)
         case = Case.objects.visible_to(user).open().order_by("pk").first()
+        assert case is not None, "every manager has open cases in scope"
         for name, path in SINGLE_PAGES:
             if role == Role.TEAM_MANAGER and name == "re-grouping page":
                 continue
