@@ -106,3 +106,16 @@ class LabRunForm(forms.Form):
             for name in names
             if name in known
         }
+
+
+class PublishTreeForm(forms.Form):
+    """The label and description of the rules version a tree is published as (lab.publish checks them)."""
+
+    label = forms.CharField(
+        label="Label of the new rules version",
+        max_length=50,
+        help_text='Unique, e.g. "Tree 2026-12". It will not be current until an administrator makes it so.',
+    )
+    description = forms.CharField(
+        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

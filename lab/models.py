@@ -62,6 +62,15 @@ class LabRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    published_version = models.ForeignKey(
+        RulesVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The rules version this tree was published as (lab.publish); current only if an administrator "
+        "made it so.",
+    )
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

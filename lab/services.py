@@ -1,5 +1,6 @@
 """State changes of the algorithm lab: a service manager requests a run, publishes a done classifier for
-allocation help, or withdraws it. Each in one transaction ending with its audit event."""
+allocation help, or withdraws it, or publishes a done tree as a rules version (lab.publish). Each in one
+transaction ending with its audit event."""
 
 import datetime as dt
 from typing import Any
@@ -10,10 +11,11 @@ from django.utils import timezone
 from accounts.audit import Action, record
 from accounts.models import Role, User
 from camhs_pbr import queueing
-from groupings.models import RunStatus
+from groupings.models import RulesVersion, RunStatus
 from groupings.selectors import current_rules_version
 from lab import runs
 from lab.models import LabRun, Method
+from lab.publish import PublishRefused, publish_tree
 from lab.tasks import fit_lab_run
 
 
@@ -89,6 +91,25 @@ def withdraw_allocation_help(*, by: User, run: LabRun) -> LabRun:
     return run
 
 
+@transaction.atomic
+def publish_tree_run(*, by: User, run: LabRun, label: str, description: str = "") -> RulesVersion:
+    """Publish `run` (a done tree of `by`'s provider) as a new rules version that is not current: each leaf a
+    grouping, each path a rule (lab.publish, audited there), compared rules version's thresholds and flags."""
+    run = LabRun.objects.select_for_update().get(pk=run.pk)
+    _refuse_other_provider(by, run)
+    if run.method != Method.TREE or run.status != RunStatus.DONE or not run.result:
+        raise LabRefused("Only a finished tree run can be published as a rules version.")
+    if run.published_version_id is not None:
+        raise LabRefused(f"This tree is published already, as rules version {run.published_version}.")
+    try:
+        version = publish_tree(by, run.result, label, description, based_on=run.rules_version)
+    except PublishRefused as refused:
+        raise LabRefused(str(refused)) from None
+    run.published_version = version
+    run.save(update_fields=["published_version"])
+    return version
+
+
 def _refuse_other_provider(by: User, run: LabRun) -> None:
     if by.role != Role.SERVICE_MANAGER or by.provider_id != run.provider_id:
-        raise LabRefused("Only a service manager of the run's provider can change its use at allocation.")
+        raise LabRefused("Only a service manager of the run's provider can publish it or change its use.")

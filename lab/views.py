@@ -13,7 +13,7 @@ from accounts.models import Role
 from camhs_pbr.queueing import QueueUnreachable
 from groupings.selectors import NoSuchRulesVersion
 from lab import charts, services
-from lab.forms import LabRunForm
+from lab.forms import LabRunForm, PublishTreeForm
 from lab.models import LabRun
 
 service_manager_page = for_roles(
@@ -55,8 +55,8 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
 @service_manager_page
 @require_safe
 def run_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(_runs_of(request).select_related("requested_by", "rules_version"), pk=pk)
-    context = {"run": run, "parameters": _parameters(run), **_results(run)}
+    run = _run(request, pk)
+    context = {"run": run, "parameters": _parameters(run), "publish_form": PublishTreeForm(), **_results(run)}
     fragment = request.headers.get("HX-Request") == "true"  # htmx polling: the run's body alone
     response = render(request, "lab/_run_body.html" if fragment else "lab/run.html", context)
     patch_vary_headers(response, ("HX-Request",))
@@ -82,6 +82,40 @@ def allocation_help(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     except services.LabRefused as refused:
         messages.error(request, str(refused))
     return redirect("lab:run", pk=run.pk)
+
+
+@service_manager_page
+@require_POST
+def publish_tree(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Publish a done tree run as a new rules version that is not current; errors re-render the run page."""
+    run = _run(request, pk)
+    form = PublishTreeForm(request.POST)
+    if form.is_valid():
+        try:
+            version = services.publish_tree_run(
+                by=request.user,
+                run=run,
+                label=form.cleaned_data["label"],
+                description=form.cleaned_data["description"],
+            )
+        except services.LabRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request,
+                f"The tree is published as rules version {version.label}, with a grouping per leaf. It is not "
+                "current: re-group with it on the re-grouping page to see where cases would move, and ask an "
+                "administrator to make it current.",
+            )
+            return redirect("lab:run", pk=run.pk)
+    context = {"run": run, "parameters": _parameters(run), "publish_form": form, **_results(run)}
+    return render(request, "lab/run.html", context, status=400)
+
+
+def _run(request: AuthenticatedRequest, pk: int) -> LabRun:
+    return get_object_or_404(
+        _runs_of(request).select_related("requested_by", "rules_version", "published_version"), pk=pk
+    )
 
 
 PARAMETER_WORDS = {

@@ -181,6 +181,7 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "lab:index": {"GET": LAB, "POST": LAB},
     "lab:run": {"GET": LAB, "POST": LAB},
     "lab:allocation_help": {"GET": LAB, "POST": LAB},
+    "lab:publish_tree": {"GET": LAB, "POST": LAB},
 }
 
 # The lab's pages for a service manager of the run's provider and one of another provider (url name ->
@@ -190,6 +191,8 @@ SERVICE_MANAGERS: dict[str, dict[str, tuple[object, object]]] = {
     "lab:index": {"GET": (200, 200), "POST": (200, 200)},
     "lab:run": {"GET": (200, 404), "POST": (405, 405)},  # the method is refused before the run is looked up
     "lab:allocation_help": {"GET": (405, 405), "POST": (REDIRECT, 404)},
+    # an empty POST is a form without its label: the run page again, with the error (400)
+    "lab:publish_tree": {"GET": (405, 405), "POST": (400, 404)},
 }
 
 
@@ -298,6 +301,7 @@ def world(reference_data):
         "lab:index": reverse("lab:index"),
         "lab:run": reverse("lab:run", args=[lab_run.pk]),
         "lab:allocation_help": reverse("lab:allocation_help", args=[lab_run.pk]),
+        "lab:publish_tree": reverse("lab:publish_tree", args=[lab_run.pk]),
     }
     return users, urls
 

@@ -42,6 +42,7 @@ NOT_PAGES = {
     "groupings:regrouping_movement_csv",  # a CSV file
     "favicon",  # an image
     "lab:allocation_help",  # POST only: publishes or withdraws, then back to the run page
+    "lab:publish_tree",  # POST only: publishes, then back to the run page (errors: the run page, checked)
 }
 
 
