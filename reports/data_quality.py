@@ -571,8 +571,3 @@ def presented(counts: dict[str, Any], today: dt.date, filter_query: str) -> dict
         "quality_trend": trend_of(counts["trend"], today),
         "filter_query": filter_query,
     }
-
-
-def dashboard_context(cases: QuerySet[Case], today: dt.date, filter_query: str) -> dict:
-    """What templates/reports/_data_quality.html reads, for the page's scoped and filtered cases."""
-    return presented(figures(cases, today), today, filter_query)

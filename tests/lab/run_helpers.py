@@ -2,6 +2,7 @@
 means more appointments) and clinicians' allocations that follow it."""
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
@@ -55,3 +56,17 @@ def lab_world(service, n: int = 40) -> dict:
         "other_manager": factories.user(Role.SERVICE_MANAGER, provider=factories.provider()),
         "team_manager": factories.user(Role.TEAM_MANAGER, teams=(service["team_a"],)),
     }
+
+
+def done_run(client, world: dict, method: str = "tree") -> Any:
+    """A run of `method` requested through /lab/ by the world's service manager and fitted in-process."""
+    from lab.models import LabRun
+    from lab.tasks import fit_lab_run
+
+    client.force_login(world["manager"])
+    client.post("/lab/", {"method": method, **PERIOD, "window": 3, "seed": 1, "min_leaf": 5, "max_leaves": 4})
+    run = LabRun.objects.order_by("-pk")[0]
+    fit_lab_run.apply(args=(run.pk,))
+    run.refresh_from_db()
+    assert run.status == "done", run.error
+    return run

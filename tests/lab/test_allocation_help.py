@@ -16,7 +16,7 @@ from lab.models import LabRun
 from lab.tasks import fit_lab_run
 from tests import factories
 from tests.groupings.helpers import ratings
-from tests.lab.run_helpers import PERIOD, lab_world
+from tests.lab.run_helpers import done_run, lab_world
 
 pytestmark = pytest.mark.django_db
 
@@ -28,16 +28,6 @@ def world(service, tmp_path, monkeypatch):
         model_files.cache_clear()
         yield lab_world(service)
     model_files.cache_clear()
-
-
-def classifier_run(client, world, method="classifier"):
-    client.force_login(world["manager"])
-    client.post("/lab/", {"method": method, **PERIOD, "window": 3, "seed": 1, "min_leaf": 5, "max_leaves": 4})
-    run = LabRun.objects.order_by("-pk")[0]
-    fit_lab_run.apply(args=(run.pk,))
-    run.refresh_from_db()
-    assert run.status == "done", run.error
-    return run
 
 
 def open_case_with_a_view(world, **values):
@@ -54,7 +44,7 @@ def open_case_with_a_view(world, **values):
 
 
 def test_a_published_classifier_shows_its_estimate_beside_the_suggestion_and_never_allocates(client, world):
-    run = classifier_run(client, world)
+    run = done_run(client, world, "classifier")
     case, view = open_case_with_a_view(world, p09=2)
     url = f"/cases/{case.pk}/current-views/{view.pk}/"
     client.force_login(world["clinician"])
@@ -80,7 +70,7 @@ def test_a_published_classifier_shows_its_estimate_beside_the_suggestion_and_nev
 
 
 def test_publishing_another_replaces_the_first_and_withdrawing_removes_it(client, world):
-    first, second = classifier_run(client, world), classifier_run(client, world)
+    first, second = done_run(client, world, "classifier"), done_run(client, world, "classifier")
     client.post(f"/lab/runs/{first.pk}/allocation-help/", {"publish": "1"})
     client.post(f"/lab/runs/{second.pk}/allocation-help/", {"publish": "1"})
     assert list(LabRun.objects.filter(for_allocation_help=True)) == [second]
@@ -98,14 +88,14 @@ def test_publishing_another_replaces_the_first_and_withdrawing_removes_it(client
 
 
 def test_the_database_holds_at_most_one_published_classifier_per_provider(client, world):
-    first, second = classifier_run(client, world), classifier_run(client, world)
+    first, second = done_run(client, world, "classifier"), done_run(client, world, "classifier")
     LabRun.objects.filter(pk=first.pk).update(for_allocation_help=True)
     with pytest.raises(IntegrityError), transaction.atomic():
         LabRun.objects.filter(pk=second.pk).update(for_allocation_help=True)
 
 
 def test_only_a_done_classifier_can_be_published(client, world):
-    tree = classifier_run(client, world, method="tree")
+    tree = done_run(client, world, method="tree")
     response = client.post(f"/lab/runs/{tree.pk}/allocation-help/", {"publish": "1"}, follow=True)
     assert "Only a finished classifier run can help at allocation." in response.content.decode()
     assert not LabRun.objects.filter(for_allocation_help=True).exists()
@@ -114,7 +104,7 @@ def test_only_a_done_classifier_can_be_published(client, world):
 
 
 def test_another_providers_service_manager_can_neither_publish_nor_see_the_estimate(client, world):
-    run = classifier_run(client, world)
+    run = done_run(client, world, "classifier")
     client.force_login(world["other_manager"])
     assert client.post(f"/lab/runs/{run.pk}/allocation-help/", {"publish": "1"}).status_code == 404
     with pytest.raises(services.LabRefused):
@@ -123,7 +113,7 @@ def test_another_providers_service_manager_can_neither_publish_nor_see_the_estim
 
 
 def test_a_missing_model_file_says_so_instead_of_failing_the_page(client, world):
-    run = classifier_run(client, world)
+    run = done_run(client, world, "classifier")
     client.post(f"/lab/runs/{run.pk}/allocation-help/", {"publish": "1"})
     model_files.path_of(run.model_file).unlink()
     model_files.cache_clear()
@@ -134,7 +124,7 @@ def test_a_missing_model_file_says_so_instead_of_failing_the_page(client, world)
 
 
 def test_the_model_is_loaded_once_per_process(client, world):
-    run = classifier_run(client, world)
+    run = done_run(client, world, "classifier")
     model_files.cache_clear()
     assert model_files.load(run.model_file) is model_files.load(run.model_file)
     assert model_files.cache_info().misses == 1

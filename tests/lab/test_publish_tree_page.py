@@ -8,9 +8,8 @@ from django.test import override_settings
 from accounts.audit import Action, AuditEvent
 from groupings.models import Grouping, RulesVersion
 from lab import model_files
-from lab.models import LabRun
 from lab.tasks import fit_lab_run
-from tests.lab.run_helpers import PERIOD, lab_world
+from tests.lab.run_helpers import done_run, lab_world
 
 pytestmark = pytest.mark.django_db
 
@@ -22,16 +21,6 @@ def world(service, tmp_path, monkeypatch):
         model_files.cache_clear()
         yield lab_world(service)
     model_files.cache_clear()
-
-
-def done_run(client, world, method="tree"):
-    client.force_login(world["manager"])
-    client.post("/lab/", {"method": method, **PERIOD, "window": 3, "seed": 1, "min_leaf": 5, "max_leaves": 4})
-    run = LabRun.objects.order_by("-pk")[0]
-    fit_lab_run.apply(args=(run.pk,))
-    run.refresh_from_db()
-    assert run.status == "done", run.error
-    return run
 
 
 def test_a_tree_is_published_from_its_page_as_a_rules_version_that_is_not_current(client, world):
