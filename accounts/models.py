@@ -152,6 +152,11 @@ class User(AbstractUser):
         return self.role in MANAGER_ROLES
 
     @property
+    def is_service_manager(self) -> bool:
+        """Manages every team of a provider: the only role that runs the algorithm lab."""
+        return self.role == Role.SERVICE_MANAGER
+
+    @property
     def is_administrator(self) -> bool:
         """Reaches the Django admin or holds the administrator role: a second factor may be required."""
         return self.is_staff or self.is_superuser or self.role == Role.ADMINISTRATOR
