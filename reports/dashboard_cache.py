@@ -19,7 +19,7 @@ from typing import Any
 from celery import Task
 from django.template.loader import render_to_string
 
-from accounts.audit import Action, AuditEvent
+from accounts.audit import ADMIN_ACTIONS, AuditEvent
 from accounts.models import Team
 from assessments.models import Case, CaseReopening, Contact, CurrentView, MeasureScore, Patient
 from camhs_pbr import queueing
@@ -33,7 +33,6 @@ from reports.models import ReferenceContactCost, UnitCost
 
 # Kept a day after their last count: a tab nobody opens for a day is counted afresh when opened.
 CACHE_SECONDS = 24 * 60 * 60
-ADMIN_CHANGES = (Action.ADMIN_ADD, Action.ADMIN_CHANGE, Action.ADMIN_DELETE)
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,7 @@ def data_stamp() -> tuple:
         (Grouping.objects.all(), "pk"),
         (UnitCost.objects.all(), "pk"),
         (ReferenceContactCost.objects.all(), "pk"),
-        (AuditEvent.objects.filter(action__in=ADMIN_CHANGES), "pk"),
+        (AuditEvent.objects.filter(action__in=ADMIN_ACTIONS), "pk"),
     )
 
 

@@ -196,7 +196,16 @@ class Contact(models.Model):
                 violation_error_message=limits.CONTACT_MINUTES.sentence,
             ),
         ]
-        indexes = [models.Index(fields=["case", "starts_at"])]
+        indexes = [
+            models.Index(fields=["case", "starts_at"]),
+            # A case's first, second or latest attended contact (waiting times, a Current View by the second
+            # contact, weeks since last seen) read from the index alone, in order, per case.
+            models.Index(
+                fields=["case", "starts_at", "id"],
+                condition=Q(attendance=Attendance.ATTENDED),
+                name="contact_attended_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_mode_display()} contact on {self.starts_at:%d/%m/%Y %H:%M}"
