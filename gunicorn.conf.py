@@ -1,16 +1,26 @@
 """gunicorn settings for the web container (read from the working directory; command-line flags win).
 
-Threaded workers: a thread waiting on PostgreSQL lets another request use the core, and an idle keep-alive
-connection waits in the worker's poller without holding a thread. Keep-alive is longer than any pause between
-a user's pages, so a client never reuses a connection the server is just closing (a "connection reset").
-Sized for 2 cores; WEB_CONCURRENCY and WEB_THREADS change it (README "Page response times").
+Synchronous workers, one request at a time per process: a process accepts a connection only when it is free,
+so requests spread evenly over the processes. Threaded workers (gthread) keep each keep-alive connection in
+the process that accepted it: under bench/dashboard.py's 50 managers one process of three served 90% of the
+requests (its threads taking turns at one interpreter lock) while the other two idled.
+
+A sync worker closes the connection after each response (no keep-alive), so a client never reuses a connection
+the server is closing. In production it sits behind the TLS proxy (README "Configuration"), which keeps the
+browsers' connections open and buffers slow clients. Sized for 2 cores: WEB_CONCURRENCY processes (default 5,
+gunicorn's advice of 2 x cores + 1).
 """
 
 import os
 
-worker_class = "gthread"
-workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
-threads = int(os.environ.get("WEB_THREADS", "4"))
-keepalive = 75
+worker_class = "sync"
+workers = int(os.environ.get("WEB_CONCURRENCY", "5"))
 timeout = 120
 control_socket_disable = True  # several servers may share a machine (the benchmarks); nothing uses it
+
+
+def post_worker_init(worker) -> None:
+    """Import every view (Django loads the URLconf at the first request) before the worker takes one."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - reading it imports the URLconf and the views

@@ -43,3 +43,32 @@ def test_the_ci_script_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     assert "make test" in readme.split("\n## ")[0]
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_gunicorn_runs_processes_that_each_take_a_connection_only_when_free(monkeypatch):
+    """gunicorn.conf.py as gunicorn reads it: sync workers (threaded ones kept keep-alive connections in the
+    process that accepted them, and one process served most requests), as many as WEB_CONCURRENCY, which
+    docker-compose.yml leaves to the file; each worker imports the views before its first request."""
+    from gunicorn.app.base import Application
+
+    class TheConfigFile(Application):
+        def load_config(self) -> None:
+            self.load_config_from_file(str(ROOT / "gunicorn.conf.py"))
+
+        def load(self) -> None:
+            return None
+
+    monkeypatch.setenv("WEB_CONCURRENCY", "7")
+    config = TheConfigFile().cfg
+    assert config.worker_class_str == "sync" and config.threads == 1
+    assert config.workers == 7
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert "--workers" not in compose["services"]["web"]["command"]
+
+    from django.urls import get_resolver
+    from django.urls.resolvers import _get_cached_resolver  # type: ignore[attr-defined]
+
+    _get_cached_resolver.cache_clear()  # as a new worker process starts
+    assert "url_patterns" not in vars(get_resolver())
+    config.post_worker_init(None)
+    assert "url_patterns" in vars(get_resolver())  # the URLconf read, and with it every view imported
