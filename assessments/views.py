@@ -73,9 +73,8 @@ def caseload(request: AuthenticatedRequest) -> HttpResponse:
             messages.info(request, "That search has ended with your earlier session: search again.")
             token = ""
         form = CaseloadSearchForm(initial={"q": query})
-    # The page is counted and sliced on bare cases; only its 50 rows are read with their columns.
-    cases = selectors.caseload(request.user, query, sort).values_list("pk", flat=True)
-    paginator: Paginator[Any] = Paginator(cases, PAGE_SIZE)
+    # The page is counted and sliced on case ids (kept, without a search); only its 50 rows are read whole.
+    paginator: Paginator[Any] = Paginator(selectors.caseload_ids(request.user, query, sort), PAGE_SIZE)
     numbered = paginator.get_page(request.GET.get("page"))
     page = Page(selectors.caseload_rows(request.user, numbered), numbered.number, paginator)
     kept = {"search": token} if token else {}

@@ -23,10 +23,11 @@ from accounts.audit import ADMIN_ACTIONS, AuditEvent
 from accounts.models import Team
 from assessments.models import Case, CaseReopening, Contact, CurrentView, MeasureScore, Patient
 from camhs_pbr import queueing
-from camhs_pbr.figures_cache import Cached, latest, stamp, store
+from camhs_pbr.figures_cache import Cached, cached, latest, stamp, store
 from camhs_pbr.lib.db import without_jit
 from groupings.models import Allocation, Grouping, Suggestion
 from reports import dashboard_panels, data_quality
+from reports.case_sets import CaseSet
 from reports.dashboard_figures import Table
 from reports.dashboard_panels import Context, Panel
 from reports.models import ReferenceContactCost, UnitCost
@@ -92,6 +93,21 @@ def drawn_tab(name: str, ctx: Context, recount_task: Task) -> Cached[Drawn]:
         ),
         seconds=CACHE_SECONDS,
     )
+
+
+def case_set_ids(case_set: CaseSet, ctx: Context) -> list[int]:
+    """The ids of a drill-down list's cases in the list's order (by name), kept under the teams in scope, the
+    filters and the tab's stamp (so the list changes with the first change to what it selects): a list of a
+    whole service is a scan of every open case and a sort, on each page otherwise."""
+    ordered = case_set.select(ctx.cases, ctx.today).order_by(
+        "patient__family_name", "patient__given_name", "pk"
+    )
+    return cached(
+        "reports.dashboard.cases",
+        (_key(case_set.slug, ctx), _stamp(ctx)),
+        lambda: list(ordered.values_list("pk", flat=True)),
+        CACHE_SECONDS,
+    ).value
 
 
 def recount(name: str, ctx: Context) -> None:

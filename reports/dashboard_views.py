@@ -80,11 +80,8 @@ def dashboard_cases(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "case_set": case_set}
     if form.is_valid():
         ctx = dashboard_panels.context_for(request.user, form.filters(), form.today)
-        # Counted and sliced on bare case ids (like the caseload): only the page's rows get their columns.
-        ids = case_set.select(ctx.cases, ctx.today).order_by(
-            "patient__family_name", "patient__given_name", "pk"
-        )
-        paginator: Paginator[Any] = Paginator(ids.values_list("pk", flat=True), PAGE_SIZE)
+        # Counted and sliced on kept case ids (like the caseload): only the page's rows get their columns.
+        paginator: Paginator[Any] = Paginator(dashboard_cache.case_set_ids(case_set, ctx), PAGE_SIZE)
         numbered = paginator.get_page(request.GET.get("page"))
         context.update(
             filters=ctx.filters,

@@ -4,9 +4,12 @@ import re
 from html import escape
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.audit import Action, AuditEvent
+from assessments import services as records
 from reports import forms
 from reports.models import UnitCost
 from tests import factories
@@ -165,3 +168,22 @@ def test_a_team_manager_sees_only_their_teams_data_quality(client, world):
 def test_an_htmx_request_of_the_data_quality_tab_gets_its_panels_alone(client, world):
     body = page(client, world.service_manager, "/dashboard/data-quality/", HX_Request="true")
     assert 'data-testid="data-quality-panel"' in body and "<html" not in body
+
+
+def test_a_kept_drill_down_list_changes_with_the_first_change_to_what_it_selects(client, world):
+    first = page(client, world.team_manager, "/dashboard/cases/open/")
+    assert all(name in first for name in names(world, 1, 2, 3))
+    with CaptureQueriesContext(connection) as again:
+        page(client, world.team_manager, "/dashboard/cases/open/?page=1")
+    assert not any('ORDER BY "assessments_patient"."family_name"' in q["sql"] for q in again.captured_queries)
+
+    case = world.cases[1][0]
+    records.discharge_case(
+        by=world.team_manager,
+        case=case,
+        closed_date=timezone.localdate(),
+        discharge_reason="completed",
+        version=case.version,
+    )
+    after = page(client, world.team_manager, "/dashboard/cases/open/")
+    assert names(world, 1)[0] not in after and all(name in after for name in names(world, 2, 3))
