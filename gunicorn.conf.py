@@ -7,14 +7,17 @@ requests (its threads taking turns at one interpreter lock) while the other two 
 
 A sync worker closes the connection after each response (no keep-alive), so a client never reuses a connection
 the server is closing. In production it sits behind the TLS proxy (README "Configuration"), which keeps the
-browsers' connections open and buffers slow clients. Sized for 2 cores: WEB_CONCURRENCY processes (default 5,
-gunicorn's advice of 2 x cores + 1).
+browsers' connections open and buffers slow clients.
+
+WEB_CONCURRENCY processes, default 3 for 2 cores (cores + 1): a page is CPU work, in Python and in PostgreSQL
+on the same cores, so more processes only queue for them. bench/dashboard.py met the 150 ms p95 on every page
+with 3; with 4 and 5 (gunicorn's general advice of 2 x cores + 1) some pages missed it.
 """
 
 import os
 
 worker_class = "sync"
-workers = int(os.environ.get("WEB_CONCURRENCY", "5"))
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 timeout = 120
 control_socket_disable = True  # several servers may share a machine (the benchmarks); nothing uses it
 

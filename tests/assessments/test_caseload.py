@@ -182,3 +182,13 @@ def test_the_kept_caseload_order_changes_at_once_with_a_new_or_discharged_case_o
     Patient.objects.filter(pk=caseload_world["leo"].patient_id).update(family_name="Zed")
     record(Action.ADMIN_CHANGE, by=clinician, object_type="assessments.patient", object_id="leo")
     assert names(client.get("/cases/")) == ["Nia", "Leo"]
+
+
+def test_a_search_scans_the_names_once_for_its_count_and_its_page(client, caseload_world):
+    client.force_login(caseload_world["clinician"])
+    results = client.post("/cases/", {"q": "rahm"})["Location"]
+    client.get(results)
+    with CaptureQueriesContext(connection) as captured:
+        assert names(client.get(results)) == ["Maya"]
+    name_scans = [q for q in captured.captured_queries if "LIKE" in q["sql"] and "family_name" in q["sql"]]
+    assert len(name_scans) == 1
