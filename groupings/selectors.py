@@ -148,19 +148,22 @@ def my_reviews_due(user, today: dt.date) -> dict:
     of the user's scope whose clinician (their most recent attended contact) is the user: soonest first."""
     horizon = today + dt.timedelta(weeks=MY_REVIEWS_WEEKS)
     # Only the cases the user has seen can have the user as their clinician: narrowed to those first (through
-    # the contacts' clinician index), a manager who sees no one costs nothing however large the service.
+    # the contacts' clinician index), and not built at all for a manager who sees no one.
     seen = attended_contacts_of(user).values("case_id")
-    cases = (
-        Case.objects.visible_to(user)
-        .open()
-        .filter(pk__in=seen)
-        .alias(lead=lead_clinician())
-        .filter(lead=user.pk)
-    )
-    grouped: QuerySet[Any] = with_current_grouping(cases, today)  # annotated with review_due
-    due = grouped.filter(review_due__lte=horizon).select_related("patient")
+    my_reviews: list[Case] = []
+    if seen.exists():
+        cases = (
+            Case.objects.visible_to(user)
+            .open()
+            .filter(pk__in=seen)
+            .alias(lead=lead_clinician())
+            .filter(lead=user.pk)
+        )
+        grouped: QuerySet[Any] = with_current_grouping(cases, today)  # annotated with review_due
+        due = grouped.filter(review_due__lte=horizon).select_related("patient")
+        my_reviews = list(due.order_by("review_due", "pk")[: MY_REVIEWS_SHOWN + 1])
     return {
-        "my_reviews": list(due.order_by("review_due", "pk")[: MY_REVIEWS_SHOWN + 1]),
+        "my_reviews": my_reviews,
         "my_reviews_shown": MY_REVIEWS_SHOWN,
         "my_reviews_weeks": MY_REVIEWS_WEEKS,
         "my_reviews_until": horizon,
