@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from camhs_pbr.figures_cache import Latest
+
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("audit_request_id", default="")
 
 
@@ -53,8 +55,8 @@ class Action(models.TextChoices):
     ADD_TOTP_DEVICE = "add_totp_device", "Added an authenticator app"
 
 
-# What an administrator did in the admin (rows edited in place): the dashboards' stamp of the data reads the
-# latest of these, through the partial index below.
+# What an administrator did in the admin (rows edited in place): stamps of kept figures read the latest of
+# these (`latest_admin_change`), through the partial index below.
 ADMIN_ACTIONS = (Action.ADMIN_ADD, Action.ADMIN_CHANGE, Action.ADMIN_DELETE)
 
 
@@ -150,3 +152,9 @@ def set_request_id(value: str) -> contextvars.Token[str]:
 
 def reset_request_id(token: contextvars.Token[str]) -> None:
     _request_id.reset(token)
+
+
+def latest_admin_change() -> Latest:
+    """A stamp's source (camhs_pbr.figures_cache.stamp) for any change made in the admin: names, members and
+    details are edited there in place, so kept figures that show them are stale after one."""
+    return (AuditEvent.objects.filter(action__in=ADMIN_ACTIONS), "pk")

@@ -5,14 +5,14 @@ from collections.abc import Iterable, Sequence
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from accounts.audit import ADMIN_ACTIONS, AuditEvent
+from accounts.audit import latest_admin_change
 from accounts.models import Provider, Team, User
 from assessments import case_page, caseload_search
 from assessments.choices import Attendance
 from assessments.measures import MEASURES
 from assessments.models import Case, Contact, Informant, Patient, ScoringRules
 from assessments.scoring import MissingDataRules
-from camhs_pbr.figures_cache import cached, stamp
+from camhs_pbr.figures_cache import Latest, kept_ids, stamp
 
 # A caseload's order is kept a day after it was last sorted (and sorted again at once after any change).
 CASELOAD_KEPT_SECONDS = 24 * 60 * 60
@@ -41,15 +41,20 @@ def caseload(user: User, query: str = "", sort: str = caseload_search.DEFAULT_SO
     return cases.order_by(*caseload_search.SORTS[caseload_search.sort_or_default(sort)][1])
 
 
-def caseload_stamp() -> tuple:
-    """The latest of what decides which cases a caseload lists and in what order (one query): a new, closed,
-    reopened or moved case, a new patient, and any change in the admin (a corrected name, a team's members)."""
-    return stamp(
+def caseload_sources() -> tuple[Latest, ...]:
+    """What decides which cases a caseload lists and in what order: a new, closed, reopened or moved case, a
+    new patient, and any change in the admin (a corrected name, a team's members)."""
+    return (
         (Case.objects.all(), "updated_at"),
         (Case.objects.all(), "pk"),
         (Patient.objects.all(), "pk"),
-        (AuditEvent.objects.filter(action__in=ADMIN_ACTIONS), "pk"),
+        latest_admin_change(),
     )
+
+
+def caseload_stamp() -> tuple:
+    """The latest of `caseload_sources()`, in one query."""
+    return stamp(*caseload_sources())
 
 
 def caseload_ids(user: User, query: str = "", sort: str = caseload_search.DEFAULT_SORT) -> Sequence[int]:
@@ -62,9 +67,7 @@ def caseload_ids(user: User, query: str = "", sort: str = caseload_search.DEFAUL
     if query:
         return list(cases)
     teams = sorted(Team.objects.in_scope_of(user).values_list("pk", flat=True))
-    return cached(
-        "assessments.caseload", (teams, sort, caseload_stamp()), lambda: list(cases), CASELOAD_KEPT_SECONDS
-    ).value
+    return kept_ids("assessments.caseload", (teams, sort, caseload_stamp()), cases, CASELOAD_KEPT_SECONDS)
 
 
 def attended_contacts() -> QuerySet[Contact]:

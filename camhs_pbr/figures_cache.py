@@ -77,6 +77,12 @@ def cached(namespace: str, key: object, compute: Callable[[], T], seconds: int) 
     return Cached(value, computed_at, from_cache=False)
 
 
+def kept_ids(namespace: str, key: object, ids: QuerySet, seconds: int) -> list[int]:
+    """The ids `ids` yields, in its order, kept `seconds` under `key` (as `cached`; the key names a stamp of
+    what decides the list): a list page then slices them rather than sorting every row again."""
+    return cached(namespace, key, lambda: list(ids), seconds).value
+
+
 # A queued recount that has not stored its figures within this many seconds (a lost worker) lets the next
 # reader queue another.
 RECOUNT_LOCK_SECONDS = 300

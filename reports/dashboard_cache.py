@@ -19,11 +19,11 @@ from typing import Any
 from celery import Task
 from django.template.loader import render_to_string
 
-from accounts.audit import ADMIN_ACTIONS, AuditEvent
 from accounts.models import Team
-from assessments.models import Case, CaseReopening, Contact, CurrentView, MeasureScore, Patient
+from assessments.models import CaseReopening, Contact, CurrentView, MeasureScore
+from assessments.selectors import caseload_sources
 from camhs_pbr import queueing
-from camhs_pbr.figures_cache import Cached, cached, latest, stamp, store
+from camhs_pbr.figures_cache import Cached, kept_ids, latest, stamp, store
 from camhs_pbr.lib.db import without_jit
 from groupings.models import Allocation, Grouping, Suggestion
 from reports import dashboard_panels, data_quality
@@ -62,11 +62,10 @@ TABS = {
 
 
 def data_stamp() -> tuple:
-    """The latest of everything a dashboard figure reads (one query)."""
+    """The latest of everything a dashboard figure reads (one query): what decides the caseload (cases,
+    patients, admin changes) and the records counted about them."""
     return stamp(
-        (Case.objects.all(), "updated_at"),
-        (Case.objects.all(), "pk"),
-        (Patient.objects.all(), "pk"),
+        *caseload_sources(),
         (Contact.objects.all(), "pk"),
         (CurrentView.objects.all(), "pk"),
         (Suggestion.objects.all(), "pk"),
@@ -76,7 +75,6 @@ def data_stamp() -> tuple:
         (Grouping.objects.all(), "pk"),
         (UnitCost.objects.all(), "pk"),
         (ReferenceContactCost.objects.all(), "pk"),
-        (AuditEvent.objects.filter(action__in=ADMIN_ACTIONS), "pk"),
     )
 
 
@@ -102,12 +100,8 @@ def case_set_ids(case_set: CaseSet, ctx: Context) -> list[int]:
     ordered = case_set.select(ctx.cases, ctx.today).order_by(
         "patient__family_name", "patient__given_name", "pk"
     )
-    return cached(
-        "reports.dashboard.cases",
-        (_key(case_set.slug, ctx), _stamp(ctx)),
-        lambda: list(ordered.values_list("pk", flat=True)),
-        CACHE_SECONDS,
-    ).value
+    key = (_key(case_set.slug, ctx), _stamp(ctx))
+    return kept_ids("reports.dashboard.cases", key, ordered.values_list("pk", flat=True), CACHE_SECONDS)
 
 
 def recount(name: str, ctx: Context) -> None:
