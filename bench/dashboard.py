@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -43,8 +44,8 @@ MANAGERS_PER_TEAM = 6
 SERVICE_MANAGERS_PER_PROVIDER = 14  # 6 teams x 6 + 14 = 50 managers
 CASES_PER_USER = 500
 TARGET_MS = 150
-# gunicorn.conf.py (the production settings): three processes of four threads for two cores running gunicorn,
-# PostgreSQL and locust; BENCH_GUNICORN adds flags (e.g. "--worker-class sync --keep-alive 2" to compare).
+# gunicorn.conf.py (the production settings): three sync processes for two cores running gunicorn, PostgreSQL
+# and locust; BENCH_GUNICORN adds flags (e.g. "--worker-class gthread --threads 4 --keep-alive 75" to compare).
 GUNICORN = os.environ.get("BENCH_GUNICORN", "").split()
 # The cache the gunicorn processes share, as docker-compose.yml's CACHE_URL (BENCH_CACHE_URL="" for each
 # process's own memory); the run starts with the dashboard's and re-grouping page's figures cleared from it.
@@ -121,7 +122,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(url: str, static_root: str) -> tuple[subprocess.Popen, str]:
+def serve(url: str, static_root: str, access_log: str) -> tuple[subprocess.Popen, str]:
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -144,6 +145,11 @@ def serve(url: str, static_root: str) -> tuple[subprocess.Popen, str]:
             "camhs_pbr.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
+            # The server's side of each request: which process served it and in how many milliseconds.
+            "--access-logfile",
+            access_log,
+            "--access-logformat",
+            "%(p)s %(M)s",
         ]
         + GUNICORN,
         cwd=ROOT,
@@ -194,6 +200,21 @@ def run_locust(base: str, users_file: str, result_file: str, duration: int, user
     result = json.loads(Path(result_file).read_text())
     result["wall"] = time.perf_counter() - started
     return result
+
+
+def server_side(access_log: str, requests: int) -> str:
+    """The server's own time of the measured requests (the last `requests` lines of the access log: the logins
+    and first reads come before them) and how many each gunicorn process served."""
+    lines = [line.split() for line in Path(access_log).read_text().splitlines() if line.strip()][-requests:]
+    if not lines:
+        return "server side: no access log"
+    times = sorted(int(ms) for _, ms in lines)
+    per_process = sorted(Counter(pid for pid, _ in lines).values(), reverse=True)
+    return (
+        f"server side (gunicorn's access log, the same {len(lines):,} requests): p50 {times[len(times) // 2]} ms, "
+        f"p95 {times[int(len(times) * 0.95)]} ms, max {times[-1]} ms; "
+        f"requests per process {'/'.join(str(n) for n in per_process)}"
+    )
 
 
 def report(result: dict, accounts: list[dict]) -> None:
@@ -366,17 +387,20 @@ def run(url: str, args: argparse.Namespace, fresh: bool = False) -> None:
     with tempfile.TemporaryDirectory() as work:
         users_file, result_file = f"{work}/users.json", f"{work}/result.json"
         Path(users_file).write_text(json.dumps(accounts))
-        server, base = serve(url, f"{work}/static")
+        access_log = f"{work}/access.log"
+        server, base = serve(url, f"{work}/static", access_log)
         try:
             result = run_locust(base, users_file, result_file, args.duration, len(accounts))
         finally:
             server.terminate()
             server.wait(timeout=30)
+        served = server_side(access_log, result["total"]["requests"])
     cache = CACHE_URL or "each process's own memory"
     print(
         f"gunicorn.conf.py {' '.join(GUNICORN)}, cache {cache}, locust -u {len(accounts)}, on the same machine"
     )
     report(result, accounts)
+    print(f"  {served}")
 
 
 if __name__ == "__main__":

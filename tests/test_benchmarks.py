@@ -1,6 +1,7 @@
 """The benchmark scripts still run (tiny sizes); their figures are read from the scripts, not asserted here."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -90,6 +91,9 @@ def test_the_dashboard_load_benchmark_runs_gunicorn_and_locust():
     assert "logins, 3 at once" in out and "0 refused" in out
     assert "first reads of the dashboard tabs (12:" in out and "0 failed" in out
     assert "all pages" in out and "no connection errors" in out
+    # The server's side of the same requests, and how the gunicorn processes shared them (README).
+    assert re.search(r"server side \(gunicorn's access log, the same [\d,]+ requests\): p50 \d+ ms", out)
+    assert re.search(r"requests per process \d+(/\d+)+", out)
 
 
 def test_the_lab_benchmark_fits_every_method():
