@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -75,6 +75,35 @@ def cached(namespace: str, key: object, compute: Callable[[], T], seconds: int) 
     except Exception:  # as above
         log.warning("The cache could not be written; %s not kept", namespace, exc_info=True)
     return Cached(value, computed_at, from_cache=False)
+
+
+K = TypeVar("K")
+
+
+def cached_parts(
+    namespace: str, keys: Mapping[K, object], compute: Callable[[list[K]], dict[K, T]], seconds: int
+) -> dict[K, T]:
+    """Figures that add up from parts (e.g. one per team): each part kept under its own key (as `cached`),
+    the missing ones counted together by `compute(missing)`, which returns a value for each. Two scopes that
+    share parts (a team's manager, the provider's service manager) then count each part once between them."""
+    names = {
+        part: f"{namespace}:{hashlib.sha256(repr(key).encode()).hexdigest()}" for part, key in keys.items()
+    }
+    try:
+        found = cache.get_many(list(names.values()))
+    except Exception:  # as in `cached`
+        log.warning("The cache could not be read; computing %s", namespace, exc_info=True)
+        found = {}
+    values = {part: found[name] for part, name in names.items() if name in found}
+    missing = [part for part in keys if part not in values]
+    if missing:
+        counted = compute(missing)
+        try:
+            cache.set_many({names[part]: counted[part] for part in missing}, seconds)
+        except Exception:  # as above
+            log.warning("The cache could not be written; %s not kept", namespace, exc_info=True)
+        values.update(counted)
+    return {part: values[part] for part in keys}
 
 
 def kept_ids(namespace: str, key: object, ids: QuerySet, seconds: int) -> list[int]:

@@ -1,9 +1,11 @@
 """Aggregates for managers: where a rules version would move open cases, and agreement with suggestions.
 
-Both count every open case (or allocation) in the user's scope, so the database groups them by grouping id
-and the codes and team names are put on the few aggregated rows afterwards. The figures are kept in the
-cache under the scope, the rules version, the names and a stamp of the tables they count (`data_stamp`): a
-page that nothing has changed since is served from the cache, anything recorded since is counted again.
+Both count every open case (or allocation) in the user's scope, so the database groups them by team and
+grouping id and the codes and team names are put on the few aggregated rows afterwards. The aggregated rows
+are kept in the cache per team (a scope's figures add up from its teams': the provider's service manager and
+a team's manager count that team once between them), and the figures per scope, each under the rules version,
+the names and a stamp of the tables they count (`data_stamp`): a page that nothing has changed since is served
+from the cache, anything recorded since is counted again.
 
 A grouping with an add-on counts as its own category, "GH03 + GA02" (rules.pair_code), on both sides: a case
 allocated GH03 that a version suggests as GH03 + GA02 moves, and an allocation agrees with its suggestion
@@ -15,20 +17,20 @@ from dataclasses import dataclass
 import pandas as pd
 from django.db.models import (
     Count,
+    Expression,
     F,
     FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
-    QuerySet,
     Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce
 
 from accounts.models import Team
-from assessments.models import Case, CurrentView
-from camhs_pbr.figures_cache import cached, stamp
+from assessments.models import Case, CaseQuerySet, CurrentView
+from camhs_pbr.figures_cache import cached, cached_parts, stamp
 from camhs_pbr.lib.db import without_jit
 from groupings.agreement import Agreement, agreement_by
 from groupings.models import Allocation, Grouping, RulesVersion, Suggestion
@@ -61,31 +63,36 @@ def _codes() -> dict[int, str]:
     return dict(Grouping.objects.values_list("pk", "code"))
 
 
-def _movement_rows(user, rules_version: RulesVersion) -> Rows:
-    """(allocated grouping id or None, its add-on id or None, the new suggestion's grouping id or one of the
-    codes above, its add-on id or None, cases). The suggestion's add-on is read only for a version that has
-    add-on rules (one more correlated subquery)."""
+def _movement_rows(cases: CaseQuerySet, rules_version: RulesVersion) -> Rows:
+    """(team id, allocated grouping id or None, its add-on id or None, the new suggestion's grouping id or one
+    of the codes above, its add-on id or None, cases) over the open ones of `cases`. The suggestion's add-on is
+    read only for a version that has add-on rules (one more correlated subquery)."""
 
-    def latest_of(stored: QuerySet) -> Subquery:
+    def latest_of(stored: Expression | Subquery) -> Subquery:
+        """`stored` read for the case's latest Current View; None when the case has no Current View."""
         return Subquery(
             CurrentView.objects.filter(case=OuterRef("pk"))
             .order_by("-completed_on", "-pk")
-            .values(value=Subquery(stored))[:1]
+            .values(value=stored)[:1]
         )
 
     suggestions = Suggestion.objects.filter(current_view=OuterRef("pk"), rules_version=rules_version)
-    to_value = Coalesce(
-        latest_of(suggestions.values(value=Coalesce("grouping_id", _NO_SUGGESTION))[:1]), _NOT_YET_RUN
+    # A Current View that this version has not suggested from yet reads "not yet run" (no suggestion row).
+    to_value = latest_of(
+        Coalesce(
+            Subquery(suggestions.values(value=Coalesce("grouping_id", _NO_SUGGESTION))[:1]),
+            _NOT_YET_RUN,
+            output_field=IntegerField(),
+        )
     )
     has_add_ons = bool(rules_version.ruleset().add_on_params())
     to_add_on = (
-        latest_of(suggestions.values("add_on_grouping_id")[:1])
+        latest_of(Subquery(suggestions.values("add_on_grouping_id")[:1]))
         if has_add_ons
         else Value(None, output_field=IntegerField())
     )
     rows = (
-        Case.objects.visible_to(user)
-        .open()
+        cases.open()
         .annotate(open_allocation=FilteredRelation("allocations", condition=Q(allocations__end_date=None)))
         .annotate(
             from_id=F("open_allocation__grouping_id"),
@@ -93,11 +100,14 @@ def _movement_rows(user, rules_version: RulesVersion) -> Rows:
             to_value=to_value,
             to_add_on=to_add_on,
         )
-        .values("from_id", "from_add_on", "to_value", "to_add_on")
+        .values("team_id", "from_id", "from_add_on", "to_value", "to_add_on")
         .annotate(cases=Count("pk"))
         .order_by()
     )
-    return [(r["from_id"], r["from_add_on"], r["to_value"], r["to_add_on"], r["cases"]) for r in rows]
+    return [
+        (r["team_id"], r["from_id"], r["from_add_on"], r["to_value"], r["to_add_on"], r["cases"])
+        for r in rows
+    ]
 
 
 def _pair(codes: dict[int, str], grouping_id: int, add_on_id: int | None) -> str:
@@ -113,7 +123,7 @@ def _movement_table(rows: Rows, codes: dict[int, str]) -> pd.DataFrame:
                 special[to_value] if to_value in special else _pair(codes, to_value, to_add_on),
                 cases,
             )
-            for from_id, from_add_on, to_value, to_add_on, cases in rows
+            for _team, from_id, from_add_on, to_value, to_add_on, cases in rows
         ],
         columns=["from_code", "to_code", "cases"],
     )
@@ -122,10 +132,11 @@ def _movement_table(rows: Rows, codes: dict[int, str]) -> pd.DataFrame:
     return table.sort_values(["cases", "from_code"], ascending=[False, True], ignore_index=True)
 
 
-def _agreement_rows(user) -> Rows:
+def _agreement_rows(cases: CaseQuerySet) -> Rows:
+    """(team id, suggested grouping id, its add-on id, allocated grouping id, its add-on id, allocations) over
+    every allocation made from a suggestion in `cases`, ended ones too."""
     rows = (
-        Case.objects.visible_to(user)
-        .filter(allocations__suggestion__isnull=False)
+        cases.filter(allocations__suggestion__isnull=False)
         .values(
             "team_id",
             "allocations__suggested_grouping_id",
@@ -136,18 +147,17 @@ def _agreement_rows(user) -> Rows:
         .annotate(n=Count("allocations"))
         .order_by()
     )
-    with without_jit():
-        return [
-            (
-                row["team_id"],
-                row["allocations__suggested_grouping_id"],
-                row["allocations__suggested_add_on_grouping_id"],
-                row["allocations__grouping_id"],
-                row["allocations__add_on_grouping_id"],
-                row["n"],
-            )
-            for row in rows
-        ]
+    return [
+        (
+            row["team_id"],
+            row["allocations__suggested_grouping_id"],
+            row["allocations__suggested_add_on_grouping_id"],
+            row["allocations__grouping_id"],
+            row["allocations__add_on_grouping_id"],
+            row["n"],
+        )
+        for row in rows
+    ]
 
 
 def _agreement(rows: Rows, codes: dict[int, str], teams: dict[int, str]) -> dict[str, Agreement]:
@@ -190,9 +200,38 @@ def named_rows(table: pd.DataFrame, rules_version: RulesVersion) -> list[dict]:
 
 
 @dataclass(frozen=True)
+class TeamRows:
+    """One team's aggregated rows (_movement_rows, _agreement_rows), kept apart so scopes can share them."""
+
+    movement: Rows
+    agreement: Rows
+
+
+@dataclass(frozen=True)
 class Figures:
     movement: pd.DataFrame
     agreement: dict[str, Agreement]
+
+
+def _rows_by_team(user, rules_version: RulesVersion, team_ids: list[int], data: tuple) -> dict[int, TeamRows]:
+    """Each team's movement and agreement rows, kept per team; the teams not kept are counted together (two
+    queries whatever their number), through the user's scope."""
+
+    def count(missing: list[int]) -> dict[int, TeamRows]:
+        cases = Case.objects.visible_to(user).filter(team_id__in=missing)
+        with without_jit():
+            movement_rows = _movement_rows(cases, rules_version)
+            agreement_rows = _agreement_rows(cases)
+        return {
+            team: TeamRows(
+                [row for row in movement_rows if row[0] == team],
+                [row for row in agreement_rows if row[0] == team],
+            )
+            for team in missing
+        }
+
+    keys = {team: (team, rules_version.pk, data) for team in team_ids}
+    return cached_parts("groupings.movement.team", keys, count, CACHE_SECONDS)
 
 
 def figures(user, rules_version: RulesVersion) -> Figures:
@@ -201,13 +240,14 @@ def figures(user, rules_version: RulesVersion) -> Figures:
     team and overall."""
     teams = dict(Team.objects.in_scope_of(user).order_by("pk").values_list("pk", "name"))
     codes = _codes()
+    data = data_stamp()
 
     def count() -> Figures:
-        with without_jit():
-            movement_rows = _movement_rows(user, rules_version)
-            agreement_rows = _agreement_rows(user)
+        parts = _rows_by_team(user, rules_version, list(teams), data).values()
+        movement_rows = [row for part in parts for row in part.movement]
+        agreement_rows = [row for part in parts for row in part.agreement]
         return Figures(_movement_table(movement_rows, codes), _agreement(agreement_rows, codes, teams))
 
     # The names are part of the key too, so a renamed team or grouping shows at once.
-    key = (sorted(teams.items()), sorted(codes.items()), rules_version.pk, data_stamp())
+    key = (sorted(teams.items()), sorted(codes.items()), rules_version.pk, data)
     return cached("groupings.movement", key, count, CACHE_SECONDS).value

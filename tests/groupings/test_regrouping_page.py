@@ -6,11 +6,14 @@ import io
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.audit import Action, AuditEvent
 from accounts.models import Role
 from tests import factories
-from tests.test_page_queries import add_cases
+from tests.groupings.helpers import copy_of_current_rules_version
+from tests.test_page_queries import add_cases, movement_of
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +60,34 @@ def test_the_movement_table_downloads_as_csv_with_names_and_only_the_managers_ca
 def test_a_clinician_cannot_download_the_movement_table(client, service):
     client.force_login(service["clinician"])
     assert client.get("/groupings/regrouping/movement.csv").status_code == 403
+
+
+def test_a_service_manager_and_a_team_manager_share_a_teams_count_and_each_sees_only_their_scope(
+    client, service, manager
+):
+    add_cases(service, 2)  # team A: allocated GH03 and suggested GH03 again
+    elsewhere = factories.case(service["team_b"], factories.patient(family_name="Elsewhere"))
+    factories.contact(elsewhere, service["clinician"])
+    head = factories.user(Role.SERVICE_MANAGER, provider=service["provider"])
+    client.force_login(head)
+    assert movement_of(client) == {("GH03", "GH03"): 2, ("None allocated", "No Current View"): 1}
+
+    client.force_login(manager)
+    with CaptureQueriesContext(connection) as captured:
+        assert movement_of(client) == {("GH03", "GH03"): 2}
+    # Team A was counted for the service manager: the team manager's page counts no case again.
+    assert not [query for query in captured if "GROUP BY" in query["sql"]]
+    agreement = client.get("/groupings/regrouping/").context["agreement"]
+    assert set(agreement) == {service["team_a"].name, "All"} and agreement["All"].n == 2
+
+
+def test_an_open_case_without_a_current_view_reads_no_current_view_and_one_not_suggested_yet_not_yet_run(
+    client, service, manager
+):
+    add_cases(service, 1)
+    factories.contact(factories.case(service["team_a"], factories.patient()), service["clinician"])
+    newer = copy_of_current_rules_version("CAMHS-NBG v2 (not run)")
+    client.force_login(manager)
+    table = client.get(f"/groupings/regrouping/?rules_version={newer.pk}").context["movement"]
+    movement = {(row["from_code"], row["to_code"]): row["cases"] for row in table}
+    assert movement == {("GH03", "Not yet run"): 1, ("None allocated", "No Current View"): 1}

@@ -114,3 +114,35 @@ def test_when_the_first_count_fails_the_next_reader_counts_without_waiting(monke
     started = time.monotonic()
     assert read((1,)).value == "counted"
     assert time.monotonic() - started < 5  # not the 30 s a reader waits for a count under way
+
+
+def test_parts_kept_are_read_and_only_the_missing_ones_are_counted_together():
+    asked = []
+
+    def count(missing):
+        asked.append(list(missing))
+        return {part: f"{part} counted" for part in missing}
+
+    keys = {"team A": ("A", 1), "team B": ("B", 1)}
+    assert figures_cache.cached_parts("tests.parts", keys, count, 60) == {
+        "team A": "team A counted",
+        "team B": "team B counted",
+    }
+    wider = {**keys, "team C": ("C", 1)}
+    assert figures_cache.cached_parts("tests.parts", wider, count, 60)["team C"] == "team C counted"
+    assert figures_cache.cached_parts("tests.parts", {"team A": ("A", 2)}, count, 60) == {
+        "team A": "team A counted"
+    }
+    assert asked == [["team A", "team B"], ["team C"], ["team A"]]  # a new stamp in the key counts again
+
+
+def test_parts_are_counted_when_the_cache_cannot_be_reached(monkeypatch):
+    class Unreachable:
+        def get_many(self, names):
+            raise ConnectionError("cache server down")
+
+        set_many = get_many
+
+    monkeypatch.setattr(figures_cache, "cache", Unreachable())
+    found = figures_cache.cached_parts("tests.parts", {"team A": ("A",)}, lambda missing: {"team A": 1}, 60)
+    assert found == {"team A": 1}
