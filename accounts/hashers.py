@@ -2,8 +2,9 @@
 
 OWASP: "Use Argon2id with a minimum configuration of 19 MiB of memory, an iteration count of 2, and 1 degree of
 parallelism." Memory-hard, it resists guessing on graphics cards better than PBKDF2, whose strength is CPU time
-alone: Django's PBKDF2 (1,000,000 iterations) took 209 ms of CPU per login on a 2-core server, this 18 ms, so
-a morning's logins no longer queue for the cores (README, "Managers under load").
+alone: a check with Django's PBKDF2 (1,000,000 iterations) takes about 12 times the CPU of one with this
+(`python -m bench.passwords`), so a morning's logins no longer queue for the cores (README, "Managers under
+load").
 
 A password stored with another hasher or other parameters (PBKDF2, before 2026-12) still logs in and is stored
 again with these at that login (Django's `must_update`).

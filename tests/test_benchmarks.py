@@ -53,6 +53,18 @@ def test_the_scoring_benchmark_runs():
     assert "score_csv sdq: 2,000 rows" in completed.stdout
 
 
+def test_the_passwords_benchmark_times_a_check_with_each_hasher():
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.passwords", "--checks", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert "Argon2idPasswordHasher" in completed.stdout and "PBKDF2PasswordHasher" in completed.stdout
+
+
 def test_the_pages_benchmark_runs():
     completed = subprocess.run(
         [sys.executable, "bench/pages.py", "--cases", "300"],
