@@ -11,29 +11,21 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def bench(*args: str, timeout: int = 300, env: dict | None = None) -> str:
+    """Run a benchmark script (`-m bench.x ...` or `bench/x.py ...`) from the project root; its output."""
+    completed = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    return completed.stdout
+
+
 @pytest.mark.celery
 def test_the_grouping_benchmark_runs_every_section_end_to_end():
     env = {**os.environ, "BENCH_BROKER": os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")}
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.grouping",
-            "--engine-rows",
-            "20000",
-            "--rows",
-            "2000",
-            "--celery-cases",
-            "3000",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    out = bench(
+        "-m", "bench.grouping", "--engine-rows", "20000", "--rows", "2000", "--celery-cases", "3000", env=env
     )
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    out = completed.stdout
     assert "(a) vectorised engine" in out and "(b) streaming batch grouper" in out
     assert "first run: done, 3,000 Current Views" in out
     assert (
@@ -42,64 +34,28 @@ def test_the_grouping_benchmark_runs_every_section_end_to_end():
 
 
 def test_the_scoring_benchmark_runs():
-    completed = subprocess.run(
-        [sys.executable, "-m", "bench.scoring", "--rows", "2000"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    assert "score_csv sdq: 2,000 rows" in completed.stdout
+    out = bench("-m", "bench.scoring", "--rows", "2000", timeout=120)
+    assert "score_csv sdq: 2,000 rows" in out
 
 
 def test_the_passwords_benchmark_times_a_check_with_each_hasher():
-    completed = subprocess.run(
-        [sys.executable, "-m", "bench.passwords", "--checks", "1"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    assert "Argon2idPasswordHasher" in completed.stdout and "PBKDF2PasswordHasher" in completed.stdout
+    out = bench("-m", "bench.passwords", "--checks", "1", timeout=120)
+    assert "Argon2idPasswordHasher" in out and "PBKDF2PasswordHasher" in out
 
 
 def test_the_pages_benchmark_runs():
-    completed = subprocess.run(
-        [sys.executable, "bench/pages.py", "--cases", "300"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    assert "service.manager" in completed.stdout and "case page: 200" in completed.stdout
+    out = bench("bench/pages.py", "--cases", "300")
+    assert "service.manager" in out and "case page: 200" in out
 
 
 def test_the_reports_benchmark_runs_every_report():
-    completed = subprocess.run(
-        [sys.executable, "-m", "bench.reports", "--cases", "3000", "--contacts", "30000"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr[-2000:]
+    out = bench("-m", "bench.reports", "--cases", "3000", "--contacts", "30000")
     for report in ("casemix", "cost", "currency", "outcomes"):
-        assert f"\n{report} " in completed.stdout
+        assert f"\n{report} " in out
 
 
 def test_the_dashboard_load_benchmark_runs_gunicorn_and_locust():
-    completed = subprocess.run(
-        [sys.executable, "bench/dashboard.py", "--cases", "300", "--duration", "5", "--users", "3"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    out = completed.stdout
+    out = bench("bench/dashboard.py", "--cases", "300", "--duration", "5", "--users", "3")
     assert "logins, 3 at once" in out and "0 refused" in out
     assert "first reads of the dashboard tabs (12:" in out and "0 failed" in out
     assert "all pages" in out and "no connection errors" in out
@@ -109,13 +65,6 @@ def test_the_dashboard_load_benchmark_runs_gunicorn_and_locust():
 
 
 def test_the_lab_benchmark_fits_every_method():
-    completed = subprocess.run(
-        [sys.executable, "-m", "bench.lab", "--episodes", "2000"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr[-2000:]
+    out = bench("-m", "bench.lab", "--episodes", "2000")
     for method in ("tree", "clusters", "classifier"):
-        assert f"{method}: 2,000 episodes in" in completed.stdout
+        assert f"{method}: 2,000 episodes in" in out
