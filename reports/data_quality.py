@@ -77,6 +77,9 @@ class Window:
 
 
 Condition = Callable[[Window], Q]
+# Per-case facts (subqueries) for the given days, by name: computed once per case when the trend counts
+# over them, rather than once per condition that reads them and per month.
+Facts = Callable[[Sequence[dt.date]], dict[str, Subquery | Exists]]
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,8 @@ class Check:
     population: Condition
     failing: Condition  # among the population
     historical: bool  # whether the trend can reconstruct it as of a past day
-    reads_facts: bool = False  # whether its conditions read `facts()` (then the trend counts over them)
+    # The per-case facts its conditions read by name, for the days asked (then the trend counts over them).
+    facts: "Facts | None" = None
 
     @property
     def slug(self) -> str:
@@ -141,13 +145,46 @@ def second_attended_day() -> Subquery:
     return Subquery(attended.annotate(day=TruncDate("starts_at")).values("day")[1:2])
 
 
-def facts() -> dict[str, Subquery | Exists]:
-    """Per-case facts the conditions below read by name: alias cases with them first. The trend computes
-    them once per case, sparing the lookups for every month (see trend_counts)."""
+def contact_facts(days: Sequence[dt.date] = ()) -> dict[str, Subquery | Exists]:
+    """The day of the second attended contact and whether a Current View was completed by then: one value per
+    case serves every day."""
     by_second = CurrentView.objects.filter(
         case=OuterRef("pk"), completed_on__lte=OuterRef("second_attended_day")
     )
     return {"second_attended_day": second_attended_day(), "current_view_by_second": Exists(by_second)}
+
+
+def _allocated_on(day: dt.date) -> str:
+    return f"allocated_on_{day:%Y%m%d}"
+
+
+def _overdue_on(day: dt.date) -> str:
+    return f"review_overdue_on_{day:%Y%m%d}"
+
+
+def _in_force(day: dt.date) -> QuerySet[Allocation]:
+    return Allocation.objects.filter(in_force_on(day), case=OuterRef("pk"))
+
+
+def allocation_facts(days: Sequence[dt.date]) -> dict[str, Subquery | Exists]:
+    """The day of the first Current View (one had been completed by D exactly when it is on or before D) and,
+    for each day, whether an allocation was in force."""
+    first_view = (
+        CurrentView.objects.filter(case=OuterRef("pk")).order_by("completed_on").values("completed_on")
+    )
+    return {
+        "first_current_view_on": Subquery(first_view[:1]),
+        **{_allocated_on(day): Exists(_in_force(day)) for day in days},
+    }
+
+
+def review_facts(days: Sequence[dt.date]) -> dict[str, Subquery | Exists]:
+    """For each day, whether an allocation was in force and whether it was overdue for review."""
+    found: dict[str, Subquery | Exists] = {}
+    for day in days:
+        found[_allocated_on(day)] = Exists(_in_force(day))
+        found[_overdue_on(day)] = Exists(_in_force(day).filter(overdue_condition("review_due", day)))
+    return found
 
 
 def _two_attended_contacts(window: Window) -> Q:
@@ -158,25 +195,20 @@ def _no_current_view_by_second_contact(window: Window) -> Q:
     return Q(current_view_by_second=False)
 
 
-def _allocation_in_force(window: Window) -> QuerySet[Allocation]:
-    return Allocation.objects.filter(in_force_on(window.end), case=OuterRef("pk"))
-
-
 def _with_current_view(window: Window) -> Q:
-    viewed = CurrentView.objects.filter(case=OuterRef("pk"), completed_on__lte=window.end)
-    return _caseload(window) & Q(Exists(viewed))
+    return _caseload(window) & Q(first_current_view_on__lte=window.end)
 
 
 def _no_allocation(window: Window) -> Q:
-    return ~Q(Exists(_allocation_in_force(window)))
+    return Q(**{_allocated_on(window.end): False})
 
 
 def _allocated(window: Window) -> Q:
-    return _caseload(window) & Q(Exists(_allocation_in_force(window)))
+    return _caseload(window) & Q(**{_allocated_on(window.end): True})
 
 
 def _review_overdue(window: Window) -> Q:
-    return Q(Exists(_allocation_in_force(window).filter(overdue_condition("review_due", window.end))))
+    return Q(**{_overdue_on(window.end): True})
 
 
 def _closed_episodes(window: Window) -> Q:
@@ -209,11 +241,12 @@ def _check(
     population: Condition,
     failing: Condition,
     historical: bool,
-    reads_facts: bool = False,
+    facts: Facts | None = None,
 ) -> Check:
     def select(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
         window = panel_window(today)
-        return cases.alias(**facts()).filter(population(window), failing(window))
+        read = facts([window.end]) if facts else {}
+        return cases.alias(**read).filter(population(window), failing(window))
 
     return Check(
         CaseSet(slug, list_label, select),
@@ -222,7 +255,7 @@ def _check(
         population,
         failing,
         historical,
-        reads_facts,
+        facts,
     )
 
 
@@ -271,7 +304,7 @@ CHECKS: tuple[Check, ...] = (
         _two_attended_contacts,
         _no_current_view_by_second_contact,
         historical=True,
-        reads_facts=True,
+        facts=contact_facts,
     ),
     _check(
         "quality-allocation",
@@ -281,6 +314,7 @@ CHECKS: tuple[Check, ...] = (
         _with_current_view,
         _no_allocation,
         historical=True,
+        facts=allocation_facts,
     ),
     _check(
         "quality-review-on-time",
@@ -290,6 +324,7 @@ CHECKS: tuple[Check, ...] = (
         _allocated,
         _review_overdue,
         historical=True,
+        facts=review_facts,
     ),
     _check(
         "quality-paired-outcome",
@@ -385,13 +420,15 @@ def panel(cases: QuerySet[Case], today: dt.date) -> list[QualityRow]:
     first. One query whatever the number of teams and cases (and PostgreSQL's JIT switched off for it)."""
     window = panel_window(today)
     counts: dict[str, Count] = {}
+    read: dict[str, Subquery | Exists] = {}
     for n, check in enumerate(CHECKS):
         counts |= _counts(n, check, window)
+        read |= check.facts([window.end]) if check.facts else {}
     with without_jit():
         per_team = list(
             cast(
                 Iterable[dict[str, Any]],
-                cases.alias(**facts()).order_by().values("team_id", "team__name").annotate(**counts),
+                cases.alias(**read).order_by().values("team_id", "team__name").annotate(**counts),
             )
         )
     return worst_first(
@@ -505,13 +542,16 @@ def trend_counts(cases: QuerySet[Case], today: dt.date) -> TrendCounts:
         for check in CHECKS:
             shown = months if check.historical else months[-1:]
             counts: dict[str, Count] = {}
-            for n, month in enumerate(shown):
-                counts |= _counts(n, check, month_window(month, today))
+            windows = [month_window(month, today) for month in shown]
+            for n, window in enumerate(windows):
+                counts |= _counts(n, check, window)
             # Counting over the facts makes Django select them in a subquery first; DISTINCT (on rows that
             # are distinct anyway) keeps PostgreSQL from merging that subquery into the counts, which would
             # run the facts' lookups again for every month.
             counted = (
-                cases.order_by().annotate(**facts()).distinct() if check.reads_facts else cases.order_by()
+                cases.order_by().annotate(**check.facts([window.end for window in windows])).distinct()
+                if check.facts
+                else cases.order_by()
             )
             figures = counted.aggregate(**counts)
             result[check.slug] = tuple((figures[f"p{n}"], figures[f"f{n}"]) for n in range(len(shown)))

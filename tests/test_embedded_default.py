@@ -1,4 +1,5 @@
-"""`make run`'s embedded default (SQLite, Celery in-process) shows every report with the demo data."""
+"""`make run`'s embedded default (SQLite, Celery in-process) shows every report, the managers' dashboards with
+what they link to and the re-grouping page, with the demo data."""
 
 import os
 import subprocess
@@ -21,3 +22,4 @@ def test_every_report_page_works_on_sqlite_with_tasks_in_process(tmp_path):
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert "opened 8 report pages" in completed.stdout
+    assert "managers' pages" in completed.stdout

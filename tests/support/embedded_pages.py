@@ -1,7 +1,10 @@
 """Run in a subprocess by tests/test_embedded_default.py: the `make run` set-up (SQLite, Celery in-process)
-seeded with demo data, then every report page and download opened as the demo users who may see them."""
+seeded with demo data, then every report page and download opened as the demo users who may see them, and the
+managers' pages: both dashboard tabs with every drill-down list and CSV table they link to, a filter change,
+the re-grouping page and its CSV, the caseload and a case."""
 
 import os
+import re
 import sys
 
 os.environ.pop("CELERY_BROKER_URL", None)
@@ -48,6 +51,32 @@ def main() -> None:
         client.force_login(User.objects.get(username=username))
         assert client.get("/cases/").status_code == 200
     print(f"opened {opened} report pages")
+    print(f"opened {managers_pages(client)} managers' pages")
+
+
+def managers_pages(client: Client) -> int:
+    """Every page a manager reaches from the dashboards, for a team manager and a service manager."""
+    opened = 0
+    for username in ("manager", "service.manager"):
+        client.force_login(User.objects.get(username=username))
+        links: set[str] = set()
+        for tab in ("/dashboard/", "/dashboard/data-quality/"):
+            page = client.get(tab)
+            body = page.content.decode()
+            assert page.status_code == 200, tab
+            links |= set(re.findall(r'href="(/dashboard/(?:cases/[a-z0-9-]+/|[a-z-]+\.csv)[^"]*)"', body))
+        filtered = client.get("/dashboard/?period=3m", headers={"HX-Request": "true"})
+        assert filtered.status_code == 200
+        assert len([link for link in links if "/cases/" in link]) >= 10, links
+        for link in sorted(links):
+            assert client.get(link.replace("&amp;", "&")).status_code == 200, link
+        regrouping = client.get("/groupings/regrouping/")
+        assert regrouping.status_code == 200 and regrouping.context["total"] > 0
+        assert client.get("/groupings/regrouping/movement.csv").status_code == 200
+        case = client.get("/cases/").context["page"][0]
+        assert client.get(f"/cases/{case.pk}/").status_code == 200
+        opened += 2 + len(links) + 3
+    return opened
 
 
 if __name__ == "__main__":
