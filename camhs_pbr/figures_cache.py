@@ -56,10 +56,14 @@ class Cached(Generic[T]):
     stale: bool = False  # counted before the latest change; a recount is on its way
 
 
+def _name(namespace: str, key: object) -> str:
+    return f"{namespace}:{hashlib.sha256(repr(key).encode()).hexdigest()}"
+
+
 def cached(namespace: str, key: object, compute: Callable[[], T], seconds: int) -> Cached[T]:
     """`compute()`'s value kept `seconds` under `key` (whose repr must name everything the value depends
     on: scope, question, names shown and a stamp of the data), with when it was computed."""
-    name = f"{namespace}:{hashlib.sha256(repr(key).encode()).hexdigest()}"
+    name = _name(namespace, key)
     try:
         found = cache.get(name)
     except Exception:  # an unreachable cache server must not take the page down
@@ -86,9 +90,7 @@ def cached_parts(
     """Figures that add up from parts (e.g. one per team): each part kept under its own key (as `cached`),
     the missing ones counted together by `compute(missing)`, which returns a value for each. Two scopes that
     share parts (a team's manager, the provider's service manager) then count each part once between them."""
-    names = {
-        part: f"{namespace}:{hashlib.sha256(repr(key).encode()).hexdigest()}" for part, key in keys.items()
-    }
+    names = {part: _name(namespace, key) for part, key in keys.items()}
     try:
         found = cache.get_many(list(names.values()))
     except Exception:  # as in `cached`
@@ -118,10 +120,6 @@ RECOUNT_LOCK_SECONDS = 300
 # Readers who ask a question another reader is counting for the first time wait this long for its figures
 # rather than count them again each (then they count).
 FIRST_COUNT_WAIT_SECONDS = 60
-
-
-def _name(namespace: str, key: object) -> str:
-    return f"{namespace}:{hashlib.sha256(repr(key).encode()).hexdigest()}"
 
 
 def _read(name: str) -> Any:
