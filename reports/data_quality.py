@@ -82,6 +82,11 @@ Condition = Callable[[Window], Q]
 Facts = Callable[[Sequence[dt.date]], dict[str, Subquery | Exists]]
 
 
+def no_facts(days: Sequence[dt.date]) -> dict[str, Subquery | Exists]:
+    """A check whose conditions read only the case's own columns."""
+    return {}
+
+
 @dataclass(frozen=True)
 class Check:
     case_set: CaseSet
@@ -91,7 +96,7 @@ class Check:
     failing: Condition  # among the population
     historical: bool  # whether the trend can reconstruct it as of a past day
     # The per-case facts its conditions read by name, for the days asked (then the trend counts over them).
-    facts: "Facts | None" = None
+    facts: Facts = no_facts
 
     @property
     def slug(self) -> str:
@@ -241,12 +246,11 @@ def _check(
     population: Condition,
     failing: Condition,
     historical: bool,
-    facts: Facts | None = None,
+    facts: Facts = no_facts,
 ) -> Check:
     def select(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
         window = panel_window(today)
-        read = facts([window.end]) if facts else {}
-        return cases.alias(**read).filter(population(window), failing(window))
+        return cases.alias(**facts([window.end])).filter(population(window), failing(window))
 
     return Check(
         CaseSet(slug, list_label, select),
@@ -423,7 +427,7 @@ def panel(cases: QuerySet[Case], today: dt.date) -> list[QualityRow]:
     read: dict[str, Subquery | Exists] = {}
     for n, check in enumerate(CHECKS):
         counts |= _counts(n, check, window)
-        read |= check.facts([window.end]) if check.facts else {}
+        read |= check.facts([window.end])
     with without_jit():
         per_team = list(
             cast(
@@ -548,11 +552,8 @@ def trend_counts(cases: QuerySet[Case], today: dt.date) -> TrendCounts:
             # Counting over the facts makes Django select them in a subquery first; DISTINCT (on rows that
             # are distinct anyway) keeps PostgreSQL from merging that subquery into the counts, which would
             # run the facts' lookups again for every month.
-            counted = (
-                cases.order_by().annotate(**check.facts([window.end for window in windows])).distinct()
-                if check.facts
-                else cases.order_by()
-            )
+            read = check.facts([window.end for window in windows])
+            counted = cases.order_by().annotate(**read).distinct() if read else cases.order_by()
             figures = counted.aggregate(**counts)
             result[check.slug] = tuple((figures[f"p{n}"], figures[f"f{n}"]) for n in range(len(shown)))
     return result
