@@ -222,13 +222,12 @@ def _rows_by_team(user, rules_version: RulesVersion, team_ids: list[int], data: 
         with without_jit():
             movement_rows = _movement_rows(cases, rules_version)
             agreement_rows = _agreement_rows(cases)
-        return {
-            team: TeamRows(
-                [row for row in movement_rows if row[0] == team],
-                [row for row in agreement_rows if row[0] == team],
-            )
-            for team in missing
-        }
+        by_team: dict[int, TeamRows] = {team: TeamRows([], []) for team in missing}
+        for row in movement_rows:
+            by_team[row[0]].movement.append(row)
+        for row in agreement_rows:
+            by_team[row[0]].agreement.append(row)
+        return by_team
 
     keys = {team: (team, rules_version.pk, data) for team in team_ids}
     return cached_parts("groupings.movement.team", keys, count, CACHE_SECONDS)
