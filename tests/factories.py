@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import Commissioner, Profession, Provider, Role, Team, User
+from assessments import services
 from assessments.models import Case, Contact, Patient
 from assessments.nhs_number import check_digit
 
@@ -92,3 +93,14 @@ def contact(case_: Case, clinician: User, **overrides) -> Contact:
         "profession_id": clinician.profession_id,
     }
     return Contact.objects.create(**{**fields, **overrides})
+
+
+def discharge(case_: Case, by: User, on: dt.date | None = None, reason: str = "completed") -> Case:
+    """`case_` discharged through the service, as its clinician would, on `on` (today unless given)."""
+    return services.discharge_case(
+        by=by,
+        case=case_,
+        closed_date=on or timezone.localdate(),
+        discharge_reason=reason,
+        version=case_.version,
+    )

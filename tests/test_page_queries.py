@@ -6,10 +6,8 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from accounts.models import Role
-from assessments import services as records
 from groupings import services
 from tests import factories
 from tests.groupings.helpers import ratings
@@ -159,11 +157,5 @@ def test_the_regrouping_page_counts_again_once_a_case_is_allocated_or_discharged
     agreement = client.get("/groupings/regrouping/").context["agreement"]
     assert agreement["All"].n == 3  # every allocation made from a suggestion, the ended one too
 
-    records.discharge_case(
-        by=service["clinician"],
-        case=second,
-        closed_date=timezone.localdate(),
-        discharge_reason="completed",
-        version=second.version,
-    )
+    factories.discharge(second, service["clinician"])
     assert movement_of(client) == {(code, code): 1}

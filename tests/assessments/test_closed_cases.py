@@ -43,9 +43,7 @@ def allocated(case, clinician, on=dt.date(2025, 2, 3)):
 
 
 def discharge(case, clinician, on=dt.date(2025, 6, 1), reason="completed"):
-    return services.discharge_case(
-        by=clinician, case=case, closed_date=on, discharge_reason=reason, version=case.version
-    )
+    return factories.discharge(case, clinician, on=on, reason=reason)
 
 
 WRITES = {
