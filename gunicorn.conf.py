@@ -2,8 +2,9 @@
 
 Synchronous workers, one request at a time per process: a process accepts a connection only when it is free,
 so requests spread evenly over the processes. Threaded workers (gthread) keep each keep-alive connection in
-the process that accepted it: under bench/dashboard.py's 50 managers three gthread processes served 890, 478
-and 57 of the measured requests (the busiest one's threads taking turns at one interpreter lock).
+the process that accepted it: under bench/dashboard.py's 50 managers one of three gthread processes served most
+of the measured requests, its threads taking turns at one interpreter lock (figures: README "Managers under
+load").
 
 A sync worker closes the connection after each response (no keep-alive), so a client never reuses a connection
 the server is closing. In production it sits behind the TLS proxy (README "Configuration"), which keeps the
