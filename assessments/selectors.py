@@ -10,7 +10,7 @@ from accounts.models import Provider, Team, User
 from assessments import case_page, caseload_search
 from assessments.choices import Attendance
 from assessments.measures import MEASURES
-from assessments.models import Case, Contact, Informant, Patient, ScoringRules
+from assessments.models import Case, Contact, CurrentView, Informant, Patient, ScoringRules
 from assessments.scoring import MissingDataRules
 from camhs_pbr.figures_cache import Latest, kept_ids, stamp
 
@@ -68,6 +68,12 @@ def caseload_ids(user: User, query: str = "", sort: str = caseload_search.DEFAUL
         return list(cases)
     teams = sorted(Team.objects.in_scope_of(user).values_list("pk", flat=True))
     return kept_ids("assessments.caseload", (teams, sort, caseload_stamp()), cases, CASELOAD_KEPT_SECONDS)
+
+
+def current_views_latest_first() -> QuerySet[CurrentView]:
+    """Current Views of the case of the outer query, latest first (the index on case, date completed, id): its
+    first row is the case's Current View in force."""
+    return CurrentView.objects.filter(case=OuterRef("pk")).order_by("-completed_on", "-pk")
 
 
 def attended_contacts() -> QuerySet[Contact]:

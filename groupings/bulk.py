@@ -15,12 +15,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.db import connection
-from django.db.models import BigIntegerField, ExpressionWrapper, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import BigIntegerField, ExpressionWrapper, F, QuerySet, Subquery, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce
 
 from assessments.current_view_items import ALL_ITEMS
-from assessments.models import Case, CurrentView
+from assessments.models import Case
+from assessments.selectors import current_views_latest_first
 from camhs_pbr.lib.db import without_jit
 from groupings.models import RulesVersion, Suggestion
 from groupings.rules import MAX_AGE, NOT_KNOWN_CODE, suggest_arrays
@@ -55,7 +56,7 @@ def latest_packed(cases: QuerySet[Case], with_dates: bool = False) -> list[tuple
 
     Starting from the cases, each value is an index lookup on (case, date completed): no scan of all views.
     """
-    latest = CurrentView.objects.filter(case=OuterRef("pk")).order_by("-completed_on", "-pk")
+    latest = current_views_latest_first()
     columns = ["view_id", "first_half", "second_half"]
     rows = cases.order_by().annotate(
         view_id=Subquery(latest.values("pk")[:1]),

@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Team
 from assessments.models import Case, CaseQuerySet, CurrentView
+from assessments.selectors import current_views_latest_first
 from camhs_pbr.figures_cache import cached, cached_parts, stamp
 from camhs_pbr.lib.db import without_jit
 from groupings.agreement import Agreement, agreement_by
@@ -70,11 +71,7 @@ def _movement_rows(cases: CaseQuerySet, rules_version: RulesVersion) -> Rows:
 
     def latest_of(stored: Expression | Subquery) -> Subquery:
         """`stored` read for the case's latest Current View; None when the case has no Current View."""
-        return Subquery(
-            CurrentView.objects.filter(case=OuterRef("pk"))
-            .order_by("-completed_on", "-pk")
-            .values(value=stored)[:1]
-        )
+        return Subquery(current_views_latest_first().values(value=stored)[:1])
 
     suggestions = Suggestion.objects.filter(current_view=OuterRef("pk"), rules_version=rules_version)
     # A Current View that this version has not suggested from yet reads "not yet run" (no suggestion row).

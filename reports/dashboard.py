@@ -32,7 +32,7 @@ from django.db.models import (
 
 from accounts.models import Team, User
 from assessments.models import Case, CaseQuerySet, CurrentView
-from assessments.selectors import attended_contacts, lead_clinician
+from assessments.selectors import attended_contacts, current_views_latest_first, lead_clinician
 from groupings.models import Allocation, Grouping, SuperGroup
 from groupings.selectors import overdue_condition
 from reports.case_sets import CaseSet, register
@@ -177,7 +177,7 @@ def without_current_view(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case
 
 
 def current_view_not_allocated(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
-    latest_view = CurrentView.objects.filter(case=OuterRef("pk")).order_by("-completed_on", "-pk")
+    latest_view = current_views_latest_first()
     allocated_since = Allocation.objects.filter(case=OuterRef("pk"), start_date__gte=OuterRef("latest_view"))
     return (
         open_of(cases)

@@ -53,8 +53,9 @@ from django.db.models import (
 from django.db.models.functions import Cast, Mod, Substr, TruncDate
 from django.db.models.lookups import Exact
 
-from assessments.choices import Attendance, EthnicCategory, Gender
-from assessments.models import Case, Contact, CurrentView, MeasureScore
+from assessments.choices import EthnicCategory, Gender
+from assessments.models import Case, CurrentView, MeasureScore
+from assessments.selectors import attended_contacts
 from camhs_pbr.lib.charts import Chart, line_chart
 from camhs_pbr.lib.db import without_jit
 from groupings.models import Allocation
@@ -144,9 +145,7 @@ def _missing_gender(_: Window) -> Q:
 def second_attended_day() -> Subquery:
     """The local day of the case's second attended contact (NULL when it has fewer). It is on or before a day D
     exactly when the case had two attended contacts by D, so one value per case serves every month."""
-    attended = Contact.objects.filter(case=OuterRef("pk"), attendance=Attendance.ATTENDED).order_by(
-        "starts_at", "pk"
-    )
+    attended = attended_contacts().order_by("starts_at", "pk")
     return Subquery(attended.annotate(day=TruncDate("starts_at")).values("day")[1:2])
 
 
