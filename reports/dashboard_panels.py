@@ -49,7 +49,7 @@ from reports.dashboard_figures import (
     waiting_by_team,
     waiting_days,
 )
-from reports.periods import Month, in_force_on, open_on, with_grouping_pk_for
+from reports.periods import Month, allocations_in_force, open_on, with_grouping_pk_for
 
 LIST_LENGTH = 10
 
@@ -488,9 +488,7 @@ def cost_this_month(ctx: Context) -> Panel:
     month = ctx.filters.period.last_month
     title = f"Cost in {month.first:%B %Y} against the indicative price"
     contacts = costed(in_month(Contact.objects.filter(case__in=ctx.cases), month))
-    in_force = Allocation.objects.filter(case=OuterRef("case_id")).filter(
-        in_force_on(OuterRef("reference_day"))
-    )
+    in_force = allocations_in_force(OuterRef("reference_day"), case=OuterRef("case_id"))
     spent = {
         row["grouping_pk"]: row
         for row in contacts.annotate(reference_day=_reference_day(month))

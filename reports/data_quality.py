@@ -58,11 +58,10 @@ from assessments.models import Case, CurrentView, MeasureScore
 from assessments.selectors import attended_contacts
 from camhs_pbr.lib.charts import Chart, line_chart
 from camhs_pbr.lib.db import without_jit
-from groupings.models import Allocation
 from groupings.selectors import overdue_condition
 from reports import case_sets
 from reports.case_sets import CaseSet
-from reports.periods import Month, in_force_on
+from reports.periods import Month, allocations_in_force
 
 TREND_MONTHS = 12
 MISSING_ETHNIC_CATEGORIES = ("", EthnicCategory.NOT_KNOWN.value)
@@ -166,10 +165,6 @@ def _overdue_on(day: dt.date) -> str:
     return f"review_overdue_on_{day:%Y%m%d}"
 
 
-def _in_force(day: dt.date) -> QuerySet[Allocation]:
-    return Allocation.objects.filter(in_force_on(day), case=OuterRef("pk"))
-
-
 def allocation_facts(days: Sequence[dt.date]) -> dict[str, Subquery | Exists]:
     """The day of the first Current View (one had been completed by D exactly when it is on or before D) and,
     for each day, whether an allocation was in force."""
@@ -178,7 +173,7 @@ def allocation_facts(days: Sequence[dt.date]) -> dict[str, Subquery | Exists]:
     )
     return {
         "first_current_view_on": Subquery(first_view[:1]),
-        **{_allocated_on(day): Exists(_in_force(day)) for day in days},
+        **{_allocated_on(day): Exists(allocations_in_force(day, case=OuterRef("pk"))) for day in days},
     }
 
 
@@ -186,8 +181,9 @@ def review_facts(days: Sequence[dt.date]) -> dict[str, Subquery | Exists]:
     """For each day, whether an allocation was in force and whether it was overdue for review."""
     found: dict[str, Subquery | Exists] = {}
     for day in days:
-        found[_allocated_on(day)] = Exists(_in_force(day))
-        found[_overdue_on(day)] = Exists(_in_force(day).filter(overdue_condition("review_due", day)))
+        in_force = allocations_in_force(day, case=OuterRef("pk"))
+        found[_allocated_on(day)] = Exists(in_force)
+        found[_overdue_on(day)] = Exists(in_force.filter(overdue_condition("review_due", day)))
     return found
 
 

@@ -94,6 +94,13 @@ def in_force_on(day: dt.date | F | ExpressionWrapper, prefix: str = "") -> Q:
     )
 
 
+def allocations_in_force(
+    day: dt.date | F | OuterRef | ExpressionWrapper, case: OuterRef
+) -> QuerySet[Allocation]:
+    """The allocations of the outer query's `case` (e.g. OuterRef("pk")) in force on `day`."""
+    return Allocation.objects.filter(case=case).filter(in_force_on(day))
+
+
 def age_band(date_of_birth: dt.date, on: dt.date) -> str:
     """The age band of someone born on `date_of_birth`, on the day `on`."""
     age = on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
@@ -119,9 +126,7 @@ def reference_day(month: Month) -> When_:
 
 def _in_force(month: Month, cases: QuerySet[Case]) -> tuple[QuerySet[Case], QuerySet[Allocation]]:
     cases = cases.annotate(reference_day=reference_day(month))
-    return cases, Allocation.objects.filter(case=OuterRef("pk")).filter(
-        in_force_on(OuterRef("reference_day"))
-    )
+    return cases, allocations_in_force(OuterRef("reference_day"), case=OuterRef("pk"))
 
 
 def with_grouping_pk_for(cases: QuerySet[Case], month: Month) -> QuerySet[Any]:
@@ -136,7 +141,7 @@ def with_grouping_pk_at_closure(cases: QuerySet[Case]) -> QuerySet[Any]:
     allocation in force the day before closure (the rule of with_grouping_for), in one query for any span."""
     day_before = ExpressionWrapper(F("closed_date") - dt.timedelta(days=1), output_field=DateField())
     cases = cases.filter(closed_date__isnull=False).annotate(reference_day=day_before)
-    in_force = Allocation.objects.filter(case=OuterRef("pk")).filter(in_force_on(OuterRef("reference_day")))
+    in_force = allocations_in_force(OuterRef("reference_day"), case=OuterRef("pk"))
     return cases.annotate(grouping_pk=Subquery(in_force.values("grouping_id")[:1]))
 
 
