@@ -37,6 +37,11 @@ class TeamQuerySet(models.QuerySet["Team"]):
             return self.filter(provider_id=user.provider_id)
         return self.none()
 
+    def ids_in_scope_of(self, user) -> list[int]:
+        """The ids of `in_scope_of(user)`, sorted: the scope as part of a cache key (two users with the same
+        teams see the same cases)."""
+        return sorted(self.in_scope_of(user).values_list("pk", flat=True))
+
 
 class Team(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="teams")

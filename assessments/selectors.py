@@ -66,7 +66,7 @@ def caseload_ids(user: User, query: str = "", sort: str = caseload_search.DEFAUL
     cases = caseload(user, query, sort).values_list("pk", flat=True)
     if query:
         return list(cases)
-    teams = sorted(Team.objects.in_scope_of(user).values_list("pk", flat=True))
+    teams = Team.objects.ids_in_scope_of(user)
     return kept_ids("assessments.caseload", (teams, sort, caseload_stamp()), cases, CASELOAD_KEPT_SECONDS)
 
 
