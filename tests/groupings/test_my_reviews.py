@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Role
@@ -46,3 +48,13 @@ def test_with_nothing_due_the_panel_says_so(client, service, reference_data):
     assert (
         "None: no review of your cases is due in the next 4 weeks." in client.get("/cases/").content.decode()
     )
+
+
+def test_a_manager_who_has_seen_no_one_is_answered_from_one_lookup_of_their_contacts(service, reference_data):
+    manager = factories.user(Role.TEAM_MANAGER, teams=(service["team_a"],))
+    case = factories.case(service["team_a"], factories.patient())
+    factories.contact(case, service["clinician"])  # the team has cases; the manager has seen none of them
+    with CaptureQueriesContext(connection) as captured:
+        assert my_reviews_due(manager, timezone.localdate())["my_reviews"] == []
+    # One look at their attended contacts; the service's open cases are not read.
+    assert len(captured) == 1 and '"assessments_case"' not in captured.captured_queries[0]["sql"]
