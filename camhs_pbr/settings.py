@@ -119,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
             ],
+            "builtins": ["camhs_pbr.templatetags.numbers"],
         },
     },
 ]
