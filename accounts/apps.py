@@ -14,3 +14,8 @@ class AccountsConfig(AppConfig):
         from accounts.middleware import stamp_login_time
 
         user_logged_in.connect(stamp_login_time, dispatch_uid="accounts.stamp_login_time")
+        from django.db.models.signals import post_migrate
+
+        from accounts.database_roles import grant_after_migrate
+
+        post_migrate.connect(grant_after_migrate, sender=self, dispatch_uid="accounts.grant_app_role")

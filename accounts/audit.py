@@ -2,7 +2,8 @@
 
 An event holds identifiers and the names of changed fields, never clinical content: no answers, ratings,
 names, NHS numbers, free text or search terms. Rows are append-only: a database trigger refuses UPDATE and
-DELETE (migration accounts 0003). Services call `record` inside their transaction, so the trail cannot
+DELETE (migration accounts 0004), the database sets each event's time (0010), and in production the
+application's role may only read and add to the table (accounts/database_roles.py). Services call `record` inside their transaction, so the trail cannot
 drift from what happened; views record reads, and signals record logins and admin actions.
 """
 
@@ -13,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.db.models.functions import Now
 
 from camhs_pbr.figures_cache import Latest
 
@@ -69,7 +70,8 @@ class Outcome(models.TextChoices):
 class AuditEvent(models.Model):
     """One thing a person (or the system, when `user` is empty) did; append-only."""
 
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Set by the database, whatever the caller sends (a trigger on PostgreSQL: migration accounts 0010).
+    at = models.DateTimeField(db_default=Now(), db_index=True)
     # No database constraint and no cascade: an audit row outlives whatever it names and is never updated.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

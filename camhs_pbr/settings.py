@@ -130,6 +130,14 @@ DATABASES = {
         conn_max_age=int(env_str("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+# The application connects as a role that does not own the tables (DATABASE_URL); `manage.py migrate` alone
+# connects as the owner (MIGRATION_DATABASE_URL), and then grants the application's role what it needs: no
+# UPDATE, DELETE or TRUNCATE of the audit trail (accounts/database_roles.py).
+APP_DATABASE_ROLE = ""
+if env_str("MIGRATION_DATABASE_URL"):
+    APP_DATABASE_ROLE = DATABASES["default"].get("USER") or ""
+    if Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] == ["migrate"]:
+        DATABASES["default"] = dj_database_url.parse(env_str("MIGRATION_DATABASE_URL"), conn_max_age=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

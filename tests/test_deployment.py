@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_docker_compose_names_every_service_with_its_command():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"web", "worker", "beat", "postgres", "redis"}
+    assert set(services) == {"migrate", "web", "worker", "beat", "postgres", "redis"}
     assert "gunicorn" in services["web"]["command"] and "camhs_pbr.wsgi" in services["web"]["command"]
     assert "celery -A camhs_pbr worker" in services["worker"]["command"]
     assert "celery -A camhs_pbr beat" in services["beat"]["command"]
@@ -29,6 +29,25 @@ def test_docker_compose_names_every_service_with_its_command():
     )
     assert web_cache == worker_cache and web_cache.startswith("redis://")
     assert web_cache != services["web"]["environment"]["CELERY_BROKER_URL"]
+
+
+def test_only_the_migrations_connect_as_the_tables_owner():
+    """The web, worker and beat connect as the application's role; the owner's password is given to the
+    one-shot `migrate` service alone, and the web starts after it has finished."""
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    owner = services["postgres"]["environment"]["POSTGRES_USER"]
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert re.match(r"postgres://camhs_app:", env["DATABASE_URL"])
+        assert "MIGRATION_DATABASE_URL" not in env
+        assert "migrate" not in services[name]["command"]
+    migrate = services["migrate"]
+    assert migrate["command"] == "python manage.py migrate --noinput"
+    assert migrate["environment"]["MIGRATION_DATABASE_URL"].startswith(f"postgres://{owner}:")
+    assert services["web"]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+    init = (ROOT / "deploy" / "postgres" / "10-app-role.sh").read_text()
+    assert "CREATE ROLE camhs_app LOGIN" in init
+    assert any("docker-entrypoint-initdb.d" in volume for volume in services["postgres"]["volumes"])
 
 
 def test_every_environment_variable_the_settings_read_is_documented_in_the_readme():

@@ -99,3 +99,35 @@ def test_schema_commands_run_without_a_key_but_other_commands_refuse_it():
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=clean, capture_output=True, text=True
     )
     assert other.returncode != 0 and "refusing the development key" in other.stderr
+
+
+def test_only_migrate_connects_to_the_migration_database(tmp_path):
+    """`manage.py migrate` runs as the tables' owner (MIGRATION_DATABASE_URL); every other process connects
+    as the application's role (DATABASE_URL), whose name the migrations grant their rights to."""
+    app_db, owner_db = tmp_path / "app.sqlite3", tmp_path / "owner.sqlite3"
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"},
+        "SECRET_KEY": "settings-test-key-" + "x" * 40,
+        "DATABASE_URL": f"sqlite:///{app_db}",
+        "MIGRATION_DATABASE_URL": f"sqlite:///{owner_db}",
+    }
+    migrate = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--plan"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    assert owner_db.exists() and not app_db.exists()
+    shell = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.db import connection; connection.ensure_connection()",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert shell.returncode == 0, shell.stderr
+    assert app_db.exists()
