@@ -1,7 +1,12 @@
 """Small-number disclosure control for everything a commissioner sees (SPEC §7).
 
-0 stays 0; 1-7 become `*`; every other count is rounded to the nearest 5 (halves up); a mean, cost per case
-or percentage based on 1-7 cases is `*`; totals are computed from raw values and then rounded.
+0 stays 0; 1-7 become `*`; every other count is rounded to the nearest 5 (halves up); a mean or cost per case
+based on 1-7 cases is `*`; totals are computed from raw values and then rounded.
+
+A share (a percentage of one count in another) could give a suppressed count away: 40% of 10 closed
+episodes is 4 with a pair. So a share is `*` when its numerator or its denominator is `*`, and otherwise is
+computed again from the published, rounded counts, so that it says nothing the counts beside it do not
+(issue 30: no `*` may be solved back from the other figures of its file).
 """
 
 import math
@@ -25,9 +30,12 @@ class DisclosureRule:
 
     counts: tuple[str, ...] = ()
     derived: Mapping[str, str] = field(default_factory=dict)
+    shares: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """Each percentage column with its numerator and denominator count columns."""
 
     def columns(self) -> set[str]:
-        return {*self.counts, *self.derived, *self.derived.values()}
+        share_counts = {column for pair in self.shares.values() for column in pair}
+        return {*self.counts, *self.derived, *self.derived.values(), *self.shares, *share_counts}
 
 
 def _is_small(n: float) -> bool:
@@ -56,6 +64,17 @@ def disclose_derived(value: Value, base_count: float) -> Value | str:
     return SUPPRESSED if _is_small(base_count) else value
 
 
+def disclose_share(numerator: object, denominator: object, places: int = 1) -> float | str | None:
+    """A percentage as published, from the published counts: `*` when either is `*`, empty when the
+    denominator is 0 or either count does not apply, else 100 x numerator / denominator to `places`."""
+    if SUPPRESSED in (numerator, denominator):
+        return SUPPRESSED
+    if _is_missing(numerator) or _is_missing(denominator) or not denominator:
+        return None
+    share = Decimal(str(numerator)) * 100 / Decimal(str(denominator))
+    return float(share.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
 def disclosed_total(raw_counts: Sequence[float]) -> int | str:
     """A total as published: summed from the raw counts, then disclosed (never a sum of rounded figures)."""
     return disclose_count(sum(raw_counts))
@@ -82,6 +101,17 @@ def disclose_frame(frame: pd.DataFrame, rule: DisclosureRule) -> pd.DataFrame:
             index=frame.index,
             dtype=object,
         )
+    for column, (numerator, denominator) in rule.shares.items():
+        published[column] = pd.Series(
+            [
+                None if _is_missing(raw) else disclose_share(top, bottom)
+                for raw, top, bottom in zip(
+                    frame[column], published[numerator], published[denominator], strict=True
+                )
+            ],
+            index=frame.index,
+            dtype=object,
+        )
     return published
 
 
@@ -94,6 +124,6 @@ def with_total_row(
     total[label_column] = label
     for column in rule.counts:
         total[column] = int(frame[column].sum())
-    for column in rule.derived:
+    for column in (*rule.derived, *rule.shares):
         total[column] = None
     return pd.concat([frame, pd.DataFrame([total], columns=frame.columns)], ignore_index=True)

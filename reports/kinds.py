@@ -134,7 +134,7 @@ register(
         scope_kinds=frozenset({ScopeKind.COMMISSIONER.value, ScopeKind.PROVIDER.value}),
         disclosure=DisclosureRule(
             counts=outcome_report.COUNT_COLUMNS,
-            derived={share: base for share, (_, base) in outcome_report.SHARES.items()},
+            shares=outcome_report.SHARES,
         ),
     )
 )

@@ -1,0 +1,114 @@
+"""No suppressed cell can be solved back from the other figures of its file (issue 30, point 3).
+
+The attacker's method: for each row, every raw (numerator, denominator) that publishes exactly as the row
+does (with the production rules, shares included), then every combination of rows whose raw sums publish as
+the file's total row. A `*` is given away when all the combinations left agree on its raw value.
+"""
+
+import itertools
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reports.disclosure import (
+    SUPPRESSED,
+    DisclosureRule,
+    disclose_count,
+    disclose_frame,
+    disclose_share,
+    with_total_row,
+)
+
+RULE = DisclosureRule(counts=("paired", "closed"), shares={"paired_share": ("paired", "closed")})
+COLUMNS = ["label", "paired", "closed", "paired_share"]
+
+
+def _raw(rows: list[tuple[int, int]]) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        [(f"row {n}", paired, closed) for n, (paired, closed) in enumerate(rows)],
+        columns=["label", "paired", "closed"],
+    )
+    frame["paired_share"] = [
+        100 * p / c if c else None for p, c in zip(frame.paired, frame.closed, strict=True)
+    ]
+    return frame[COLUMNS]
+
+
+def _publish(rows: list[tuple[int, int]]) -> pd.DataFrame:
+    return disclose_frame(with_total_row(_raw(rows), RULE, "label"), RULE)
+
+
+def _could_be(published: object) -> range:
+    """Raw counts that a published count may stand for."""
+    if published == SUPPRESSED:
+        return range(1, 8)
+    if published == 0:
+        return range(0, 1)
+    return range(max(8, int(published) - 2), int(published) + 3)
+
+
+def _candidates(published_row: pd.Series) -> list[tuple[int, int]]:
+    """Every raw (paired, closed) of one row that publishes as `published_row` does."""
+    pairs = [
+        (paired, closed)
+        for paired in _could_be(published_row["paired"])
+        for closed in _could_be(published_row["closed"])
+        if paired <= closed
+    ]
+    again = disclose_frame(_raw(pairs), RULE) if pairs else pd.DataFrame(columns=COLUMNS)
+    return [
+        pair
+        for pair, (_, row) in zip(pairs, again.iterrows(), strict=True)
+        if [row["paired"], row["closed"], row["paired_share"]]
+        == [published_row["paired"], published_row["closed"], published_row["paired_share"]]
+    ]
+
+
+def _solved(published: pd.DataFrame) -> dict[tuple[int, str], set[int]]:
+    """For every `*` count of the file, the raw values it may have had."""
+    rows, total = published.iloc[:-1], published.iloc[-1]
+    per_row = [_candidates(row) for _, row in rows.iterrows()]
+    possible: dict[tuple[int, str], set[int]] = {
+        (n, column): set()
+        for n, row in rows.iterrows()
+        for column in ("paired", "closed")
+        if row[column] == SUPPRESSED
+    }
+    for combination in itertools.product(*per_row):
+        if disclose_count(sum(p for p, _ in combination)) != total["paired"]:
+            continue
+        if disclose_count(sum(c for _, c in combination)) != total["closed"]:
+            continue
+        for (n, column), values in possible.items():
+            values.add(combination[n][0 if column == "paired" else 1])
+    return possible
+
+
+populations = st.lists(
+    st.integers(0, 20).flatmap(lambda closed: st.tuples(st.integers(0, closed), st.just(closed))),
+    min_size=1,
+    max_size=3,
+)
+
+
+@settings(max_examples=150)
+@given(populations)
+def test_no_suppressed_count_can_be_solved_back_from_its_file(rows):
+    published = _publish(rows)
+    for cell, values in _solved(published).items():
+        assert len(values) > 1, f"{cell} of {rows} is given away by {published.to_dict('records')}"
+
+
+def test_the_reported_leak_a_share_beside_a_suppressed_count_is_suppressed():
+    """The commissioner's file showed closed_episodes=10, episodes_with_pair=*, paired_share=40.0: 4 pairs."""
+    published = _publish([(4, 10)])
+    assert published.iloc[0][["paired", "closed", "paired_share"]].tolist() == [SUPPRESSED, 10, SUPPRESSED]
+
+
+def test_a_share_is_computed_from_the_rounded_counts_a_reader_sees():
+    published = _publish([(9, 23)])  # 39.1% raw; published 10 of 25
+    assert published.iloc[0][["paired", "closed", "paired_share"]].tolist() == [10, 25, 40.0]
+    assert disclose_share(10, 25) == 40.0
+    assert disclose_share(SUPPRESSED, 25) == SUPPRESSED
+    assert disclose_share(0, 0) is None
