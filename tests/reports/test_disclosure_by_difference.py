@@ -6,6 +6,7 @@ the file's total row. A `*` is given away when all the combinations left agree o
 """
 
 import itertools
+from typing import Any
 
 import pandas as pd
 from hypothesis import given, settings
@@ -39,7 +40,7 @@ def _publish(rows: list[tuple[int, int]]) -> pd.DataFrame:
     return disclose_frame(with_total_row(_raw(rows), RULE, "label"), RULE)
 
 
-def _could_be(published: object) -> range:
+def _could_be(published: Any) -> range:
     """Raw counts that a published count may stand for."""
     if published == SUPPRESSED:
         return range(1, 8)
@@ -71,7 +72,7 @@ def _solved(published: pd.DataFrame) -> dict[tuple[int, str], set[int]]:
     per_row = [_candidates(row) for _, row in rows.iterrows()]
     possible: dict[tuple[int, str], set[int]] = {
         (n, column): set()
-        for n, row in rows.iterrows()
+        for n, row in enumerate(row for _, row in rows.iterrows())
         for column in ("paired", "closed")
         if row[column] == SUPPRESSED
     }
