@@ -7,6 +7,10 @@ A share (a percentage of one count in another) could give a suppressed count awa
 episodes is 4 with a pair. So a share is `*` when its numerator or its denominator is `*`, and otherwise is
 computed again from the published, rounded counts, so that it says nothing the counts beside it do not
 (issue 30: no `*` may be solved back from the other figures of its file).
+
+A total rounded from raw counts can give a `*` away too: rows `*`, 15, 15 and a total of 25 leave only
+13 + 13 + 1 = 27. So a published total is itself `*` when, with the rows beside it, it would narrow one of
+their `*` cells to a single value (`disclose_with_total`).
 """
 
 import math
@@ -112,6 +116,45 @@ def disclose_frame(frame: pd.DataFrame, rule: DisclosureRule) -> pd.DataFrame:
             index=frame.index,
             dtype=object,
         )
+    return published
+
+
+def _could_be(published: object) -> tuple[int, int]:
+    """The smallest and largest raw count that a published count may stand for."""
+    if published == SUPPRESSED:
+        return 1, SMALLEST_SHOWN - 1
+    if published == 0 or _is_missing(published):
+        return 0, 0
+    shown = int(published)  # type: ignore[call-overload]
+    return max(SMALLEST_SHOWN, shown - ROUNDING_BASE // 2), shown + ROUNDING_BASE // 2
+
+
+def gives_a_cell_away(cells: Sequence[object], total: object) -> bool:
+    """Whether a column's published `total` would narrow one of its `*` cells to a single raw value, given
+    what the other published cells may stand for."""
+    suppressed = sum(1 for cell in cells if cell == SUPPRESSED)
+    if not suppressed or total == SUPPRESSED:
+        return False
+    others = [_could_be(cell) for cell in cells if cell != SUPPRESSED]
+    total_low, total_high = _could_be(total)
+    largest = SMALLEST_SHOWN - 1
+    hidden_low = max(suppressed, total_low - sum(high for _, high in others))
+    hidden_high = min(largest * suppressed, total_high - sum(low for low, _ in others))
+    one_low = max(1, hidden_low - largest * (suppressed - 1))
+    one_high = min(largest, hidden_high - (suppressed - 1))
+    return one_low >= one_high
+
+
+def disclose_with_total(
+    frame: pd.DataFrame, rule: DisclosureRule, label_column: str, label: str = "Total"
+) -> pd.DataFrame:
+    """`frame` (raw) disclosed with a last row of totals summed from the raw counts and then disclosed; a
+    total that would give one of its column's `*` cells away is `*` as well."""
+    published = disclose_frame(with_total_row(frame, rule, label_column, label), rule)
+    last = published.index[-1]
+    for column in rule.counts:
+        if gives_a_cell_away(published[column].iloc[:-1].tolist(), published.at[last, column]):
+            published.at[last, column] = SUPPRESSED
     return published
 
 

@@ -8,7 +8,7 @@ from accounts.models import User
 from camhs_pbr.lib.charts import BarChart, Chart, bar_chart, line_chart
 from groupings.selectors import current_rules_version
 from reports import access
-from reports.disclosure import disclose_count, disclose_frame, with_total_row
+from reports.disclosure import disclose_count, disclose_frame, disclose_with_total, with_total_row
 from reports.exports import Cell, plain_rows
 from reports.kinds import kind_of
 from reports.models import Report, ReportRow, ReportRun, ScopeKind
@@ -63,9 +63,10 @@ def page_table(user: User, run: ReportRun) -> PageTable:
     then disclosed like every other figure of the scope."""
     kind = kind_of(run.report)
     raw = access.rows_for(user, stored_frame(run))
-    with_total = with_total_row(raw, kind.disclosure, label_column=kind.columns[0])
     if run.scope_kind == ScopeKind.COMMISSIONER:
-        with_total = disclose_frame(with_total, kind.disclosure)
+        with_total = disclose_with_total(raw, kind.disclosure, label_column=kind.columns[0])
+    else:
+        with_total = with_total_row(raw, kind.disclosure, label_column=kind.columns[0])
     rows = plain_rows(with_total)
     return PageTable(list(kind.columns), rows[:-1], rows[-1])
 
