@@ -1,8 +1,9 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
-COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
+COPY requirements.lock .
+# Every package pinned and checked against its hash: the image holds what `make lock` resolved, nothing else.
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY . .
 RUN DEBUG=0 STATIC_MANIFEST=1 SECRET_KEY=build-only-collectstatic python manage.py collectstatic --noinput
 # The lab models volume takes this directory (and its owner) when docker-compose first creates it.
