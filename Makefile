@@ -9,14 +9,29 @@ DEPLOY_ENV := DEBUG=0 SECRET_KEY=deploy-check-only-3f9c1a7e5b2d4c6e8a0b1d3f5e7c9
 	ALLOWED_HOSTS=camhs.example.nhs.uk SECURE_SSL_REDIRECT=1 SECURE_COOKIES=1 BEHIND_TLS_PROXY=1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test lint deploy-check services bench
+# The locks pin every package, direct or not, with the hashes of PyPI's files; `make lock` regenerates them
+# from requirements.txt and requirements-dev.txt (existing pins are kept unless LOCK_ARGS=--upgrade).
+LOCK := $(VENV)/bin/uv pip compile --quiet --no-config --generate-hashes --universal --python-version 3.11 \
+	--custom-compile-command "make lock" $(LOCK_ARGS)
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+.PHONY: install run test lint deploy-check services bench lock audit
+
+$(VENV)/.installed: requirements-dev.lock
 	python3 -m venv $(VENV)
-	$(PY) -m pip install -q -r requirements-dev.txt
+	$(PY) -m pip install -q --require-hashes -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed
+
+lock: install
+	$(LOCK) requirements.txt -o requirements.lock
+	$(LOCK) requirements-dev.txt --constraint requirements.lock -o requirements-dev.lock
+
+# Needs the vulnerability service on the network, so it is not part of `make test`; --strict fails on any
+# package it could not check rather than passing it silently.
+audit: install
+	$(VENV)/bin/pip-audit --strict --disable-pip --require-hashes --progress-spinner off -r requirements.lock
+	$(VENV)/bin/pip-audit --strict --disable-pip --require-hashes --progress-spinner off -r requirements-dev.lock
 
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0

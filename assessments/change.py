@@ -1,11 +1,18 @@
 """Reliable change and recovery between a first and a last score (SPEC §6, PROPOSED)."""
 
+from __future__ import annotations
+
 import math
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+# pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
+# build one (tests/test_startup_imports.py).
+if TYPE_CHECKING:
+    import pandas as pd
 
 RELIABLE_CHANGE_Z = 1.96
 
@@ -84,6 +91,8 @@ def classify_change_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Add `threshold`, `change` and `recovered` to a copy of a frame of first, last, sd1, r, cutoff and
     higher_is_worse; a row missing first or last gets missing change and recovered, and a row without a
     cut-off gets missing recovered (recovery needs a caseness cut-off)."""
+    import pandas as pd
+
     missing_columns = [
         name for name in ("first", "last", "sd1", "r", "cutoff", "higher_is_worse") if name not in frame
     ]

@@ -1,14 +1,21 @@
 """A case's outcome measures over time: score tables, first-latest pairs with reliable change, charts."""
 
-from dataclasses import dataclass, field
+from __future__ import annotations
 
-import pandas as pd
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
 from django.db.models import Count
 
 from assessments.change import ChangeParameters, classify_change, reliable_change_threshold
 from assessments.measures import measure
 from assessments.models import Case, ChangeThreshold, MeasureResponse, MeasureScore
 from camhs_pbr.lib.charts import Chart, line_chart
+
+# pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
+# build one (tests/test_startup_imports.py).
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,8 @@ def first_and_latest(scores: pd.DataFrame) -> pd.DataFrame:
 
     `scores` has columns measure, informant, scale, completed_on, response_id, value.
     """
+    import pandas as pd
+
     present = scores.dropna(subset=["value"]).sort_values(["completed_on", "response_id"])
     grouped = present.groupby(["measure", "informant", "scale"], sort=False)["value"]
     pairs = pd.DataFrame({"first": grouped.first(), "latest": grouped.last(), "n": grouped.size()})
@@ -47,6 +56,8 @@ def first_and_latest(scores: pd.DataFrame) -> pd.DataFrame:
 
 def histories(case: Case) -> list[MeasureHistory]:
     """Everything the case page shows about outcome measures, one entry per measure and informant."""
+    import pandas as pd
+
     responses = list(
         case.measure_responses.select_related("recorded_by", "corrected_by")
         .annotate(earlier_version_count=Count("earlier_versions"))

@@ -1,8 +1,14 @@
 """How often clinicians' allocations agree with the suggestions: percentage and Cohen's kappa."""
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-import pandas as pd
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+# pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
+# build one (tests/test_startup_imports.py).
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)

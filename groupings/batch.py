@@ -8,10 +8,9 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import numpy as np
-import pyarrow as pa
 
 from assessments.current_view_items import ALL_ITEMS, ITEMS_BY_ID, RESPONSES
 from camhs_pbr.lib.csv_batch import (
@@ -25,6 +24,9 @@ from camhs_pbr.lib.csv_batch import (
     run_batch_file,
 )
 from groupings.rules import MAX_AGE, NOT_KNOWN_CODE, RuleSet, suggest_columns
+
+if TYPE_CHECKING:  # pyarrow is imported by the batch when it runs (camhs_pbr/lib/csv_batch.py says why)
+    import pyarrow as pa
 
 __all__ = [
     "DEFAULT_CHUNK_ROWS",
@@ -127,7 +129,7 @@ def item_positions(header: list[str]) -> list[int]:
     return _item_positions(header)[: len(ALL_ITEMS)]
 
 
-def decode_items(columns: list[pa.Array]) -> Decoded:
+def decode_items(columns: "list[pa.Array]") -> Decoded:
     """50 x rows int8 codes of the item cells (one string array per item, ALL_ITEMS order) as the batch
     grouper reads them, and each bad row's messages; a bad cell's code is Not known."""
     decoded = _Grouping.decode_items(columns[: len(ALL_ITEMS)])
@@ -148,12 +150,14 @@ class _Grouping(CsvBatch):
     def misshapen(self, cells: int, width: int) -> str:
         return f"the row has {cells} cells, the header has {width}"
 
-    def decode(self, columns: list[pa.Array]) -> Decoded:
+    def decode(self, columns: "list[pa.Array]") -> Decoded:
         return self.decode_items(columns)
 
     @staticmethod
-    def decode_items(columns: list[pa.Array]) -> Decoded:
+    def decode_items(columns: "list[pa.Array]") -> Decoded:
         """Codes as 51 x rows int8: the 50 items in ALL_ITEMS order, then the age (-1 when not known)."""
+        import pyarrow as pa
+
         codes = np.full((len(ALL_ITEMS) + 1, len(columns[0])), NOT_KNOWN_CODE, dtype=np.int8)
         errors: dict[int, list[str]] = {}
         if len(columns) > len(ALL_ITEMS):

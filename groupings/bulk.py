@@ -6,14 +6,15 @@ age band also reads the view's date and the child's date of birth; the age is co
 no database date arithmetic).
 """
 
+from __future__ import annotations
+
 import datetime as dt
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from django.db import connection
 from django.db.models import BigIntegerField, ExpressionWrapper, F, QuerySet, Subquery, Value
 from django.db.models.expressions import Combinable
@@ -25,6 +26,11 @@ from assessments.selectors import current_views_latest_first
 from camhs_pbr.lib.db import without_jit
 from groupings.models import RulesVersion, Suggestion
 from groupings.rules import MAX_AGE, NOT_KNOWN_CODE, suggest_arrays
+
+# pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
+# build one (tests/test_startup_imports.py).
+if TYPE_CHECKING:
+    import pandas as pd
 
 BASE = 5  # codes -1..3 stored as digits 0..4
 HALVES = (ALL_ITEMS[:25], ALL_ITEMS[25:])
@@ -74,6 +80,8 @@ def latest_packed(cases: QuerySet[Case], with_dates: bool = False) -> list[tuple
 def ages_in_years(born: Sequence[dt.date], on: Sequence[dt.date]) -> np.ndarray:
     """Completed years of age on each date (assessments.validation.age_in_years, vectorised); NOT_KNOWN_CODE
     where that is no age (a date before the birth)."""
+    import pandas as pd
+
     birth, day = pd.DatetimeIndex(pd.to_datetime(list(born))), pd.DatetimeIndex(pd.to_datetime(list(on)))
     before_birthday = (day.month * 100 + day.day) < (birth.month * 100 + birth.day)
     ages = np.asarray(day.year - birth.year - before_birthday.astype(int), dtype=np.int64)
@@ -90,6 +98,8 @@ def regroup_cases(
     cases: QuerySet[Case], rules_version: RulesVersion, use_copy: bool | None = None
 ) -> ChunkResult:
     """Store `rules_version`'s suggestion for the latest Current View of each case; existing ones are left as they are."""
+    import pandas as pd
+
     postgres = connection.vendor == "postgresql"
     with without_jit():
         if postgres:
@@ -152,6 +162,8 @@ def _store_with_copy(frame: pd.DataFrame, rules_version: RulesVersion) -> None:
 
 
 def _store_with_orm(frame: pd.DataFrame, rules_version: RulesVersion) -> None:
+    import pandas as pd
+
     suggestions = [
         Suggestion(
             rules_version_id=rules_version.pk, **{str(k): (None if pd.isna(v) else v) for k, v in row.items()}

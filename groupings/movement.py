@@ -12,9 +12,11 @@ allocated GH03 that a version suggests as GH03 + GA02 moves, and an allocation a
 only when both the grouping and the add-on match.
 """
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-import pandas as pd
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from django.db.models import (
     Count,
     Expression,
@@ -36,6 +38,11 @@ from camhs_pbr.lib.db import without_jit
 from groupings.agreement import Agreement, agreement_by
 from groupings.models import Allocation, Grouping, RulesVersion, Suggestion
 from groupings.rules import pair_code
+
+# pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
+# build one (tests/test_startup_imports.py).
+if TYPE_CHECKING:
+    import pandas as pd
 
 NONE_ALLOCATED = "None allocated"
 NOT_YET_RUN = "Not yet run"
@@ -112,6 +119,8 @@ def _pair(codes: dict[int, str], grouping_id: int, add_on_id: int | None) -> str
 
 
 def _movement_table(rows: Rows, codes: dict[int, str]) -> pd.DataFrame:
+    import pandas as pd
+
     special = {None: NO_CURRENT_VIEW, _NOT_YET_RUN: NOT_YET_RUN, _NO_SUGGESTION: NO_SUGGESTION}
     table = pd.DataFrame(
         [
@@ -158,6 +167,8 @@ def _agreement_rows(cases: CaseQuerySet) -> Rows:
 
 
 def _agreement(rows: Rows, codes: dict[int, str], teams: dict[int, str]) -> dict[str, Agreement]:
+    import pandas as pd
+
     if not rows:
         return {}
     pairs = pd.DataFrame(

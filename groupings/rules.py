@@ -10,12 +10,13 @@ groupings/path_rules.py: the paths of a tree the lab published); both are checke
 first, then the first rule or path that holds wins.
 """
 
+from __future__ import annotations
+
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from assessments.current_view_items import ALL_ITEMS, COMPLEXITY_ITEMS, ITEMS_BY_ID, MAX_CODE, PROBLEM_ITEMS
 from groupings.path_rules import PathRuleSet, is_path_definition, path_matches, path_words
@@ -32,6 +33,11 @@ from groupings.rules_version import (
     ruleset_schema,
     validated_ruleset,
 )
+
+# pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
+# build one (tests/test_startup_imports.py).
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "ADD_ON_TABLE",
@@ -405,6 +411,8 @@ def frame_ages(frame: pd.DataFrame) -> np.ndarray | None:
 def suggest_frame(frame: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     """Vectorised suggest over a frame with the 50 item-id columns (and an optional `age` column); returns
     suggestion columns, same index."""
+    import pandas as pd
+
     result = suggest_columns(frame_to_columns(frame), rules, frame_ages(frame))
     return pd.DataFrame(
         {

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.metrics import cohen_kappa_score
 
 from reports.costing import eta_squared
 
@@ -104,6 +103,10 @@ def row(
 def agreement_with(allocated: np.ndarray, predicted: np.ndarray) -> tuple[float, float | None]:
     """Share of rows where `predicted` equals `allocated`, and Cohen's kappa between them (None when
     undefined: one label only)."""
+    from sklearn.metrics import (
+        cohen_kappa_score,  # here: scikit-learn is a second of imports for every process
+    )
+
     allocated, predicted = allocated.astype(str), predicted.astype(str)
     accuracy = float((allocated == predicted).mean())
     if len(np.union1d(allocated, predicted)) < 2:

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
 
 from groupings.batch import RESULT_COLUMNS, BatchInputError, decode_items, item_positions
 from groupings.rules import RuleSet, suggest_arrays
@@ -127,6 +126,8 @@ def _decode(
     allocated: list[str],
     bad: list[BadRow],
 ) -> None:
+    import pyarrow as pa  # here, not at the top: every process loads this module, few read a file
+
     if not chunk:
         return
     decoded = decode_items([pa.array([r[p] for _, r in chunk], pa.string()) for p in columns.items])

@@ -24,15 +24,9 @@ items, each compared with the rules on held-out folds. Pure: numpy, pandas and s
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-from scipy import sparse
-from sklearn.cluster import KMeans
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import silhouette_score
-from sklearn.model_selection import KFold
-from sklearn.tree import DecisionTreeRegressor
 from threadpoolctl import threadpool_limits
 
 from assessments.current_view_items import ALL_ITEMS
@@ -49,6 +43,14 @@ from lab.descriptions import (
     profile_words,
     top_code,
 )
+
+# scikit-learn and scipy (about a second of imports) are imported by the functions that fit: this module's
+# Params and Episodes are read by forms, models and views that every process loads.
+if TYPE_CHECKING:
+    from scipy import sparse
+    from sklearn.cluster import KMeans
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.tree import DecisionTreeRegressor
 
 Method = Literal["tree", "clusters", "classifier"]
 METHODS: tuple[Method, ...] = ("tree", "clusters", "classifier")
@@ -250,6 +252,8 @@ class FitResult:
 
 def fit(method: Method, episodes: Episodes, *, seed: int, params: Params | None = None) -> FitResult:
     """Fit `method` on `episodes` and compare it with the rules (and the allocations when given)."""
+    from sklearn.model_selection import KFold
+
     params = (params or Params()).checked(method, episodes.n)
     splits = list(KFold(n_splits=params.folds, shuffle=True, random_state=seed).split(episodes.codes))
     baseline = [_fixed_row("rules", episodes.suggested, splits, episodes)]
@@ -265,8 +269,10 @@ def ordinal(codes: np.ndarray) -> np.ndarray:
     return np.asarray(codes, dtype=np.float32)
 
 
-def indicators(codes: np.ndarray) -> sparse.csr_matrix:
+def indicators(codes: np.ndarray) -> "sparse.csr_matrix":
     """rows x INDICATOR_NAMES sparse 0/1: per item, Not known, then each rating 1..top (None/No is all 0)."""
+    from scipy import sparse
+
     codes = np.asarray(codes)
     rows, items = np.nonzero(codes)
     answers = codes[rows, items].astype(np.int64)
@@ -296,7 +302,9 @@ def _scores(rows: list[ComparisonRow], method_row: ComparisonRow) -> dict[str, f
 # The tree -----------------------------------------------------------------------------------------------
 
 
-def _tree(params: Params, seed: int) -> DecisionTreeRegressor:
+def _tree(params: Params, seed: int) -> "DecisionTreeRegressor":
+    from sklearn.tree import DecisionTreeRegressor
+
     return DecisionTreeRegressor(
         min_samples_leaf=params.min_leaf, max_leaf_nodes=params.max_leaves, random_state=seed
     )
@@ -327,7 +335,7 @@ def _fit_tree(episodes: Episodes, seed: int, params: Params, splits: list, rows:
     )
 
 
-def _tree_nodes(tree: DecisionTreeRegressor, episodes: Episodes) -> tuple[list[dict], dict[int, Group]]:
+def _tree_nodes(tree: "DecisionTreeRegressor", episodes: Episodes) -> tuple[list[dict], dict[int, Group]]:
     """The chart's nodes (pre-order, as scikit-learn numbers them) and a Group per leaf, L1 leftmost."""
     t = tree.tree_
     node_of_row = tree.apply(ordinal(episodes.codes))
@@ -377,11 +385,15 @@ def _tree_nodes(tree: DecisionTreeRegressor, episodes: Episodes) -> tuple[list[d
 # Clusters -----------------------------------------------------------------------------------------------
 
 
-def _kmeans(k: int, params: Params, seed: int) -> KMeans:
+def _kmeans(k: int, params: Params, seed: int) -> "KMeans":
+    from sklearn.cluster import KMeans
+
     return KMeans(n_clusters=k, n_init=params.n_init, random_state=seed)
 
 
 def _fit_clusters(episodes: Episodes, seed: int, params: Params, splits: list, rows: list) -> FitResult:
+    from sklearn.metrics import silhouette_score
+
     x, y = indicators(episodes.codes), episodes.appointments
     sample = min(episodes.n, params.silhouette_sample)
     fitted, silhouettes = {}, {}
@@ -430,7 +442,9 @@ def _fit_clusters(episodes: Episodes, seed: int, params: Params, splits: list, r
 # The classifier -----------------------------------------------------------------------------------------
 
 
-def _classifier(seed: int) -> LogisticRegression:
+def _classifier(seed: int) -> "LogisticRegression":
+    from sklearn.linear_model import LogisticRegression
+
     return LogisticRegression(max_iter=1000, random_state=seed)
 
 

@@ -5,7 +5,6 @@ import functools
 import io
 from pathlib import Path
 
-import joblib
 from django.conf import settings
 
 from camhs_pbr.lib.files import write_bytes_atomically
@@ -18,6 +17,8 @@ def path_of(model_file: str) -> Path:
 
 def save(run_id: int, fingerprint: str, model: FittedModel) -> str:
     """Write the model (atomically, never a partial file) and return its name relative to LAB_MODELS_DIR."""
+    import joblib  # here: the web processes load this module, and only a model's first use needs joblib
+
     name = f"run-{run_id}-{fingerprint[:12]}.joblib"
     buffer = io.BytesIO()
     joblib.dump(model, buffer)
@@ -35,6 +36,8 @@ def load(model_file: str) -> FittedModel:
 
 @functools.lru_cache(maxsize=16)
 def _load(path: Path) -> FittedModel:
+    import joblib
+
     model = joblib.load(path)
     if not isinstance(model, FittedModel):
         raise TypeError(f"{path.name} does not hold a fitted lab model")

@@ -6,13 +6,19 @@ team manager only the rows of their own teams where a report has a team column. 
 administrators see no reports page.
 """
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-import pandas as pd
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from accounts.models import Commissioner, Provider, Role, Team, User
 from reports.kinds import KINDS, ReportKind
 from reports.models import ScopeKind
+
+# pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
+# build one (tests/test_startup_imports.py).
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,21 @@ version that grouping belongs to): SPEC §4 keeps old allocations under the vers
 counting only the run's version would show every case allocated before a new version as ungrouped.
 """
 
-import pandas as pd
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Q
 
 from assessments.models import Case
 from groupings.models import Grouping, RulesVersion
 from reports.disclosure import DisclosureRule
 from reports.periods import AGE_BANDS, UNGROUPED, Month, age_band_of_birth, open_on, with_grouping_pk_for
+
+# pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
+# build one (tests/test_startup_imports.py).
+if TYPE_CHECKING:
+    import pandas as pd
 
 DIMENSIONS = (
     "period",
@@ -31,6 +39,8 @@ _BAND_ORDER = {band: n for n, (band, _, _) in enumerate(AGE_BANDS)}
 
 def casemix_rows(month: Month, commissioner_code: str, rules_version: RulesVersion) -> pd.DataFrame:
     """Raw figures of `month` for the cases of one commissioner, one row per combination with any case."""
+    import pandas as pd
+
     referred = Q(referral_date__gte=month.first, referral_date__lte=month.last)
     closed = Q(accepted_date__isnull=False, closed_date__gte=month.first, closed_date__lte=month.last)
     still_open = open_on(month.last)
@@ -60,6 +70,8 @@ def casemix_rows(month: Month, commissioner_code: str, rules_version: RulesVersi
 
 
 def _shaped(frame: pd.DataFrame, month: Month, commissioner_code: str) -> pd.DataFrame:
+    import pandas as pd
+
     names = _grouping_names(frame["grouping_pk"].dropna().astype(int).unique().tolist())
     codes = {pk: code for pk, (code, _, _) in names.items()}
     shaped = pd.DataFrame(

@@ -30,13 +30,14 @@ cost per episode (costing.quality_by_grouping), the indicative price and varianc
 are not a grouping of the currency).
 """
 
+from __future__ import annotations
+
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-import pandas as pd
 from django.db.models import Case as When_
 from django.db.models import (
     Count,
@@ -64,6 +65,11 @@ from groupings.models import Grouping, RulesVersion
 from reports import costing
 from reports.models import ReferenceContactCost, UnitCost
 from reports.periods import UNGROUPED, Month, open_on, with_grouping_pk_at_closure, with_grouping_pk_for
+
+# pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
+# build one (tests/test_startup_imports.py).
+if TYPE_CHECKING:
+    import pandas as pd
 
 LONDON = ZoneInfo("Europe/London")
 COST_COLUMNS = (
@@ -100,6 +106,8 @@ class MissingUnitCost(LookupError):
 
 def cost_rows(month: Month, provider_code: str, rules_version: RulesVersion) -> pd.DataFrame:
     """The cost report of `provider_code` for `month`: COST_COLUMNS, one row per (team, grouping)."""
+    import pandas as pd
+
     cases = Case.objects.filter(team__provider__code=provider_code)
     rows = _open_at_month_end(cases, month).merge(
         _contacts_in_month(cases, month), on=["team_id", "grouping"], how="outer"
@@ -123,6 +131,8 @@ def currency_quality(
 ) -> tuple[pd.DataFrame, float | None]:
     """The spread of appointments and cost per episode closed in the 12 months to `month`, per grouping
     (QUALITY_COLUMNS), and eta squared of cost per episode across groupings."""
+    import pandas as pd
+
     cases = Case.objects.filter(team__provider__code=provider_code)
     episodes = _closed_episodes(cases, month)
     quality = costing.quality_by_grouping(episodes)
@@ -143,6 +153,8 @@ def currency_quality(
 
 def _open_at_month_end(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
     """Episodes open on the month's last day per (team_id, grouping)."""
+    import pandas as pd
+
     counts = (
         with_grouping_pk_for(cases.filter(open_on(month.last)), month)
         .values("team_id", "grouping_pk")
@@ -163,6 +175,8 @@ def _contacts_in_month(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
 
     Contacts are aggregated per case in SQL; each of those cases gets its grouping once (not once per
     contact), and pandas sums the per-case frame by team and grouping."""
+    import pandas as pd
+
     contacts = costed(in_month(Contact.objects.filter(case__in=cases), month))
     per_case = contacts.values("case_id").annotate(
         contacts_attended=Count("pk", filter=ATTENDED),
@@ -199,6 +213,8 @@ def _contacts_in_month(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
 def _closed_episodes(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
     """One row per episode closed in the 12 months to `month`: grouping (for the month it closed),
     appointments (attended contacts) and cost (of all its contacts)."""
+    import pandas as pd
+
     months = month.trailing(12)
     closed = with_grouping_pk_at_closure(cases.filter(closed_date__range=(months[0].first, month.last)))
     episodes = _coded(
@@ -310,6 +326,8 @@ def reference_contact_cost(day: dt.date) -> Decimal | None:
 
 def _catalogue(rules_version: RulesVersion, contact_cost: Decimal | None) -> pd.DataFrame:
     """grouping, grouping_name and indicative_price (per episode) of the rules version's groupings."""
+    import pandas as pd
+
     rows = [
         {
             "grouping": code,
@@ -327,6 +345,8 @@ def _catalogue(rules_version: RulesVersion, contact_cost: Decimal | None) -> pd.
 
 
 def _derived(rows: pd.DataFrame, month: Month, provider_code: str) -> pd.DataFrame:
+    import pandas as pd
+
     rows["period"] = month.label()
     rows["provider_code"] = provider_code
     rows["attended_hours"] = _objects(
@@ -349,8 +369,10 @@ def _derived(rows: pd.DataFrame, month: Month, provider_code: str) -> pd.DataFra
 
 def _objects(values: Sequence[object], frame: pd.DataFrame) -> pd.Series:
     """A column of Python objects (Decimal, None) for `frame`, which pandas would otherwise turn to floats."""
+    import pandas as pd
+
     return pd.Series(values, index=frame.index, dtype=object)
 
 
-def _money_field() -> "DecimalField[Decimal, Decimal]":
+def _money_field() -> DecimalField[Decimal, Decimal]:
     return DecimalField(max_digits=20, decimal_places=10)

@@ -12,13 +12,20 @@
   with no episodes or when every episode has the same value.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+# pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
+# build one (tests/test_startup_imports.py).
+if TYPE_CHECKING:
+    import pandas as pd
 
 PENNY = Decimal("0.01")
 MINUTES_PER_HOUR = 60
@@ -80,6 +87,8 @@ def spread(values: Sequence[float] | np.ndarray) -> Spread:
 
 def eta_squared(values: Sequence[float] | np.ndarray, groups: Sequence[str] | np.ndarray) -> float | None:
     """Share of the variance of `values` explained by `groups`: between-group SS / total SS."""
+    import pandas as pd
+
     x = np.asarray(values, dtype=float)
     if x.size == 0:
         return None
@@ -109,6 +118,8 @@ QUALITY_COLUMNS = (
 def quality_by_grouping(episodes: pd.DataFrame) -> pd.DataFrame:
     """One row per grouping (in code order) of the spread of `appointments` and `cost` over the episodes
     (columns grouping, appointments, cost): QUALITY_COLUMNS, None where a statistic is undefined."""
+    import pandas as pd
+
     rows = []
     for grouping, frame in episodes.groupby("grouping", sort=True):
         appointments, cost = spread(frame["appointments"].to_numpy()), spread(frame["cost"].to_numpy())

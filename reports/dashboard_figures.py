@@ -7,14 +7,21 @@ one query, and the same code runs on SQLite and PostgreSQL; PERCENTILE_CONT woul
 but exists only on PostgreSQL, so it would need this path as a fallback anyway.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from groupings.models import SuperGroup
+
+# pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
+# build one (tests/test_startup_imports.py).
+if TYPE_CHECKING:
+    pass
 
 Cell = str | int | float | None
 NOT_ALLOCATED_LABEL = "Not allocated"
@@ -81,6 +88,8 @@ def waiting_days(referred: Sequence[dt.date], first_seen: Sequence[dt.date]) -> 
 
 def waiting_by_team(team_ids: Sequence[int], days: np.ndarray) -> list[Waiting]:
     """Per team (in id order): cases, median and 90th percentile of waiting days (numpy linear)."""
+    import pandas as pd
+
     frame = pd.DataFrame({"team": np.asarray(team_ids, dtype=int), "days": days})
     result = []
     for team_id, group in frame.groupby("team", sort=True):

@@ -13,13 +13,19 @@ A total rounded from raw counts can give a `*` away too: rows `*`, 15, 15 and a 
 their `*` cells to a single value (`disclose_with_total`).
 """
 
+from __future__ import annotations
+
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import pandas as pd
+# pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
+# build one (tests/test_startup_imports.py).
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 SUPPRESSED = "*"
 SMALLEST_SHOWN = 8
@@ -48,6 +54,8 @@ def _is_small(n: float) -> bool:
 
 def _is_missing(value: object) -> bool:
     """None, NaN or pandas' NA: a figure that does not apply, published as empty."""
+    import pandas as pd
+
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
@@ -86,6 +94,8 @@ def disclosed_total(raw_counts: Sequence[float]) -> int | str:
 
 def disclose_frame(frame: pd.DataFrame, rule: DisclosureRule) -> pd.DataFrame:
     """A copy of `frame` (raw figures) with every count and derived column disclosed; other columns kept."""
+    import pandas as pd
+
     missing = rule.columns() - set(frame.columns)
     if missing:
         raise KeyError(f"columns named in the disclosure rule are not in the frame: {sorted(missing)}")
@@ -163,6 +173,8 @@ def with_total_row(
 ) -> pd.DataFrame:
     """`frame` (raw) with a last row summing its count columns, to be disclosed with the rest; the derived
     columns of the total row are left empty because they cannot be recomputed from the rows' figures."""
+    import pandas as pd
+
     total: dict[str, object] = {column: "" for column in frame.columns}
     total[label_column] = label
     for column in rule.counts:

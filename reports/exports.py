@@ -4,6 +4,8 @@ SPEC §7: a text cell beginning with `=`, `+`, `-`, `@`, tab or carriage return 
 quote so that a spreadsheet never runs it as a formula; numbers stay numbers.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 import io
 import math
@@ -11,15 +13,17 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
-from openpyxl import Workbook
-from openpyxl.xml.constants import ARC_CORE
-from openpyxl.xml.functions import tostring
 
 from camhs_pbr.lib.files import replaced_on_success, write_bytes_atomically
 from camhs_pbr.lib.safe_csv import Cell, csv_lines, neutralise
+
+# pandas (and the pyarrow it loads) and openpyxl are imported where a file is written: every process loads
+# this module.
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Cell", "csv_lines", "neutralise", "plain_rows", "write_csv", "write_xlsx", "xlsx_bytes"]
 
@@ -29,11 +33,14 @@ FIXED_TIME = dt.datetime(2000, 1, 1)
 
 def plain_rows(frame: pd.DataFrame) -> list[list[Cell]]:
     """The frame's rows as plain values for JSON and files: numpy numbers as Python ones, missing as None."""
-    return [[_plain_cell(value) for value in row] for row in frame.itertuples(index=False, name=None)]
+    import pandas as pd
+
+    rows = frame.itertuples(index=False, name=None)
+    return [[_plain_cell(value, pd.NA, pd.NaT) for value in row] for row in rows]
 
 
-def _plain_cell(value: object) -> Cell:
-    if value is None or value is pd.NA or value is pd.NaT:
+def _plain_cell(value: object, na: object, nat: object) -> Cell:
+    if value is None or value is na or value is nat:
         return None
     if isinstance(value, bool | np.bool_):
         return int(value)
@@ -55,6 +62,9 @@ def write_csv(out_path: Path, columns: Sequence[str], rows: Iterable[Sequence[Ce
 
 def xlsx_bytes(columns: Sequence[str], rows: Iterable[Sequence[Cell]], *, title: str = "Report") -> bytes:
     """The XLSX workbook of one sheet (header first), identical bytes for identical rows."""
+    from openpyxl import Workbook
+    from openpyxl.xml.functions import tostring
+
     workbook = Workbook(write_only=True)
     workbook.properties.created = workbook.properties.modified = FIXED_TIME
     workbook.properties.creator = "camhs-pbr"
@@ -77,6 +87,8 @@ def write_xlsx(
 
 def _fixed(archive: bytes, core_properties: bytes) -> bytes:
     """The archive with fixed document properties and entry times."""
+    from openpyxl.xml.constants import ARC_CORE
+
     rewritten = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(archive)) as source,

@@ -6,10 +6,11 @@ one scope kind wraps its `(month, scope_code, rules_version)` function in `one_s
 takes `(month, scope_kind, scope_code, rules_version)` as it is. A report's `report` is its `Report` value.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from accounts.models import Commissioner, Provider
 from groupings.models import RulesVersion
@@ -18,10 +19,15 @@ from reports.disclosure import DisclosureRule
 from reports.models import Report, ScopeKind
 from reports.periods import Month
 
-Compute = Callable[[Month, str, str, RulesVersion], pd.DataFrame]
+# pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
+# build one (tests/test_startup_imports.py).
+if TYPE_CHECKING:
+    import pandas as pd
+
+Compute = Callable[[Month, str, str, RulesVersion], "pd.DataFrame"]
 """(month, scope_kind, scope_code, rules_version) -> the report's raw rows, in its column order."""
 
-SingleScopeCompute = Callable[[Month, str, RulesVersion], pd.DataFrame]
+SingleScopeCompute = Callable[[Month, str, RulesVersion], "pd.DataFrame"]
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,12 @@ and its base count. `closed_episodes` and `episodes_with_pair` belong to the gro
 its rows: take them once per grouping. Every episode has one grouping, so totals over groupings are sums.
 """
 
+from __future__ import annotations
+
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
 from django.db.models import Count, F, Func, IntegerField, QuerySet
@@ -40,6 +42,11 @@ from assessments.outcomes import first_and_latest
 from groupings.models import Grouping, RulesVersion
 from reports.models import ScopeKind
 from reports.periods import UNGROUPED, Month, with_grouping_for
+
+# pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
+# build one (tests/test_startup_imports.py).
+if TYPE_CHECKING:
+    import pandas as pd
 
 UNGROUPED_NAME = "Not grouped"
 KEY_COLUMNS = (
@@ -92,6 +99,8 @@ def outcome_rows(month: Month, scope_kind: str, scope_code: str, rules_version: 
     """The outcome report of `month` for a commissioner's or a provider's closed episodes, one row per
     grouping and paired (measure, informant, scale), or one row with empty measure for a grouping
     without pairs; raw counts, before disclosure control."""
+    import pandas as pd
+
     episodes = _closed_episodes(month, scope_kind, scope_code)
     grouped = pd.DataFrame.from_records(
         list(with_grouping_for(episodes, month).values_list("pk", "grouping")),
@@ -141,6 +150,8 @@ def _pairs(episodes: QuerySet[Case]) -> pd.DataFrame:
 
     PostgreSQL pairs them in SQL; other databases (the SQLite of `make run`) pair the month's closed
     episodes' scores in pandas with the case page's own pairing rule."""
+    import pandas as pd
+
     if connection.vendor != "postgresql":
         return _pairs_per_episode(episodes)
     order = ("response__completed_on", "response_id")
@@ -165,6 +176,8 @@ def _pairs(episodes: QuerySet[Case]) -> pd.DataFrame:
 
 def _pairs_per_episode(episodes: QuerySet[Case]) -> pd.DataFrame:
     """The portable path of _pairs: one frame of the episodes' scores, paired per episode."""
+    import pandas as pd
+
     scores = pd.DataFrame.from_records(
         list(
             MeasureScore.objects.filter(
@@ -191,6 +204,8 @@ def _pairs_per_episode(episodes: QuerySet[Case]) -> pd.DataFrame:
 def _classified(pairs: pd.DataFrame) -> pd.DataFrame:
     """Pairs with `change` (a ChangeCategory value, missing without a threshold row) and `recovered`
     (missing without a threshold row or a cut-off)."""
+    import pandas as pd
+
     fields = ["measure", "informant", "scale", "sd1", "r", "cutoff", "higher_is_worse"]
     thresholds = pd.DataFrame.from_records(
         list(ChangeThreshold.objects.order_by().values_list(*fields)), columns=fields
@@ -210,6 +225,8 @@ def _classified(pairs: pd.DataFrame) -> pd.DataFrame:
 
 def _counts_by_scale(pairs: pd.DataFrame) -> pd.DataFrame:
     """Per grouping, measure, informant and scale: pairs, classified pairs and each change count."""
+    import pandas as pd
+
     keys = ["grouping", "measure", "informant", "scale"]
     if pairs.empty:
         return pd.DataFrame(columns=[*keys, *COUNT_COLUMNS[2:]])
@@ -242,6 +259,8 @@ def _percentage(numerator: pd.Series, base: pd.Series) -> pd.Series:
 
 def _in_report_order(rows: pd.DataFrame) -> pd.DataFrame:
     """Groupings by code with UNGROUPED last; measures, informants and scales in the registry's order."""
+    import pandas as pd
+
     measures = list(MEASURES)
     informants = list(Informant.values)
     scales = {

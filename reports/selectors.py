@@ -1,8 +1,9 @@
 """Reads of report runs and their stored rows; what a commissioner sees is disclosed here (SPEC §7)."""
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-import pandas as pd
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from accounts.models import User
 from camhs_pbr.lib.charts import BarChart, Chart, bar_chart, line_chart
@@ -15,9 +16,16 @@ from reports.models import Report, ReportRow, ReportRun, ScopeKind
 from reports.periods import Month
 from reports.trends import TRENDS
 
+# pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
+# build one (tests/test_startup_imports.py).
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 def stored_frame(run: ReportRun) -> pd.DataFrame:
     """The run's stored raw rows in the report's column order."""
+    import pandas as pd
+
     columns = list(kind_of(run.report).columns)
     values = ReportRow.objects.filter(run=run).order_by("position").values_list("values", flat=True)
     return pd.DataFrame.from_records(list(values), columns=columns)
@@ -123,6 +131,8 @@ class SpreadView:
 def spread(run: ReportRun) -> SpreadView | None:
     """For the currency quality report: mean cost per closed episode by grouping as bars, and the share of
     the variance in cost per episode that the grouping explains (eta squared)."""
+    import pandas as pd
+
     if run.report != Report.CURRENCY:
         return None
     frame = stored_frame(run)

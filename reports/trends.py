@@ -1,11 +1,17 @@
 """The one figure of each report followed month by month in its trend chart (totals from raw rows)."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from reports.models import Report
+
+# pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
+# build one (tests/test_startup_imports.py).
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -16,7 +22,12 @@ class Trend:
 
 
 def _sum(column: str) -> Callable[[pd.DataFrame], float]:
-    return lambda frame: float(pd.to_numeric(frame[column]).sum()) if len(frame) else 0.0
+    def total(frame: pd.DataFrame) -> float:
+        import pandas as pd
+
+        return float(pd.to_numeric(frame[column]).sum()) if len(frame) else 0.0
+
+    return total
 
 
 def _once_per_grouping(column: str) -> Callable[[pd.DataFrame], float]:

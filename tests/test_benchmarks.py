@@ -68,3 +68,8 @@ def test_the_lab_benchmark_fits_every_method():
     out = bench("-m", "bench.lab", "--episodes", "2000")
     for method in ("tree", "clusters", "classifier"):
         assert f"{method}: 2,000 episodes in" in out
+
+
+def test_the_startup_benchmark_times_manage_py_check():
+    out = bench("-m", "bench.startup", "--runs", "1", timeout=120)
+    assert "manage.py check in a fresh process, 1 times" in out and "median" in out

@@ -16,23 +16,18 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice, repeat
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from camhs_pbr.lib.files import replaced_on_success
 
+# pyarrow is imported where a batch runs: the modules that declare batches are loaded by every process.
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 BAD_CODE = -2
 _ODD = ('"', "\r", "\x00")
-_PARSE = pacsv.ParseOptions(
-    quote_char=False,
-    double_quote=False,
-    escape_char=False,
-    newlines_in_values=False,
-    ignore_empty_lines=False,
-)
 
 
 class BatchInputError(ValueError):
@@ -71,7 +66,7 @@ class CsvBatch(ABC):
         """The error text of a row with `cells` cells under a header of `width`."""
 
     @abstractmethod
-    def decode(self, columns: list[pa.Array]) -> Decoded:
+    def decode(self, columns: "list[pa.Array]") -> Decoded:
         """Codes of a chunk from its needed columns' cells (string arrays, one per needed column)."""
 
     @abstractmethod
@@ -79,7 +74,7 @@ class CsvBatch(ABC):
         """The result cells of a chunk, column by column, every result column but the error text."""
 
 
-def decode_cells(column: pa.Array, code_of: Callable[[str], int]) -> np.ndarray:
+def decode_cells(column: "pa.Array", code_of: Callable[[str], int]) -> np.ndarray:
     """int8 codes of a column of cells, calling code_of once per distinct cell (BAD_CODE for a bad one)."""
     encoded = column.dictionary_encode()
     table = np.fromiter(map(code_of, encoded.dictionary.to_pylist()), dtype=np.int8)
@@ -222,8 +217,18 @@ class _ChunkWriter:
     """Turns a chunk of records into output text: well-shaped rows get results, others an error text."""
 
     def __init__(self, batch: CsvBatch, width: int, positions: list[int]) -> None:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
         self.batch, self.width, self.positions = batch, width, positions
         self.names = [str(n) for n in range(width)]
+        self.parse = pacsv.ParseOptions(
+            quote_char=False,
+            double_quote=False,
+            escape_char=False,
+            newlines_in_values=False,
+            ignore_empty_lines=False,
+        )
         self.convert = pacsv.ConvertOptions(
             include_columns=[self.names[p] for p in positions],
             column_types={self.names[p]: pa.string() for p in positions},
@@ -258,13 +263,18 @@ class _ChunkWriter:
             return len(record) == self.width
         return record != "" and record.count(",") == self.width - 1
 
-    def _needed_cells(self, records: list[Record], well: list[int], well_plain: list[int]) -> list[pa.Array]:
+    def _needed_cells(
+        self, records: list[Record], well: list[int], well_plain: list[int]
+    ) -> "list[pa.Array]":
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
         if well_plain:
             text = "\n".join([records[n] for n in well_plain]).encode()  # type: ignore[misc]
             table = pacsv.read_csv(
                 pa.py_buffer(text),
                 read_options=pacsv.ReadOptions(column_names=self.names),
-                parse_options=_PARSE,
+                parse_options=self.parse,
                 convert_options=self.convert,
             )
             plain_columns = [table.column(self.names[p]).combine_chunks() for p in self.positions]
