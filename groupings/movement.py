@@ -66,7 +66,7 @@ def _codes() -> dict[int, str]:
 
 def _movement_rows(cases: CaseQuerySet, rules_version: RulesVersion) -> Rows:
     """(team id, allocated grouping id or None, its add-on id or None, the new suggestion's grouping id or one
-    of the codes above, its add-on id or None, cases) over the open ones of `cases`. The suggestion's add-on is
+    of the codes above, its add-on id or None, cases) over the open referrals of `cases`. The suggestion's add-on is
     read only for a version that has add-on rules (one more correlated subquery)."""
 
     def latest_of(stored: Expression | Subquery) -> Subquery:
@@ -89,7 +89,7 @@ def _movement_rows(cases: CaseQuerySet, rules_version: RulesVersion) -> Rows:
         else Value(None, output_field=IntegerField())
     )
     rows = (
-        cases.open()
+        cases.open_referrals()
         .annotate(open_allocation=FilteredRelation("allocations", condition=Q(allocations__end_date=None)))
         .annotate(
             from_id=F("open_allocation__grouping_id"),

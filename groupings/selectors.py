@@ -144,8 +144,8 @@ MY_REVIEWS_SHOWN = 25
 
 
 def my_reviews_due(user, today: dt.date) -> dict:
-    """The open allocations whose review is overdue or due in the next MY_REVIEWS_WEEKS weeks, on open cases
-    of the user's scope whose clinician (their most recent attended contact) is the user: soonest first."""
+    """The open allocations whose review is overdue or due in the next MY_REVIEWS_WEEKS weeks, on open
+    referrals of the user's scope whose clinician (their most recent attended contact) is the user: soonest first."""
     horizon = today + dt.timedelta(weeks=MY_REVIEWS_WEEKS)
     # Only the cases the user has seen can have the user as their clinician: narrowed to those first (through
     # the contacts' clinician index), and not built at all for a manager who sees no one.
@@ -154,7 +154,7 @@ def my_reviews_due(user, today: dt.date) -> dict:
     if seen.exists():
         cases = (
             Case.objects.visible_to(user)
-            .open()
+            .open_referrals()
             .filter(pk__in=seen)
             .alias(lead=lead_clinician())
             .filter(lead=user.pk)
@@ -182,12 +182,13 @@ def case_grouping_summary(case, today: dt.date) -> dict:
 
 
 def cases_in_scope(run: RegroupingRun):
-    """Open cases a re-grouping run covers: the requesting user's scope, or all for a system run."""
+    """The open referrals a re-grouping run covers (a Current View may be recorded before acceptance): the
+    requesting user's scope, or all for a system run."""
     if run.requested_by_id:
-        return Case.objects.visible_to(run.requested_by).open()
+        return Case.objects.visible_to(run.requested_by).open_referrals()
     return cases_in_scope_of_all()
 
 
 def cases_in_scope_of_all():
-    """Every open case: only for system runs started by engineers from the command line."""
-    return Case.objects.open()
+    """Every open referral: only for system runs started by engineers from the command line."""
+    return Case.objects.open_referrals()

@@ -59,11 +59,11 @@ from django.utils import timezone
 from accounts.models import Profession, Team
 from assessments import limits
 from assessments.choices import Attendance
-from assessments.models import Case, Contact
+from assessments.models import Case, Contact, open_episode_on
 from groupings.models import Grouping, RulesVersion
 from reports import costing
 from reports.models import ReferenceContactCost, UnitCost
-from reports.periods import UNGROUPED, Month, open_on, with_grouping_pk_at_closure, with_grouping_pk_for
+from reports.periods import UNGROUPED, Month, with_grouping_pk_at_closure, with_grouping_pk_for
 
 LONDON = ZoneInfo("Europe/London")
 COST_COLUMNS = (
@@ -144,7 +144,7 @@ def currency_quality(
 def _open_at_month_end(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
     """Episodes open on the month's last day per (team_id, grouping)."""
     counts = (
-        with_grouping_pk_for(cases.filter(open_on(month.last)), month)
+        with_grouping_pk_for(cases.filter(open_episode_on(month.last)), month)
         .values("team_id", "grouping_pk")
         .annotate(open_at_month_end=Count("pk"))
         .order_by()

@@ -2,6 +2,8 @@
 (`dashboard_cases`), the per-case facts the panels group by, and the case sets behind its counts.
 
 Definitions (issue 16):
+- The dashboard counts **open episodes** of care (accepted, not closed); referrals not yet accepted are
+  counted apart as **referrals awaiting acceptance** (ARCHITECTURE.md, vocabulary).
 - A case's **clinician** is the clinician of its most recent attended contact; an open case with no attended
   contact is "not yet seen". There is no lead-clinician field on a case.
 - A case's **grouping** for the filter is that of its open allocation, or for a closed case that of the
@@ -122,8 +124,13 @@ def latest_grouping() -> Subquery:
 
 
 def open_of(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """The open episodes among `cases` (CaseQuerySet.open)."""
-    return cast(CaseQuerySet, cases).open()
+    """The open episodes of care among `cases` (accepted, not closed: CaseQuerySet.open_episodes)."""
+    return cast(CaseQuerySet, cases).open_episodes()
+
+
+def awaiting_acceptance(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
+    """The open referrals among `cases` not yet accepted (CaseQuerySet.awaiting_acceptance)."""
+    return cast(CaseQuerySet, cases).awaiting_acceptance()
 
 
 def dashboard_cases(user: User, filters: Filters) -> QuerySet[Case]:
@@ -218,6 +225,7 @@ def _seen_in_band(slug: str, label: str, low: int, high: int | None) -> CaseSet:
 
 
 OPEN = "open"
+AWAITING_ACCEPTANCE = "awaiting-acceptance"
 REVIEW_OVERDUE = "review-overdue"
 REVIEW_DUE_SOON = "review-due-soon"
 NO_CURRENT_VIEW = "no-current-view"
@@ -226,6 +234,7 @@ NOT_ALLOCATED = "not-allocated"
 
 register(
     CaseSet(OPEN, "Open episodes", _open),
+    CaseSet(AWAITING_ACCEPTANCE, "Referrals awaiting acceptance", awaiting_acceptance),
     CaseSet(NOT_ALLOCATED, "Open episodes not allocated to a grouping", not_allocated),
     *(_in_super_group(super_group) for super_group in SuperGroup.values),
     CaseSet(NOT_YET_SEEN, "Open episodes not yet seen (no attended contact)", not_yet_seen),

@@ -1,7 +1,8 @@
 """The manager dashboard's panels: each aggregates `dashboard_cases` in SQL with a fixed number of queries,
 whatever the caseload, and returns its table (reports.dashboard_figures.Table) with its chart.
 
-Open episodes are cases with no closed date. Each count of cases links to the drill-down list of its case
+Open episodes are episodes of care: accepted and not closed (`Case.objects.open_episodes()`); referrals
+awaiting acceptance are counted on their own. Each count of cases links to the drill-down list of its case
 set (reports.dashboard), narrowed by the same filters.
 """
 
@@ -33,6 +34,7 @@ from django.urls import reverse
 
 from accounts.models import Team, User
 from assessments.models import Case, CaseQuerySet, Contact
+from assessments.models.records import AWAITING_ACCEPTANCE, OPEN_EPISODE
 from camhs_pbr.lib.charts import BarChart, Chart, bar_chart, line_chart
 from groupings.models import Allocation, Grouping
 from groupings.selectors import with_current_grouping
@@ -49,7 +51,7 @@ from reports.dashboard_figures import (
     waiting_by_team,
     waiting_days,
 )
-from reports.periods import Month, allocations_in_force, open_on, with_grouping_pk_for
+from reports.periods import Month, allocations_in_force, with_grouping_pk_for
 
 LIST_LENGTH = 10
 
@@ -177,12 +179,14 @@ def open_by_super_group(ctx: Context, by_grouping: Table | None = None) -> Panel
 
 
 def caseload_by_clinician(ctx: Context) -> Panel:
-    """Open episodes per clinician (of the most recent attended contact), and those not yet seen."""
+    """Open episodes per clinician (of the most recent attended contact), those not yet seen, and the
+    referrals awaiting acceptance (counted apart: they are not yet episodes)."""
     counts = list(
-        d.open_of(ctx.cases)
+        cast(CaseQuerySet, ctx.cases)
+        .open_referrals()
         .annotate(lead=d.lead_clinician())
         .values("lead")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("pk", filter=OPEN_EPISODE), awaiting=Count("pk", filter=AWAITING_ACCEPTANCE))
         .order_by()
     )
     ids = [row["lead"] for row in counts if row["lead"] is not None]
@@ -190,7 +194,7 @@ def caseload_by_clinician(ctx: Context) -> Panel:
         user.pk: user for user in User.objects.filter(pk__in=ids).only("first_name", "last_name", "username")
     }
     seen = sorted(
-        ((users[row["lead"]], row["count"]) for row in counts if row["lead"] is not None),
+        ((users[row["lead"]], row["count"]) for row in counts if row["lead"] is not None and row["count"]),
         key=lambda pair: (-pair[1], pair[0].display_name, pair[0].pk),
     )
     rows = [
@@ -202,15 +206,21 @@ def caseload_by_clinician(ctx: Context) -> Panel:
     ]
     not_seen = sum(row["count"] for row in counts if row["lead"] is None)
     rows.append(Row(("Not yet seen", not_seen), (None, ctx.cases_link(d.NOT_YET_SEEN))))
+    bars = bar_chart([(str(r.cells[0]), float(r.cells[1] or 0)) for r in rows])
+    awaiting = sum(row["awaiting"] for row in counts)
+    rows.append(
+        Row(("Referrals awaiting acceptance", awaiting), (None, ctx.cases_link(d.AWAITING_ACCEPTANCE)))
+    )
     table = Table(
         "caseload",
         "Caseload per clinician",
         ("Clinician", "Open episodes"),
         tuple(rows),
-        note="A case counts under the clinician of its most recent attended contact; open cases with no "
-        "attended contact count under \u201cNot yet seen\u201d.",
+        note="An open episode (accepted, not closed) counts under the clinician of its most recent attended "
+        "contact; open episodes with no attended contact count under \u201cNot yet seen\u201d. Referrals "
+        "not yet accepted are not episodes: the last row counts them apart.",
     )
-    return Panel(table, bars=bar_chart([(str(r.cells[0]), float(r.cells[1] or 0)) for r in rows]))
+    return Panel(table, bars=bars)
 
 
 def activity_by_month(ctx: Context) -> Panel:
@@ -510,7 +520,7 @@ def cost_this_month(ctx: Context) -> Panel:
         )
         return Panel(Table("cost", title, COST_COLUMNS, (), problem=problem))
     open_counts = dict(
-        with_grouping_pk_for(ctx.cases.filter(open_on(ctx.filters.period.last)), month)
+        with_grouping_pk_for(cast(CaseQuerySet, ctx.cases).open_episodes_on(ctx.filters.period.last), month)
         .values("grouping_pk")
         .annotate(count=Count("pk"))
         .order_by()

@@ -50,7 +50,11 @@ def _demo_urls() -> dict[str, list[tuple[str, str]]]:
     """url name -> [(role username, concrete URL)] for every page, with the demo service's records."""
     clinician = User.objects.get(username="clinician")
     case = (
-        Case.objects.visible_to(clinician).open().filter(current_views__isnull=False).order_by("pk").first()
+        Case.objects.visible_to(clinician)
+        .open_referrals()
+        .filter(current_views__isnull=False)
+        .order_by("pk")
+        .first()
     )
     closed = Case.objects.visible_to(clinician).filter(closed_date__isnull=False).order_by("pk").first()
     assert case is not None and closed is not None

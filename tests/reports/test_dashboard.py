@@ -51,6 +51,7 @@ def test_a_case_counts_under_the_clinician_of_its_latest_attended_contact(world)
         ("Dev Two", 2),
         ("Cara One", 1),
         ("Not yet seen", 1),
+        ("Referrals awaiting acceptance", 0),
     ]
 
 
@@ -158,7 +159,11 @@ def test_a_missing_unit_cost_is_said_on_the_panel_instead_of_failing(world):
 def test_filters_narrow_every_panel_to_a_team_a_clinician_or_a_grouping(world):
     team_a, team_b = world.provider_teams
     by_team = context(world.service_manager, team=team_b)
-    assert cells(panels.caseload_by_clinician(by_team)) == [("Dev Two", 1), ("Not yet seen", 0)]
+    assert cells(panels.caseload_by_clinician(by_team)) == [
+        ("Dev Two", 1),
+        ("Not yet seen", 0),
+        ("Referrals awaiting acceptance", 0),
+    ]
     by_clinician = context(world.service_manager, clinician=world.c1)
     assert [c[3] for c in cells(panels.open_by_grouping(by_clinician))] == [1, 0]  # case 2 (GH04)
     by_grouping = context(world.service_manager, grouping=dashboard_world.grouping("GH03"))
@@ -174,7 +179,12 @@ def test_a_team_manager_sees_only_their_team_in_every_panel(world):
         ("GH04", 1),
         ("Not allocated", 1),
     ]
-    assert cells(panels.caseload_by_clinician(ctx)) == [("Cara One", 1), ("Dev Two", 1), ("Not yet seen", 1)]
+    assert cells(panels.caseload_by_clinician(ctx)) == [
+        ("Cara One", 1),
+        ("Dev Two", 1),
+        ("Not yet seen", 1),
+        ("Referrals awaiting acceptance", 0),
+    ]
     assert [row[0] for row in cells(panels.waiting_times(ctx))] == ["Team A"]
     assert [row[0] for row in cells(panels.suggestions_by_team(ctx))] == ["Team A"]
     assert [row[0] for row in cells(panels.suggestions_by_clinician(ctx))] == ["Cara One"]
