@@ -22,7 +22,6 @@ from django.db.models import (
     FilteredRelation,
     IntegerField,
     OuterRef,
-    Q,
     Subquery,
     Value,
 )
@@ -34,7 +33,7 @@ from assessments.selectors import current_views_latest_first
 from camhs_pbr.figures_cache import cached, cached_parts, stamp
 from camhs_pbr.lib.db import without_jit
 from groupings.agreement import Agreement, agreement_by
-from groupings.models import Allocation, Grouping, RulesVersion, Suggestion
+from groupings.models import Allocation, Grouping, RulesVersion, Suggestion, open_allocation
 from groupings.rules import pair_code
 
 NONE_ALLOCATED = "None allocated"
@@ -90,7 +89,7 @@ def _movement_rows(cases: CaseQuerySet, rules_version: RulesVersion) -> Rows:
     )
     rows = (
         cases.open_referrals()
-        .annotate(open_allocation=FilteredRelation("allocations", condition=Q(allocations__end_date=None)))
+        .annotate(open_allocation=FilteredRelation("allocations", condition=open_allocation("allocations__")))
         .annotate(
             from_id=F("open_allocation__grouping_id"),
             from_add_on=F("open_allocation__add_on_grouping_id"),

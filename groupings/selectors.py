@@ -89,9 +89,7 @@ def groupings_of(rules_version: RulesVersion) -> QuerySet[Grouping]:
 
 
 def current_allocation(case) -> Allocation | None:
-    return (
-        case.allocations.filter(end_date__isnull=True).select_related("grouping", "add_on_grouping").first()
-    )
+    return case.allocations.open().select_related("grouping", "add_on_grouping").first()
 
 
 def allocation_history(case) -> QuerySet[Allocation]:
@@ -129,7 +127,7 @@ def pair_code_expression(grouping: str, add_on: str) -> DbCase:
 def with_current_grouping(cases: CaseQuerySet, today: dt.date) -> CaseQuerySet:
     """Cases annotated with their open allocation's grouping code (with its add-on: "GH03 + GA02"), review due
     date and whether it is overdue."""
-    current = Allocation.objects.filter(case=OuterRef("pk"), end_date__isnull=True)
+    current = Allocation.objects.open().filter(case=OuterRef("pk"))
     pair = pair_code_expression("grouping__code", "add_on_grouping__code")
     return cases.annotate(
         grouping_code=Subquery(current.annotate(pair=pair).values("pair")[:1]),

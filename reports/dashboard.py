@@ -167,7 +167,7 @@ def seen_band_condition(low_days: int, high_days: int | None, today: dt.date, fi
 
 
 def _open_allocation() -> QuerySet[Allocation]:
-    return Allocation.objects.filter(case=OuterRef("pk"), end_date__isnull=True)
+    return Allocation.objects.open().filter(case=OuterRef("pk"))
 
 
 def review_overdue(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:

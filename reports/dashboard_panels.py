@@ -36,7 +36,7 @@ from accounts.models import Team, User
 from assessments.models import Case, CaseQuerySet, Contact
 from assessments.models.records import AWAITING_ACCEPTANCE, OPEN_EPISODE
 from camhs_pbr.lib.charts import BarChart, Chart, bar_chart, line_chart
-from groupings.models import Allocation, Grouping
+from groupings.models import Allocation, Grouping, open_allocation
 from groupings.selectors import with_current_grouping
 from reports import case_sets, costing
 from reports import dashboard as d
@@ -97,9 +97,7 @@ def open_by_grouping(ctx: Context) -> Panel:
     """Open episodes per grouping of their open allocation, and those not allocated."""
     rows = (
         d.open_of(ctx.cases)
-        .annotate(
-            open_allocation=FilteredRelation("allocations", condition=Q(allocations__end_date__isnull=True))
-        )
+        .annotate(open_allocation=FilteredRelation("allocations", condition=open_allocation("allocations__")))
         .values(
             "open_allocation__grouping_id",
             "open_allocation__grouping__code",

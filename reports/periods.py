@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from assessments.models import Case
-from groupings.models import Allocation
+from groupings.models import Allocation, open_allocation
 
 UNGROUPED = "UNGROUPED"
 AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
@@ -81,7 +81,7 @@ class Month:
 def in_force_on(day: dt.date | F | ExpressionWrapper, prefix: str = "") -> Q:
     """The condition on allocations of being in force on `day` (a date or a date expression)."""
     return Q(**{f"{prefix}start_date__lte": day}) & (
-        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gt": day})
+        open_allocation(prefix) | Q(**{f"{prefix}end_date__gt": day})
     )
 
 
