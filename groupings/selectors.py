@@ -23,7 +23,7 @@ from assessments.selectors import attended_contacts_of, lead_clinician
 from assessments.validation import age_in_years
 from groupings import rules
 from groupings.models import Allocation, Grouping, RegroupingRun, RulesVersion, Suggestion
-from groupings.reviews import is_overdue
+from groupings.reviews import DUE_SOON_DAYS, due_soon_until, is_overdue
 from groupings.rules import RuleSet
 
 
@@ -137,14 +137,13 @@ def with_current_grouping(cases: CaseQuerySet, today: dt.date) -> CaseQuerySet:
     )
 
 
-MY_REVIEWS_WEEKS = 4
 MY_REVIEWS_SHOWN = 25
 
 
 def my_reviews_due(user, today: dt.date) -> dict:
-    """The open allocations whose review is overdue or due in the next MY_REVIEWS_WEEKS weeks, on open
-    referrals of the user's scope whose clinician (their most recent attended contact) is the user: soonest first."""
-    horizon = today + dt.timedelta(weeks=MY_REVIEWS_WEEKS)
+    """The open allocations whose review is overdue or due soon (reviews.DUE_SOON_DAYS), on open referrals of
+    the user's scope whose clinician (their most recent attended contact) is the user: soonest first."""
+    horizon = due_soon_until(today)
     # Only the cases the user has seen can have the user as their clinician: narrowed to those first (through
     # the contacts' clinician index), and not built at all for a manager who sees no one.
     seen = attended_contacts_of(user).values("case_id")
@@ -163,7 +162,7 @@ def my_reviews_due(user, today: dt.date) -> dict:
     return {
         "my_reviews": my_reviews,
         "my_reviews_shown": MY_REVIEWS_SHOWN,
-        "my_reviews_weeks": MY_REVIEWS_WEEKS,
+        "my_reviews_days": DUE_SOON_DAYS,
         "my_reviews_until": horizon,
     }
 

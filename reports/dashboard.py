@@ -9,7 +9,7 @@ Definitions (issue 16):
 - A case's **grouping** for the filter is that of its open allocation, or for a closed case that of the
   allocation that ended last (a discharge ends the open one).
 - **Overdue review**: the open allocation's review due date is before today (groupings.reviews.is_overdue);
-  **due soon**: due today or within the next DUE_SOON_DAYS days.
+  **due soon**: due today or within the next DUE_SOON_DAYS days (groupings.reviews, the horizon of "my reviews" too).
 - **Current View without an allocation**: an open case whose latest Current View (by completed date) has no
   allocation started on or after the day it was completed, so the grouping does not yet follow from it.
 - A **period** is calendar months in Europe/London: the last N months counts the current month (to date) and
@@ -36,12 +36,12 @@ from accounts.models import Team, User
 from assessments.models import Case, CaseQuerySet, CurrentView
 from assessments.selectors import attended_contacts, current_views_latest_first, lead_clinician
 from groupings.models import Allocation, Grouping, SuperGroup
+from groupings.reviews import DUE_SOON_DAYS, due_soon_until
 from groupings.selectors import overdue_condition
 from reports.case_sets import CaseSet, register
 from reports.periods import Month
 
 LONDON = ZoneInfo("Europe/London")
-DUE_SOON_DAYS = 28
 PERIOD_CHOICES = (("3m", "Last 3 months"), ("6m", "Last 6 months"), ("12m", "Last 12 months"))
 DEFAULT_PERIOD = "12m"
 TREND_MONTHS = 12
@@ -175,7 +175,7 @@ def review_overdue(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
 
 
 def review_due_soon(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
-    soon = Q(review_due__gte=today, review_due__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
+    soon = Q(review_due__gte=today, review_due__lte=due_soon_until(today))
     return open_of(cases).filter(Exists(_open_allocation().filter(soon)))
 
 
