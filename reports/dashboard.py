@@ -19,7 +19,6 @@ Definitions (issue 16):
 import datetime as dt
 from dataclasses import dataclass
 from typing import cast
-from zoneinfo import ZoneInfo
 
 from django.db.models import (
     DateTimeField,
@@ -35,13 +34,13 @@ from django.db.models import (
 from accounts.models import Team, User
 from assessments.models import Case, CaseQuerySet, CurrentView
 from assessments.selectors import attended_contacts, current_views_latest_first, lead_clinician
+from camhs_pbr.lib.service_time import day_start
 from groupings.models import Allocation, Grouping, SuperGroup
 from groupings.reviews import DUE_SOON_DAYS, due_soon_until
 from groupings.selectors import overdue_condition
 from reports.case_sets import CaseSet, register
 from reports.periods import Month
 
-LONDON = ZoneInfo("Europe/London")
 PERIOD_CHOICES = (("3m", "Last 3 months"), ("6m", "Last 6 months"), ("12m", "Last 12 months"))
 DEFAULT_PERIOD = "12m"
 TREND_MONTHS = 12
@@ -96,11 +95,6 @@ class Filters:
             "period": self.period.text,
         }
         return {key: str(value) for key, value in values.items() if value is not None}
-
-
-def day_start(day: dt.date) -> dt.datetime:
-    """Midnight at the start of `day` in Europe/London: contacts are dated by their London day."""
-    return dt.datetime.combine(day, dt.time(), tzinfo=LONDON)
 
 
 def first_seen() -> Subquery:

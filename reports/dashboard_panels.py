@@ -36,6 +36,7 @@ from accounts.models import Team, User
 from assessments.models import Case, CaseQuerySet, Contact
 from assessments.models.records import AWAITING_ACCEPTANCE, OPEN_EPISODE
 from camhs_pbr.lib.charts import BarChart, Chart, bar_chart, line_chart
+from camhs_pbr.lib.service_time import day_start, service_day, service_zone
 from groupings.models import Allocation, Grouping, open_allocation
 from groupings.selectors import with_current_grouping
 from reports import case_sets, costing
@@ -239,7 +240,7 @@ def activity_by_month(ctx: Context) -> Panel:
         .distinct()
         .aggregate(
             **{
-                f"m{n}": Count("pk", filter=Q(first_seen__gte=d.day_start(m.first), first_seen__lt=_after(m)))
+                f"m{n}": Count("pk", filter=Q(first_seen__gte=day_start(m.first), first_seen__lt=_after(m)))
                 for n, m in enumerate(months)
             }
         )
@@ -273,7 +274,7 @@ def activity_by_month(ctx: Context) -> Panel:
 
 def _after(month: Month) -> dt.datetime:
     """Midnight (London) after the month's last day."""
-    return d.day_start(month.last + dt.timedelta(days=1))
+    return day_start(month.last + dt.timedelta(days=1))
 
 
 def _per_month(cases: QuerySet[Any]) -> dict[dt.date, int]:
@@ -283,14 +284,14 @@ def _per_month(cases: QuerySet[Any]) -> dict[dt.date, int]:
 
 def _as_date(value: dt.date | dt.datetime) -> dt.date:
     if isinstance(value, dt.datetime):
-        return (value.astimezone(d.LONDON) if value.tzinfo else value).date()
+        return service_day(value) if value.tzinfo else value.date()
     return value
 
 
 def waiting_times(ctx: Context) -> Panel:
     """Per team: cases first seen in the period, median and 90th percentile of days from referral."""
     period = ctx.filters.period
-    start, end = d.day_start(period.first), d.day_start(period.last + dt.timedelta(days=1))
+    start, end = day_start(period.first), day_start(period.last + dt.timedelta(days=1))
     # First seen in the period: seen in it and never before it (two index probes, not the first contact's
     # lookup again in each condition).
     seen = (
@@ -298,7 +299,7 @@ def waiting_times(ctx: Context) -> Panel:
             Exists(d.attended_contacts().filter(starts_at__gte=start, starts_at__lt=end)),
             ~Exists(d.attended_contacts().filter(starts_at__lt=start)),
         )
-        .annotate(first_day=TruncDate(d.first_seen(), tzinfo=d.LONDON))
+        .annotate(first_day=TruncDate(d.first_seen(), tzinfo=service_zone()))
         .order_by()
         .values_list("team_id", "referral_date", "first_day")
     )
