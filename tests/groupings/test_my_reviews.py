@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import Role
 from groupings.selectors import my_reviews_due
 from tests import factories
-from tests.reports.dashboard_world import allocate, at
+from tests.dashboards.dashboard_world import allocate, at
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 check, each failing count one click from the cases behind it.
 
 Each check is defined once: a population (the cases it applies to on a day, or closed in a window) and a
-failing condition, both database conditions on cases. The check's `CaseSet` (reports.case_sets) selects the
+failing condition, both database conditions on cases. The check's `CaseSet` (dashboards.case_sets) selects the
 failing cases of the panel's window for the drill-down list; `panel` and `trend` count the same conditions.
 
 Decisions (PROPOSED where the sources give no rule):
@@ -59,9 +59,9 @@ from assessments.models import Case, CurrentView, MeasureScore, open_referral_on
 from assessments.selectors import attended_contacts
 from camhs_pbr.lib.charts import Chart, line_chart
 from camhs_pbr.lib.db import without_jit
+from dashboards import case_sets
+from dashboards.case_sets import CaseSet
 from groupings.selectors import overdue_condition
-from reports import case_sets
-from reports.case_sets import CaseSet
 from reports.periods import Month, allocations_in_force
 
 TREND_MONTHS = 12
@@ -597,7 +597,7 @@ def figures(cases: QuerySet[Case], today: dt.date) -> dict[str, Any]:
 
 
 def presented(counts: dict[str, Any], today: dt.date, filter_query: str) -> dict[str, Any]:
-    """What templates/reports/_data_quality.html reads, from `figures`."""
+    """What templates/dashboards/_data_quality.html reads, from `figures`."""
     return {
         "quality": quality_table(counts["panel"], filter_query),
         "quality_trend": trend_of(counts["trend"], today),

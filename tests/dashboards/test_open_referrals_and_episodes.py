@@ -8,11 +8,10 @@ from django.db import connection
 
 from accounts.models import Role
 from assessments.models import Case, open_episode_on_sql, open_referral_on_sql
+from dashboards import case_sets, panels
+from dashboards import cases as d
+from dashboards import data_quality as dq
 from groupings.selectors import current_rules_version
-from reports import case_sets
-from reports import dashboard as d
-from reports import dashboard_panels as panels
-from reports import data_quality as dq
 from reports.casemix import casemix_rows
 from reports.periods import Month
 from tests import factories

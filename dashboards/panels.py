@@ -1,9 +1,9 @@
 """The manager dashboard's panels: each aggregates `dashboard_cases` in SQL with a fixed number of queries,
-whatever the caseload, and returns its table (reports.dashboard_figures.Table) with its chart.
+whatever the caseload, and returns its table (dashboards.figures.Table) with its chart.
 
 Open episodes are episodes of care: accepted and not closed (`Case.objects.open_episodes()`); referrals
 awaiting acceptance are counted on their own. Each count of cases links to the drill-down list of its case
-set (reports.dashboard), narrowed by the same filters.
+set (dashboards.cases), narrowed by the same filters.
 """
 
 import datetime as dt
@@ -37,12 +37,9 @@ from assessments.models import Case, CaseQuerySet, Contact
 from assessments.models.records import AWAITING_ACCEPTANCE, OPEN_EPISODE
 from camhs_pbr.lib.charts import BarChart, Chart, bar_chart, line_chart
 from camhs_pbr.lib.service_time import day_start, service_day, service_zone
-from groupings.models import Allocation, Grouping, open_allocation
-from groupings.selectors import with_current_grouping
-from reports import case_sets, costing
-from reports import dashboard as d
-from reports.cost_report import ATTENDED, costed, in_month, reference_contact_cost
-from reports.dashboard_figures import (
+from dashboards import case_sets
+from dashboards import cases as d
+from dashboards.figures import (
     NOT_ALLOCATED_LABEL,
     GroupingCount,
     Row,
@@ -52,6 +49,10 @@ from reports.dashboard_figures import (
     waiting_by_team,
     waiting_days,
 )
+from groupings.models import Allocation, Grouping, open_allocation
+from groupings.selectors import with_current_grouping
+from reports import costing
+from reports.cost_report import ATTENDED, costed, in_month, reference_contact_cost
 from reports.periods import Month, allocations_in_force, with_grouping_pk_for
 
 LIST_LENGTH = 10
@@ -68,11 +69,11 @@ class Context:
 
     def dashboard_link(self, **changes: object) -> str:
         """The dashboard narrowed further (e.g. team=<id>): a service manager's drill to a team."""
-        return f"{reverse('reports:dashboard')}?{self._query(changes)}"
+        return f"{reverse('dashboards:dashboard')}?{self._query(changes)}"
 
     def cases_link(self, slug: str, **changes: object) -> str:
         """The drill-down list of a case set under these filters (and `changes`)."""
-        return f"{reverse('reports:dashboard_cases', args=[slug])}?{self._query(changes)}"
+        return f"{reverse('dashboards:dashboard_cases', args=[slug])}?{self._query(changes)}"
 
     def query_string(self) -> str:
         """The filters as a query string (without "?")."""
@@ -401,7 +402,7 @@ def _counts_table(ctx: Context, slug: str, title: str, lists: list[CaseList]) ->
 
 def _case_set(slug: str) -> case_sets.CaseSet:
     case_set = case_sets.get(slug)
-    assert case_set is not None, f"case set {slug} is registered by reports.dashboard"
+    assert case_set is not None, f"case set {slug} is registered by dashboards.cases"
     return case_set
 
 

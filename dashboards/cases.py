@@ -35,10 +35,10 @@ from accounts.models import Team, User
 from assessments.models import Case, CaseQuerySet, CurrentView
 from assessments.selectors import attended_contacts, current_views_latest_first, lead_clinician
 from camhs_pbr.lib.service_time import day_start
+from dashboards.case_sets import CaseSet, register
 from groupings.models import Allocation, Grouping, SuperGroup
 from groupings.reviews import DUE_SOON_DAYS, due_soon_until
 from groupings.selectors import overdue_condition
-from reports.case_sets import CaseSet, register
 from reports.periods import Month
 
 PERIOD_CHOICES = (("3m", "Last 3 months"), ("6m", "Last 6 months"), ("12m", "Last 12 months"))

@@ -1,17 +1,16 @@
-"""The manager dashboard's figures against the hand-computed world of tests/reports/dashboard_world.py."""
+"""The manager dashboard's figures against the hand-computed world of tests/dashboards/dashboard_world.py."""
 
 import datetime as dt
 
 import numpy as np
 import pytest
 
-from reports import case_sets
-from reports import dashboard as d
-from reports import dashboard_panels as panels
-from reports.dashboard_figures import GroupingCount, by_super_group, waiting_by_team, waiting_days
+from dashboards import case_sets, panels
+from dashboards import cases as d
+from dashboards.figures import GroupingCount, by_super_group, waiting_by_team, waiting_days
 from reports.models import UnitCost
-from tests.reports import dashboard_world
-from tests.reports.dashboard_world import TODAY
+from tests.dashboards import dashboard_world
+from tests.dashboards.dashboard_world import TODAY
 
 pytestmark = pytest.mark.django_db
 D = dt.date
