@@ -20,7 +20,8 @@ from assessments.scoring import Answers
 from groupings import services as grouping_services
 from groupings.selectors import current_rules_version
 from lab.models import LabRun
-from reports.models import Report, ScopeKind
+from reports.kinds import CASEMIX
+from reports.models import ScopeKind
 from tests import factories
 from tests.groupings.helpers import ratings
 from tests.support.logins import log_in_with_second_factor
@@ -264,7 +265,7 @@ def world(reference_data):
         "administrator": factories.user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True),
         "anonymous": None,
     }
-    scope = [Report.CASEMIX.value, ScopeKind.COMMISSIONER.value, icb.code]
+    scope = [CASEMIX.report, ScopeKind.COMMISSIONER.value, icb.code]
     urls = {
         "home": reverse("home"),
         "health": reverse("health"),
