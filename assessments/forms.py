@@ -139,7 +139,7 @@ class ReferralForm(forms.ModelForm):
             if error:
                 self.add_error("referral_date", error)
         team = cleaned.get("team")
-        if team and Case.objects.open().filter(patient=self.patient, team=team).exists():
+        if team and Case.objects.open_referrals().filter(patient=self.patient, team=team).exists():
             self.add_error("team", limits.ONE_OPEN_REFERRAL_PER_TEAM)
         return cleaned
 

@@ -19,11 +19,11 @@ CASELOAD_KEPT_SECONDS = 24 * 60 * 60
 
 
 def caseload(user: User, query: str = "", sort: str = caseload_search.DEFAULT_SORT) -> QuerySet[Case]:
-    """Open cases of the user's teams, sorted (caseload_search.SORTS), optionally narrowed by a name, an NHS
+    """Open referrals (accepted or not) of the user's teams, sorted (caseload_search.SORTS), optionally narrowed by a name, an NHS
     number or a case reference.
 
     Bare cases, cheap to count and to slice a page from; `caseload_rows` adds the columns to one page's."""
-    cases = Case.objects.visible_to(user).open()
+    cases = Case.objects.visible_to(user).open_referrals()
     search = caseload_search.parse(query)
     if search.kind == "nothing":
         cases = cases.none()

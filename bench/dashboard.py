@@ -102,7 +102,7 @@ def managers() -> list[dict]:
             users.append(user)
     accounts = []
     for user in users:
-        scope = Case.objects.visible_to(user).open()
+        scope = Case.objects.visible_to(user).open_referrals()
         count = scope.count()
         accounts.append(
             {
@@ -323,7 +323,7 @@ def single_requests(url: str) -> None:
         assert user is not None, "managers() adds the bench's managers"
         client = Client()
         client.force_login(user)
-        case = Case.objects.visible_to(user).open().order_by("pk").first()
+        case = Case.objects.visible_to(user).open_referrals().order_by("pk").first()
         assert case is not None, "every manager has open cases in scope"
         for name, path in SINGLE_PAGES:
             if role == Role.TEAM_MANAGER and name == "re-grouping page":
@@ -377,7 +377,7 @@ def run(url: str, args: argparse.Namespace, fresh: bool = False) -> None:
     if args.single:
         single_requests(url)
         return
-    open_cases = Case.objects.open()
+    open_cases = Case.objects.open_referrals()
     print(
         f"{open_cases.count():,} open episodes, {Contact.objects.filter(case__in=open_cases).count():,} contacts "
         f"on them ({Contact.objects.count():,} in all)"

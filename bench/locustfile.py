@@ -28,7 +28,7 @@ from locust.env import Environment
 USERS = json.loads(open(os.environ["BENCH_USERS"]).read())
 SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
 SEARCH_TERMS = ("smith", "patel", "oli", "khan", "ja")
-# Lists behind the dashboards' counts (reports.case_sets.all_sets()) and its CSV tables (dashboard_panels.PANELS).
+# Lists behind the dashboards' counts (dashboards.case_sets.all_sets()) and its CSV tables (dashboards.panels.PANELS).
 DRILL_DOWNS = (
     "review-overdue",
     "review-due-soon",

@@ -57,8 +57,8 @@ def main() -> None:
             user = User.objects.get(username=username)
             client = Client()
             client.force_login(user)
-            case = Case.objects.visible_to(user).open().earliest("pk")
-            visible = Case.objects.visible_to(user).open().count()
+            case = Case.objects.visible_to(user).open_referrals().earliest("pk")
+            visible = Case.objects.visible_to(user).open_referrals().count()
             pages = [
                 ("caseload, first page", "get", "/cases/", None),
                 ("caseload, page 300", "get", "/cases/?page=300", None),

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "assessments",
     "groupings",
     "reports",
+    "dashboards",
     "lab",
     "demo",
 ]

@@ -14,7 +14,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
-    path("", include("reports.urls")),  # /reports/ and /dashboard/
+    path("", include("reports.urls")),  # /reports/
+    path("", include("dashboards.urls")),  # /dashboard/
     path("", include("assessments.urls")),
     path("", include("groupings.urls")),
     path("", include("lab.urls")),  # /lab/

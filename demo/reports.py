@@ -4,8 +4,8 @@ the last complete month, and the case-mix for the eleven months before it (its t
 import datetime as dt
 
 from reports import runs
-from reports.kinds import every_scope
-from reports.models import Report, ReportRun
+from reports.kinds import CASEMIX, every_scope
+from reports.models import ReportRun
 from reports.periods import Month
 
 TREND_MONTHS = 12
@@ -16,7 +16,7 @@ def run_demo_reports(as_of: dt.date) -> int:
     last = Month.containing(as_of).previous()
     done = 0
     for report, scope_kind, code in every_scope():
-        for month in last.trailing(TREND_MONTHS) if report == Report.CASEMIX else [last]:
+        for month in last.trailing(TREND_MONTHS) if report == CASEMIX.report else [last]:
             run = runs.prepare_run(
                 report=report, month=month, scope_kind=scope_kind, scope_code=code, by=None
             )

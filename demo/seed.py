@@ -17,10 +17,11 @@ from assessments.choices import (
     ReferralSource,
 )
 from assessments.models import Case, Contact, Patient
+from camhs_pbr.lib.service_time import service_zone
 from demo.appointments import contact_counts, expected_contacts
 from demo.groupings import ratings, seed_grouping_history
 from demo.outcomes import seed_outcomes
-from demo.stamps import LONDON, Stamps, stamped_as_given
+from demo.stamps import Stamps, stamped_as_given
 
 DEMO_PASSWORD = "demo-password-2026"
 BATCH = 5000
@@ -378,7 +379,7 @@ def _contacts(
             for j in range(k, k + count):
                 day = first + dt.timedelta(days=int(fraction[j] * span))
                 clinician = staff[pick[j] % len(staff)]
-                starts_at = dt.datetime.combine(day, dt.time(int(hour[j])), tzinfo=LONDON)
+                starts_at = dt.datetime.combine(day, dt.time(int(hour[j])), tzinfo=service_zone())
                 rows.append(
                     Contact(
                         case_id=case.pk,

@@ -10,12 +10,12 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.db import models
 from django.utils import timezone
 
-LONDON = ZoneInfo("Europe/London")
+from camhs_pbr.lib.service_time import day_start, service_zone
+
 FIRST_HOUR, LAST_HOUR = 9, 16  # working-day times: 09:00 to 16:59
 
 
@@ -28,7 +28,7 @@ class Stamps:
 
     @classmethod
     def until(cls, as_of: dt.date) -> "Stamps":
-        end_of_day = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), tzinfo=LONDON)
+        end_of_day = day_start(as_of + dt.timedelta(days=1))
         end_of_day -= dt.timedelta(microseconds=1)
         return cls(min(timezone.now(), end_of_day) if as_of <= timezone.localdate() else end_of_day)
 
@@ -37,7 +37,7 @@ class Stamps:
         as they were)."""
         hour = FIRST_HOUR + index % (LAST_HOUR - FIRST_HOUR + 1)
         minute = (index * 7) % 60
-        return self.capped(dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON))
+        return self.capped(dt.datetime.combine(day, dt.time(hour, minute), tzinfo=service_zone()))
 
     def capped(self, moment: dt.datetime) -> dt.datetime:
         return min(moment, self.latest)

@@ -141,6 +141,17 @@ class OverrideReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+def open_allocation(prefix: str = "") -> Q:
+    """The condition of an allocation being open (not ended), on a relation's `prefix` (e.g. "allocations__")."""
+    return Q(**{f"{prefix}end_date__isnull": True})
+
+
+class AllocationQuerySet(models.QuerySet["Allocation"]):
+    def open(self) -> "AllocationQuerySet":
+        """The open allocations (not ended): at most one per case."""
+        return self.filter(open_allocation())
+
+
 class Allocation(models.Model):
     """A dated episode of a case in a grouping; a new one closes the previous, nothing is edited in place."""
 
@@ -171,15 +182,17 @@ class Allocation(models.Model):
     reason_category = models.CharField(max_length=20, choices=OverrideReason.choices, blank=True)
     reason_text = models.TextField(blank=True)
 
+    objects = AllocationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-start_date", "-pk"]
         indexes = [models.Index(fields=["case", "end_date"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["case"], condition=Q(end_date__isnull=True), name="one_open_allocation_per_case"
+                fields=["case"], condition=open_allocation(), name="one_open_allocation_per_case"
             ),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                condition=open_allocation() | Q(end_date__gte=F("start_date")),
                 name="allocation_ends_after_start",
             ),
             # SPEC §4: an allocation other than the suggestion needs a reason; the suggestion is the pair of

@@ -24,7 +24,6 @@ from django.db.models import (
     FilteredRelation,
     IntegerField,
     OuterRef,
-    Q,
     Subquery,
     Value,
 )
@@ -36,7 +35,7 @@ from assessments.selectors import current_views_latest_first
 from camhs_pbr.figures_cache import cached, cached_parts, stamp
 from camhs_pbr.lib.db import without_jit
 from groupings.agreement import Agreement, agreement_by
-from groupings.models import Allocation, Grouping, RulesVersion, Suggestion
+from groupings.models import Allocation, Grouping, RulesVersion, Suggestion, open_allocation
 from groupings.rules import pair_code
 
 # pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
@@ -73,7 +72,7 @@ def _codes() -> dict[int, str]:
 
 def _movement_rows(cases: CaseQuerySet, rules_version: RulesVersion) -> Rows:
     """(team id, allocated grouping id or None, its add-on id or None, the new suggestion's grouping id or one
-    of the codes above, its add-on id or None, cases) over the open ones of `cases`. The suggestion's add-on is
+    of the codes above, its add-on id or None, cases) over the open referrals of `cases`. The suggestion's add-on is
     read only for a version that has add-on rules (one more correlated subquery)."""
 
     def latest_of(stored: Expression | Subquery) -> Subquery:
@@ -96,8 +95,8 @@ def _movement_rows(cases: CaseQuerySet, rules_version: RulesVersion) -> Rows:
         else Value(None, output_field=IntegerField())
     )
     rows = (
-        cases.open()
-        .annotate(open_allocation=FilteredRelation("allocations", condition=Q(allocations__end_date=None)))
+        cases.open_referrals()
+        .annotate(open_allocation=FilteredRelation("allocations", condition=open_allocation("allocations__")))
         .annotate(
             from_id=F("open_allocation__grouping_id"),
             from_add_on=F("open_allocation__add_on_grouping_id"),

@@ -17,5 +17,15 @@ def review_due(start: dt.date, review_months: int, add_on_review_months: int | N
     return add_months(start, months)
 
 
+# A review is "due soon" when due within this many days of today: the managers' dashboard and a clinician's
+# "my reviews" read this one horizon.
+DUE_SOON_DAYS = 28
+
+
 def is_overdue(due: dt.date, today: dt.date) -> bool:
     return due < today
+
+
+def due_soon_until(today: dt.date) -> dt.date:
+    """The last day of the due-soon horizon that starts today."""
+    return today + dt.timedelta(days=DUE_SOON_DAYS)

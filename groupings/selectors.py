@@ -23,7 +23,7 @@ from assessments.selectors import attended_contacts_of, lead_clinician
 from assessments.validation import age_in_years
 from groupings import rules
 from groupings.models import Allocation, Grouping, RegroupingRun, RulesVersion, Suggestion
-from groupings.reviews import is_overdue
+from groupings.reviews import DUE_SOON_DAYS, due_soon_until, is_overdue
 from groupings.rules import RuleSet
 
 
@@ -89,9 +89,7 @@ def groupings_of(rules_version: RulesVersion) -> QuerySet[Grouping]:
 
 
 def current_allocation(case) -> Allocation | None:
-    return (
-        case.allocations.filter(end_date__isnull=True).select_related("grouping", "add_on_grouping").first()
-    )
+    return case.allocations.open().select_related("grouping", "add_on_grouping").first()
 
 
 def allocation_history(case) -> QuerySet[Allocation]:
@@ -129,7 +127,7 @@ def pair_code_expression(grouping: str, add_on: str) -> DbCase:
 def with_current_grouping(cases: CaseQuerySet, today: dt.date) -> CaseQuerySet:
     """Cases annotated with their open allocation's grouping code (with its add-on: "GH03 + GA02"), review due
     date and whether it is overdue."""
-    current = Allocation.objects.filter(case=OuterRef("pk"), end_date__isnull=True)
+    current = Allocation.objects.open().filter(case=OuterRef("pk"))
     pair = pair_code_expression("grouping__code", "add_on_grouping__code")
     return cases.annotate(
         grouping_code=Subquery(current.annotate(pair=pair).values("pair")[:1]),
@@ -139,14 +137,13 @@ def with_current_grouping(cases: CaseQuerySet, today: dt.date) -> CaseQuerySet:
     )
 
 
-MY_REVIEWS_WEEKS = 4
 MY_REVIEWS_SHOWN = 25
 
 
 def my_reviews_due(user, today: dt.date) -> dict:
-    """The open allocations whose review is overdue or due in the next MY_REVIEWS_WEEKS weeks, on open cases
-    of the user's scope whose clinician (their most recent attended contact) is the user: soonest first."""
-    horizon = today + dt.timedelta(weeks=MY_REVIEWS_WEEKS)
+    """The open allocations whose review is overdue or due soon (reviews.DUE_SOON_DAYS), on open referrals of
+    the user's scope whose clinician (their most recent attended contact) is the user: soonest first."""
+    horizon = due_soon_until(today)
     # Only the cases the user has seen can have the user as their clinician: narrowed to those first (through
     # the contacts' clinician index), and not built at all for a manager who sees no one.
     seen = attended_contacts_of(user).values("case_id")
@@ -154,7 +151,7 @@ def my_reviews_due(user, today: dt.date) -> dict:
     if seen.exists():
         cases = (
             Case.objects.visible_to(user)
-            .open()
+            .open_referrals()
             .filter(pk__in=seen)
             .alias(lead=lead_clinician())
             .filter(lead=user.pk)
@@ -165,7 +162,7 @@ def my_reviews_due(user, today: dt.date) -> dict:
     return {
         "my_reviews": my_reviews,
         "my_reviews_shown": MY_REVIEWS_SHOWN,
-        "my_reviews_weeks": MY_REVIEWS_WEEKS,
+        "my_reviews_days": DUE_SOON_DAYS,
         "my_reviews_until": horizon,
     }
 
@@ -182,12 +179,13 @@ def case_grouping_summary(case, today: dt.date) -> dict:
 
 
 def cases_in_scope(run: RegroupingRun):
-    """Open cases a re-grouping run covers: the requesting user's scope, or all for a system run."""
+    """The open referrals a re-grouping run covers (a Current View may be recorded before acceptance): the
+    requesting user's scope, or all for a system run."""
     if run.requested_by_id:
-        return Case.objects.visible_to(run.requested_by).open()
+        return Case.objects.visible_to(run.requested_by).open_referrals()
     return cases_in_scope_of_all()
 
 
 def cases_in_scope_of_all():
-    """Every open case: only for system runs started by engineers from the command line."""
-    return Case.objects.open()
+    """Every open referral: only for system runs started by engineers from the command line."""
+    return Case.objects.open_referrals()

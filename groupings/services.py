@@ -91,10 +91,7 @@ def allocate_grouping(
         except RefusedText as error:
             raise AllocationRefused(str(error)) from error
         previous = (
-            case.allocations.select_for_update()
-            .filter(end_date__isnull=True)
-            .select_related("grouping", "allocated_by")
-            .first()
+            case.allocations.select_for_update().open().select_related("grouping", "allocated_by").first()
         )
         if (previous.pk if previous else None) != seen_allocation:
             raise AllocationRefused(_allocated_meanwhile(previous))
@@ -135,7 +132,7 @@ def _allocated_meanwhile(current: Allocation | None) -> str:
 
 def end_allocation_on_discharge(case: Case, closed_date: dt.date) -> None:
     """The discharge step of the grouping workflow: the open allocation ends on the discharge date."""
-    allocation = case.allocations.select_for_update().filter(end_date__isnull=True).first()
+    allocation = case.allocations.select_for_update().open().first()
     if allocation is None:
         return
     if closed_date < allocation.start_date:

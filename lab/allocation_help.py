@@ -3,10 +3,10 @@ page (registered in groupings.allocation_help from lab's AppConfig.ready)."""
 
 import numpy as np
 
-from assessments.current_view_items import ALL_ITEMS
 from assessments.models import Case, CurrentView
 from groupings.allocation_help import Estimate, EstimatedGrouping
 from groupings.models import Grouping
+from groupings.rules import ratings_to_codes
 from lab import model_files
 from lab.models import LabRun
 from lab.selectors import NOT_ALLOCATED
@@ -52,5 +52,4 @@ def estimate(case: Case, current_view: CurrentView) -> Estimate | None:
 
 def codes_of(current_view: CurrentView) -> np.ndarray:
     """1 x 50 int8 codes of a Current View (Not known = -1), as the lab's models read them."""
-    ratings = current_view.ratings()
-    return np.array([[-1 if ratings[item] is None else ratings[item] for item in ALL_ITEMS]], dtype=np.int8)
+    return ratings_to_codes(current_view.ratings()).reshape(1, -1)

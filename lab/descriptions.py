@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from assessments.current_view_items import ALL_ITEMS, ITEMS_BY_ID, MAX_CODE, RESPONSES
+from groupings.rules import NOT_KNOWN_CODE
 
-NOT_KNOWN = -1
 _WORDS = {
     scale: {code: word for word, code in responses.items() if code is not None}
     for scale, responses in RESPONSES.items()
@@ -37,7 +37,7 @@ def item_label(item: str) -> str:
 
 def word(item: str, code: int) -> str:
     """The response word of a stored code of `item` ('Moderate', 'Yes'), 'Not known' for -1."""
-    return "Not known" if code == NOT_KNOWN else _WORDS[ITEMS_BY_ID[item].response_scale][code]
+    return "Not known" if code == NOT_KNOWN_CODE else _WORDS[ITEMS_BY_ID[item].response_scale][code]
 
 
 def top_code(item: str) -> int:
@@ -48,8 +48,8 @@ def condition_words(condition: Condition) -> str:
     """'Panics (p05) at least Moderate', 'Panics (p05) at most Mild or Not known', 'Panics (p05) Not known'."""
     item, low, high, top = condition.item, condition.lowest, condition.highest, top_code(condition.item)
     label = item_label(item)
-    if low == NOT_KNOWN:
-        if high == NOT_KNOWN:
+    if low == NOT_KNOWN_CODE:
+        if high == NOT_KNOWN_CODE:
             return f"{label} Not known"
         if high == top:
             return f"{label} any answer"
@@ -73,7 +73,7 @@ def path_words(conditions: list[Condition]) -> str:
 
 def narrowed(conditions: dict[str, Condition], item: str, *, at_most: int | None, above: int | None) -> dict:
     """The path's conditions after one more split: codes <= at_most, or codes > above."""
-    current = conditions.get(item, Condition(item, NOT_KNOWN, top_code(item)))
+    current = conditions.get(item, Condition(item, NOT_KNOWN_CODE, top_code(item)))
     low, high = current.lowest, current.highest
     if at_most is not None:
         high = min(high, at_most)

@@ -30,10 +30,10 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from assessments.current_view_items import ALL_ITEMS
+from groupings.rules import NOT_KNOWN_CODE
 from lab import comparison
 from lab.comparison import ComparisonRow, Fold
 from lab.descriptions import (
-    NOT_KNOWN,
     Condition,
     condition_words,
     high_share,
@@ -57,9 +57,9 @@ METHODS: tuple[Method, ...] = ("tree", "clusters", "classifier")
 NO_SUGGESTION = "(no suggestion)"  # the rules' label for a Current View with too much Not known
 _TOP_CODES = np.array([top_code(item) for item in ALL_ITEMS], dtype=np.int8)
 INDICATOR_NAMES = tuple(
-    f"{item}={'Not known' if code == NOT_KNOWN else code}"
+    f"{item}={'Not known' if code == NOT_KNOWN_CODE else code}"
     for item, top in zip(ALL_ITEMS, _TOP_CODES, strict=True)
-    for code in (NOT_KNOWN, *range(1, top + 1))
+    for code in (NOT_KNOWN_CODE, *range(1, top + 1))
 )
 _FIRST_COLUMN = np.cumsum([0, *(_TOP_CODES[:-1].astype(np.int64) + 1)])
 
@@ -80,7 +80,7 @@ class Episodes:
         codes = np.asarray(self.codes)
         if codes.ndim != 2 or codes.shape[1] != len(ALL_ITEMS):
             raise ValueError(f"codes must be rows x {len(ALL_ITEMS)}, got shape {codes.shape}")
-        if len(codes) and ((codes < NOT_KNOWN).any() or (codes > _TOP_CODES).any()):
+        if len(codes) and ((codes < NOT_KNOWN_CODE).any() or (codes > _TOP_CODES).any()):
             raise ValueError("codes must be -1 (Not known) or a stored rating of the item")
         object.__setattr__(self, "codes", codes.astype(np.int8, copy=False))
         object.__setattr__(self, "appointments", np.asarray(self.appointments, dtype=float))
@@ -276,7 +276,7 @@ def indicators(codes: np.ndarray) -> "sparse.csr_matrix":
     codes = np.asarray(codes)
     rows, items = np.nonzero(codes)
     answers = codes[rows, items].astype(np.int64)
-    columns = _FIRST_COLUMN[items] + np.where(answers == NOT_KNOWN, 0, answers)
+    columns = _FIRST_COLUMN[items] + np.where(answers == NOT_KNOWN_CODE, 0, answers)
     return sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(codes), len(INDICATOR_NAMES)))
 
 
@@ -375,7 +375,7 @@ def _tree_nodes(tree: "DecisionTreeRegressor", episodes: Episodes) -> tuple[list
                 name=item_label(item),
                 left=left,
                 right=right,
-                left_words=condition_words(Condition(item, NOT_KNOWN, threshold)),
+                left_words=condition_words(Condition(item, NOT_KNOWN_CODE, threshold)),
                 right_words=condition_words(Condition(item, threshold + 1, top_code(item))),
             )
         nodes.append(entry)

@@ -25,9 +25,9 @@ from accounts.models import Role
 from assessments.current_view_items import ITEMS_BY_ID, MAX_CODE
 from camhs_pbr.lib.text import RefusedText, clean_text
 from groupings.models import Grouping, RulesVersion
-from groupings.rules import ruleset_from_definition
+from groupings.rules import NOT_KNOWN_CODE, ruleset_from_definition
 from groupings.selectors import NoSuchRulesVersion, current_rules_version
-from lab.descriptions import NOT_KNOWN, Condition
+from lab.descriptions import Condition
 from lab.methods import FitResult
 
 LABEL_MAX = RulesVersion._meta.get_field("label").max_length or 50
@@ -87,14 +87,18 @@ def _condition(data: Mapping[str, Any]) -> Condition:
     if item not in ITEMS_BY_ID:
         raise ValueError(f"unknown item {item!r}")
     top = MAX_CODE[ITEMS_BY_ID[item].response_scale]
-    if not (isinstance(lowest, int) and isinstance(highest, int) and NOT_KNOWN <= lowest <= highest <= top):
+    if not (
+        isinstance(lowest, int) and isinstance(highest, int) and NOT_KNOWN_CODE <= lowest <= highest <= top
+    ):
         raise ValueError(f"{item}: codes {lowest!r} to {highest!r} are not a range of its answers")
     return Condition(item, lowest, highest)
 
 
 def answers(condition: Condition) -> list[int | None]:
     """The answers a leaf's code range takes, as a path condition: null (None) for Not known, the lowest."""
-    return [None if code == NOT_KNOWN else code for code in range(condition.lowest, condition.highest + 1)]
+    return [
+        None if code == NOT_KNOWN_CODE else code for code in range(condition.lowest, condition.highest + 1)
+    ]
 
 
 def path_id(n: int) -> str:

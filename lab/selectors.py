@@ -17,14 +17,15 @@ from django.db.models.functions import TruncDate
 from assessments.choices import Attendance
 from assessments.current_view_items import ALL_ITEMS
 from assessments.models import Case, Contact, CurrentView
+from camhs_pbr.lib.service_time import service_zone
 from groupings.models import Allocation
-from groupings.rules import RuleSet
+from groupings.rules import NOT_KNOWN_CODE, RuleSet
 from lab.episodes import suggested_groupings
 from lab.methods import Episodes
 
 # The cost report's costing expression and its refusal of uncosted contacts, so the lab costs contacts
 # exactly as the report does.
-from reports.cost_report import LONDON, costed, refuse_uncosted
+from reports.cost_report import costed, refuse_uncosted
 
 DEFAULT_WINDOW = 3
 NOT_ALLOCATED = "(not allocated)"
@@ -46,7 +47,7 @@ def closed_episodes(
             view_pk=Subquery(first_view.values("pk")[:1]),
             view_on=Subquery(first_view.values("completed_on")[:1]),
             window_end=Subquery(
-                attended.annotate(day=TruncDate("starts_at", tzinfo=LONDON)).values("day")[
+                attended.annotate(day=TruncDate("starts_at", tzinfo=service_zone())).values("day")[
                     window - 1 : window
                 ]
             ),
@@ -80,11 +81,11 @@ def closed_episodes(
 
 
 def _codes(view_pks: list[int]) -> np.ndarray:
-    """rows x 50 int8 codes of these Current Views, in the order given; NULL (Not known) is -1."""
+    """rows x 50 int8 codes of these Current Views, in the order given; NULL (Not known) is NOT_KNOWN_CODE."""
     if not view_pks:
         return np.empty((0, len(ALL_ITEMS)), dtype=np.int8)
     found = {
         row[0]: row[1:] for row in CurrentView.objects.filter(pk__in=view_pks).values_list("pk", *ALL_ITEMS)
     }
     values = np.array([found[pk] for pk in view_pks], dtype=object)
-    return np.where(values == None, -1, values).astype(np.int8)  # noqa: E711 - elementwise
+    return np.where(values == None, NOT_KNOWN_CODE, values).astype(np.int8)  # noqa: E711 - elementwise

@@ -6,5 +6,5 @@ class ReportsConfig(AppConfig):
     verbose_name = "Reports"
 
     def ready(self) -> None:
-        # The dashboard's and the data-quality checks' case sets register themselves in reports.case_sets.
-        from reports import dashboard, data_quality  # noqa: F401
+        # The report kinds register themselves (and so the choices of a run's `report`) in reports.kinds.
+        from reports import kinds  # noqa: F401

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q
 
-from assessments.models import Case
+from assessments.models import Case, open_episode_on
 from groupings.models import Grouping, RulesVersion
 from reports.disclosure import DisclosureRule
-from reports.periods import AGE_BANDS, UNGROUPED, Month, age_band_of_birth, open_on, with_grouping_pk_for
+from reports.periods import AGE_BANDS, UNGROUPED, Month, age_band_of_birth, with_grouping_pk_for
 
 # pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
 # build one (tests/test_startup_imports.py).
@@ -43,7 +43,7 @@ def casemix_rows(month: Month, commissioner_code: str, rules_version: RulesVersi
 
     referred = Q(referral_date__gte=month.first, referral_date__lte=month.last)
     closed = Q(accepted_date__isnull=False, closed_date__gte=month.first, closed_date__lte=month.last)
-    still_open = open_on(month.last)
+    still_open = open_episode_on(month.last)
     cases = Case.objects.filter(commissioner__code=commissioner_code).filter(referred | closed | still_open)
     counted = (
         with_grouping_pk_for(cases, month)

@@ -36,7 +36,6 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Case as When_
 from django.db.models import (
@@ -55,23 +54,22 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import TruncDate
-from django.utils import timezone
 
 from accounts.models import Profession, Team
 from assessments import limits
 from assessments.choices import Attendance
-from assessments.models import Case, Contact
+from assessments.models import Case, Contact, open_episode_on
+from camhs_pbr.lib.service_time import day_start, service_day, service_zone
 from groupings.models import Grouping, RulesVersion
 from reports import costing
 from reports.models import ReferenceContactCost, UnitCost
-from reports.periods import UNGROUPED, Month, open_on, with_grouping_pk_at_closure, with_grouping_pk_for
+from reports.periods import UNGROUPED, Month, with_grouping_pk_at_closure, with_grouping_pk_for
 
 # pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
 # build one (tests/test_startup_imports.py).
 if TYPE_CHECKING:
     import pandas as pd
 
-LONDON = ZoneInfo("Europe/London")
 COST_COLUMNS = (
     "period",
     "provider_code",
@@ -156,7 +154,7 @@ def _open_at_month_end(cases: QuerySet[Case], month: Month) -> pd.DataFrame:
     import pandas as pd
 
     counts = (
-        with_grouping_pk_for(cases.filter(open_on(month.last)), month)
+        with_grouping_pk_for(cases.filter(open_episode_on(month.last)), month)
         .values("team_id", "grouping_pk")
         .annotate(open_at_month_end=Count("pk"))
         .order_by()
@@ -249,8 +247,7 @@ def _coded(frame: pd.DataFrame) -> pd.DataFrame:
 
 def in_month(contacts: QuerySet[Contact], month: Month) -> QuerySet[Contact]:
     """Contacts whose Europe/London date falls in `month` (a range on starts_at, so its index serves)."""
-    start = dt.datetime.combine(month.first, dt.time(), tzinfo=LONDON)
-    end = dt.datetime.combine(month.last + dt.timedelta(days=1), dt.time(), tzinfo=LONDON)
+    start, end = day_start(month.first), day_start(month.last + dt.timedelta(days=1))
     return contacts.filter(starts_at__gte=start, starts_at__lt=end)
 
 
@@ -269,7 +266,7 @@ def costed(contacts: QuerySet[Contact]) -> QuerySet[Any]:
         output_field=_money_field(),
     )
     return contacts.annotate(
-        contact_date=TruncDate("starts_at", tzinfo=LONDON), hourly_cost=Subquery(in_force)
+        contact_date=TruncDate("starts_at", tzinfo=service_zone()), hourly_cost=Subquery(in_force)
     ).annotate(
         contact_cost=When_(
             When(ATTENDED, then=hours_cost), default=Value(Decimal(0)), output_field=_money_field()
@@ -303,7 +300,7 @@ def refuse_uncosted(contacts: QuerySet[Contact]) -> None:
     )
     for row in first_contacts:
         first_cost = first_costs.get(row["profession_id"])
-        if first_cost is None or timezone.localtime(row["first"], LONDON).date() < first_cost:
+        if first_cost is None or service_day(row["first"]) < first_cost:
             _name_uncosted(contacts)
 
 

@@ -1,9 +1,10 @@
 """The registry of report kinds: what each report computes, for which scopes, and how it is disclosed.
 
-Adding a report is one entry in KINDS: its columns, its compute function, the scopes it runs for and which
-of its columns are counts or figures derived from a count (disclosure control, SPEC §7). A report run for
-one scope kind wraps its `(month, scope_code, rules_version)` function in `one_scope`; one run for several
-takes `(month, scope_kind, scope_code, rules_version)` as it is. A report's `report` is its `Report` value.
+Adding a report is one `register(ReportKind(...))` here: its value and label (the choices of a run's
+`report` come from the registry), its columns, its compute function, the scopes it runs for, which of its
+columns are counts or figures derived from a count (disclosure control, SPEC §7), its trend figure and,
+optionally, a spread chart. A report run for one scope kind wraps its `(month, scope_code, rules_version)`
+function in `one_scope`; one run for several takes `(month, scope_kind, scope_code, rules_version)` as it is.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from accounts.models import Commissioner, Provider
 from groupings.models import RulesVersion
 from reports import casemix, cost_report, outcome_report
 from reports.disclosure import DisclosureRule
-from reports.models import Report, ScopeKind
+from reports.models import REPORT_LABELS, ScopeKind
 from reports.periods import Month
+from reports.trends import Trend, once_per_grouping, total_of
 
 # pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
 # build one (tests/test_startup_imports.py).
@@ -29,18 +31,20 @@ Compute = Callable[[Month, str, str, RulesVersion], "pd.DataFrame"]
 
 SingleScopeCompute = Callable[[Month, str, RulesVersion], "pd.DataFrame"]
 
+Spread = Callable[[pd.DataFrame], tuple[list[tuple[str, float | None]], float | None]]
+"""A run's raw rows -> (bars of (label, value), eta squared or None), for a report drawn as a spread."""
+
 
 @dataclass(frozen=True)
 class ReportKind:
-    report: str
+    report: str  # the value in URLs and in a run's `report`
+    label: str
     columns: tuple[str, ...]
     compute: Compute
     scope_kinds: frozenset[str]
     disclosure: DisclosureRule
-
-    @property
-    def label(self) -> str:
-        return Report(self.report).label
+    trend: Trend
+    spread: Spread | None = None
 
     def rows(
         self, month: Month, scope_kind: str, scope_code: str, rules_version: RulesVersion
@@ -71,6 +75,7 @@ KINDS: dict[str, ReportKind] = {}
 def register(kind: ReportKind) -> ReportKind:
     """Add (or replace) a report kind; the built-in ones are registered below."""
     KINDS[kind.report] = kind
+    REPORT_LABELS[kind.report] = kind.label
     return kind
 
 
@@ -82,13 +87,15 @@ def kind_of(report: str) -> ReportKind:
         raise LookupError(f"No report {report!r}; known reports: {known}.") from None
 
 
-register(
+CASEMIX = register(
     ReportKind(
-        report=Report.CASEMIX.value,
+        report="casemix",
+        label="Case-mix",
         columns=casemix.COLUMNS,
         compute=one_scope(casemix.casemix_rows),
         scope_kinds=frozenset({ScopeKind.COMMISSIONER.value}),
         disclosure=casemix.DISCLOSURE,
+        trend=Trend("Open at month end", total_of("open_at_month_end"), is_count=True),
     )
 )
 
@@ -99,9 +106,21 @@ def _currency_quality(month: Month, provider_code: str, rules_version: RulesVers
     return frame.assign(eta_squared=eta_squared)
 
 
-register(
+def _cost_spread(frame: pd.DataFrame) -> tuple[list[tuple[str, float | None]], float | None]:
+    """Mean cost per closed episode by grouping, and the share of the variance in cost per episode that the
+    grouping explains (eta squared)."""
+    means = [
+        (str(g), None if pd.isna(m) else float(m))
+        for g, m in zip(frame["grouping"], frame["cost_mean"], strict=True)
+    ]
+    eta = frame["eta_squared"].dropna()
+    return means, float(eta.iloc[0]) if len(eta) else None
+
+
+COST = register(
     ReportKind(
-        report=Report.COST.value,
+        report="cost",
+        label="Cost by team and grouping",
         columns=cost_report.COST_COLUMNS,
         compute=one_scope(cost_report.cost_rows),
         scope_kinds=frozenset({ScopeKind.PROVIDER.value}),
@@ -114,11 +133,13 @@ register(
                 "variance": "open_at_month_end",
             },
         ),
+        trend=Trend("Cost (£)", total_of("cost"), is_count=False),
     )
 )
-register(
+CURRENCY = register(
     ReportKind(
-        report=Report.CURRENCY.value,
+        report="currency",
+        label="Currency quality",
         columns=(*cost_report.QUALITY_COLUMNS, "eta_squared"),
         compute=one_scope(_currency_quality),
         scope_kinds=frozenset({ScopeKind.PROVIDER.value}),
@@ -130,11 +151,14 @@ register(
                 if column not in ("grouping", "grouping_name", "episodes", "indicative_price")
             },
         ),
+        trend=Trend("Episodes closed in the 12 months", total_of("episodes"), is_count=True),
+        spread=_cost_spread,
     )
 )
-register(
+OUTCOMES = register(
     ReportKind(
-        report=Report.OUTCOMES.value,
+        report="outcomes",
+        label="Outcomes by grouping",
         columns=outcome_report.COLUMNS,
         compute=outcome_report.outcome_rows,
         scope_kinds=frozenset({ScopeKind.COMMISSIONER.value, ScopeKind.PROVIDER.value}),
@@ -142,6 +166,7 @@ register(
             counts=outcome_report.COUNT_COLUMNS,
             shares=outcome_report.SHARES,
         ),
+        trend=Trend("Closed episodes", once_per_grouping("closed_episodes"), is_count=True),
     )
 )
 

@@ -7,7 +7,7 @@ from django.db.models import Q
 from accounts.models import Profession
 from groupings.models import RulesVersion, RunStatus
 
-__all__ = ["ReferenceContactCost", "Report", "ReportRow", "ReportRun", "RunStatus", "ScopeKind", "UnitCost"]
+__all__ = ["ReferenceContactCost", "ReportRow", "ReportRun", "RunStatus", "ScopeKind", "UnitCost"]
 
 
 class UnitCost(models.Model):
@@ -53,11 +53,14 @@ class ReferenceContactCost(models.Model):
         return f"£{self.contact_cost} per contact from {self.valid_from:%d/%m/%Y}"
 
 
-class Report(models.TextChoices):
-    CASEMIX = "casemix", "Case-mix"
-    COST = "cost", "Cost by team and grouping"
-    CURRENCY = "currency", "Currency quality"
-    OUTCOMES = "outcomes", "Outcomes by grouping"
+# The report kinds' values and labels, filled in by reports.kinds.register: the registry of report kinds is
+# the one home of a report, and a run's `report` choices are read from it (reports.apps imports it at start).
+REPORT_LABELS: dict[str, str] = {}
+
+
+def report_choices() -> list[tuple[str, str]]:
+    """(value, label) of every registered report kind, by value."""
+    return sorted(REPORT_LABELS.items())
 
 
 class ScopeKind(models.TextChoices):
@@ -68,7 +71,7 @@ class ScopeKind(models.TextChoices):
 class ReportRun(models.Model):
     """One report for one month and one scope under one rules version: unique, re-run in place."""
 
-    report = models.CharField(max_length=10, choices=Report.choices)
+    report = models.CharField(max_length=10, choices=report_choices)
     period = models.DateField(help_text="The first day of the month reported.")
     scope_kind = models.CharField(max_length=12, choices=ScopeKind.choices)
     scope_code = models.CharField(max_length=10, help_text="ODS code of the commissioner or provider.")

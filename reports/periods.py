@@ -1,6 +1,7 @@
 """The report month and what is counted in it (issue definitions; dates are Europe/London calendar days).
 
-- An episode is open on day D when accepted_date <= D and (closed_date is empty or closed_date > D).
+- An episode of care is open on day D when accepted_date <= D and (closed_date is empty or closed_date > D)
+  (`Case.objects.open_episodes_on`, defined in assessments.models.records with its SQL twin).
 - The allocation in force on day D has start_date <= D and (end_date empty or end_date > D).
 - A case's grouping for month M is the allocation in force on M's last day; for a case closed in M, the one
   in force on the day before its closed date; UNGROUPED when there is none.
@@ -28,7 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from assessments.models import Case
-from groupings.models import Allocation
+from groupings.models import Allocation, open_allocation
 
 UNGROUPED = "UNGROUPED"
 AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
@@ -77,20 +78,10 @@ class Month:
         return result[::-1]
 
 
-def is_open_on(accepted: dt.date | None, closed: dt.date | None, day: dt.date) -> bool:
-    """An episode is open on `day` when accepted on or before it and not closed on or before it."""
-    return accepted is not None and accepted <= day and (closed is None or closed > day)
-
-
-def open_on(day: dt.date) -> Q:
-    """is_open_on as a condition on cases."""
-    return Q(accepted_date__lte=day) & (Q(closed_date__isnull=True) | Q(closed_date__gt=day))
-
-
 def in_force_on(day: dt.date | F | ExpressionWrapper, prefix: str = "") -> Q:
     """The condition on allocations of being in force on `day` (a date or a date expression)."""
     return Q(**{f"{prefix}start_date__lte": day}) & (
-        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gt": day})
+        open_allocation(prefix) | Q(**{f"{prefix}end_date__gt": day})
     )
 
 

@@ -12,9 +12,8 @@ from reports import access
 from reports.disclosure import disclose_count, disclose_frame, disclose_with_total, with_total_row
 from reports.exports import Cell, plain_rows
 from reports.kinds import kind_of
-from reports.models import Report, ReportRow, ReportRun, ScopeKind
+from reports.models import ReportRow, ReportRun, ScopeKind
 from reports.periods import Month
-from reports.trends import TRENDS
 
 # pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
 # build one (tests/test_startup_imports.py).
@@ -94,7 +93,7 @@ class TrendView:
 
 def trend(report: str, month: Month, scope_kind: str, scope_code: str) -> TrendView:
     """The report's headline figure over the 12 months to `month`, from the finished runs of the scope."""
-    spec = TRENDS[report]
+    spec = kind_of(report).trend
     months = month.trailing(12)
     runs = {
         run.period: run
@@ -129,16 +128,9 @@ class SpreadView:
 
 
 def spread(run: ReportRun) -> SpreadView | None:
-    """For the currency quality report: mean cost per closed episode by grouping as bars, and the share of
-    the variance in cost per episode that the grouping explains (eta squared)."""
-    import pandas as pd
-
-    if run.report != Report.CURRENCY:
+    """The run's spread chart and eta squared, for a report kind drawn as a spread (the currency quality)."""
+    kind = kind_of(run.report)
+    if kind.spread is None:
         return None
-    frame = stored_frame(run)
-    means = [
-        (str(g), None if pd.isna(m) else float(m))
-        for g, m in zip(frame["grouping"], frame["cost_mean"], strict=True)
-    ]
-    eta = frame["eta_squared"].dropna()
-    return SpreadView(bar_chart(means), float(eta.iloc[0]) if len(eta) else None)
+    bars, eta_squared = kind.spread(stored_frame(run))
+    return SpreadView(bar_chart(bars), eta_squared)

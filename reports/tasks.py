@@ -8,8 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from camhs_pbr import queueing
-from reports import dashboard_cache, dashboard_panels, runs
-from reports.forms import DashboardFilterForm
+from reports import runs
 from reports.kinds import every_scope
 from reports.periods import Month
 
@@ -50,20 +49,3 @@ def reap_stalled_runs(stalled_seconds: float | None = None) -> int:
     for run_id in again:
         queueing.publish(run_report, run_id)
     return len(again)
-
-
-@shared_task(acks_late=True)
-def recount_dashboard_tab(tab: str, user_id: int, query: dict[str, str], today: str) -> bool:
-    """Count a dashboard tab again for the manager who found it stale, under the same filters and day, and
-    keep it in the cache (reports.dashboard_cache). False when the manager or the filters no longer hold (a
-    left manager, a team moved out of scope): nothing is kept, and their next visit counts afresh."""
-    from accounts.models import User
-
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or tab not in dashboard_cache.TABS:
-        return False
-    form = DashboardFilterForm(query, user=user, today=dt.date.fromisoformat(today))
-    if not form.is_valid():
-        return False
-    dashboard_cache.recount(tab, dashboard_panels.context_for(user, form.filters(), form.today))
-    return True

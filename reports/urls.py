@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from reports import dashboard_views, views
+from reports import views
 
 app_name = "reports"
 urlpatterns = [
@@ -11,8 +11,4 @@ urlpatterns = [
         views.download,
         name="download",
     ),
-    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
-    path("dashboard/data-quality/", dashboard_views.dashboard_quality, name="dashboard_quality"),
-    path("dashboard/cases/<slug:slug>/", dashboard_views.dashboard_cases, name="dashboard_cases"),
-    path("dashboard/<slug:table>.csv", dashboard_views.dashboard_csv, name="dashboard_csv"),
 ]

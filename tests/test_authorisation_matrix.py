@@ -20,7 +20,8 @@ from assessments.scoring import Answers
 from groupings import services as grouping_services
 from groupings.selectors import current_rules_version
 from lab.models import LabRun
-from reports.models import Report, ScopeKind
+from reports.kinds import CASEMIX
+from reports.models import ScopeKind
 from tests import factories
 from tests.groupings.helpers import ratings
 from tests.support.logins import log_in_with_second_factor
@@ -174,10 +175,10 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
         "GET": {**REPORTS_OF_THE_ICB, "commissioner": REDIRECT},
         "POST": {**REPORTS_OF_THE_ICB, "commissioner": REDIRECT},
     },
-    "reports:dashboard": MANAGERS_READ_ONLY,
-    "reports:dashboard_quality": MANAGERS_READ_ONLY,
-    "reports:dashboard_cases": MANAGERS_READ_ONLY,
-    "reports:dashboard_csv": MANAGERS_READ_ONLY,
+    "dashboards:dashboard": MANAGERS_READ_ONLY,
+    "dashboards:dashboard_quality": MANAGERS_READ_ONLY,
+    "dashboards:dashboard_cases": MANAGERS_READ_ONLY,
+    "dashboards:dashboard_csv": MANAGERS_READ_ONLY,
     "lab:index": {"GET": LAB, "POST": LAB},
     "lab:run": {"GET": LAB, "POST": LAB},
     "lab:allocation_help": {"GET": LAB, "POST": LAB},
@@ -264,7 +265,7 @@ def world(reference_data):
         "administrator": factories.user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True),
         "anonymous": None,
     }
-    scope = [Report.CASEMIX.value, ScopeKind.COMMISSIONER.value, icb.code]
+    scope = [CASEMIX.report, ScopeKind.COMMISSIONER.value, icb.code]
     urls = {
         "home": reverse("home"),
         "health": reverse("health"),
@@ -294,10 +295,10 @@ def world(reference_data):
         "reports:index": reverse("reports:index"),
         "reports:report": reverse("reports:report", args=scope),
         "reports:download": reverse("reports:download", args=[*scope, "2025-03", "csv"]),
-        "reports:dashboard": reverse("reports:dashboard"),
-        "reports:dashboard_quality": reverse("reports:dashboard_quality"),
-        "reports:dashboard_cases": reverse("reports:dashboard_cases", args=["review-overdue"]),
-        "reports:dashboard_csv": reverse("reports:dashboard_csv", args=["caseload"]),
+        "dashboards:dashboard": reverse("dashboards:dashboard"),
+        "dashboards:dashboard_quality": reverse("dashboards:dashboard_quality"),
+        "dashboards:dashboard_cases": reverse("dashboards:dashboard_cases", args=["review-overdue"]),
+        "dashboards:dashboard_csv": reverse("dashboards:dashboard_csv", args=["caseload"]),
         "lab:index": reverse("lab:index"),
         "lab:run": reverse("lab:run", args=[lab_run.pk]),
         "lab:allocation_help": reverse("lab:allocation_help", args=[lab_run.pk]),

@@ -3,7 +3,8 @@
 import pytest
 
 from accounts.models import Role
-from reports.models import Report, ScopeKind
+from reports.kinds import CASEMIX
+from reports.models import ScopeKind
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ def test_the_caseload_takes_any_page_and_search(client, service, value):
 def test_a_report_takes_any_period(client, service, value):
     icb = service["commissioner"]
     client.force_login(factories.user(Role.COMMISSIONER, commissioner=icb))
-    page = f"/reports/{Report.CASEMIX.value}/{ScopeKind.COMMISSIONER.value}/{icb.code}/"
+    page = f"/reports/{CASEMIX.report}/{ScopeKind.COMMISSIONER.value}/{icb.code}/"
     assert client.get(page, {"period": value}).status_code == 200
     assert client.post(page, {"period": value}).status_code == 302
 

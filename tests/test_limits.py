@@ -115,4 +115,4 @@ def test_templates_compare_roles_through_the_role_enum_not_typed_strings():
 def test_a_service_manager_sees_their_provider_named_on_the_caseload(client, service):
     manager = factories.user(Role.SERVICE_MANAGER, provider=service["provider"])
     client.force_login(manager)
-    assert f"open cases of {service['provider']}" in client.get("/cases/").content.decode()
+    assert f"open referrals of {service['provider']}" in client.get("/cases/").content.decode()

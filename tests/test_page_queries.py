@@ -104,7 +104,7 @@ def test_the_case_page_runs_as_many_queries_for_a_long_case_as_for_a_short_one(
             case=long,
             suggestion=suggestion,
             grouping=suggestion.grouping,
-            seen_allocation=long.allocations.get(end_date=None).pk,
+            seen_allocation=long.allocations.open().get().pk,
         )
     small = queries(client, django_db_connection, "get", f"/cases/{short.pk}/")
     with django_assert_num_queries(small):
@@ -151,7 +151,7 @@ def test_the_regrouping_page_counts_again_once_a_case_is_allocated_or_discharged
         case=first,
         suggestion=suggestion,
         grouping=suggestion.grouping,
-        seen_allocation=first.allocations.get(end_date=None).pk,
+        seen_allocation=first.allocations.open().get().pk,
     )
     assert movement_of(client) == {("GH03", "GH03"): 1, (code, code): 1}
     agreement = client.get("/groupings/regrouping/").context["agreement"]

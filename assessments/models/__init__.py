@@ -16,6 +16,11 @@ from assessments.models.records import (
     Contact,
     Patient,
     PatientQuerySet,
+    is_open_episode_on,
+    open_episode_on,
+    open_episode_on_sql,
+    open_referral_on,
+    open_referral_on_sql,
 )
 from assessments.models.submissions import SubmissionKey
 from assessments.models.wording import MeasureItemWording
@@ -39,4 +44,9 @@ __all__ = [
     "PatientQuerySet",
     "ScoringRules",
     "SubmissionKey",
+    "is_open_episode_on",
+    "open_episode_on",
+    "open_episode_on_sql",
+    "open_referral_on",
+    "open_referral_on_sql",
 ]

@@ -1,5 +1,7 @@
 """Case records: patients, cases (referrals / episodes of care) and contacts."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -15,14 +17,67 @@ from assessments.choices import (
     ReferralSource,
 )
 
+# The service's two meanings of "open" (ARCHITECTURE.md, vocabulary), each defined here once, with its SQL twin
+# for the code that writes SQL by hand:
+# - an open referral: referred and not closed (discharged), whether or not the team has accepted it yet;
+# - an open episode of care: accepted and not closed.
+# Open "on day D" reads the dates: referred (accepted) on or before D, and not closed on or before D.
+
+
+def open_referral_on(day: dt.date) -> Q:
+    """The condition on cases of being an open referral on `day`."""
+    return Q(referral_date__lte=day) & (Q(closed_date__isnull=True) | Q(closed_date__gt=day))
+
+
+def open_episode_on(day: dt.date) -> Q:
+    """The condition on cases of being an open episode of care on `day`."""
+    return Q(accepted_date__lte=day) & (Q(closed_date__isnull=True) | Q(closed_date__gt=day))
+
+
+def open_episode_on_sql(case: str, day: str) -> str:
+    """open_episode_on as SQL over the case table aliased `case`, on the SQL date expression `day`."""
+    return f"({case}.accepted_date <= {day} AND ({case}.closed_date IS NULL OR {case}.closed_date > {day}))"
+
+
+def open_referral_on_sql(case: str, day: str) -> str:
+    """open_referral_on as SQL over the case table aliased `case`, on the SQL date expression `day`."""
+    return f"({case}.referral_date <= {day} AND ({case}.closed_date IS NULL OR {case}.closed_date > {day}))"
+
+
+def is_open_episode_on(accepted: dt.date | None, closed: dt.date | None, day: dt.date) -> bool:
+    """open_episode_on for one case's dates, in Python."""
+    return accepted is not None and accepted <= day and (closed is None or closed > day)
+
+
+OPEN_REFERRAL = Q(closed_date__isnull=True)
+OPEN_EPISODE = Q(accepted_date__isnull=False, closed_date__isnull=True)
+AWAITING_ACCEPTANCE = Q(accepted_date__isnull=True, closed_date__isnull=True)
+
 
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user) -> "CaseQuerySet":
         """The cases `user` may see. Every view, export and task that reaches case records goes through here."""
         return self.filter(team__in=Team.objects.in_scope_of(user))
 
-    def open(self) -> "CaseQuerySet":
-        return self.filter(closed_date__isnull=True)
+    def open_referrals(self) -> "CaseQuerySet":
+        """Open referrals now: not closed, accepted or not (the caseload, the records' data quality)."""
+        return self.filter(OPEN_REFERRAL)
+
+    def open_episodes(self) -> "CaseQuerySet":
+        """Open episodes of care now: accepted and not closed (the dashboard's and the reports' counts)."""
+        return self.filter(OPEN_EPISODE)
+
+    def awaiting_acceptance(self) -> "CaseQuerySet":
+        """Open referrals the team has not yet accepted."""
+        return self.filter(AWAITING_ACCEPTANCE)
+
+    def open_referrals_on(self, day: dt.date) -> "CaseQuerySet":
+        """Open referrals on `day`."""
+        return self.filter(open_referral_on(day))
+
+    def open_episodes_on(self, day: dt.date) -> "CaseQuerySet":
+        """Open episodes of care on `day`."""
+        return self.filter(open_episode_on(day))
 
 
 class PatientQuerySet(models.QuerySet["Patient"]):
@@ -114,7 +169,7 @@ class Case(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["patient", "team"],
-                condition=Q(closed_date__isnull=True),
+                condition=OPEN_REFERRAL,
                 name="one_open_case_per_patient_per_team",
                 violation_error_message=limits.ONE_OPEN_REFERRAL_PER_TEAM,
             ),
@@ -148,6 +203,7 @@ class Case(models.Model):
 
     @property
     def is_open(self) -> bool:
+        """An open referral (OPEN_REFERRAL): not closed, accepted or not; records may still be added."""
         return self.closed_date is None
 
 

@@ -114,7 +114,7 @@ def test_discharge_ends_the_open_allocation_on_the_discharge_date(service, case)
     discharge(case, service["clinician"], on=dt.date(2025, 6, 1))
     allocation.refresh_from_db()
     assert allocation.end_date == dt.date(2025, 6, 1)
-    assert not Allocation.objects.filter(end_date__isnull=True).exists()
+    assert not Allocation.objects.open().exists()
 
 
 def test_a_discharge_before_the_current_grouping_started_is_refused_and_changes_nothing(service, case):

@@ -38,7 +38,7 @@ NOT_PAGES = {
     "logout",  # POST only
     "home",  # redirects to the role's first page
     "reports:download",  # a CSV/XLSX file
-    "reports:dashboard_csv",  # a CSV file
+    "dashboards:dashboard_csv",  # a CSV file
     "groupings:regrouping_movement_csv",  # a CSV file
     "favicon",  # an image
     "lab:allocation_help",  # POST only: publishes or withdraws, then back to the run page
@@ -50,7 +50,11 @@ def _demo_urls() -> dict[str, list[tuple[str, str]]]:
     """url name -> [(role username, concrete URL)] for every page, with the demo service's records."""
     clinician = User.objects.get(username="clinician")
     case = (
-        Case.objects.visible_to(clinician).open().filter(current_views__isnull=False).order_by("pk").first()
+        Case.objects.visible_to(clinician)
+        .open_referrals()
+        .filter(current_views__isnull=False)
+        .order_by("pk")
+        .first()
     )
     closed = Case.objects.visible_to(clinician).filter(closed_date__isnull=False).order_by("pk").first()
     assert case is not None and closed is not None
@@ -116,12 +120,12 @@ def _demo_urls() -> dict[str, list[tuple[str, str]]]:
             ["clinician"], reverse("groupings:current_view_detail", args=[case.pk, view.pk])
         ),
         "groupings:regrouping": each(["manager", "service.manager"], reverse("groupings:regrouping")),
-        "reports:dashboard": each(["manager", "service.manager"], reverse("reports:dashboard")),
-        "reports:dashboard_quality": each(
-            ["manager", "service.manager"], reverse("reports:dashboard_quality")
+        "dashboards:dashboard": each(["manager", "service.manager"], reverse("dashboards:dashboard")),
+        "dashboards:dashboard_quality": each(
+            ["manager", "service.manager"], reverse("dashboards:dashboard_quality")
         ),
-        "reports:dashboard_cases": [
-            (name, reverse("reports:dashboard_cases", args=[slug]))
+        "dashboards:dashboard_cases": [
+            (name, reverse("dashboards:dashboard_cases", args=[slug]))
             for name in ("manager", "service.manager")
             for slug in ("review-overdue", "quality-allocation")
         ],
@@ -218,9 +222,9 @@ _PAGE_NAMES = (
     "groupings:regrouping",
     "reports:index",
     "reports:report",
-    "reports:dashboard",
-    "reports:dashboard_quality",
-    "reports:dashboard_cases",
+    "dashboards:dashboard",
+    "dashboards:dashboard_quality",
+    "dashboards:dashboard_cases",
     "lab:index",
     "lab:run",
 )

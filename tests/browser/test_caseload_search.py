@@ -30,7 +30,7 @@ def test_a_clinician_pages_and_sorts_search_results_without_the_search_in_the_ur
 
     page.get_by_label("Find a case by name, NHS number or case reference").fill("walker")
     page.get_by_role("button", name="Search").click()
-    expect(page.get_by_text("52 open cases matching your search.")).to_be_visible()
+    expect(page.get_by_text("52 open referrals matching your search.")).to_be_visible()
     page.get_by_role("link", name="Next").click()
     expect(page.get_by_text("Page 2 of 2")).to_be_visible()
     expect(page.get_by_role("link", name="Kit50 Walker")).to_be_visible()

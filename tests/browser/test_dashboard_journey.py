@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
-from tests.reports import dashboard_world
+from tests.dashboards import dashboard_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -120,7 +120,9 @@ def test_closed_cases_and_cases_outside_the_scope_are_left_out(service):
         add_view(case, clinician, dt.date(2025, 3, 3), ratings(p09=2))
     from assessments.models import Case
 
-    bulk.regroup_cases(Case.objects.visible_to(clinician).open(), RulesVersion.objects.get(is_current=True))
+    bulk.regroup_cases(
+        Case.objects.visible_to(clinician).open_referrals(), RulesVersion.objects.get(is_current=True)
+    )
     assert list(Suggestion.objects.values_list("current_view__case", flat=True)) == [open_case.pk]
 
 

@@ -1,4 +1,4 @@
-"""A clinician's home page (the caseload) lists their reviews due in the next 4 weeks, overdue ones first."""
+"""A clinician's home page (the caseload) lists their reviews due in the next 28 days (the due-soon horizon the dashboard reads too), overdue ones first."""
 
 import datetime as dt
 
@@ -10,12 +10,12 @@ from django.utils import timezone
 from accounts.models import Role
 from groupings.selectors import my_reviews_due
 from tests import factories
-from tests.reports.dashboard_world import allocate, at
+from tests.dashboards.dashboard_world import allocate, at
 
 pytestmark = pytest.mark.django_db
 
 
-def test_my_reviews_lists_my_cases_due_within_4_weeks_soonest_first(client, service, reference_data):
+def test_my_reviews_lists_my_cases_due_within_28_days_soonest_first(client, service, reference_data):
     today = timezone.localdate()
     me, colleague = service["clinician"], factories.user(Role.CLINICIAN, teams=(service["team_a"],))
 
@@ -27,7 +27,7 @@ def test_my_reviews_lists_my_cases_due_within_4_weeks_soonest_first(client, serv
 
     overdue = case_seen_by(me, "Olive", today - dt.timedelta(days=2))
     soon = case_seen_by(me, "Sam", today + dt.timedelta(days=10))
-    case_seen_by(me, "Later", today + dt.timedelta(weeks=5))  # beyond the 4 weeks
+    case_seen_by(me, "Later", today + dt.timedelta(weeks=5))  # beyond the 28 days
     case_seen_by(colleague, "Theirs", today + dt.timedelta(days=5))  # a colleague's case
     # Seen by me long ago, but a colleague saw them last: their case now.
     moved = case_seen_by(me, "Moved", today + dt.timedelta(days=3))
@@ -46,7 +46,7 @@ def test_my_reviews_lists_my_cases_due_within_4_weeks_soonest_first(client, serv
 def test_with_nothing_due_the_panel_says_so(client, service, reference_data):
     client.force_login(service["clinician"])
     assert (
-        "None: no review of your cases is due in the next 4 weeks." in client.get("/cases/").content.decode()
+        "None: no review of your cases is due in the next 28 days." in client.get("/cases/").content.decode()
     )
 
 

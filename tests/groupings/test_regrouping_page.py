@@ -32,7 +32,7 @@ def test_the_page_names_each_grouping_beside_its_code_and_explains_its_counts(cl
     explained = body[body.index('data-testid="movement-explained"') :]
     assert "would move" in explained and "deliberately chose a different grouping" in explained
     agreement = body[body.index('data-testid="agreement-explained"') :]
-    assert "not open cases" in agreement and "open or ended" in agreement
+    assert "not open referrals" in agreement and "open or ended" in agreement
 
 
 def test_the_movement_table_downloads_as_csv_with_names_and_only_the_managers_cases(client, service, manager):

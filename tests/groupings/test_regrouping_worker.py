@@ -78,7 +78,7 @@ def test_a_manager_runs_a_new_rules_version_on_the_worker_and_sees_the_movement(
     ]
     for code in ("GH03", "GH04", "GH11"):
         assert any(row[0] == code and "GA01" in row and row[-2:] == ["1", "Yes"] for row in rows), rows
-    assert "3 of 3 open cases would move." in page
+    assert "3 of 3 open referrals would move." in page
     agreement = page.split('data-testid="agreement"')[1].split("</table>")[0]
     assert "66.7%" in agreement  # two of three allocations followed their suggestion
 

@@ -121,7 +121,7 @@ def test_a_published_tree_regroups_open_cases_on_the_worker_without_becoming_cur
     assert any(row[0] == "GH03" and low_mood.code in row and "Leaf" in row for row in movement), movement
     words = " ".join(" ".join(row) for row in movement)
     assert "None allocated" in words and "No suggestion" in words  # the sparse case
-    assert "open cases would move." in page
+    assert "open referrals would move." in page
     agreement = _rows(page, "agreement")
     assert agreement and "80.0%" in " ".join(" ".join(row) for row in agreement)  # 4 of 5 followed v1
 

@@ -8,23 +8,22 @@ episode, GH04 (10) £1,280.00.
 
 import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from accounts.models import Profession, Role
+from camhs_pbr.lib.service_time import service_zone
 from groupings.models import Allocation, Grouping
 from reports.cost_report import COST_COLUMNS, QUALITY_COLUMNS, MissingUnitCost, cost_rows, currency_quality
 from reports.models import UnitCost
 from reports.periods import Month
 from tests import factories
 
-LONDON = ZoneInfo("Europe/London")
 OCTOBER = Month.of("2026-10")
 
 
 def at(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> dt.datetime:
-    return dt.datetime(year, month, day, hour, minute, tzinfo=LONDON)
+    return dt.datetime(year, month, day, hour, minute, tzinfo=service_zone())
 
 
 def allocate(case, code: str, start: dt.date, end: dt.date | None = None) -> Allocation:

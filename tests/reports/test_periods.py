@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Role
-from assessments.models import Case
+from assessments.models import Case, is_open_episode_on
 from groupings.models import Allocation, Grouping
-from reports.periods import UNGROUPED, Month, age_band, age_band_of_birth, is_open_on, with_grouping_for
+from reports.periods import UNGROUPED, Month, age_band, age_band_of_birth, with_grouping_for
 from tests import factories
 
 OCTOBER = Month.of("2026-10")
@@ -38,7 +38,7 @@ def test_a_malformed_month_is_refused_with_the_expected_form(text):
     ],
 )
 def test_an_episode_is_open_on_a_day_from_acceptance_until_the_day_before_closure(accepted, closed, open_):
-    assert is_open_on(accepted, closed, OCTOBER.last) is open_
+    assert is_open_episode_on(accepted, closed, OCTOBER.last) is open_
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Reads the managers' pages make on every request stay cheap as the records grow (PostgreSQL plans).
 
-- The stamp of the data (reports.dashboard_cache.data_stamp, read by every dashboard request) finds the latest
+- The stamp of the data (dashboards.cache.data_stamp, read by every dashboard request) finds the latest
   admin change through a partial index, not by walking back through the audit log, which grows by a row for
   every page anyone opens.
 - A case's second attended contact (the data-quality check "a Current View by the second contact", its
@@ -21,8 +21,8 @@ from accounts.models import Role
 from assessments.choices import Attendance
 from assessments.models import Case
 from assessments.selectors import caseload_sources
-from reports import data_quality
-from reports.dashboard_cache import data_stamp
+from dashboards import data_quality
+from dashboards.cache import data_stamp
 from tests import factories
 
 pytestmark = pytest.mark.django_db

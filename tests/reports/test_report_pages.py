@@ -145,8 +145,29 @@ def test_the_currency_quality_page_charts_mean_cost_by_grouping_with_eta_squared
     assert "0.750" in page.content.decode()
 
 
-def test_every_report_kind_has_a_trend():
-    from reports.kinds import KINDS
-    from reports.trends import TRENDS
+def test_one_registry_entry_is_all_a_report_needs_its_label_choice_and_trend_come_from_it():
+    from reports.kinds import KINDS, ReportKind, register
+    from reports.models import ReportRun
+    from reports.trends import Trend, total_of
 
-    assert set(KINDS) == set(TRENDS)
+    field = ReportRun._meta.get_field("report")
+    assert [(value, kind.label) for value, kind in sorted(KINDS.items())] == list(field.choices or ())
+    try:
+        extra = register(
+            ReportKind(
+                report="extra",
+                label="An extra report",
+                columns=KINDS["casemix"].columns,
+                compute=KINDS["casemix"].compute,
+                scope_kinds=KINDS["casemix"].scope_kinds,
+                disclosure=KINDS["casemix"].disclosure,
+                trend=Trend("Open", total_of("open_at_month_end"), is_count=True),
+            )
+        )
+        assert ("extra", "An extra report") in list(field.choices or ())
+        assert extra.trend.label == "Open"
+    finally:
+        from reports.models import REPORT_LABELS
+
+        KINDS.pop("extra", None)
+        REPORT_LABELS.pop("extra", None)

@@ -1,6 +1,7 @@
 """Report runs: one record per report, month, scope and rules version, executed in place, safely repeated."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -9,7 +10,7 @@ from django.db import IntegrityError, transaction
 from groupings.selectors import current_rules_version
 from reports import runs, services, tasks
 from reports.disclosure import DisclosureRule
-from reports.kinds import KINDS, ReportKind, one_scope
+from reports.kinds import KINDS, one_scope
 from reports.models import ReportRow, ReportRun, RunStatus
 from reports.periods import Month
 from reports.selectors import published_frame, stored_frame
@@ -77,7 +78,7 @@ def test_a_failing_report_is_marked_failed_with_its_error_and_keeps_its_last_row
     monkeypatch.setitem(
         KINDS,
         "casemix",
-        ReportKind("casemix", ("a",), one_scope(broken), frozenset({"commissioner"}), DisclosureRule()),
+        replace(KINDS["casemix"], columns=("a",), compute=one_scope(broken), disclosure=DisclosureRule()),
     )
     failed = runs.execute_run(run.pk)
     assert (failed.status, failed.error) == (RunStatus.FAILED, "RuntimeError: the database went away")

@@ -10,7 +10,7 @@ import pandas as pd
 
 from groupings.models import RulesVersion
 from reports import casemix
-from reports.kinds import ReportKind, register
+from reports.kinds import KINDS, ReportKind, register
 from reports.models import ScopeKind
 from reports.periods import Month
 
@@ -27,9 +27,11 @@ def slow_casemix_rows(
 SLOW_KIND = register(
     ReportKind(
         report=SLOW_REPORT,
+        label="Slow case-mix",
         columns=casemix.COLUMNS,
         compute=slow_casemix_rows,
         scope_kinds=frozenset({ScopeKind.COMMISSIONER.value}),
         disclosure=casemix.DISCLOSURE,
+        trend=KINDS["casemix"].trend,
     )
 )

@@ -1,6 +1,6 @@
 """The dashboard tabs keep their panels in the cache; after a change a reader gets the kept ones, said to be
 stale, while a Celery worker counts them again (tasks in-process: counted before the page is shown); one
-manager's kept panels are never shown to another whose teams differ (reports.dashboard_cache)."""
+manager's kept panels are never shown to another whose teams differ (dashboards.cache)."""
 
 import datetime as dt
 import re
@@ -13,8 +13,8 @@ from django.core.cache import cache
 from accounts.models import Role
 from camhs_pbr.celery import app
 from tests import factories
-from tests.reports import dashboard_world
-from tests.reports.dashboard_world import TODAY, allocate, at
+from tests.dashboards import dashboard_world
+from tests.dashboards.dashboard_world import TODAY, allocate, at
 from tests.support.brokers import publishing_to, silent_broker
 
 pytestmark = pytest.mark.django_db

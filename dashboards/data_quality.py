@@ -2,12 +2,13 @@
 check, each failing count one click from the cases behind it.
 
 Each check is defined once: a population (the cases it applies to on a day, or closed in a window) and a
-failing condition, both database conditions on cases. The check's `CaseSet` (reports.case_sets) selects the
+failing condition, both database conditions on cases. The check's `CaseSet` (dashboards.case_sets) selects the
 failing cases of the panel's window for the drill-down list; `panel` and `trend` count the same conditions.
 
 Decisions (PROPOSED where the sources give no rule):
-- The caseload on day D: cases referred on or before D and not closed on or before D (on today, exactly
-  `Case.objects.open()`); referrals awaiting acceptance count, since their records need the same details.
+- The records checked on day D are the open referrals on D (`assessments.models.records.open_referral_on`,
+  on today exactly `Case.objects.open_referrals()`): referrals awaiting acceptance count, since their records
+  need the same details. The checks' labels say "open referrals".
 - Ethnic category: "99" (Not known: not asked) and blank are missing; "Z" (Not stated: asked and declined)
   is a recorded answer. Gender: "X" (Not known, not recorded) and blank are missing; "9" (Indeterminate) is
   a recorded classification.
@@ -54,13 +55,13 @@ from django.db.models.functions import Cast, Mod, Substr, TruncDate
 from django.db.models.lookups import Exact
 
 from assessments.choices import EthnicCategory, Gender
-from assessments.models import Case, CurrentView, MeasureScore
+from assessments.models import Case, CurrentView, MeasureScore, open_referral_on
 from assessments.selectors import attended_contacts
 from camhs_pbr.lib.charts import Chart, line_chart
 from camhs_pbr.lib.db import without_jit
+from dashboards import case_sets
+from dashboards.case_sets import CaseSet
 from groupings.selectors import overdue_condition
-from reports import case_sets
-from reports.case_sets import CaseSet
 from reports.periods import Month, allocations_in_force
 
 TREND_MONTHS = 12
@@ -91,7 +92,7 @@ def no_facts(days: Sequence[dt.date]) -> dict[str, Subquery | Exists]:
 class Check:
     case_set: CaseSet
     heading: str  # the column heading, e.g. "NHS number"
-    population_label: str  # what the percentage is of, e.g. "open cases"
+    population_label: str  # what the percentage is of, e.g. "open referrals"
     population: Condition
     failing: Condition  # among the population
     historical: bool  # whether the trend can reconstruct it as of a past day
@@ -106,13 +107,8 @@ class Check:
 # Conditions -----------------------------------------------------------------------------------------------
 
 
-def caseload_on(day: dt.date) -> Q:
-    """Cases referred on or before `day` and not closed on or before it (on today: Case.objects.open())."""
-    return Q(referral_date__lte=day) & (Q(closed_date__isnull=True) | Q(closed_date__gt=day))
-
-
 def _caseload(window: Window) -> Q:
-    return caseload_on(window.end)
+    return open_referral_on(window.end)
 
 
 def _invalid_nhs_number(_: Window) -> Q:
@@ -262,8 +258,8 @@ CHECKS: tuple[Check, ...] = (
     _check(
         "quality-nhs-number",
         "NHS number",
-        "Open cases without a valid NHS number",
-        "open cases",
+        "Open referrals without a valid NHS number",
+        "open referrals",
         _caseload,
         _invalid_nhs_number,
         historical=False,
@@ -271,8 +267,8 @@ CHECKS: tuple[Check, ...] = (
     _check(
         "quality-ethnic-category",
         "Ethnic category",
-        "Open cases without an ethnic category",
-        "open cases",
+        "Open referrals without an ethnic category",
+        "open referrals",
         _caseload,
         _missing_ethnic_category,
         historical=False,
@@ -280,8 +276,8 @@ CHECKS: tuple[Check, ...] = (
     _check(
         "quality-postcode",
         "Postcode",
-        "Open cases without a postcode",
-        "open cases",
+        "Open referrals without a postcode",
+        "open referrals",
         _caseload,
         _missing_postcode,
         historical=False,
@@ -289,8 +285,8 @@ CHECKS: tuple[Check, ...] = (
     _check(
         "quality-gender",
         "Gender",
-        "Open cases without a gender",
-        "open cases",
+        "Open referrals without a gender",
+        "open referrals",
         _caseload,
         _missing_gender,
         historical=False,
@@ -298,8 +294,8 @@ CHECKS: tuple[Check, ...] = (
     _check(
         "quality-current-view-by-second-contact",
         "Current View by 2nd contact",
-        "Open cases without a Current View by their second attended contact",
-        "open cases with two attended contacts",
+        "Open referrals without a Current View by their second attended contact",
+        "open referrals with two attended contacts",
         _two_attended_contacts,
         _no_current_view_by_second_contact,
         historical=True,
@@ -308,8 +304,8 @@ CHECKS: tuple[Check, ...] = (
     _check(
         "quality-allocation",
         "Allocation",
-        "Open cases with a Current View but no allocation",
-        "open cases with a Current View",
+        "Open referrals with a Current View but no allocation",
+        "open referrals with a Current View",
         _with_current_view,
         _no_allocation,
         historical=True,
@@ -318,8 +314,8 @@ CHECKS: tuple[Check, ...] = (
     _check(
         "quality-review-on-time",
         "Review on time",
-        "Open cases whose allocation is overdue for review",
-        "open cases with an allocation",
+        "Open referrals whose allocation is overdue for review",
+        "open referrals with an allocation",
         _allocated,
         _review_overdue,
         historical=True,
@@ -601,7 +597,7 @@ def figures(cases: QuerySet[Case], today: dt.date) -> dict[str, Any]:
 
 
 def presented(counts: dict[str, Any], today: dt.date, filter_query: str) -> dict[str, Any]:
-    """What templates/reports/_data_quality.html reads, from `figures`."""
+    """What templates/dashboards/_data_quality.html reads, from `figures`."""
     return {
         "quality": quality_table(counts["panel"], filter_query),
         "quality_trend": trend_of(counts["trend"], today),

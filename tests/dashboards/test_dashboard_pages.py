@@ -9,11 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.audit import Action, AuditEvent
-from reports import forms
+from dashboards import forms
 from reports.models import UnitCost
 from tests import factories
-from tests.reports import dashboard_world
-from tests.reports.dashboard_world import at
+from tests.dashboards import dashboard_world
+from tests.dashboards.dashboard_world import at
 from tests.support.queries import sorts_cases_by_name
 
 pytestmark = pytest.mark.django_db

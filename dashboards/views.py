@@ -1,6 +1,6 @@
 """The manager dashboard (issue 16): the page, its htmx partial, the drill-down lists and CSV downloads.
 
-Each reads `reports.dashboard.dashboard_cases` under the filters of the GET parameters; a filter outside the
+Each reads `dashboards.cases.dashboard_cases` under the filters of the GET parameters; a filter outside the
 manager's scope is a form error, and then no figure is shown.
 """
 
@@ -19,10 +19,12 @@ from accounts.access import AuthenticatedRequest, manager_page
 from accounts.audit import Action, record
 from accounts.models import User
 from assessments.models import Case
+from dashboards import cache as dashboard_cache
+from dashboards import case_sets, tasks
+from dashboards import panels as dashboard_panels
+from dashboards.forms import DashboardFilterForm
 from groupings.selectors import with_current_grouping
-from reports import case_sets, dashboard_cache, dashboard_panels, tasks
 from reports.exports import csv_lines
-from reports.forms import DashboardFilterForm
 
 PAGE_SIZE = 50
 
@@ -40,7 +42,7 @@ def _partial_only(request: AuthenticatedRequest) -> bool:
 def _dashboard_page(request: AuthenticatedRequest, tab: str) -> HttpResponse:
     """A dashboard tab: the filter form, and its panels (alone for an htmx request from the form). The
     panels come from the cache, counted and drawn, even while a worker counts them again after a change
-    (reports.dashboard_cache)."""
+    (dashboards.cache)."""
     form = _form(request)
     context: dict[str, Any] = {"form": form, "tab": tab}
     if form.is_valid():
@@ -52,7 +54,7 @@ def _dashboard_page(request: AuthenticatedRequest, tab: str) -> HttpResponse:
         context["figures_stale"] = kept.stale
         # The review lists name patients: a read of case records, recorded like the caseload.
         record(Action.VIEW_CASELOAD, by=request.user, object_type="reports.dashboard", object_id=tab)
-    template = "reports/_dashboard_tab.html" if _partial_only(request) else "reports/dashboard.html"
+    template = "dashboards/_dashboard_tab.html" if _partial_only(request) else "dashboards/dashboard.html"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -89,7 +91,7 @@ def dashboard_cases(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             page=Page(_rows(request.user, list(numbered), ctx.today), numbered.number, paginator),
         )
         record(Action.VIEW_CASELOAD, by=request.user, object_type="reports.case_set", object_id=slug)
-    return render(request, "reports/dashboard_cases.html", context)
+    return render(request, "dashboards/dashboard_cases.html", context)
 
 
 def _rows(user: User, pks: list[int], today: dt.date) -> list[Any]:

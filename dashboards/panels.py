@@ -1,8 +1,9 @@
 """The manager dashboard's panels: each aggregates `dashboard_cases` in SQL with a fixed number of queries,
-whatever the caseload, and returns its table (reports.dashboard_figures.Table) with its chart.
+whatever the caseload, and returns its table (dashboards.figures.Table) with its chart.
 
-Open episodes are cases with no closed date. Each count of cases links to the drill-down list of its case
-set (reports.dashboard), narrowed by the same filters.
+Open episodes are episodes of care: accepted and not closed (`Case.objects.open_episodes()`); referrals
+awaiting acceptance are counted on their own. Each count of cases links to the drill-down list of its case
+set (dashboards.cases), narrowed by the same filters.
 """
 
 import datetime as dt
@@ -33,13 +34,12 @@ from django.urls import reverse
 
 from accounts.models import Team, User
 from assessments.models import Case, CaseQuerySet, Contact
+from assessments.models.records import AWAITING_ACCEPTANCE, OPEN_EPISODE
 from camhs_pbr.lib.charts import BarChart, Chart, bar_chart, line_chart
-from groupings.models import Allocation, Grouping
-from groupings.selectors import with_current_grouping
-from reports import case_sets, costing
-from reports import dashboard as d
-from reports.cost_report import ATTENDED, costed, in_month, reference_contact_cost
-from reports.dashboard_figures import (
+from camhs_pbr.lib.service_time import day_start, service_day, service_zone
+from dashboards import case_sets
+from dashboards import cases as d
+from dashboards.figures import (
     NOT_ALLOCATED_LABEL,
     GroupingCount,
     Row,
@@ -49,7 +49,11 @@ from reports.dashboard_figures import (
     waiting_by_team,
     waiting_days,
 )
-from reports.periods import Month, allocations_in_force, open_on, with_grouping_pk_for
+from groupings.models import Allocation, Grouping, open_allocation
+from groupings.selectors import with_current_grouping
+from reports import costing
+from reports.cost_report import ATTENDED, costed, in_month, reference_contact_cost
+from reports.periods import Month, allocations_in_force, with_grouping_pk_for
 
 LIST_LENGTH = 10
 
@@ -65,11 +69,11 @@ class Context:
 
     def dashboard_link(self, **changes: object) -> str:
         """The dashboard narrowed further (e.g. team=<id>): a service manager's drill to a team."""
-        return f"{reverse('reports:dashboard')}?{self._query(changes)}"
+        return f"{reverse('dashboards:dashboard')}?{self._query(changes)}"
 
     def cases_link(self, slug: str, **changes: object) -> str:
         """The drill-down list of a case set under these filters (and `changes`)."""
-        return f"{reverse('reports:dashboard_cases', args=[slug])}?{self._query(changes)}"
+        return f"{reverse('dashboards:dashboard_cases', args=[slug])}?{self._query(changes)}"
 
     def query_string(self) -> str:
         """The filters as a query string (without "?")."""
@@ -95,9 +99,7 @@ def open_by_grouping(ctx: Context) -> Panel:
     """Open episodes per grouping of their open allocation, and those not allocated."""
     rows = (
         d.open_of(ctx.cases)
-        .annotate(
-            open_allocation=FilteredRelation("allocations", condition=Q(allocations__end_date__isnull=True))
-        )
+        .annotate(open_allocation=FilteredRelation("allocations", condition=open_allocation("allocations__")))
         .values(
             "open_allocation__grouping_id",
             "open_allocation__grouping__code",
@@ -177,12 +179,14 @@ def open_by_super_group(ctx: Context, by_grouping: Table | None = None) -> Panel
 
 
 def caseload_by_clinician(ctx: Context) -> Panel:
-    """Open episodes per clinician (of the most recent attended contact), and those not yet seen."""
+    """Open episodes per clinician (of the most recent attended contact), those not yet seen, and the
+    referrals awaiting acceptance (counted apart: they are not yet episodes)."""
     counts = list(
-        d.open_of(ctx.cases)
+        cast(CaseQuerySet, ctx.cases)
+        .open_referrals()
         .annotate(lead=d.lead_clinician())
         .values("lead")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("pk", filter=OPEN_EPISODE), awaiting=Count("pk", filter=AWAITING_ACCEPTANCE))
         .order_by()
     )
     ids = [row["lead"] for row in counts if row["lead"] is not None]
@@ -190,7 +194,7 @@ def caseload_by_clinician(ctx: Context) -> Panel:
         user.pk: user for user in User.objects.filter(pk__in=ids).only("first_name", "last_name", "username")
     }
     seen = sorted(
-        ((users[row["lead"]], row["count"]) for row in counts if row["lead"] is not None),
+        ((users[row["lead"]], row["count"]) for row in counts if row["lead"] is not None and row["count"]),
         key=lambda pair: (-pair[1], pair[0].display_name, pair[0].pk),
     )
     rows = [
@@ -202,15 +206,21 @@ def caseload_by_clinician(ctx: Context) -> Panel:
     ]
     not_seen = sum(row["count"] for row in counts if row["lead"] is None)
     rows.append(Row(("Not yet seen", not_seen), (None, ctx.cases_link(d.NOT_YET_SEEN))))
+    bars = bar_chart([(str(r.cells[0]), float(r.cells[1] or 0)) for r in rows])
+    awaiting = sum(row["awaiting"] for row in counts)
+    rows.append(
+        Row(("Referrals awaiting acceptance", awaiting), (None, ctx.cases_link(d.AWAITING_ACCEPTANCE)))
+    )
     table = Table(
         "caseload",
         "Caseload per clinician",
         ("Clinician", "Open episodes"),
         tuple(rows),
-        note="A case counts under the clinician of its most recent attended contact; open cases with no "
-        "attended contact count under \u201cNot yet seen\u201d.",
+        note="An open episode (accepted, not closed) counts under the clinician of its most recent attended "
+        "contact; open episodes with no attended contact count under \u201cNot yet seen\u201d. Referrals "
+        "not yet accepted are not episodes: the last row counts them apart.",
     )
-    return Panel(table, bars=bar_chart([(str(r.cells[0]), float(r.cells[1] or 0)) for r in rows]))
+    return Panel(table, bars=bars)
 
 
 def activity_by_month(ctx: Context) -> Panel:
@@ -231,7 +241,7 @@ def activity_by_month(ctx: Context) -> Panel:
         .distinct()
         .aggregate(
             **{
-                f"m{n}": Count("pk", filter=Q(first_seen__gte=d.day_start(m.first), first_seen__lt=_after(m)))
+                f"m{n}": Count("pk", filter=Q(first_seen__gte=day_start(m.first), first_seen__lt=_after(m)))
                 for n, m in enumerate(months)
             }
         )
@@ -265,7 +275,7 @@ def activity_by_month(ctx: Context) -> Panel:
 
 def _after(month: Month) -> dt.datetime:
     """Midnight (London) after the month's last day."""
-    return d.day_start(month.last + dt.timedelta(days=1))
+    return day_start(month.last + dt.timedelta(days=1))
 
 
 def _per_month(cases: QuerySet[Any]) -> dict[dt.date, int]:
@@ -275,14 +285,14 @@ def _per_month(cases: QuerySet[Any]) -> dict[dt.date, int]:
 
 def _as_date(value: dt.date | dt.datetime) -> dt.date:
     if isinstance(value, dt.datetime):
-        return (value.astimezone(d.LONDON) if value.tzinfo else value).date()
+        return service_day(value) if value.tzinfo else value.date()
     return value
 
 
 def waiting_times(ctx: Context) -> Panel:
     """Per team: cases first seen in the period, median and 90th percentile of days from referral."""
     period = ctx.filters.period
-    start, end = d.day_start(period.first), d.day_start(period.last + dt.timedelta(days=1))
+    start, end = day_start(period.first), day_start(period.last + dt.timedelta(days=1))
     # First seen in the period: seen in it and never before it (two index probes, not the first contact's
     # lookup again in each condition).
     seen = (
@@ -290,7 +300,7 @@ def waiting_times(ctx: Context) -> Panel:
             Exists(d.attended_contacts().filter(starts_at__gte=start, starts_at__lt=end)),
             ~Exists(d.attended_contacts().filter(starts_at__lt=start)),
         )
-        .annotate(first_day=TruncDate(d.first_seen(), tzinfo=d.LONDON))
+        .annotate(first_day=TruncDate(d.first_seen(), tzinfo=service_zone()))
         .order_by()
         .values_list("team_id", "referral_date", "first_day")
     )
@@ -392,7 +402,7 @@ def _counts_table(ctx: Context, slug: str, title: str, lists: list[CaseList]) ->
 
 def _case_set(slug: str) -> case_sets.CaseSet:
     case_set = case_sets.get(slug)
-    assert case_set is not None, f"case set {slug} is registered by reports.dashboard"
+    assert case_set is not None, f"case set {slug} is registered by dashboards.cases"
     return case_set
 
 
@@ -510,7 +520,7 @@ def cost_this_month(ctx: Context) -> Panel:
         )
         return Panel(Table("cost", title, COST_COLUMNS, (), problem=problem))
     open_counts = dict(
-        with_grouping_pk_for(ctx.cases.filter(open_on(ctx.filters.period.last)), month)
+        with_grouping_pk_for(cast(CaseQuerySet, ctx.cases).open_episodes_on(ctx.filters.period.last), month)
         .values("grouping_pk")
         .annotate(count=Count("pk"))
         .order_by()

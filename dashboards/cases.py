@@ -2,12 +2,14 @@
 (`dashboard_cases`), the per-case facts the panels group by, and the case sets behind its counts.
 
 Definitions (issue 16):
+- The dashboard counts **open episodes** of care (accepted, not closed); referrals not yet accepted are
+  counted apart as **referrals awaiting acceptance** (ARCHITECTURE.md, vocabulary).
 - A case's **clinician** is the clinician of its most recent attended contact; an open case with no attended
   contact is "not yet seen". There is no lead-clinician field on a case.
 - A case's **grouping** for the filter is that of its open allocation, or for a closed case that of the
   allocation that ended last (a discharge ends the open one).
 - **Overdue review**: the open allocation's review due date is before today (groupings.reviews.is_overdue);
-  **due soon**: due today or within the next DUE_SOON_DAYS days.
+  **due soon**: due today or within the next DUE_SOON_DAYS days (groupings.reviews, the horizon of "my reviews" too).
 - **Current View without an allocation**: an open case whose latest Current View (by completed date) has no
   allocation started on or after the day it was completed, so the grouping does not yet follow from it.
 - A **period** is calendar months in Europe/London: the last N months counts the current month (to date) and
@@ -17,7 +19,6 @@ Definitions (issue 16):
 import datetime as dt
 from dataclasses import dataclass
 from typing import cast
-from zoneinfo import ZoneInfo
 
 from django.db.models import (
     DateTimeField,
@@ -33,13 +34,13 @@ from django.db.models import (
 from accounts.models import Team, User
 from assessments.models import Case, CaseQuerySet, CurrentView
 from assessments.selectors import attended_contacts, current_views_latest_first, lead_clinician
+from camhs_pbr.lib.service_time import day_start
+from dashboards.case_sets import CaseSet, register
 from groupings.models import Allocation, Grouping, SuperGroup
+from groupings.reviews import DUE_SOON_DAYS, due_soon_until
 from groupings.selectors import overdue_condition
-from reports.case_sets import CaseSet, register
 from reports.periods import Month
 
-LONDON = ZoneInfo("Europe/London")
-DUE_SOON_DAYS = 28
 PERIOD_CHOICES = (("3m", "Last 3 months"), ("6m", "Last 6 months"), ("12m", "Last 12 months"))
 DEFAULT_PERIOD = "12m"
 TREND_MONTHS = 12
@@ -96,11 +97,6 @@ class Filters:
         return {key: str(value) for key, value in values.items() if value is not None}
 
 
-def day_start(day: dt.date) -> dt.datetime:
-    """Midnight at the start of `day` in Europe/London: contacts are dated by their London day."""
-    return dt.datetime.combine(day, dt.time(), tzinfo=LONDON)
-
-
 def first_seen() -> Subquery:
     """When the case's first attended contact started (None when never seen)."""
     first = attended_contacts().order_by("starts_at", "pk")
@@ -122,8 +118,13 @@ def latest_grouping() -> Subquery:
 
 
 def open_of(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """The open episodes among `cases` (CaseQuerySet.open)."""
-    return cast(CaseQuerySet, cases).open()
+    """The open episodes of care among `cases` (accepted, not closed: CaseQuerySet.open_episodes)."""
+    return cast(CaseQuerySet, cases).open_episodes()
+
+
+def awaiting_acceptance(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
+    """The open referrals among `cases` not yet accepted (CaseQuerySet.awaiting_acceptance)."""
+    return cast(CaseQuerySet, cases).awaiting_acceptance()
 
 
 def dashboard_cases(user: User, filters: Filters) -> QuerySet[Case]:
@@ -160,7 +161,7 @@ def seen_band_condition(low_days: int, high_days: int | None, today: dt.date, fi
 
 
 def _open_allocation() -> QuerySet[Allocation]:
-    return Allocation.objects.filter(case=OuterRef("pk"), end_date__isnull=True)
+    return Allocation.objects.open().filter(case=OuterRef("pk"))
 
 
 def review_overdue(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
@@ -168,7 +169,7 @@ def review_overdue(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
 
 
 def review_due_soon(cases: QuerySet[Case], today: dt.date) -> QuerySet[Case]:
-    soon = Q(review_due__gte=today, review_due__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
+    soon = Q(review_due__gte=today, review_due__lte=due_soon_until(today))
     return open_of(cases).filter(Exists(_open_allocation().filter(soon)))
 
 
@@ -218,6 +219,7 @@ def _seen_in_band(slug: str, label: str, low: int, high: int | None) -> CaseSet:
 
 
 OPEN = "open"
+AWAITING_ACCEPTANCE = "awaiting-acceptance"
 REVIEW_OVERDUE = "review-overdue"
 REVIEW_DUE_SOON = "review-due-soon"
 NO_CURRENT_VIEW = "no-current-view"
@@ -226,6 +228,7 @@ NOT_ALLOCATED = "not-allocated"
 
 register(
     CaseSet(OPEN, "Open episodes", _open),
+    CaseSet(AWAITING_ACCEPTANCE, "Referrals awaiting acceptance", awaiting_acceptance),
     CaseSet(NOT_ALLOCATED, "Open episodes not allocated to a grouping", not_allocated),
     *(_in_super_group(super_group) for super_group in SuperGroup.values),
     CaseSet(NOT_YET_SEEN, "Open episodes not yet seen (no attended contact)", not_yet_seen),

@@ -3,7 +3,7 @@ like the re-grouping page keeps its figures: under the teams in the manager's sc
 teams see the same cases), the tab, the filters and the names the figures show.
 
 A tab counted under an older stamp of the data is shown at once, said to be stale, while a Celery worker counts
-it again (reports.tasks.recount_dashboard_tab); only the first reader of a question ever waits for the count.
+it again (dashboards.tasks.recount_dashboard_tab); only the first reader of a question ever waits for the count.
 
 The figures are stale on a new day (reviews fall due) and when the stamp of the data changes: with a new or
 changed case (discharge, reopening), a new patient, contact, Current View, suggestion, allocation, outcome score
@@ -25,11 +25,12 @@ from assessments.selectors import caseload_sources
 from camhs_pbr import queueing
 from camhs_pbr.figures_cache import Cached, kept_ids, latest, stamp, store
 from camhs_pbr.lib.db import without_jit
+from dashboards import data_quality
+from dashboards import panels as dashboard_panels
+from dashboards.case_sets import CaseSet
+from dashboards.figures import Table
+from dashboards.panels import Context, Panel
 from groupings.models import Allocation, Grouping, Suggestion
-from reports import dashboard_panels, data_quality
-from reports.case_sets import CaseSet
-from reports.dashboard_figures import Table
-from reports.dashboard_panels import Context, Panel
 from reports.models import ReferenceContactCost, UnitCost
 
 # Kept a day after their last count: a tab nobody opens for a day is counted afresh when opened.
@@ -52,10 +53,10 @@ class Tab:
 
 
 TABS = {
-    "dashboard": Tab(dashboard_panels.everything, "reports/_dashboard_panels.html"),
+    "dashboard": Tab(dashboard_panels.everything, "dashboards/_dashboard_panels.html"),
     "data-quality": Tab(
         lambda ctx: data_quality.figures(ctx.cases, ctx.today),
-        "reports/_dashboard_quality_panels.html",
+        "dashboards/_dashboard_quality_panels.html",
         lambda figures, ctx: data_quality.presented(figures, ctx.today, ctx.query_string()),
     ),
 }
@@ -80,7 +81,7 @@ def data_stamp() -> tuple:
 
 def drawn_tab(name: str, ctx: Context, recount_task: Task) -> Cached[Drawn]:
     """The tab `name` for `ctx`: from the cache (stale while `recount_task` counts it again on a worker), or
-    counted now. The task is reports.tasks.recount_dashboard_tab (passed in: that module imports this one)."""
+    counted now. The task is dashboards.tasks.recount_dashboard_tab (passed in: that module imports this one)."""
     return latest(
         f"reports.dashboard.{name}",
         _key(name, ctx),

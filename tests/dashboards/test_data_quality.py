@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from accounts.models import Role, Team, User
 from assessments.models import Case, CurrentView, MeasureResponse, MeasureScore
+from dashboards import case_sets
+from dashboards import data_quality as dq
 from groupings.models import Allocation, Grouping
 from groupings.selectors import current_rules_version
-from reports import case_sets
-from reports import data_quality as dq
 from reports.periods import Month
 from tests import factories
 
@@ -410,4 +410,4 @@ def test_every_check_is_registered_as_a_case_set_under_its_slug():
 
 
 def test_the_partial_compiles():
-    get_template("reports/_data_quality.html")
+    get_template("dashboards/_data_quality.html")

@@ -14,9 +14,9 @@ from accounts.models import Team, User
 from assessments.models import Case, Contact
 from camhs_pbr.figures_cache import cached
 from camhs_pbr.lib.widgets import PlainSelect
+from dashboards.cache import CACHE_SECONDS, data_stamp
+from dashboards.cases import DEFAULT_PERIOD, PERIOD_CHOICES, TREND_MONTHS, Filters, Period
 from groupings.models import Grouping
-from reports.dashboard import DEFAULT_PERIOD, PERIOD_CHOICES, TREND_MONTHS, Filters, Period
-from reports.dashboard_cache import CACHE_SECONDS, data_stamp
 from reports.periods import Month
 
 OUTSIDE_TEAMS = "That team is not one of the teams you manage: choose one from the list."

@@ -6,8 +6,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reports.dashboard_panels import PANELS
-from tests.reports import dashboard_world
+from dashboards.panels import PANELS
+from tests.dashboards import dashboard_world
 
 pytestmark = pytest.mark.django_db
 

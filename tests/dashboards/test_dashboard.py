@@ -1,17 +1,16 @@
-"""The manager dashboard's figures against the hand-computed world of tests/reports/dashboard_world.py."""
+"""The manager dashboard's figures against the hand-computed world of tests/dashboards/dashboard_world.py."""
 
 import datetime as dt
 
 import numpy as np
 import pytest
 
-from reports import case_sets
-from reports import dashboard as d
-from reports import dashboard_panels as panels
-from reports.dashboard_figures import GroupingCount, by_super_group, waiting_by_team, waiting_days
+from dashboards import case_sets, panels
+from dashboards import cases as d
+from dashboards.figures import GroupingCount, by_super_group, waiting_by_team, waiting_days
 from reports.models import UnitCost
-from tests.reports import dashboard_world
-from tests.reports.dashboard_world import TODAY
+from tests.dashboards import dashboard_world
+from tests.dashboards.dashboard_world import TODAY
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -51,6 +50,7 @@ def test_a_case_counts_under_the_clinician_of_its_latest_attended_contact(world)
         ("Dev Two", 2),
         ("Cara One", 1),
         ("Not yet seen", 1),
+        ("Referrals awaiting acceptance", 0),
     ]
 
 
@@ -158,7 +158,11 @@ def test_a_missing_unit_cost_is_said_on_the_panel_instead_of_failing(world):
 def test_filters_narrow_every_panel_to_a_team_a_clinician_or_a_grouping(world):
     team_a, team_b = world.provider_teams
     by_team = context(world.service_manager, team=team_b)
-    assert cells(panels.caseload_by_clinician(by_team)) == [("Dev Two", 1), ("Not yet seen", 0)]
+    assert cells(panels.caseload_by_clinician(by_team)) == [
+        ("Dev Two", 1),
+        ("Not yet seen", 0),
+        ("Referrals awaiting acceptance", 0),
+    ]
     by_clinician = context(world.service_manager, clinician=world.c1)
     assert [c[3] for c in cells(panels.open_by_grouping(by_clinician))] == [1, 0]  # case 2 (GH04)
     by_grouping = context(world.service_manager, grouping=dashboard_world.grouping("GH03"))
@@ -174,7 +178,12 @@ def test_a_team_manager_sees_only_their_team_in_every_panel(world):
         ("GH04", 1),
         ("Not allocated", 1),
     ]
-    assert cells(panels.caseload_by_clinician(ctx)) == [("Cara One", 1), ("Dev Two", 1), ("Not yet seen", 1)]
+    assert cells(panels.caseload_by_clinician(ctx)) == [
+        ("Cara One", 1),
+        ("Dev Two", 1),
+        ("Not yet seen", 1),
+        ("Referrals awaiting acceptance", 0),
+    ]
     assert [row[0] for row in cells(panels.waiting_times(ctx))] == ["Team A"]
     assert [row[0] for row in cells(panels.suggestions_by_team(ctx))] == ["Team A"]
     assert [row[0] for row in cells(panels.suggestions_by_clinician(ctx))] == ["Cara One"]
