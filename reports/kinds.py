@@ -31,7 +31,7 @@ Compute = Callable[[Month, str, str, RulesVersion], "pd.DataFrame"]
 
 SingleScopeCompute = Callable[[Month, str, RulesVersion], "pd.DataFrame"]
 
-Spread = Callable[[pd.DataFrame], tuple[list[tuple[str, float | None]], float | None]]
+Spread = Callable[["pd.DataFrame"], tuple[list[tuple[str, float | None]], float | None]]
 """A run's raw rows -> (bars of (label, value), eta squared or None), for a report drawn as a spread."""
 
 
@@ -109,6 +109,8 @@ def _currency_quality(month: Month, provider_code: str, rules_version: RulesVers
 def _cost_spread(frame: pd.DataFrame) -> tuple[list[tuple[str, float | None]], float | None]:
     """Mean cost per closed episode by grouping, and the share of the variance in cost per episode that the
     grouping explains (eta squared)."""
+    import pandas as pd
+
     means = [
         (str(g), None if pd.isna(m) else float(m))
         for g, m in zip(frame["grouping"], frame["cost_mean"], strict=True)
