@@ -16,11 +16,16 @@ with 3; with 4 and 5 (gunicorn's general advice of 2 x cores + 1) some pages mis
 """
 
 import os
+import shutil
 
 worker_class = "sync"
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 timeout = 120
 control_socket_disable = True  # several servers may share a machine (the benchmarks); nothing uses it
+
+# Prometheus' multiprocess mode (camhs_pbr/metrics.py): each process writes its series to files in this directory
+# and a scrape answered by any process reads them all. One directory per server, emptied at its start.
+METRICS_DIR = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", f"/tmp/camhs-pbr-metrics-{os.getpid()}")
 
 
 def post_worker_init(worker) -> None:
@@ -28,3 +33,20 @@ def post_worker_init(worker) -> None:
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - reading it imports the URLconf and the views
+
+
+def on_starting(server) -> None:
+    """Series files of an earlier server in the same directory would be counted again: start empty."""
+    shutil.rmtree(METRICS_DIR, ignore_errors=True)
+    os.makedirs(METRICS_DIR)
+
+
+def child_exit(server, worker) -> None:
+    """A process's series files are kept (its counts stay in the totals) and marked as no longer live."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server) -> None:
+    shutil.rmtree(METRICS_DIR, ignore_errors=True)

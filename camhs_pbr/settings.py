@@ -282,3 +282,22 @@ LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
 if LOG_FORMAT not in {"json", "text"}:
     raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
 LOGGING = logging_config(log_format=LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"))
+# Prometheus (camhs_pbr/metrics.py): /metrics answers a scrape bearing this token, and 404 while it is unset.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+# Each query counted by django-prometheus' wrapper of the same database backend.
+if DATABASES["default"]["ENGINE"] in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
+    DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+        "django.db.", "django_prometheus.db."
+    )
+# Error reports to Sentry, with personal data removed (camhs_pbr/sentry.py); off while SENTRY_DSN is unset.
+SENTRY_DSN = env_str("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "development" if DEBUG else "production")
+if SENTRY_DSN:
+    from camhs_pbr.sentry import init_sentry
+
+    init_sentry(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT)
