@@ -16,11 +16,16 @@ with 3; with 4 and 5 (gunicorn's general advice of 2 x cores + 1) some pages mis
 """
 
 import os
+from pathlib import Path
 
 worker_class = "sync"
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 timeout = 120
 control_socket_disable = True  # several servers may share a machine (the benchmarks); nothing uses it
+
+# Prometheus' multiprocess mode (camhs_pbr/metrics.py): each process writes its series to files in
+# PROMETHEUS_MULTIPROC_DIR and a scrape answered by any process reads them all. Set when the server starts (not when
+# this file is read, so that reading it leaves the environment alone), one directory per server.
 
 
 def post_worker_init(worker) -> None:
@@ -28,3 +33,26 @@ def post_worker_init(worker) -> None:
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - reading it imports the URLconf and the views
+
+
+def on_starting(server) -> None:
+    """Before the workers start (they inherit it): the metrics directory, without an earlier server's files."""
+    directory = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", f"/tmp/camhs-pbr-metrics-{os.getpid()}")
+    os.makedirs(directory, exist_ok=True)
+    _remove_series_files(directory)
+
+
+def child_exit(server, worker) -> None:
+    """A process's series files are kept (its counts stay in the totals) and marked as no longer live."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server) -> None:
+    _remove_series_files(os.environ.get("PROMETHEUS_MULTIPROC_DIR", ""))
+
+
+def _remove_series_files(directory: str) -> None:
+    for series in Path(directory).glob("*.db") if directory else []:
+        series.unlink(missing_ok=True)

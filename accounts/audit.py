@@ -7,7 +7,6 @@ application's role may only read and add to the table (accounts/database_roles.p
 drift from what happened; views record reads, and signals record logins and admin actions.
 """
 
-import contextvars
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,8 +16,7 @@ from django.db.models import Q
 from django.db.models.functions import Now
 
 from camhs_pbr.figures_cache import Latest
-
-_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("audit_request_id", default="")
+from camhs_pbr.logs import current_request_id
 
 
 class Action(models.TextChoices):
@@ -140,20 +138,8 @@ def record(
         patient_id=patient_id,
         outcome=outcome,
         changed_fields=sorted(set(changed)),
-        request_id=_request_id.get(),
+        request_id=current_request_id(),
     )
-
-
-def current_request_id() -> str:
-    return _request_id.get()
-
-
-def set_request_id(value: str) -> contextvars.Token[str]:
-    return _request_id.set(value)
-
-
-def reset_request_id(token: contextvars.Token[str]) -> None:
-    _request_id.reset(token)
 
 
 def latest_admin_change() -> Latest:

@@ -1,8 +1,7 @@
-"""Where the web edge feeds the audit trail: a request id per request, refused access to pages, logins and
-logouts, and every action of the Django admin."""
+"""Where the web edge feeds the audit trail: refused access to pages, reads of a case's pages, logins and
+logouts, and every action of the Django admin. The request id on each event is camhs_pbr.logs's."""
 
 import json
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -15,28 +14,21 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.http import Http404, HttpRequest, HttpResponse
 
-from accounts.audit import Action, Outcome, record, reset_request_id, set_request_id
+from accounts.audit import Action, Outcome, record
 
-REQUEST_ID_HEADER = "X-Request-ID"
 ADMIN_ACTIONS = {ADDITION: Action.ADMIN_ADD, CHANGE: Action.ADMIN_CHANGE, DELETION: Action.ADMIN_DELETE}
 
 
 class AuditMiddleware:
-    """Gives each request a uuid (on every audit event it causes and in the response header) and records
-    the pages a user was refused (403, or 404 raised by a view, as for a case outside their scope)."""
+    """Records the pages of a case a user opened and those they were refused (403, or 404 raised by a view,
+    as for a case outside their scope)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = str(uuid.uuid4())
-        token = set_request_id(request_id)
-        try:
-            response = self.get_response(request)
-            record_case_form_view(request, response)
-        finally:
-            reset_request_id(token)
-        response[REQUEST_ID_HEADER] = request_id
+        response = self.get_response(request)
+        record_case_form_view(request, response)
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:

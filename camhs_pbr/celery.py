@@ -4,6 +4,8 @@ import os
 
 from celery import Celery
 
+from camhs_pbr import task_logs
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "camhs_pbr.settings")
 
 app = Celery("camhs_pbr")
@@ -14,3 +16,4 @@ if not app.conf.broker_url:
     app.conf["result_backend"] = "cache+memory://"
 app.conf.include = ["camhs_pbr.tasks"]
 app.autodiscover_tasks()
+task_logs.connect()

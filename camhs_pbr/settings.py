@@ -13,6 +13,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from camhs_pbr.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -85,6 +87,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "camhs_pbr.logs.RequestLogMiddleware",
     "camhs_pbr.error_pages.AppErrorPagesMiddleware",
     "accounts.audit_web.AuditMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -283,9 +286,28 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reap-stalled-lab-runs": {"task": "lab.tasks.reap_stalled_lab_runs", "schedule": 60.0},
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+# Observability (issue 28, README "Operations"): logs, metrics and error reports, each configured here once.
+# JSON lines in production, text on a developer's machine (camhs_pbr/logs.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"))
+# Prometheus (camhs_pbr/metrics.py): /metrics answers a scrape bearing this token, and 404 while it is unset.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+# Each query counted by django-prometheus' wrapper of the same database backend.
+if DATABASES["default"]["ENGINE"] in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
+    DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
+        "django.db.", "django_prometheus.db."
+    )
+# Error reports to Sentry, with personal data removed (camhs_pbr/sentry.py); off while SENTRY_DSN is unset.
+SENTRY_DSN = env_str("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "development" if DEBUG else "production")
+if SENTRY_DSN:
+    from camhs_pbr.sentry import init_sentry
+
+    init_sentry(dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT)

@@ -1,15 +1,26 @@
-"""Site-wide pages: the home redirect, the favicon browsers ask for, and the health check for load
-balancers and engineers."""
+"""Site-wide pages: the home redirect, the favicon browsers ask for, the health check for load balancers and
+engineers, and the metrics Prometheus scrapes."""
 
+import datetime as dt
+from collections.abc import Iterable
+
+import prometheus_client
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.db import connection, models
+from django.db.models import Max
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
 
 from accounts.access import AuthenticatedRequest
 from accounts.models import Role
+from camhs_pbr import metrics as run_metrics
 from camhs_pbr.celery import app
+from groupings.models import RegroupingRun
+from lab.models import LabRun
+from reports.models import ReportRun
 
 WORKER_TIMEOUT_SECONDS = 1.0
 
@@ -55,3 +66,26 @@ def _ping_workers() -> list:
     quick = {"socket_timeout": WORKER_TIMEOUT_SECONDS, "socket_connect_timeout": WORKER_TIMEOUT_SECONDS}
     with app.connection_for_write(transport_options=quick) as connection:
         return app.control.ping(timeout=WORKER_TIMEOUT_SECONDS, connection=connection) or []
+
+
+def run_kinds() -> Iterable[tuple[str, type[models.Model]]]:
+    """Every kind of background run with its model: the one list the metrics read."""
+    return [("regrouping", RegroupingRun), ("lab", LabRun), ("report", ReportRun)]
+
+
+def last_monthly_reports() -> dict[str, dt.datetime]:
+    """When the last scheduled monthly run (no requester) of each report finished successfully."""
+    done = ReportRun.objects.filter(status="done", requested_by__isnull=True, finished_at__isnull=False)
+    return dict(done.values_list("report").annotate(last=Max("finished_at")).order_by())
+
+
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus' scrape: 404 unless METRICS_TOKEN is set, 403 without `Authorization: Bearer <token>`."""
+    if not settings.METRICS_TOKEN:
+        raise Http404
+    if not run_metrics.is_authorised(request.headers.get("Authorization", "")):
+        raise PermissionDenied
+    return HttpResponse(
+        run_metrics.exposition(run_kinds, last_monthly_reports),
+        content_type=prometheus_client.CONTENT_TYPE_LATEST,
+    )

@@ -8,6 +8,22 @@ hypothesis_settings.register_profile("camhs", deadline=None)
 hypothesis_settings.load_profile("camhs")
 
 
+def pytest_sessionstart(session):
+    """Every log record of the session goes to a file that must hold no patient's details (issue 28)."""
+    from tests.support.personal_data_in_logs import Capture
+
+    session.config._personal_data_in_logs = capture = Capture()
+    capture.start()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    capture = getattr(session.config, "_personal_data_in_logs", None)
+    problem = capture.finish() if capture else ""
+    if problem:
+        session.config.get_terminal_writer().line("\n" + problem, red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 @pytest.fixture
 def reference_data(db):
     """Reference rows of the data migrations; a transactional test's flush removes them, so put them back."""

@@ -116,6 +116,8 @@ ADMIN_ONLY: dict[str, object] = {**dict.fromkeys(ROLES, ADMIN_LOGIN), "administr
 EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "home": {"GET": HOME, "POST": HOME},
     "health": {"GET": EVERYONE, "POST": EVERYONE},
+    # Prometheus' scrape, for its bearer token only (tests/test_metrics.py); no token is configured here.
+    "metrics": {"GET": rule(**dict.fromkeys(ROLES, 404)), "POST": rule(**dict.fromkeys(ROLES, 404))},
     # Everyone, signed in or not, is sent on to the icon among the static files.
     "favicon": {
         "GET": rule(**dict.fromkeys(ROLES, REDIRECT)),
@@ -269,6 +271,7 @@ def world(reference_data):
     urls = {
         "home": reverse("home"),
         "health": reverse("health"),
+        "metrics": reverse("metrics"),
         "favicon": reverse("favicon"),
         "login": reverse("login"),
         "logout": reverse("logout"),

@@ -131,3 +131,35 @@ def test_only_migrate_connects_to_the_migration_database(tmp_path):
     )
     assert shell.returncode == 0, shell.stderr
     assert app_db.exists()
+
+
+LOG_FORMATS = (
+    "import django, logging; django.setup(); from django.conf import settings; "
+    "print(settings.LOG_FORMAT, type(logging.getLogger().handlers[0].formatter).__name__)"
+)
+
+
+def log_format_of(**env: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "LOG_FORMAT"}}
+    process = subprocess.run(
+        [sys.executable, "-c", LOG_FORMATS],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "camhs_pbr.settings", **env},
+        capture_output=True,
+        text=True,
+    )
+    assert process.returncode == 0, process.stderr
+    return process.stdout.strip().splitlines()[-1]
+
+
+def test_logs_are_json_lines_in_production_and_text_under_make_run_unless_chosen():
+    key = "a-production-key-from-the-environment"
+    assert log_format_of(SECRET_KEY=key) == "json JsonFormatter"
+    assert log_format_of(DEBUG="1") == "text Formatter"
+    assert log_format_of(SECRET_KEY=key, LOG_FORMAT="text") == "text Formatter"
+    assert log_format_of(DEBUG="1", LOG_FORMAT="json") == "json JsonFormatter"
+
+
+def test_an_unknown_log_format_is_refused_by_name():
+    process = start(SECRET_KEY="a-production-key-from-the-environment", LOG_FORMAT="xml")
+    assert process.returncode != 0 and "LOG_FORMAT must be json or text" in process.stderr
