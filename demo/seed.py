@@ -6,7 +6,6 @@ from dataclasses import dataclass
 import numpy as np
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
 
 from accounts.models import Commissioner, Profession, Provider, Role, Team, User
 from assessments.choices import (
@@ -99,9 +98,8 @@ def seed(*, cases: int, seed: int, as_of: dt.date) -> SeedSummary:
     with transaction.atomic():
         orgs = _organisations()
         clinicians = _users(orgs, cases, rng)
-        patients = _patients(cases, rng, as_of, orgs["providers"][0])
+        patients = _patients(cases, rng, as_of)
         case_rows = _cases(patients, orgs, rng, as_of)
-        _patients_belong_to_their_case_provider()
         # The Current Views are drawn first: each case's contacts depend on its view (demo/appointments.py).
         codes = ratings(sum(case.accepted_date is not None for case in case_rows), rng)
         contact_count = _contacts(case_rows, clinicians, rng, as_of, _contact_means(case_rows, codes, orgs))
@@ -247,15 +245,9 @@ def _users(orgs: dict, cases: int, rng: np.random.Generator) -> dict[int, list[U
     return by_team
 
 
-def _patients_belong_to_their_case_provider() -> None:
-    """Each patient's record is its case's provider's (placed after the cases, so the random draws and the
-    data they make stay as they were)."""
-    provider = Case.objects.filter(patient=OuterRef("pk")).order_by("pk").values("team__provider")[:1]
-    Patient.objects.filter(Exists(provider)).update(provider=Subquery(provider))
-
-
-def _patients(count: int, rng: np.random.Generator, as_of: dt.date, provider: Provider) -> list[Patient]:
-    """Unsaved: each is written with its case, registered when its referral came in."""
+def _patients(count: int, rng: np.random.Generator, as_of: dt.date) -> list[Patient]:
+    """Unsaved: each is written with its case, registered when its referral came in and held by its case's
+    provider (both set by `_cases`)."""
     # Ages at referral mostly 4-17, a tail to 25; dates of birth are placed so that the referral fits.
     numbers = demo_nhs_numbers(count, rng)
     genders = rng.choice(["1", "2", "9", "X"], size=count, p=[0.47, 0.5, 0.01, 0.02])
@@ -271,7 +263,6 @@ def _patients(count: int, rng: np.random.Generator, as_of: dt.date, provider: Pr
     letters = rng.choice(list("ABDEFGHJLNPQRSTUWXYZ"), size=(count, 2))
     patients = [
         Patient(
-            provider=provider,
             nhs_number=numbers[i],
             given_name=given[i],
             family_name=family[i],
@@ -314,6 +305,8 @@ def _cases(patients: list[Patient], orgs: dict, rng: np.random.Generator, as_of:
         elif accepted_on + dt.timedelta(days=int(length[i])) <= as_of:
             closed_on, why = accepted_on + dt.timedelta(days=int(length[i])), reasons[reason[i]]
         patient.registered_at = stamps.working_time(referral, i)
+        # No random draw: the data of the draws that follow stay as they were.
+        patient.provider_id = teams[team_index[i]].provider_id
         rows.append(
             Case(
                 patient=patient,

@@ -85,6 +85,8 @@ def test_demo_data_keeps_every_record_rule():
     for dob, referral in Case.objects.values_list("patient__date_of_birth", "referral_date"):
         assert validation.age_at_referral_error(dob, referral) is None
     assert not Contact.objects.filter(starts_at__date__lt=F("case__referral_date")).exists()
+    # each provider keeps its own record of its patients
+    assert not Patient.objects.exclude(provider=F("cases__team__provider")).exists()
     assert (
         Case.objects.filter(closed_date__isnull=True).exists()
         and Case.objects.filter(closed_date__isnull=False).exists()
