@@ -17,6 +17,7 @@ from assessments.choices import (
 )
 from assessments.models import Case, Contact, Patient
 from demo.appointments import contact_counts, expected_contacts
+from demo.copy_rows import insert_rows
 from demo.groupings import ratings, seed_grouping_history
 from demo.outcomes import seed_outcomes
 from demo.stamps import LONDON, Stamps, stamped_as_given
@@ -24,6 +25,16 @@ from demo.stamps import LONDON, Stamps, stamped_as_given
 DEMO_PASSWORD = "demo-password-2026"
 BATCH = 5000
 NOTE_MINUTES = 20
+CONTACT_FIELDS = (
+    "case_id",
+    "starts_at",
+    "recorded_at",
+    "duration_minutes",
+    "attendance",
+    "mode",
+    "clinician_id",
+    "profession_id",
+)
 
 GIVEN_NAMES = (
     "Olivia Amelia Isla Ava Mia Ivy Lily Isabella Sophia Grace Freya Poppy Evie Ella Willow Aisha Zara Maya "
@@ -373,24 +384,21 @@ def _contacts(
                 clinician = staff[pick[j] % len(staff)]
                 starts_at = dt.datetime.combine(day, dt.time(int(hour[j])), tzinfo=LONDON)
                 rows.append(
-                    Contact(
-                        case_id=case.pk,
-                        starts_at=starts_at,
+                    (
+                        case.pk,
+                        starts_at,
                         # the note is written soon after the contact ends
-                        recorded_at=stamps.capped(
-                            starts_at + dt.timedelta(minutes=int(duration[j]) + NOTE_MINUTES)
-                        ),
-                        duration_minutes=int(duration[j]),
-                        attendance=attendances[attendance[j]],
-                        mode=modes[mode[j]],
-                        clinician_id=clinician.pk,
-                        profession_id=clinician.profession_id,
+                        stamps.capped(starts_at + dt.timedelta(minutes=int(duration[j]) + NOTE_MINUTES)),
+                        int(duration[j]),
+                        attendances[attendance[j]],
+                        modes[mode[j]],
+                        clinician.pk,
+                        clinician.profession_id,
                     )
                 )
             k += count
         with stamped_as_given((Contact, "recorded_at")):
-            Contact.objects.bulk_create(rows, batch_size=BATCH)
-        total += len(rows)
+            total += insert_rows(Contact, CONTACT_FIELDS, rows, batch_size=BATCH)
     return total
 
 
