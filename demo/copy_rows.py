@@ -17,7 +17,7 @@ def insert_rows(
     default), ids assigned in row order as bulk_create would; how many were inserted."""
     if connection.vendor != "postgresql":
         objects = [model(**dict(zip(fields, row, strict=True))) for row in rows]
-        model.objects.bulk_create(objects, batch_size=batch_size)
+        model._default_manager.bulk_create(objects, batch_size=batch_size)
         return len(objects)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -26,7 +26,7 @@ def insert_rows(
         writer.writerow([NULL if value is None else value for value in row])
         count += 1
     buffer.seek(0)
-    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in fields)
+    columns = ", ".join(connection.ops.quote_name(_column(model, name)) for name in fields)
     with connection.cursor() as cursor:
         cursor.connection.cursor().copy_expert(
             f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN "
@@ -34,3 +34,10 @@ def insert_rows(
             buffer,
         )
     return count
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.column is None:
+        raise ValueError(f"{model.__name__}.{name} is not a column")
+    return field.column
