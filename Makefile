@@ -50,9 +50,17 @@ lint: install
 deploy-check: install
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
+# The suite in TEST_JOBS pytest-xdist processes, each with its own test database (test_camhs_pbr_gwN), Celery
+# worker and cache (tests/support/workers.py); a file's tests stay in one process. Then the benchmark smoke
+# runs, a few seconds each, alone; the longer ones (servers, workers, locust) are `make bench`'s.
+TEST_JOBS ?= 2
+TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL)
+
 test: install services lint deploy-check
 	$(PY) manage.py makemigrations --check --dry-run --settings=tests.settings
-	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) $(PY) -m pytest
+	$(TEST_ENV) $(PY) -m pytest -m "not bench and not bench_long" -n $(TEST_JOBS) --dist loadfile --durations=15
+	$(TEST_ENV) $(PY) -m pytest -m bench -p no:xdist
 
 bench: install services
+	$(TEST_ENV) $(PY) -m pytest -m bench_long -p no:xdist -s
 	SECRET_KEY=bench-only-key-never-deployed $(PY) -m bench.grouping

@@ -19,6 +19,7 @@ import os
 import random
 import re
 import time
+import urllib.request
 
 import gevent
 import gevent.event
@@ -159,6 +160,9 @@ def _measure_then_stop(environment: Environment) -> None:
     _login_errors.extend(_errors(environment))
     environment.stats.reset_all()  # the pages are measured after the login burst
     _started["at"] = time.time()
+    if marker := os.environ.get("BENCH_MEASURED_FROM"):
+        # Marks in the server's access log where the measured pages start (bench/dashboard.py reads it).
+        urllib.request.urlopen(f"{environment.host}{marker}", timeout=10).close()
     gevent.sleep(SECONDS)
     if environment.runner is not None:
         environment.runner.quit()

@@ -5,18 +5,10 @@ DATABASE_URL=... python -m bench.report_once casemix commissioner QB1 2026-10
 
 import json
 import os
-import resource
 import sys
 import time
 
-
-def _peak_rss_kb() -> int:
-    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited from a forking parent)."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+from bench.memory import peak_rss_mb
 
 
 def main() -> None:
@@ -28,6 +20,7 @@ def main() -> None:
     from reports import runs
     from reports.periods import Month
 
+    start_mb = peak_rss_mb()  # the process's start (Django, pandas), apart from the report's own work
     run = runs.prepare_run(
         report=report, month=Month.of(period), scope_kind=scope_kind, scope_code=scope_code, by=None
     )
@@ -36,8 +29,7 @@ def main() -> None:
     seconds = time.perf_counter() - started
     if run.status != "done":
         raise SystemExit(f"{report} failed: {run.error}")
-    peak_mb = _peak_rss_kb() / 1024
-    print(json.dumps({"seconds": seconds, "rows": run.rows, "peak_mb": peak_mb}))
+    print(json.dumps({"seconds": seconds, "rows": run.rows, "peak_mb": peak_rss_mb(), "start_mb": start_mb}))
 
 
 if __name__ == "__main__":

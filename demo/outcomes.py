@@ -13,6 +13,7 @@ from assessments.measures import SDQ, score_answers
 from assessments.models import Case, MeasureResponse, MeasureScore
 from assessments.scoring import Answers
 from assessments.selectors import as_parameters, current_scoring_rules
+from demo.copy_rows import insert_rows
 from demo.stamps import Stamps, stamped_as_given
 
 BATCH = 5000
@@ -56,12 +57,14 @@ def seed_outcomes(cases: list[Case], clinicians: dict, rng: np.random.Generator,
         unsaved.append(response)
     with stamped_as_given((MeasureResponse, "recorded_at"), (MeasureResponse, "updated_at")):
         responses = MeasureResponse.objects.bulk_create(unsaved, batch_size=BATCH)
-    MeasureScore.objects.bulk_create(
-        [
-            MeasureScore(response_id=response.pk, scale=scale, value=value)
+    insert_rows(
+        MeasureScore,
+        ("response_id", "scale", "value"),
+        (
+            (response.pk, scale, value)
             for response, (_, measure, informant, _, answers) in zip(responses, planned, strict=True)
             for scale, value in score_answers(measure, informant, answers, params).items()
-        ],
+        ),
         batch_size=BATCH,
     )
     return len(responses)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 import numpy as np
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
 
 from accounts.models import Commissioner, Profession, Provider, Role, Team, User
 from assessments.choices import (
@@ -19,6 +18,7 @@ from assessments.choices import (
 from assessments.models import Case, Contact, Patient
 from camhs_pbr.lib.service_time import service_zone
 from demo.appointments import contact_counts, expected_contacts
+from demo.copy_rows import insert_rows
 from demo.groupings import ratings, seed_grouping_history
 from demo.outcomes import seed_outcomes
 from demo.stamps import Stamps, stamped_as_given
@@ -26,6 +26,16 @@ from demo.stamps import Stamps, stamped_as_given
 DEMO_PASSWORD = "demo-password-2026"
 BATCH = 5000
 NOTE_MINUTES = 20
+CONTACT_FIELDS = (
+    "case_id",
+    "starts_at",
+    "recorded_at",
+    "duration_minutes",
+    "attendance",
+    "mode",
+    "clinician_id",
+    "profession_id",
+)
 
 GIVEN_NAMES = (
     "Olivia Amelia Isla Ava Mia Ivy Lily Isabella Sophia Grace Freya Poppy Evie Ella Willow Aisha Zara Maya "
@@ -100,9 +110,8 @@ def seed(*, cases: int, seed: int, as_of: dt.date) -> SeedSummary:
     with transaction.atomic():
         orgs = _organisations()
         clinicians = _users(orgs, cases, rng)
-        patients = _patients(cases, rng, as_of, orgs["providers"][0])
+        patients = _patients(cases, rng, as_of)
         case_rows = _cases(patients, orgs, rng, as_of)
-        _patients_belong_to_their_case_provider()
         # The Current Views are drawn first: each case's contacts depend on its view (demo/appointments.py).
         codes = ratings(sum(case.accepted_date is not None for case in case_rows), rng)
         contact_count = _contacts(case_rows, clinicians, rng, as_of, _contact_means(case_rows, codes, orgs))
@@ -248,15 +257,9 @@ def _users(orgs: dict, cases: int, rng: np.random.Generator) -> dict[int, list[U
     return by_team
 
 
-def _patients_belong_to_their_case_provider() -> None:
-    """Each patient's record is its case's provider's (placed after the cases, so the random draws and the
-    data they make stay as they were)."""
-    provider = Case.objects.filter(patient=OuterRef("pk")).order_by("pk").values("team__provider")[:1]
-    Patient.objects.filter(Exists(provider)).update(provider=Subquery(provider))
-
-
-def _patients(count: int, rng: np.random.Generator, as_of: dt.date, provider: Provider) -> list[Patient]:
-    """Unsaved: each is written with its case, registered when its referral came in."""
+def _patients(count: int, rng: np.random.Generator, as_of: dt.date) -> list[Patient]:
+    """Unsaved: each is written with its case, registered when its referral came in and held by its case's
+    provider (both set by `_cases`)."""
     # Ages at referral mostly 4-17, a tail to 25; dates of birth are placed so that the referral fits.
     numbers = demo_nhs_numbers(count, rng)
     genders = rng.choice(["1", "2", "9", "X"], size=count, p=[0.47, 0.5, 0.01, 0.02])
@@ -272,7 +275,6 @@ def _patients(count: int, rng: np.random.Generator, as_of: dt.date, provider: Pr
     letters = rng.choice(list("ABDEFGHJLNPQRSTUWXYZ"), size=(count, 2))
     patients = [
         Patient(
-            provider=provider,
             nhs_number=numbers[i],
             given_name=given[i],
             family_name=family[i],
@@ -315,6 +317,8 @@ def _cases(patients: list[Patient], orgs: dict, rng: np.random.Generator, as_of:
         elif accepted_on + dt.timedelta(days=int(length[i])) <= as_of:
             closed_on, why = accepted_on + dt.timedelta(days=int(length[i])), reasons[reason[i]]
         patient.registered_at = stamps.working_time(referral, i)
+        # No random draw: the data of the draws that follow stay as they were.
+        patient.provider_id = teams[team_index[i]].provider_id
         rows.append(
             Case(
                 patient=patient,
@@ -381,24 +385,21 @@ def _contacts(
                 clinician = staff[pick[j] % len(staff)]
                 starts_at = dt.datetime.combine(day, dt.time(int(hour[j])), tzinfo=service_zone())
                 rows.append(
-                    Contact(
-                        case_id=case.pk,
-                        starts_at=starts_at,
+                    (
+                        case.pk,
+                        starts_at,
                         # the note is written soon after the contact ends
-                        recorded_at=stamps.capped(
-                            starts_at + dt.timedelta(minutes=int(duration[j]) + NOTE_MINUTES)
-                        ),
-                        duration_minutes=int(duration[j]),
-                        attendance=attendances[attendance[j]],
-                        mode=modes[mode[j]],
-                        clinician_id=clinician.pk,
-                        profession_id=clinician.profession_id,
+                        stamps.capped(starts_at + dt.timedelta(minutes=int(duration[j]) + NOTE_MINUTES)),
+                        int(duration[j]),
+                        attendances[attendance[j]],
+                        modes[mode[j]],
+                        clinician.pk,
+                        clinician.profession_id,
                     )
                 )
             k += count
         with stamped_as_given((Contact, "recorded_at")):
-            Contact.objects.bulk_create(rows, batch_size=BATCH)
-        total += len(rows)
+            total += insert_rows(Contact, CONTACT_FIELDS, rows, batch_size=BATCH)
     return total
 
 

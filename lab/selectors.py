@@ -21,13 +21,13 @@ from camhs_pbr.lib.service_time import service_zone
 from groupings.models import Allocation
 from groupings.rules import NOT_KNOWN_CODE, RuleSet
 from lab.episodes import suggested_groupings
+from lab.limits import DEFAULT_WINDOW
 from lab.methods import Episodes
 
 # The cost report's costing expression and its refusal of uncosted contacts, so the lab costs contacts
 # exactly as the report does.
 from reports.cost_report import costed, refuse_uncosted
 
-DEFAULT_WINDOW = 3
 NOT_ALLOCATED = "(not allocated)"
 ATTENDED = Q(attendance=Attendance.ATTENDED)
 

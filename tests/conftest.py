@@ -7,6 +7,8 @@ from hypothesis import settings as hypothesis_settings
 hypothesis_settings.register_profile("camhs", deadline=None)
 hypothesis_settings.load_profile("camhs")
 
+DB_BLOCKER = pytest.StashKey[object]()
+
 
 def pytest_sessionstart(session):
     """Every log record of the session goes to a file that must hold no patient's details (issue 28)."""
@@ -24,9 +26,8 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-@pytest.fixture
-def reference_data(db):
-    """Reference rows of the data migrations; a transactional test's flush removes them, so put them back."""
+def install_reference_rows() -> None:
+    """The reference rows of the data migrations (each installer leaves rows already there as they are)."""
     from django.apps import apps
 
     from accounts.reference import install_professions
@@ -39,6 +40,32 @@ def reference_data(db):
     install_demo_v2(apps)
     install_outcome_reference(apps)
     install_costs(apps)
+
+
+@pytest.fixture
+def reference_data(db):
+    """Reference rows of the data migrations; a transactional test's flush removes them, so put them back."""
+    install_reference_rows()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _db_blocker_for_hooks(request, django_db_blocker):
+    request.config.stash[DB_BLOCKER] = django_db_blocker
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, the reference rows go back for the tests after it: pytest-django
+    runs such tests last, but under pytest-xdist a process takes whole files, and the next file's tests read
+    the migrations' rows (professions, rules versions) without asking for them."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    flushed = (marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))) or (
+        {"transactional_db", "live_server"} & set(item.fixturenames)
+    )
+    if flushed and DB_BLOCKER in item.config.stash:
+        with item.config.stash[DB_BLOCKER].unblock():
+            install_reference_rows()
 
 
 @pytest.fixture

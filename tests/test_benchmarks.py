@@ -1,4 +1,7 @@
-"""The benchmark scripts still run (tiny sizes); their figures are read from the scripts, not asserted here."""
+"""The benchmark scripts still run (tiny sizes); their figures are read from the scripts, not asserted here.
+
+Marked `bench` (a few seconds each: `make test` runs them after the rest of the suite) or `bench_long` (a
+real server, worker or load generator to start: `make bench` runs them and prints their output)."""
 
 import os
 import re
@@ -17,9 +20,11 @@ def bench(*args: str, timeout: int = 300, env: dict | None = None) -> str:
         [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
+    print(completed.stdout)  # the figures, shown by `make bench` (pytest -s) and beside a failure
     return completed.stdout
 
 
+@pytest.mark.bench_long
 @pytest.mark.celery
 def test_the_grouping_benchmark_runs_every_section_end_to_end():
     env = {**os.environ, "BENCH_BROKER": os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")}
@@ -33,27 +38,33 @@ def test_the_grouping_benchmark_runs_every_section_end_to_end():
     )
 
 
+@pytest.mark.bench
 def test_the_scoring_benchmark_runs():
     out = bench("-m", "bench.scoring", "--rows", "2000", timeout=120)
     assert "score_csv sdq: 2,000 rows" in out
 
 
+@pytest.mark.bench
 def test_the_passwords_benchmark_times_a_check_with_each_hasher():
     out = bench("-m", "bench.passwords", "--checks", "1", timeout=120)
     assert "Argon2idPasswordHasher" in out and "PBKDF2PasswordHasher" in out
 
 
+@pytest.mark.bench_long
 def test_the_pages_benchmark_runs():
     out = bench("bench/pages.py", "--cases", "300")
     assert "service.manager" in out and "case page: 200" in out
 
 
+@pytest.mark.bench_long
 def test_the_reports_benchmark_runs_every_report():
     out = bench("-m", "bench.reports", "--cases", "3000", "--contacts", "30000")
+    assert "peak MB at start" in out  # the process's start apart from the report's own work
     for report in ("casemix", "cost", "currency", "outcomes"):
         assert f"\n{report} " in out
 
 
+@pytest.mark.bench_long
 def test_the_dashboard_load_benchmark_runs_gunicorn_and_locust():
     out = bench("bench/dashboard.py", "--cases", "300", "--duration", "5", "--users", "3")
     assert "logins, 3 at once" in out and "0 refused" in out
@@ -62,14 +73,20 @@ def test_the_dashboard_load_benchmark_runs_gunicorn_and_locust():
     # The server's side of the same requests, and how the gunicorn processes shared them (README).
     assert re.search(r"server side \(gunicorn's access log, the same [\d,]+ requests\): p50 \d+ ms", out)
     assert re.search(r"requests per process \d+(/\d+)+", out)
+    # Each page's server time beside its client time, so queueing for the cores shows apart from page work.
+    assert re.search(r"^  [a-z, -]+ +\d+ +\d+ +\d+ +\d+ +\d+ +\d+/\d+  (met|MISSED)$", out, re.MULTILINE)
 
 
+@pytest.mark.bench
 def test_the_lab_benchmark_fits_every_method():
     out = bench("-m", "bench.lab", "--episodes", "2000")
     for method in ("tree", "clusters", "classifier"):
         assert f"{method}: 2,000 episodes in" in out
+    # The fit's peak memory apart from building the episodes, which can peak higher and hide it.
+    assert out.count("peak RSS of the fit") == 3 and out.count("building the episodes peaked at") == 3
 
 
+@pytest.mark.bench
 def test_the_startup_benchmark_times_manage_py_check():
     out = bench("-m", "bench.startup", "--runs", "1", timeout=120)
     assert "manage.py check in a fresh process, 1 times" in out and "median" in out

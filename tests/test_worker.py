@@ -43,3 +43,12 @@ def test_with_the_broker_hung_the_worker_health_check_answers_unavailable_within
         response = client.get("/health/?worker=1")
         assert time.perf_counter() - started < 6  # not yet 2 s: the ping's publish retries once
     assert (response.status_code, response.json()) == (503, {"database": "ok", "worker": "unavailable"})
+
+
+def test_each_xdist_worker_shares_a_cache_of_its_own_with_its_celery_worker():
+    from tests.support.workers import shared_cache_url
+
+    broker = "redis://127.0.0.1:6379/15"
+    caches = [shared_cache_url(broker, worker) for worker in ("gw0", "gw1", "gw2")]
+    assert shared_cache_url(broker, "") == caches[0] == "redis://127.0.0.1:6379/14"  # one process: as before
+    assert len(set(caches)) == 3 and broker not in caches  # flushing one never touches another or the queue

@@ -2,13 +2,12 @@
 explains more than chance, and a deliberately shuffled outcome explains nothing."""
 
 import datetime as dt
-from io import StringIO
 
 import numpy as np
 import pytest
-from django.core.management import call_command
 
 from accounts.models import User
+from demo.seed import seed
 from groupings.selectors import current_rules_version
 from lab.methods import Episodes, Params, fit
 from lab.selectors import closed_episodes
@@ -19,7 +18,7 @@ AS_OF = dt.date(2026, 10, 31)
 
 @pytest.fixture
 def demo_episodes(db) -> Episodes:
-    call_command("seed_demo", cases=2500, seed=11, as_of=AS_OF, stdout=StringIO())
+    seed(cases=2500, seed=11, as_of=AS_OF)  # seed_demo's records, without its demo report runs
     return closed_episodes(
         User.objects.get(username="service.manager"),
         closed_from=AS_OF - dt.timedelta(days=730),

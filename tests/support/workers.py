@@ -10,11 +10,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def shared_cache_url(broker_url: str) -> str:
+def shared_cache_url(broker_url: str, xdist_worker: str | None = None) -> str:
     """The Redis database the test worker and the tests share as Django's cache: the one below the broker's
-    (redis://host:6379/15 -> /14), so that clearing the cache never clears the queue."""
+    (redis://host:6379/15 -> /14), so that clearing the cache never clears the queue; under pytest-xdist,
+    worker gwN takes the Nth below that (gw1 -> /13), as each has its own test database and Celery worker
+    whose figures, kept under the same keys, must not meet."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "") if xdist_worker is None else xdist_worker
+    offset = int(worker[2:]) if worker.startswith("gw") and worker[2:].isdigit() else 0
     base, _, number = broker_url.rstrip("/").rpartition("/")
-    return f"{base}/{int(number) - 1 if number.isdigit() and int(number) > 0 else 1}"
+    broker = int(number) if number.isdigit() else 0
+    cache = (broker - 1 - offset) % 16
+    return f"{base}/{cache if cache != broker else (cache - 1) % 16}"
 
 
 def start_worker(
