@@ -20,10 +20,25 @@ def pytest_sessionstart(session):
 
 def pytest_sessionfinish(session, exitstatus):
     capture = getattr(session.config, "_personal_data_in_logs", None)
-    problem = capture.finish() if capture else ""
-    if problem:
+    problems = [capture.finish() if capture else ""]
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # a pytest-xdist worker: its controller reports what it found
+        workeroutput["personal_data_in_logs"] = problems[0]
+    problems += getattr(session.config, "_personal_data_from_workers", [])
+    for problem in filter(None, problems):
         session.config.get_terminal_writer().line("\n" + problem, red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist's controller: a worker's finding in its logs fails the whole run."""
+    problem = getattr(node, "workeroutput", {}).get("personal_data_in_logs")
+    if problem:
+        node.config._personal_data_from_workers = [
+            *getattr(node.config, "_personal_data_from_workers", []),
+            problem,
+        ]
 
 
 def install_reference_rows() -> None:
