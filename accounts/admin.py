@@ -66,6 +66,13 @@ class CamhsUserAdmin(UserAdmin):
     add_fieldsets = UserAdmin.add_fieldsets + (
         ("Role and scope", {"fields": ("role", "profession", "provider", "commissioner")}),
     )
+    actions = ["unlock_logins"]
+
+    @admin.action(description="Unlock login of selected users", permissions=["change"])
+    def unlock_logins(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            services.unlock_login(user=user, by=request.user)  # type: ignore[arg-type]
+        self.message_user(request, f"Unlocked the login of {len(queryset)} user(s).")
 
     def save_model(self, request: HttpRequest, obj: User, form: object, change: bool) -> None:
         super().save_model(request, obj, form, change)

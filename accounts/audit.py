@@ -53,6 +53,7 @@ class Action(models.TextChoices):
     SET_PASSWORD = "set_password", "Set another user's password"
     CHANGE_PASSWORD = "change_password", "Changed their own password"
     ADD_TOTP_DEVICE = "add_totp_device", "Added an authenticator app"
+    UNLOCK_LOGIN = "unlock_login", "Unlocked a user's login"
 
 
 # What an administrator did in the admin (rows edited in place): stamps of kept figures read the latest of

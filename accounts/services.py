@@ -1,8 +1,10 @@
-"""Writes to accounts: passwords set by administrators or changed by their users, second-factor devices."""
+"""Writes to accounts: passwords set by administrators or changed by their users, second-factor devices,
+unlocked logins."""
 
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import lockout
 from accounts.audit import Action, record
 from accounts.models import User
 
@@ -32,3 +34,11 @@ def add_totp_device(*, user: User, key: str) -> TOTPDevice:
     device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, key=key, confirmed=True)
     record(Action.ADD_TOTP_DEVICE, by=user, target=user)
     return device
+
+
+@transaction.atomic
+def unlock_login(*, user: User, by: User | None) -> int:
+    """Forget `user`'s failed logins so they may log in again; `by` is None from `manage.py unlock_user`."""
+    removed = lockout.unlock(user.get_username())
+    record(Action.UNLOCK_LOGIN, by=by, target=user)
+    return removed
