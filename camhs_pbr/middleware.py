@@ -1,25 +1,23 @@
-"""Site-wide response headers that depend on which app's page was served."""
+"""Site-wide response headers."""
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
-# Every page under these URL namespaces shows a case or a patient (caseload, case page, contacts,
-# measures, the Current View, the manager dashboard's lists of cases) or refers to one: browsers and
-# proxies must not keep a copy. Report pages share the dashboard's namespace and are not kept either.
-CASE_RECORD_NAMESPACES = frozenset({"assessments", "groupings", "reports"})
-
 
 class CaseRecordsNotStoredMiddleware:
-    """`Cache-Control: no-store` on every page that shows a case."""
+    """`Cache-Control: no-store` on every response to a signed-in user.
+
+    Almost every such page shows a case, a patient, a lab run fitted on case records, a report or the key of
+    an authenticator app; one rule for all of them leaves no page that a new URL namespace forgot."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        match = request.resolver_match
-        if match is not None and CASE_RECORD_NAMESPACES.intersection(match.namespaces):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
         return response
