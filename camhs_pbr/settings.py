@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "camhs_pbr.error_pages.AppErrorPagesMiddleware",
     "accounts.audit_web.AuditMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "camhs_pbr.middleware.NulBytesRefusedMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
