@@ -84,7 +84,9 @@ def test_a_current_view(client, service, case):
 def test_a_cgas(client, service, case):
     client.force_login(service["clinician"])
     data = {"completed_on": "2025-02-01", "cgas": "55"}
-    assert_nothing_made_without_a_key(client, f"/cases/{case.pk}/measures/cgas/clinician/new/", data, MeasureResponse)
+    assert_nothing_made_without_a_key(
+        client, f"/cases/{case.pk}/measures/cgas/clinician/new/", data, MeasureResponse
+    )
     assert_once(twice(client, f"/cases/{case.pk}/measures/cgas/clinician/new/", data), MeasureResponse)
 
 
@@ -108,7 +110,9 @@ def test_an_allocation(client, service, case):
     )
     client.force_login(clinician)
     data = {"grouping": suggestion.grouping_id, "seen_allocation": ""}
-    assert_nothing_made_without_a_key(client, f"/cases/{case.pk}/current-views/{current_view.pk}/", data, Allocation)
+    assert_nothing_made_without_a_key(
+        client, f"/cases/{case.pk}/current-views/{current_view.pk}/", data, Allocation
+    )
     assert_once(twice(client, f"/cases/{case.pk}/current-views/{current_view.pk}/", data), Allocation)
 
 
