@@ -1,11 +1,12 @@
 import csv
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 
 from accounts import services
 from accounts.audit import Action, AuditEvent, record
@@ -66,7 +67,23 @@ class CamhsUserAdmin(UserAdmin):
     add_fieldsets = UserAdmin.add_fieldsets + (
         ("Role and scope", {"fields": ("role", "profession", "provider", "commissioner")}),
     )
-    actions = ["unlock_logins"]
+    actions = ["unlock_logins", "issue_enrolment_codes"]
+
+    @admin.action(description="Issue a code to set up an authenticator app", permissions=["change"])
+    def issue_enrolment_codes(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:
+        """Shown once on the page this answers with, never stored in the clear."""
+        codes, refused = [], []
+        for user in queryset.order_by("username"):
+            try:
+                codes.append((user, services.issue_enrolment_code(user=user, by=request.user)))  # type: ignore[arg-type]
+            except services.EnrolmentRefused as reason:
+                refused.append(f"{user.username}: {reason}")
+        for message in refused:
+            self.message_user(request, message, level=messages.ERROR)
+        if not codes:
+            return None
+        context = {**self.admin_site.each_context(request), "codes": codes, "title": "Enrolment codes"}
+        return TemplateResponse(request, "admin/accounts/user/enrolment_codes.html", context)
 
     @admin.action(description="Unlock login of selected users", permissions=["change"])
     def unlock_logins(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
