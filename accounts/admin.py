@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
@@ -11,6 +9,7 @@ from django.template.response import TemplateResponse
 from accounts import services
 from accounts.audit import Action, AuditEvent, record
 from accounts.models import Commissioner, Profession, Provider, Role, Team, User
+from camhs_pbr.lib import safe_csv
 
 AUDIT_COLUMNS = [
     "at",
@@ -146,7 +145,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     def export_csv(self, request: HttpRequest, queryset: QuerySet[AuditEvent]) -> HttpResponse:
         response = HttpResponse(content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
-        writer = csv.writer(response)
+        writer = safe_csv.writer(response)
         writer.writerow(AUDIT_COLUMNS)
         for row in queryset.order_by("at", "pk").values_list(*AUDIT_COLUMNS):
             writer.writerow([";".join(value) if isinstance(value, list) else value for value in row])
