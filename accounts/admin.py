@@ -1,15 +1,15 @@
-import csv
-
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 
 from accounts import services
 from accounts.audit import Action, AuditEvent, record
 from accounts.models import Commissioner, Profession, Provider, Role, Team, User
+from camhs_pbr.lib import safe_csv
 
 AUDIT_COLUMNS = [
     "at",
@@ -66,6 +66,29 @@ class CamhsUserAdmin(UserAdmin):
     add_fieldsets = UserAdmin.add_fieldsets + (
         ("Role and scope", {"fields": ("role", "profession", "provider", "commissioner")}),
     )
+    actions = ["unlock_logins", "issue_enrolment_codes"]
+
+    @admin.action(description="Issue a code to set up an authenticator app", permissions=["change"])
+    def issue_enrolment_codes(self, request: HttpRequest, queryset: QuerySet[User]) -> HttpResponse | None:
+        """Shown once on the page this answers with, never stored in the clear."""
+        codes, refused = [], []
+        for user in queryset.order_by("username"):
+            try:
+                codes.append((user, services.issue_enrolment_code(user=user, by=request.user)))  # type: ignore[arg-type]
+            except services.EnrolmentRefused as reason:
+                refused.append(f"{user.username}: {reason}")
+        for message in refused:
+            self.message_user(request, message, level=messages.ERROR)
+        if not codes:
+            return None
+        context = {**self.admin_site.each_context(request), "codes": codes, "title": "Enrolment codes"}
+        return TemplateResponse(request, "admin/accounts/user/enrolment_codes.html", context)
+
+    @admin.action(description="Unlock login of selected users", permissions=["change"])
+    def unlock_logins(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            services.unlock_login(user=user, by=request.user)  # type: ignore[arg-type]
+        self.message_user(request, f"Unlocked the login of {len(queryset)} user(s).")
 
     def save_model(self, request: HttpRequest, obj: User, form: object, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -122,7 +145,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     def export_csv(self, request: HttpRequest, queryset: QuerySet[AuditEvent]) -> HttpResponse:
         response = HttpResponse(content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
-        writer = csv.writer(response)
+        writer = safe_csv.writer(response)
         writer.writerow(AUDIT_COLUMNS)
         for row in queryset.order_by("at", "pk").values_list(*AUDIT_COLUMNS):
             writer.writerow([";".join(value) if isinstance(value, list) else value for value in row])

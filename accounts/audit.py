@@ -52,6 +52,8 @@ class Action(models.TextChoices):
     SET_PASSWORD = "set_password", "Set another user's password"
     CHANGE_PASSWORD = "change_password", "Changed their own password"
     ADD_TOTP_DEVICE = "add_totp_device", "Added an authenticator app"
+    UNLOCK_LOGIN = "unlock_login", "Unlocked a user's login"
+    ISSUE_ENROLMENT_CODE = "issue_enrolment_code", "Issued a code to set up an authenticator app"
 
 
 # What an administrator did in the admin (rows edited in place): stamps of kept figures read the latest of

@@ -17,3 +17,16 @@ class TokenForm(forms.Form):
         if not (token.isdigit() and len(token) == 6):
             raise forms.ValidationError("Enter the 6 digits your authenticator app shows.")
         return token
+
+
+class EnrolmentForm(TokenForm):
+    """The code of the app being set up, and for an administrator's first app the enrolment code another
+    administrator issued."""
+
+    enrolment_code = forms.CharField(
+        label="Enrolment code from another administrator",
+        max_length=40,
+        help_text="Ask another administrator for one (it works once, for 24 hours).",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    field_order = ["enrolment_code", "token"]

@@ -172,3 +172,20 @@ class User(AbstractUser):
 
 
 from accounts.audit import AuditEvent  # noqa: E402,F401  (the audit trail's model, registered with the app)
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code another administrator (or `manage.py issue_enrolment_code`) gave an administrator to
+    set up their first authenticator app: without it a stolen password alone could enrol the thief's app.
+
+    Only a hash is kept; the code is shown once when issued."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"enrolment code of {self.user} issued {self.issued_at:%d/%m/%Y %H:%M}"

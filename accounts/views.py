@@ -21,7 +21,7 @@ from django_otp.util import random_hex
 
 from accounts import services
 from accounts.access import AuthenticatedRequest
-from accounts.forms import TokenForm
+from accounts.forms import EnrolmentForm, TokenForm
 from accounts.middleware import HAS_DEVICE
 
 SETUP_KEY = "otp_setup_key"
@@ -56,10 +56,17 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     if user_has_device(request.user, confirmed=True):
         return _redirect_keeping_next("accounts:two_factor_verify", request)
     key = request.session.setdefault(SETUP_KEY, random_hex(20))
-    form = TokenForm(request.POST or None)
+    needs_code = services.needs_enrolment_code(request.user)
+    form = (EnrolmentForm if needs_code else TokenForm)(request.POST or None)
     if form.is_valid():
         if TOTP(unhexlify(key)).verify(int(form.cleaned_data["token"]), tolerance=TOTP_TOLERANCE_STEPS):
-            device = services.add_totp_device(user=request.user, key=key)
+            try:
+                device = services.add_totp_device(
+                    user=request.user, key=key, enrolment_code=form.cleaned_data.get("enrolment_code", "")
+                )
+            except services.EnrolmentRefused as refused:
+                form.add_error("enrolment_code", str(refused))
+                return _setup_page(request, form, key)
             otp_login(request, device)
             del request.session[SETUP_KEY]
             request.session[HAS_DEVICE] = True
@@ -68,6 +75,10 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
             )
             return redirect(_next_page(request))
         form.add_error("token", "That code does not match: check the app's clock and try the next code.")
+    return _setup_page(request, form, key)
+
+
+def _setup_page(request: AuthenticatedRequest, form: TokenForm, key: str) -> HttpResponse:
     unsaved = TOTPDevice(user=request.user, key=key)
     context = {
         "form": form,

@@ -15,9 +15,29 @@ from assessments.models import SubmissionKey
 Made = TypeVar("Made", bound=models.Model)
 
 
+KEY_MISSING = (
+    "This form arrived without its one-time key, so it was not saved (a repeat could have saved it twice). "
+    "Check the answers below and send the form again."
+)
+
+
+class SubmissionKeyField(forms.UUIDField):
+    """A required one-time key; a form sent without one (or with a broken one) is shown again with a new key."""
+
+    def bound_data(self, data: object, initial: object) -> object:
+        try:
+            return uuid.UUID(str(data)) if data else initial
+        except ValueError:
+            return initial
+
+
 def key_field() -> forms.UUIDField:
     """The hidden one-time key of a create form: a new one each time the empty form is shown."""
-    return forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
+    return SubmissionKeyField(
+        widget=forms.HiddenInput,
+        initial=uuid.uuid4,
+        error_messages={"required": KEY_MISSING, "invalid": KEY_MISSING},
+    )
 
 
 def made_before(*, by: User, key: str | None) -> models.Model | None:
@@ -32,13 +52,11 @@ def made_before(*, by: User, key: str | None) -> models.Model | None:
     return apps.get_model(earlier.made_label)._default_manager.filter(pk=earlier.made_pk).first()
 
 
-def create_once(*, by: User, key: uuid.UUID | None, create: Callable[[], Made]) -> Made:
+def create_once(*, by: User, key: uuid.UUID, create: Callable[[], Made]) -> Made:
     """Run `create` (a service call) once per user and key; a repeat returns the record the first one made.
 
     The key is claimed in the transaction of the create: a concurrent repeat waits on the unique key until
-    the first commits (then returns its record) or rolls back (then creates). Without a key, just create."""
-    if key is None:
-        return create()
+    the first commits (then returns its record) or rolls back (then creates)."""
     with transaction.atomic():
         try:
             with transaction.atomic():

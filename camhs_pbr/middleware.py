@@ -1,25 +1,40 @@
-"""Site-wide response headers that depend on which app's page was served."""
+"""Site-wide response headers."""
 
 from collections.abc import Callable
 
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
-# Every page under these URL namespaces shows a case or a patient (caseload, case page, contacts,
-# measures, the Current View, the manager dashboard's lists of cases) or refers to one: browsers and
-# proxies must not keep a copy. Report pages (namespace "reports") are not kept either.
-CASE_RECORD_NAMESPACES = frozenset({"assessments", "groupings", "dashboards", "reports"})
-
 
 class CaseRecordsNotStoredMiddleware:
-    """`Cache-Control: no-store` on every page that shows a case."""
+    """`Cache-Control: no-store` on every response to a signed-in user.
+
+    Almost every such page shows a case, a patient, a lab run fitted on case records, a report or the key of
+    an authenticator app; one rule for all of them leaves no page that a new URL namespace forgot."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        match = request.resolver_match
-        if match is not None and CASE_RECORD_NAMESPACES.intersection(match.namespaces):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class NulBytesRefusedMiddleware:
+    """A query string holding a NUL character is answered 400 before any view reads it.
+
+    PostgreSQL refuses NUL in text, so a NUL reaching a lookup (an admin list filter or search box, any
+    view's parameter) became a server error; no page takes NUL on purpose. Forms already refuse it in their
+    text fields with a message."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+            raise BadRequest("A parameter of the address holds a NUL character.")
+        return self.get_response(request)

@@ -6,6 +6,7 @@ Unset variables give a safe development set-up: SQLite and Celery tasks run in-p
 import os
 import sys
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 import dj_database_url
@@ -91,6 +92,7 @@ MIDDLEWARE = [
     "camhs_pbr.error_pages.AppErrorPagesMiddleware",
     "accounts.audit_web.AuditMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "camhs_pbr.middleware.NulBytesRefusedMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -156,6 +158,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.StrengthValidator", "OPTIONS": {"min_score": 3}},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -166,12 +169,28 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(env_str("LOGIN_FAILURE_LIMIT", "5"))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each locks on its own: one user, or one address
+# Three rules, each with its own limit (accounts/lockout.py): a user name's failures from any address, a user
+# name's failures from one address, and an address's failures for any user names. The address alone has a far
+# higher limit: a trust's staff share a few proxy addresses, and a made-up user name must not lock them all.
+LOGIN_FAILURE_LIMIT = int(env_str("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_LIMIT_USER_AT_ADDRESS = int(
+    env_str("LOGIN_FAILURE_LIMIT_USER_AT_ADDRESS", str(LOGIN_FAILURE_LIMIT))
+)
+LOGIN_FAILURE_LIMIT_ADDRESS = int(env_str("LOGIN_FAILURE_LIMIT_ADDRESS", "100"))
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "username"], "ip_address"]
 AXES_COOLOFF_TIME = timedelta(minutes=int(env_str("LOGIN_LOCKOUT_MINUTES", "30")))
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = True  # the handler resets only the user name that logged in
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+# Addresses or networks of our reverse proxies: only a request from one of them has its X-Forwarded-For read.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_error}") from _error
 SESSION_COOKIE_AGE = int(env_str("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True  # each request restarts the idle clock
 SESSION_ABSOLUTE_SECONDS = int(env_str("SESSION_ABSOLUTE_SECONDS", str(12 * 60 * 60)))

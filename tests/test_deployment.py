@@ -50,6 +50,14 @@ def test_only_the_migrations_connect_as_the_tables_owner():
     assert any("docker-entrypoint-initdb.d" in volume for volume in services["postgres"]["volumes"])
 
 
+def test_the_web_port_is_reachable_only_from_the_host_where_its_proxy_runs():
+    """X-Forwarded-For is believed from TRUSTED_PROXIES only; a port open on every interface would let anyone
+    reach the app around its proxy."""
+    web = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["web"]
+    assert all(str(port).startswith("127.0.0.1:") for port in web.get("ports", []))
+    assert web["environment"]["TRUSTED_PROXIES"]
+
+
 def test_every_environment_variable_the_settings_read_is_documented_in_the_readme():
     settings_source = (ROOT / "camhs_pbr" / "settings.py").read_text()
     names = set(re.findall(r'env_(?:str|bool|list)\("([A-Z_]+)"', settings_source))

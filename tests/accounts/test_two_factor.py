@@ -7,6 +7,7 @@ import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import services
 from accounts.models import Role
 from tests import factories
 from tests.support.logins import log_in_with_second_factor
@@ -43,9 +44,16 @@ def test_setting_up_an_app_shows_its_key_and_a_correct_code_opens_the_admin(clie
     key = client.session["otp_setup_key"]
     assert page.context["config_url"].startswith("otpauth://totp/camhs-pbr")
     assert page.context["secret"] in page.content.decode()
-    wrong = client.post("/accounts/two-factor/setup/", {"token": "000000", "next": "/admin/"})
+    enrolment_code = services.issue_enrolment_code(user=administrator, by=None)
+    wrong = client.post(
+        "/accounts/two-factor/setup/",
+        {"token": "000000", "enrolment_code": enrolment_code, "next": "/admin/"},
+    )
     assert wrong.status_code == 200 and not TOTPDevice.objects.exists()
-    right = client.post("/accounts/two-factor/setup/", {"token": code_for(key), "next": "/admin/"})
+    right = client.post(
+        "/accounts/two-factor/setup/",
+        {"token": code_for(key), "enrolment_code": enrolment_code, "next": "/admin/"},
+    )
     assert right.status_code == 302 and right.url == "/admin/"
     assert TOTPDevice.objects.get(user=administrator).confirmed
     assert client.get("/admin/accounts/user/").status_code == 200

@@ -94,14 +94,14 @@ def test_blank_cells_are_unanswered_items_and_a_missing_score_is_an_empty_cell()
     assert rows[0]["error"] == ""
 
 
-def test_other_columns_pass_through_unchanged_and_scores_follow_them():
+def test_other_columns_pass_through_with_formulas_neutralised_and_scores_follow_them():
     header = ["case_id", *SDQ_HEADER[:10], "completed_on", *SDQ_HEADER[10:], "informant"]
     row = ["=HYPERLINK(1)", *["0"] * 10, "2024-05-01", *["2"] * 15, "parent, mother"]  # no impact columns
 
     _, out = run_raw("sdq", [header, row])
 
     assert out[0] == [*header, *SDQ_SCORES, "error"]
-    assert out[1][: len(row)] == row
+    assert out[1][: len(row)] == ["'=HYPERLINK(1)", *row[1:]]
     assert len(out[1]) == len(header) + len(SDQ_SCORES) + 1
 
 

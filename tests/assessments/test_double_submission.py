@@ -13,7 +13,7 @@ from accounts.models import Role
 from assessments import services
 from assessments.current_view_items import ITEMS
 from assessments.models import Case, Contact, CurrentView, Goal, MeasureResponse, Patient
-from assessments.submissions import create_once
+from assessments.submissions import KEY_MISSING, create_once
 from groupings import services as grouping_services
 from groupings.models import Allocation
 from tests import factories
@@ -40,6 +40,17 @@ def assert_once(responses, model) -> None:
     assert model.objects.count() == 1
 
 
+def assert_nothing_made_without_a_key(client, url: str, data: dict, model) -> None:
+    """Sent three times without its key, the form is shown again with the message and a new key, and nothing
+    is made (a missing key used to mean "create without the check")."""
+    for _ in range(3):
+        response = client.post(url, data)
+        page = response.content.decode()
+        assert response.status_code == 200 and KEY_MISSING in page
+        assert re.search(r'name="submission_key" value="[0-9a-f-]{36}"', page)
+    assert not model.objects.exists()
+
+
 def test_the_key_is_in_the_empty_form_and_new_each_time(client, service, case):
     client.force_login(service["clinician"])
     url = f"/cases/{case.pk}/contacts/new/"
@@ -58,6 +69,7 @@ def test_a_contact(client, service, case):
         "mode": "face_to_face",
         "clinician": service["clinician"].pk,
     }
+    assert_nothing_made_without_a_key(client, f"/cases/{case.pk}/contacts/new/", data, Contact)
     assert_once(twice(client, f"/cases/{case.pk}/contacts/new/", data), Contact)
 
 
@@ -65,12 +77,16 @@ def test_a_current_view(client, service, case):
     client.force_login(service["clinician"])
     data = {"completed_on": "2025-02-03", "reason": "first_contact", "practitioner": service["clinician"].pk}
     data |= {item.id: "0" for item in ITEMS}
+    assert_nothing_made_without_a_key(client, f"/cases/{case.pk}/current-views/new/", data, CurrentView)
     assert_once(twice(client, f"/cases/{case.pk}/current-views/new/", data), CurrentView)
 
 
 def test_a_cgas(client, service, case):
     client.force_login(service["clinician"])
     data = {"completed_on": "2025-02-01", "cgas": "55"}
+    assert_nothing_made_without_a_key(
+        client, f"/cases/{case.pk}/measures/cgas/clinician/new/", data, MeasureResponse
+    )
     assert_once(twice(client, f"/cases/{case.pk}/measures/cgas/clinician/new/", data), MeasureResponse)
 
 
@@ -78,6 +94,7 @@ def test_a_goal(client, service, case):
     client.force_login(service["clinician"])
     data = {"number": "1", "description": "Go to school", "agreed_on": "2025-02-01"}
     data |= {"version_1": "0", "version_2": "0", "version_3": "0"}
+    assert_nothing_made_without_a_key(client, f"/cases/{case.pk}/goals/new/", data, Goal)
     assert_once(twice(client, f"/cases/{case.pk}/goals/new/", data), Goal)
 
 
@@ -93,6 +110,9 @@ def test_an_allocation(client, service, case):
     )
     client.force_login(clinician)
     data = {"grouping": suggestion.grouping_id, "seen_allocation": ""}
+    assert_nothing_made_without_a_key(
+        client, f"/cases/{case.pk}/current-views/{current_view.pk}/", data, Allocation
+    )
     assert_once(twice(client, f"/cases/{case.pk}/current-views/{current_view.pk}/", data), Allocation)
 
 
@@ -105,6 +125,7 @@ def test_a_referral(client, service):
         "referral_source": "gp",
         "commissioner": service["commissioner"].pk,
     }
+    assert_nothing_made_without_a_key(client, f"/patients/{patient.pk}/referrals/new/", data, Case)
     assert_once(twice(client, f"/patients/{patient.pk}/referrals/new/", data), Case)
 
 
@@ -119,6 +140,7 @@ def test_a_patient(client, service):
         "ethnic_category": "K",
         "postcode": "LS1 4AP",
     }
+    assert_nothing_made_without_a_key(client, "/patients/new/", data, Patient)
     assert_once(twice(client, "/patients/new/", data), Patient)
 
 

@@ -10,6 +10,7 @@ from assessments.forms import ContactForm, PatientForm, ReferralForm
 from assessments.models import Case, Patient
 from tests import factories
 from tests.assessments.test_record_validation import GOOD_PATIENT
+from tests.support.forms import keyed
 
 pytestmark = pytest.mark.django_db
 
@@ -84,13 +85,15 @@ def test_a_contact_may_be_booked_up_to_a_year_ahead(service):
     case = factories.case(service["team_a"])
     ahead = timezone.localdate() + dt.timedelta(days=limits.CONTACT_DATE.days_ahead)
     form = ContactForm(
-        data={
-            "starts_at": f"{ahead.isoformat()}T09:00",
-            "duration_minutes": 30,
-            "attendance": "dna",
-            "mode": "video",
-            "clinician": service["clinician"].pk,
-        },
+        data=keyed(
+            {
+                "starts_at": f"{ahead.isoformat()}T09:00",
+                "duration_minutes": 30,
+                "attendance": "dna",
+                "mode": "video",
+                "clinician": service["clinician"].pk,
+            }
+        ),
         case=case,
         user=service["clinician"],
     )
@@ -105,7 +108,9 @@ def test_a_name_with_hidden_or_control_characters_is_refused(name, service):
 
 
 def test_a_name_is_stored_in_nfc(service):
-    form = PatientForm(data={**GOOD_PATIENT, "family_name": "Lo\u0301pez"}, provider=service["provider"])
+    form = PatientForm(
+        data=keyed({**GOOD_PATIENT, "family_name": "Lo\u0301pez"}), provider=service["provider"]
+    )
     assert form.is_valid(), form.errors
     fields = {k: v for k, v in form.cleaned_data.items() if k != "submission_key"}
     patient = services.register_patient(by=service["clinician"], provider=service["provider"], **fields)
@@ -114,7 +119,7 @@ def test_a_name_is_stored_in_nfc(service):
 
 def test_the_services_refuse_what_the_forms_refuse(service):
     clinician = service["clinician"]
-    form = PatientForm(data=GOOD_PATIENT, provider=service["provider"])
+    form = PatientForm(data=keyed(GOOD_PATIENT), provider=service["provider"])
     assert form.is_valid()
     fields = {k: v for k, v in form.cleaned_data.items() if k != "submission_key"}
     provider = service["provider"]

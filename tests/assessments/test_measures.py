@@ -17,6 +17,7 @@ from assessments.reference import CHANGE_THRESHOLDS
 from assessments.scoring import SPEC_MISSING_DATA_RULES, Answers, MissingDataRules
 from assessments.selectors import measure_links
 from tests import factories
+from tests.support.forms import keyed
 
 SPECS = list(MEASURES.values())
 by_code = pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.code)
@@ -233,7 +234,8 @@ class TestRecordedThroughTheForms:
         client.force_login(service["clinician"])
         ratings = {str(n): "2" for n in range(1, 16)} | {"4": "9", "15": "1"}
         client.post(
-            f"/cases/{case.pk}/measures/honosca/clinician/new/", {"completed_on": "2025-02-01", **ratings}
+            f"/cases/{case.pk}/measures/honosca/clinician/new/",
+            keyed({"completed_on": "2025-02-01", **ratings}),
         )
         response = MeasureResponse.objects.get()
         assert response.answers["4"] is None
@@ -252,7 +254,7 @@ class TestRecordedThroughTheForms:
         impact = dict.fromkeys(("distress", "peer_relationships", "classroom_learning"), "3")
         client.post(
             f"/cases/{case.pk}/measures/sdq/teacher/new/",
-            {"completed_on": "2025-02-01", **items, "overall_difficulties": "0", **impact},
+            keyed({"completed_on": "2025-02-01", **items, "overall_difficulties": "0", **impact}),
         )
         response = MeasureResponse.objects.get()
         assert response.answers["overall_difficulties"] == 0
@@ -277,7 +279,8 @@ class TestRecordedThroughTheForms:
         page = client.get(f"/cases/{case.pk}/measures/goals/self/new/").content.decode()
         assert "Goal 1: goal 1" in page and "Goal 3: goal 3" in page and "Goal 2" not in page
         client.post(
-            f"/cases/{case.pk}/measures/goals/self/new/", {"completed_on": "2025-02-01", "1": "4", "3": ""}
+            f"/cases/{case.pk}/measures/goals/self/new/",
+            keyed({"completed_on": "2025-02-01", "1": "4", "3": ""}),
         )
         response = MeasureResponse.objects.get()
         assert response.answers == {"1": 4, "3": None}

@@ -10,6 +10,7 @@ from assessments import outcomes, services
 from assessments.models import ChangeThreshold, MeasureResponse, ScoringRules
 from assessments.scoring import Answers
 from tests import factories
+from tests.support.forms import keyed
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +154,7 @@ def test_goals_are_agreed_and_rated_over_time(service, case):
 
 class TestPages:
     def form(self, **answers):
-        return {"completed_on": "2025-02-01", **{str(k): str(v) for k, v in answers.items()}}
+        return keyed({"completed_on": "2025-02-01", **{str(k): str(v) for k, v in answers.items()}})
 
     def test_a_clinician_records_an_sdq_and_sees_its_scores_on_the_case_page(self, client, service, case):
         client.force_login(service["clinician"])

@@ -10,6 +10,7 @@ from accounts.models import Role
 from assessments.forms import ContactForm, DischargeForm, PatientForm, ReferralForm
 from assessments.models import Case, Patient
 from tests import factories
+from tests.support.forms import keyed
 
 GOOD_PATIENT = {
     "nhs_number": "943 476 5919",
@@ -23,7 +24,7 @@ GOOD_PATIENT = {
 
 
 def patient_form(provider=None, **changes) -> PatientForm:
-    return PatientForm(data={**GOOD_PATIENT, **changes}, provider=provider or factories.provider())
+    return PatientForm(data=keyed({**GOOD_PATIENT, **changes}), provider=provider or factories.provider())
 
 
 @pytest.mark.django_db
@@ -72,7 +73,7 @@ class TestReferralForm:
             "commissioner": service["commissioner"].pk,
             "accepted_date": "",
         }
-        return ReferralForm(data={**data, **changes}, patient=patient, user=service["clinician"])
+        return ReferralForm(data=keyed({**data, **changes}), patient=patient, user=service["clinician"])
 
     def test_a_good_referral_is_accepted(self, service):
         assert self.referral(service, factories.patient(provider=service["provider"])).is_valid()
@@ -213,30 +214,34 @@ class TestRefusedFormsSaveNothing:
 
     def test_a_good_journey_through_the_forms_records_everything(self, client, service):
         client.force_login(service["clinician"])
-        response = client.post("/patients/new/", GOOD_PATIENT)
+        response = client.post("/patients/new/", keyed(GOOD_PATIENT))
         patient = Patient.objects.get()
         assert response.url == f"/patients/{patient.pk}/referrals/new/"
         response = client.post(
             response.url,
-            {
-                "team": service["team_a"].pk,
-                "referral_date": "2025-03-01",
-                "referral_source": "gp",
-                "commissioner": service["commissioner"].pk,
-                "accepted_date": "2025-03-03",
-            },
+            keyed(
+                {
+                    "team": service["team_a"].pk,
+                    "referral_date": "2025-03-01",
+                    "referral_source": "gp",
+                    "commissioner": service["commissioner"].pk,
+                    "accepted_date": "2025-03-03",
+                }
+            ),
         )
         case = Case.objects.get()
         assert response.url == f"/cases/{case.pk}/"
         client.post(
             f"/cases/{case.pk}/contacts/new/",
-            {
-                "starts_at": "2025-03-05T14:30",
-                "duration_minutes": 45,
-                "attendance": "dna",
-                "mode": "video",
-                "clinician": service["clinician"].pk,
-            },
+            keyed(
+                {
+                    "starts_at": "2025-03-05T14:30",
+                    "duration_minutes": 45,
+                    "attendance": "dna",
+                    "mode": "video",
+                    "clinician": service["clinician"].pk,
+                }
+            ),
         )
         contact = case.contacts.get()
         assert (contact.duration_minutes, contact.attendance, contact.profession.code) == (
@@ -250,7 +255,7 @@ class TestRefusedFormsSaveNothing:
 class TestPatientsOfAProvider:
     def register(self, client, clinician, nhs_number="943 476 5919"):
         client.force_login(clinician)
-        return client.post("/patients/new/", {**GOOD_PATIENT, "nhs_number": nhs_number})
+        return client.post("/patients/new/", keyed({**GOOD_PATIENT, "nhs_number": nhs_number}))
 
     def test_a_number_known_only_to_another_provider_registers_normally(self, client, service):
         south = factories.patient(nhs_number="9434765919")  # another provider's record

@@ -10,6 +10,7 @@ from assessments import services
 from assessments.models import Case, Goal, MeasureResponse
 from assessments.scoring import Answers
 from tests import factories
+from tests.support.forms import keyed
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +134,7 @@ class TestGoals:
     def test_the_goal_page_shows_the_conflict_and_keeps_the_words(self, client, service, case):
         self.agree(case, service["clinician"], "Go to school")
         client.force_login(service["clinician"])
-        form = {"number": "1", "description": "See friends", "agreed_on": "2025-02-01"}
+        form = keyed({"number": "1", "description": "See friends", "agreed_on": "2025-02-01"})
         page = client.post(
             f"/cases/{case.pk}/goals/new/", form | {"version_1": "0", "version_2": "0", "version_3": "0"}
         ).content.decode()

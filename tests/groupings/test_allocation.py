@@ -12,6 +12,7 @@ from groupings.reference import V1_LABEL
 from groupings.rules import V1_DEFINITION
 from tests import factories
 from tests.groupings.helpers import ratings
+from tests.support.forms import keyed
 
 pytestmark = pytest.mark.django_db
 
@@ -218,7 +219,9 @@ def test_the_allocation_page_refuses_a_stale_allocation_and_offers_the_current_o
     )
     client.force_login(clinician)
     url = f"/cases/{case.pk}/current-views/{current_view.pk}/"
-    page = client.post(url, {"grouping": suggestion.grouping_id, "seen_allocation": ""}).content.decode()
+    page = client.post(
+        url, keyed({"grouping": suggestion.grouping_id, "seen_allocation": ""})
+    ).content.decode()
     assert "While you had this page open" in page
     assert Allocation.objects.count() == 1
     current = Allocation.objects.get()

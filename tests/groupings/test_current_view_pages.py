@@ -8,6 +8,7 @@ from assessments.current_view_items import ITEMS
 from assessments.models import CurrentView
 from groupings.models import Allocation, Suggestion
 from tests import factories
+from tests.support.forms import keyed
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def form_data(service, **items) -> dict:
     data = {"completed_on": "2025-02-03", "reason": "first_contact", "practitioner": service["clinician"].pk}
     data.update({item.id: "0" for item in ITEMS})
     data.update(items)
-    return data
+    return keyed(data)
 
 
 def test_the_form_shows_all_fifty_items_with_nothing_pre_filled(client, service, case):
@@ -78,7 +79,7 @@ def test_one_click_allocates_the_suggestion_and_the_case_page_shows_it(client, s
     client.force_login(service["clinician"])
     response = client.post(f"/cases/{case.pk}/current-views/new/", form_data(service, p09="2"))
     suggestion = Suggestion.objects.get()
-    response = client.post(response.url, {"grouping": suggestion.grouping_id}, follow=True)
+    response = client.post(response.url, keyed({"grouping": suggestion.grouping_id}), follow=True)
     page = response.content.decode()
     allocation = Allocation.objects.get()
     assert allocation.grouping.code == "GH03" and allocation.allocated_by == service["clinician"]
@@ -90,7 +91,9 @@ def test_choosing_another_grouping_without_a_reason_re_renders_with_messages(cli
     client.force_login(service["clinician"])
     url = client.post(f"/cases/{case.pk}/current-views/new/", form_data(service, p09="2")).url
     other = Suggestion.objects.get().rules_version.groupings.get(code="GH11")
-    page = client.post(url, {"grouping": other.pk, "reason_category": "", "reason_text": ""}).content.decode()
+    page = client.post(
+        url, keyed({"grouping": other.pk, "reason_category": "", "reason_text": ""})
+    ).content.decode()
     assert "Choose why a different grouping fits better." in page and "Say in a few words why." in page
     assert not Allocation.objects.exists()
 
@@ -98,7 +101,7 @@ def test_choosing_another_grouping_without_a_reason_re_renders_with_messages(cli
 def test_an_overdue_review_is_highlighted_on_the_case_page(client, service, case):
     client.force_login(service["clinician"])
     url = client.post(f"/cases/{case.pk}/current-views/new/", form_data(service, p09="2")).url
-    client.post(url, {"grouping": Suggestion.objects.get().grouping_id})
+    client.post(url, keyed({"grouping": Suggestion.objects.get().grouping_id}))
     Allocation.objects.update(review_due=dt.date(2025, 3, 1))
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert 'class="overdue">Review due 01/03/2025 (overdue)' in page
@@ -130,7 +133,7 @@ def test_a_current_view_saved_under_an_earlier_rules_version_opens_with_the_curr
     suggested = page.context["suggestion"].grouping
     assert suggested.code == "GA01"  # Moderate is not "high" under v2
     assert not Suggestion.objects.filter(rules_version=v2).exists()  # reading the page stores nothing
-    client.post(url, {"grouping": suggested.pk})
+    client.post(url, keyed({"grouping": suggested.pk}))
     assert Allocation.objects.get().grouping.rules_version == v2
     assert Suggestion.objects.get(rules_version=v2).grouping == suggested
 

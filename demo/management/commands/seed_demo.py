@@ -55,3 +55,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         for login in logins:
             self.stdout.write(f"  {login.username:<16} {login.role:<16} {login.scope}")
+        self.stdout.write(
+            "An administrator's first authenticator app needs a one-time enrolment code (unless REQUIRE_ADMIN_2FA "
+            "is off, as with DEBUG=1, they may skip it): python manage.py issue_enrolment_code admin"
+        )
