@@ -7,8 +7,22 @@ class GroupingsConfig(AppConfig):
     verbose_name = "Needs-based groupings"
 
     def ready(self) -> None:
+        from accounts.audit import Action, record
         from assessments import case_page, discharge
-        from groupings import selectors, services
+        from camhs_pbr.runs import registry
+        from groupings import selectors, services, tasks
+        from groupings.models import RegroupingRun
+
+        registry.register(
+            registry.RunKind(
+                model=RegroupingRun,
+                start=tasks.start_regrouping,
+                resume=tasks.resume_regrouping,
+                audit=lambda run, by, outcome: record(
+                    Action.START_REGROUPING, by=by, target=run, outcome=outcome
+                ),
+            )
+        )
 
         case_page.add_case_panel(
             case_page.CasePanel(

@@ -8,3 +8,22 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # The dashboard's and the data-quality checks' case sets register themselves in reports.case_sets.
         from reports import dashboard, data_quality  # noqa: F401
+
+        _register_run_kind()
+
+
+def _register_run_kind() -> None:
+    from accounts.audit import Action, record
+    from camhs_pbr.runs import registry
+    from reports import tasks
+    from reports.models import ReportRun
+
+    registry.register(
+        registry.RunKind(
+            model=ReportRun,
+            start=tasks.run_report,
+            audit=lambda run, by, outcome: record(
+                Action.REQUEST_REPORT_RUN, by=by, target=run, outcome=outcome
+            ),
+        )
+    )

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.db import connection
 
 from camhs_pbr.celery import app
-from groupings import services, tasks
+from camhs_pbr.runs.tasks import reap_stalled_runs
+from groupings import services
 from groupings.models import RegroupingChunk, RegroupingRun, Suggestion
 from groupings.selectors import current_rules_version
 from tests import factories
@@ -133,7 +134,7 @@ def test_a_chunk_whose_whole_worker_is_killed_is_queued_again_by_the_reaper(open
     # The message stays unacknowledged in Redis until the visibility timeout; the reaper does not wait for it.
     slow_workers()
     time.sleep(1.1)
-    assert tasks.reap_stalled_runs(stalled_seconds=1) == 1
+    assert reap_stalled_runs(stalled_seconds=1) == 1
 
     run = finished(run.pk)
     assert_one_complete_result(run, open_cases)

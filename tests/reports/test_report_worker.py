@@ -11,9 +11,10 @@ from django.conf import settings
 from django.db import connection
 
 from camhs_pbr.celery import app
+from camhs_pbr.runs.models import RunStatus
 from reports import runs, tasks
 from reports.kinds import KINDS
-from reports.models import ReportRow, ReportRun, RunStatus
+from reports.models import ReportRow, ReportRun
 from reports.periods import Month
 from tests.reports.helpers import expected_october_rows, october_casemix
 from tests.support.workers import start_worker, stop, wait_until_answering
