@@ -15,12 +15,11 @@ class GroupingsConfig(AppConfig):
 
         registry.register(
             registry.RunKind(
-                model=RegroupingRun,
-                start=tasks.start_regrouping,
+                RegroupingRun,
+                tasks.start_regrouping,
+                Action.START_REGROUPING,
+                record,
                 resume=tasks.resume_regrouping,
-                audit=lambda run, by, outcome: record(
-                    Action.START_REGROUPING, by=by, target=run, outcome=outcome
-                ),
             )
         )
 

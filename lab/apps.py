@@ -14,12 +14,4 @@ class LabConfig(AppConfig):
         from lab.models import LabRun
 
         allocation_help.add_estimator("lab_classifier", estimate)
-        registry.register(
-            registry.RunKind(
-                model=LabRun,
-                start=tasks.fit_lab_run,
-                audit=lambda run, by, outcome: record(
-                    Action.REQUEST_LAB_RUN, by=by, target=run, outcome=outcome
-                ),
-            )
-        )
+        registry.register(registry.RunKind(LabRun, tasks.fit_lab_run, Action.REQUEST_LAB_RUN, record))

@@ -18,12 +18,4 @@ def _register_run_kind() -> None:
     from reports import tasks
     from reports.models import ReportRun
 
-    registry.register(
-        registry.RunKind(
-            model=ReportRun,
-            start=tasks.run_report,
-            audit=lambda run, by, outcome: record(
-                Action.REQUEST_REPORT_RUN, by=by, target=run, outcome=outcome
-            ),
-        )
-    )
+    registry.register(registry.RunKind(ReportRun, tasks.run_report, Action.REQUEST_REPORT_RUN, record))

@@ -42,13 +42,17 @@ def request(
     kind = registry.kind_of(model)
     now = timezone.now()
     with transaction.atomic():
-        active = model._default_manager.select_for_update().filter(**key, status__in=ACTIVE).first()
+        runs = model._default_manager.select_for_update().filter(**key)
+        # An in-place kind's one record is locked before its status is read: a request that waited for the
+        # lock then sees the run queued by the request before it, and joins it.
+        again = runs.first() if model.rerun_in_place else None
+        if model.rerun_in_place:
+            active = again if again is not None and again.status in ACTIVE else None
+        else:
+            active = runs.filter(status__in=ACTIVE).first()
         if active is not None:
             kind.audit(active, by, registry.REQUESTED)
             return Requested(active, joined=True)
-        again = (
-            model._default_manager.select_for_update().filter(**key).first() if model.rerun_in_place else None
-        )
         queued = {
             "requested_by": by,
             **key,

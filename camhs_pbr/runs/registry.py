@@ -13,14 +13,19 @@ from camhs_pbr.runs.models import Run
 @dataclass(frozen=True)
 class RunKind:
     """One kind of run: `start` is the task queued with the run's id to start it, or to start it again
-    after its worker was lost; `audit(run, by, outcome)` records a request of it in the audit trail
-    (`accounts.audit.record`), with the outcome "done", or "refused" when the task queue refused it. `resume`, if given, queues again the rest of a running run (re-grouping's unfinished
+    after its worker was lost; `action` the audit action of a request of it, which the platform records
+    through `record` (`accounts.audit.record`, an app the platform stands below) with the outcome "done", or
+    "refused" when the task queue refused it. `resume`, if given, queues again the rest of a running run (re-grouping's unfinished
     chunks) instead of starting it again."""
 
     model: type[Run]
     start: Task
-    audit: Callable[[Run, Any, str], object]
+    action: str
+    record: Callable[..., object]
     resume: Callable[[int], None] | None = None
+
+    def audit(self, run: Run, by: Any, outcome: str) -> None:
+        self.record(self.action, by=by, target=run, outcome=outcome)
 
     @property
     def label(self) -> str:

@@ -7,13 +7,10 @@ import os
 import signal
 import subprocess
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from accounts.models import Role
 from camhs_pbr.celery import app
@@ -30,7 +27,7 @@ from tests import factories
 from tests.groupings.helpers import ratings
 from tests.lab.run_helpers import add_closed_episodes
 from tests.support.brokers import publishing_to, silent_broker
-from tests.support.workers import start_worker, stop, wait_until_answering
+from tests.support.workers import pool_children, private_workers
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 PAUSE_SECONDS = 4
@@ -108,36 +105,10 @@ def test_every_registered_kind_has_a_crash_scenario():
 
 @pytest.fixture
 def slow_workers(django_db_setup) -> Iterator[Callable[[], subprocess.Popen]]:
-    """Starts workers of one pool process each on a private queue, each domain step pausing PAUSE_SECONDS
-    and beating every HEARTBEAT_SECONDS."""
-    if not settings.CELERY_BROKER_URL.startswith("redis://"):
-        pytest.fail("This test needs Redis: set CELERY_BROKER_URL (see `make test`).")
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    db = connection.settings_dict
-    started: list[subprocess.Popen] = []
-
-    def start() -> subprocess.Popen:
-        name = f"{queue}-{len(started)}"
-        worker = start_worker(
-            database_url=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            broker_url=settings.CELERY_BROKER_URL,
-            queue=queue,
-            name=name,
-            concurrency=1,
-            include=SLOW_MODULES,
-            extra_env=SLOW_ENV,
-        )
-        started.append(worker)
-        wait_until_answering(app, [name], [worker])
-        return worker
-
-    default_queue = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
-    try:
+    """Starts workers on a private queue, each domain step pausing PAUSE_SECONDS and beating every
+    HEARTBEAT_SECONDS."""
+    with private_workers(app, include=SLOW_MODULES, extra_env=SLOW_ENV) as start:
         yield start
-    finally:
-        app.conf.task_default_queue = default_queue
-        stop([worker for worker in started if worker.poll() is None])
 
 
 def wait_until(check: Callable[[], bool], what: str, seconds: float = 90) -> None:
@@ -151,11 +122,6 @@ def wait_until(check: Callable[[], bool], what: str, seconds: float = 90) -> Non
 
 def latest(model: type[Run], run_id: int) -> Run:
     return model._default_manager.get(pk=run_id)
-
-
-def pool_children(worker: subprocess.Popen) -> list[int]:
-    found = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True, text=True, check=False)
-    return [int(pid) for pid in found.stdout.split()]
 
 
 @pytest.mark.parametrize("label", sorted(SCENARIOS))
