@@ -1,5 +1,6 @@
 """Publishing to the task queue so that an unreachable broker is a quick, named failure (not a 500 after
-seconds of retries), and how many messages wait on the queue (the reapers leave busy queues alone)."""
+seconds of retries), and which messages wait on the queue (the reaper leaves a run alone while one of its
+messages waits)."""
 
 import json
 from typing import Any

@@ -52,8 +52,9 @@ def execute_run(run_id: int) -> ReportRun:
     lifecycle.start(ReportRun, run_id, finished_too=True)
     started = timezone.now()
     try:
-        kind = kind_of(run.report)
-        frame = kind.rows(Month.containing(run.period), run.scope_kind, run.scope_code, run.rules_version)
+        with lifecycle.heartbeat(ReportRun, run_id):  # the command executes it in its own process
+            kind = kind_of(run.report)
+            frame = kind.rows(Month.containing(run.period), run.scope_kind, run.scope_code, run.rules_version)
         rows = plain_rows(frame)
         with transaction.atomic():
             ReportRun.objects.select_for_update().filter(pk=run_id).get()

@@ -4,12 +4,15 @@ Writes only; the one place that publishes is `send`."""
 
 import datetime as dt
 import logging
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.conf import settings
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -145,6 +148,40 @@ def beat(model: type[Run], run_id: int, **fields: Any) -> bool:
             progress_at=timezone.now(), **fields
         )
     )
+
+
+_beating: set[tuple[str, int]] = set()
+
+
+@contextmanager
+def heartbeat(model: type[Run], run_id: int) -> Iterator[None]:
+    """Mark the run alive every RUN_HEARTBEAT_SECONDS from a thread while the body works (a killed worker
+    stops beating, so the reaper tells a dead worker from a slow step); within another heartbeat of the same
+    run, nothing more."""
+    key = (model._meta.label_lower, run_id)
+    if key in _beating:
+        yield
+        return
+    stop = threading.Event()
+
+    def beats() -> None:
+        try:
+            while not stop.wait(settings.RUN_HEARTBEAT_SECONDS):
+                beat(model, run_id)
+        except Exception:
+            logger.exception("the heartbeat of run %s %s stopped", *key)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    thread = threading.Thread(target=beats, name=f"heartbeat-{run_id}", daemon=True)
+    _beating.add(key)
+    thread.start()
+    try:
+        yield
+    finally:
+        _beating.discard(key)
+        stop.set()
+        thread.join(timeout=10)
 
 
 def finish(model: type[Run], run_id: int, *, where: Q | None = None, **fields: Any) -> bool:

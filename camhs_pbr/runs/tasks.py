@@ -7,14 +7,12 @@ error failing the run with `Type: message`."""
 
 import datetime as dt
 import logging
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from celery import Task, shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection, connections
+from django.db import InterfaceError, OperationalError, connection
 
 from camhs_pbr import queueing
 from camhs_pbr.runs import lifecycle, registry
@@ -25,37 +23,13 @@ logger = logging.getLogger(__name__)
 DATABASE_RETRIES = 3
 
 
-@contextmanager
-def heartbeat(model: type[Run], run_id: int, every: float) -> Iterator[None]:
-    """Mark the run alive every `every` seconds from a thread while the body works (a killed worker stops
-    beating, so the reaper can tell a dead worker from a slow step)."""
-    stop = threading.Event()
-
-    def beat() -> None:
-        try:
-            while not stop.wait(every):
-                lifecycle.beat(model, run_id)
-        except Exception:
-            logger.exception("heartbeat of run %s %s stopped", model._meta.label_lower, run_id)
-        finally:
-            connections.close_all()  # this thread's own connection
-
-    thread = threading.Thread(target=beat, name=f"heartbeat-{run_id}", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(timeout=10)
-
-
 def run_task(model: type[Run], **options: Any) -> Callable[[Callable[..., Any]], Task]:
     """Make `fn(run_id, *args)` the Celery task of one step of a run of `model` (see the module's doc)."""
 
     def decorate(fn: Callable[..., Any]) -> Task:
         def body(self: Task, run_id: int, *args: Any, **kwargs: Any) -> Any:
             try:
-                with heartbeat(model, run_id, settings.RUN_HEARTBEAT_SECONDS):
+                with lifecycle.heartbeat(model, run_id):
                     return fn(run_id, *args, **kwargs)
             except (OperationalError, InterfaceError) as error:
                 connection.close()  # the next query opens a fresh connection

@@ -92,7 +92,7 @@ def test_twenty_re_run_posts_at_once_queue_the_report_once(reference_data):
         sent = [m for m in queueing.waiting_message_ids() or () if m.startswith(prefix)]
     finally:
         with app.connection_for_write() as broker:
-            broker.default_channel.client.delete(app.conf.task_default_queue)
+            broker.default_channel.client.delete(app.conf.task_default_queue)  # type: ignore[attr-defined]
         app.conf.task_default_queue = default_queue
     assert answers == [302] * 20
     assert (run.status, len(sent)) == (RunStatus.QUEUED, 1)

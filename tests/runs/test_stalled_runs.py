@@ -33,7 +33,7 @@ def idle_queue():
         yield
     finally:
         with app.connection_for_write() as connection:
-            connection.default_channel.client.delete(app.conf.task_default_queue)
+            connection.default_channel.client.delete(app.conf.task_default_queue)  # type: ignore[attr-defined]
         app.conf.task_default_queue = default_queue
 
 
