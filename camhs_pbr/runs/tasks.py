@@ -89,12 +89,9 @@ def _waiting_rule() -> Callable[[Run], bool]:
         return lambda run: True
     if ids is None:
         return lambda run: busy and run.status == RunStatus.QUEUED
-
-    def waiting(run: Run) -> bool:
-        prefix = lifecycle.message_prefix(type(run), run.pk)
-        return any(message.startswith(prefix) for message in ids)
-
-    return waiting
+    # A run's message ids are its prefix and a random part after the last colon.
+    prefixes = {message.rpartition(":")[0] + ":" for message in ids}
+    return lambda run: lifecycle.message_prefix(type(run), run.pk) in prefixes
 
 
 def _send_refused(kind: registry.RunKind) -> None:
