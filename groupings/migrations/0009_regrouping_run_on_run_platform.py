@@ -6,6 +6,23 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+KEY = ("rules_version_id", "requested_by_id")
+
+
+def fail_older_active_duplicates(apps, schema_editor):
+    runs = apps.get_model("groupings", "regroupingrun").objects
+    seen = set()
+    older = []
+    for run in runs.filter(status__in=("queued", "running")).order_by("-id"):
+        key = tuple(str(getattr(run, field)) for field in KEY)
+        if key in seen:
+            older.append(run.pk)
+        seen.add(key)
+    runs.filter(pk__in=older).update(
+        status="failed", finished_at=django.utils.timezone.now(), error="Replaced by a later request of the same run."
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -50,18 +67,7 @@ class Migration(migrations.Migration):
             field=models.PositiveSmallIntegerField(default=0, help_text='Times the reaper queued it again after it stopped showing signs of life.'),
         ),
         # Requests made twice before the constraint: the latest active run of each key goes on, the others fail.
-        migrations.RunSQL(
-            """
-            UPDATE groupings_regroupingrun AS old SET status = 'failed', finished_at = now(),
-                error = 'Replaced by a later request of the same re-grouping.'
-            WHERE old.status IN ('queued', 'running') AND EXISTS (
-                SELECT 1 FROM groupings_regroupingrun AS later
-                WHERE later.status IN ('queued', 'running') AND later.id > old.id
-                AND later.scheme_id = old.scheme_id
-                AND later.requested_by_id IS NOT DISTINCT FROM old.requested_by_id)
-            """,
-            migrations.RunSQL.noop,
-        ),
+        migrations.RunPython(fail_older_active_duplicates, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='regroupingrun',
             constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('queued', 'running'))), fields=('rules_version', 'requested_by'), name='one_active_regrouping_per_version_and_person', nulls_distinct=False),

@@ -6,6 +6,23 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+KEY = ("requested_by_id", "method", "params", "seed", "closed_from", "closed_to", "window", "rules_version_id")
+
+
+def fail_older_active_duplicates(apps, schema_editor):
+    runs = apps.get_model("lab", "labrun").objects
+    seen = set()
+    older = []
+    for run in runs.filter(status__in=("queued", "running")).order_by("-id"):
+        key = tuple(str(getattr(run, field)) for field in KEY)
+        if key in seen:
+            older.append(run.pk)
+        seen.add(key)
+    runs.filter(pk__in=older).update(
+        status="failed", finished_at=django.utils.timezone.now(), error="Replaced by a later request of the same run."
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -47,20 +64,7 @@ class Migration(migrations.Migration):
             field=models.PositiveSmallIntegerField(default=0, help_text='Times the reaper queued it again after it stopped showing signs of life.'),
         ),
         # Requests made twice before the constraint: the latest active run of each key goes on, the others fail.
-        migrations.RunSQL(
-            """
-            UPDATE lab_labrun AS old SET status = 'failed', finished_at = now(),
-                error = 'Replaced by a later request of the same lab run.'
-            WHERE old.status IN ('queued', 'running') AND EXISTS (
-                SELECT 1 FROM lab_labrun AS later
-                WHERE later.status IN ('queued', 'running') AND later.id > old.id
-                AND later.requested_by_id = old.requested_by_id AND later.method = old.method
-                AND later.params = old.params AND later.seed = old.seed AND later.closed_from = old.closed_from
-                AND later.closed_to = old.closed_to AND later."window" = old."window"
-                AND later.rules_version_id = old.rules_version_id)
-            """,
-            migrations.RunSQL.noop,
-        ),
+        migrations.RunPython(fail_older_active_duplicates, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='labrun',
             constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('queued', 'running'))), fields=('requested_by', 'method', 'params', 'seed', 'closed_from', 'closed_to', 'window', 'rules_version'), name='one_active_lab_run_per_request'),
