@@ -96,7 +96,8 @@ def load(cases: int, rng: np.random.Generator) -> None:
 
 
 def timed_run(rules_version: "RulesVersion") -> tuple[float, "RegroupingRun"]:
-    from groupings.models import RegroupingRun, RunStatus
+    from camhs_pbr.runs.models import RunStatus
+    from groupings.models import RegroupingRun
     from groupings.services import start_regrouping
 
     started = time.perf_counter()

@@ -14,6 +14,6 @@ if not app.conf.broker_url:
     # Item assignment is what attribute assignment does at run time; the stubs make the names read-only.
     app.conf["broker_url"] = "memory://"
     app.conf["result_backend"] = "cache+memory://"
-app.conf.include = ["camhs_pbr.tasks"]
+app.conf.include = ["camhs_pbr.tasks", "camhs_pbr.runs.tasks"]
 app.autodiscover_tasks()
 task_logs.connect()

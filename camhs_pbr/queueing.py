@@ -1,6 +1,8 @@
 """Publishing to the task queue so that an unreachable broker is a quick, named failure (not a 500 after
-seconds of retries), and how many messages wait on the queue (the reapers leave busy queues alone)."""
+seconds of retries), and which messages wait on the queue (the reaper leaves a run alone while one of its
+messages waits)."""
 
+import json
 from typing import Any
 
 from celery import Task
@@ -18,10 +20,10 @@ class QueueUnreachable(RuntimeError):
         super().__init__(UNREACHABLE)
 
 
-def publish(task: Task, *args: Any) -> None:
-    """Queue `task(*args)`, or raise QueueUnreachable."""
+def publish(task: Task, *args: Any, message_id: str | None = None) -> None:
+    """Queue `task(*args)` (as the message `message_id`, if given), or raise QueueUnreachable."""
     try:
-        task.apply_async(args)
+        task.apply_async(args, task_id=message_id)
     except OperationalError as error:
         raise QueueUnreachable() from error
 
@@ -38,3 +40,16 @@ def waiting_messages() -> int:
         except ChannelError:  # Redis drops an empty queue's key
             return 0
         return int(declared.message_count)
+
+
+def waiting_message_ids() -> set[str] | None:
+    """The ids of the messages waiting on the default queue, or None where the broker cannot list them
+    (only Redis can): the reaper tells a run whose message waits its turn from one whose message was lost."""
+    if app.conf.task_always_eager:
+        return set()
+    with app.connection_for_write() as connection:
+        if connection.transport.driver_type != "redis":
+            return None
+        client = connection.default_channel.client  # type: ignore[attr-defined]
+        waiting = client.lrange(app.conf.task_default_queue, 0, -1)
+    return {json.loads(message).get("headers", {}).get("id", "") for message in waiting}

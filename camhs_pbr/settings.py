@@ -287,10 +287,13 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # Runs keep their state in the database; a task result would only make publishing depend on the backend.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 1, "interval_start": 0}}
-# A run queued or running with no progress for this long is re-queued (RUN_REQUEUE_LIMIT times), then failed.
-RUN_STALL_SECONDS = int(
-    env_str("RUN_STALL_SECONDS", str(CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]))
-)
+# Background runs (camhs_pbr/runs): a running run's worker marks it alive every RUN_HEARTBEAT_SECONDS; a run
+# with no sign of life for RUN_STALL_SECONDS is queued again by the reaper (every RUN_REAPER_SECONDS), at most
+# RUN_REQUEUE_LIMIT times, then failed with the reason. A dead worker's run is so queued again within
+# RUN_STALL_SECONDS + RUN_REAPER_SECONDS of its last beat.
+RUN_HEARTBEAT_SECONDS = float(env_str("RUN_HEARTBEAT_SECONDS", "15"))
+RUN_STALL_SECONDS = float(env_str("RUN_STALL_SECONDS", "75"))
+RUN_REAPER_SECONDS = float(env_str("RUN_REAPER_SECONDS", "30"))
 RUN_REQUEUE_LIMIT = int(env_str("RUN_REQUEUE_LIMIT", "3"))
 # The algorithm lab's fitted models (joblib files), written by the workers and read by the web processes:
 # one directory both see (a shared volume in docker-compose).
@@ -300,9 +303,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.run_previous_month",
         "schedule": crontab(minute="0", hour="2", day_of_month="1"),  # 02:00 on the 1st, CELERY_TIMEZONE
     },
-    "reap-stalled-regrouping-runs": {"task": "groupings.tasks.reap_stalled_runs", "schedule": 60.0},
-    "reap-stalled-report-runs": {"task": "reports.tasks.reap_stalled_runs", "schedule": 60.0},
-    "reap-stalled-lab-runs": {"task": "lab.tasks.reap_stalled_lab_runs", "schedule": 60.0},
+    "reap-stalled-runs": {"task": "camhs_pbr.runs.tasks.reap_stalled_runs", "schedule": RUN_REAPER_SECONDS},
 }
 
 # Observability (issue 28, README "Operations"): logs, metrics and error reports, each configured here once.

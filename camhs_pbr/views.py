@@ -18,8 +18,7 @@ from accounts.access import AuthenticatedRequest
 from accounts.models import Role
 from camhs_pbr import metrics as run_metrics
 from camhs_pbr.celery import app
-from groupings.models import RegroupingRun
-from lab.models import LabRun
+from camhs_pbr.runs import registry
 from reports.models import ReportRun
 
 WORKER_TIMEOUT_SECONDS = 1.0
@@ -69,8 +68,12 @@ def _ping_workers() -> list:
 
 
 def run_kinds() -> Iterable[tuple[str, type[models.Model]]]:
-    """Every kind of background run with its model: the one list the metrics read."""
-    return [("regrouping", RegroupingRun), ("lab", LabRun), ("report", ReportRun)]
+    """Every registered kind of background run (camhs_pbr.runs.registry) with its model, named for the
+    metrics by its model ("RegroupingRun" is "regrouping")."""
+    return [
+        (kind.model.__name__.removesuffix("Run").lower(), kind.model)
+        for kind in sorted(registry.KINDS.values(), key=lambda kind: kind.label)
+    ]
 
 
 def last_monthly_reports() -> dict[str, dt.datetime]:

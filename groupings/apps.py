@@ -7,8 +7,21 @@ class GroupingsConfig(AppConfig):
     verbose_name = "Needs-based groupings"
 
     def ready(self) -> None:
+        from accounts.audit import Action, record
         from assessments import case_page, discharge
-        from groupings import selectors, services
+        from camhs_pbr.runs import registry
+        from groupings import selectors, services, tasks
+        from groupings.models import RegroupingRun
+
+        registry.register(
+            registry.RunKind(
+                RegroupingRun,
+                tasks.start_regrouping,
+                Action.START_REGROUPING,
+                record,
+                resume=tasks.resume_regrouping,
+            )
+        )
 
         case_page.add_case_panel(
             case_page.CasePanel(

@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 
 from assessments.models import Case, CurrentView
+from camhs_pbr.runs.models import Run, one_active_run_per
 from groupings import limits
 from groupings.rules import RuleSet, pair_code, ruleset_from_definition
 
@@ -239,49 +239,30 @@ class Allocation(models.Model):
         )
 
 
-class RunStatus(models.TextChoices):
-    """The life of a background run (re-grouping here, monthly reports in `reports`)."""
-
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
-
-
-class RegroupingRun(models.Model):
-    """A bulk run of one rules version over the latest Current View of every open case in a user's scope."""
+class RegroupingRun(Run):
+    """A bulk run of one rules version over the latest Current View of every open case in a user's scope.
+    At most one is queued or running per rules version and person (or system-wide run, when no person)."""
 
     rules_version = models.ForeignKey(
         RulesVersion, on_delete=models.PROTECT, related_name="+", db_column="scheme_id"
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Empty for a system-wide run started from the command line.",
-    )
-    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
-    requested_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     cases = models.PositiveIntegerField(default=0, help_text="Open cases in scope.")
     chunks_total = models.PositiveIntegerField(default=0)
     chunks_done = models.PositiveIntegerField(default=0)
     views_grouped = models.PositiveIntegerField(
         default=0, help_text="Latest Current Views run through the rules."
     )
-    error = models.TextField(blank=True)
-    progress_at = models.DateTimeField(
-        default=timezone.now, help_text="Last sign of life: queued, started, a chunk begun or finished."
-    )
-    requeues = models.PositiveSmallIntegerField(
-        default=0, help_text="Times the reaper queued it again after it stopped making progress."
-    )
 
     class Meta:
         ordering = ["-requested_at"]
+        constraints = [
+            one_active_run_per(
+                "rules_version",
+                "requested_by",
+                name="one_active_regrouping_per_version_and_person",
+                nulls_distinct=False,
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.rules_version} run of {self.requested_at:%d/%m/%Y %H:%M}"

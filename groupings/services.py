@@ -10,13 +10,12 @@ from accounts.models import User
 from assessments import limits as case_limits
 from assessments.models import Case, CurrentView
 from assessments.services import RecordRefused, record_current_view, when
-from camhs_pbr import queueing
 from camhs_pbr.lib.text import RefusedText, clean_text
-from groupings import limits, runs, selectors
+from camhs_pbr.runs import lifecycle
+from groupings import limits, selectors
 from groupings.models import Allocation, Grouping, RegroupingRun, RulesVersion, Suggestion
 from groupings.reviews import review_due
 from groupings.selectors import current_rules_version
-from groupings.tasks import start_regrouping as start_task
 
 
 class AllocationRefused(ValueError):
@@ -145,16 +144,9 @@ def end_allocation_on_discharge(case: Case, closed_date: dt.date) -> None:
 
 
 def start_regrouping(*, by: User | None, rules_version: RulesVersion) -> RegroupingRun:
-    """Record a run, then queue it. It suggests; it never allocates.
-
-    With the queue unreachable the run is marked failed with that reason and QueueUnreachable raised; a
-    process lost between the two steps leaves the run queued, and the reaper queues it again."""
-    with transaction.atomic(durable=True):
-        run = RegroupingRun.objects.create(rules_version=rules_version, requested_by=by)
-        record(Action.START_REGROUPING, by=by, target=run)
-    try:
-        queueing.publish(start_task, run.pk)
-    except queueing.QueueUnreachable:
-        runs.failed(run.pk, queueing.UNREACHABLE)
-        raise
-    return run
+    """Queue a run of `rules_version` over `by`'s scope (sent when the transaction commits), or join the one
+    of the same version and person already queued or running. It suggests; it never allocates. With the task
+    queue unreachable the run stays queued, marked refused, and the reaper sends it once the queue is back."""
+    return lifecycle.request(
+        RegroupingRun, key={"rules_version": rules_version, "requested_by": by}, by=by
+    ).run

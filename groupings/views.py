@@ -16,7 +16,7 @@ from assessments.services import RecordRefused
 from assessments.submissions import create_once
 from assessments.views import closed_case_redirect
 from camhs_pbr.lib.safe_csv import csv_lines
-from camhs_pbr.queueing import QueueUnreachable
+from camhs_pbr.runs.wording import UNREACHABLE_NOW
 from groupings import allocation_help, movement, selectors, services
 from groupings.forms import AllocationForm
 from groupings.models import RegroupingRun, RulesVersion
@@ -146,15 +146,17 @@ def regrouping_movement_csv(request: AuthenticatedRequest) -> HttpResponse:
 def regrouping(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST":
         rules_version = get_object_or_404(RulesVersion, pk=_id_of(request.POST.get("rules_version")))
-        try:
-            run = services.start_regrouping(by=request.user, rules_version=rules_version)
-        except QueueUnreachable as unreachable:
-            messages.error(request, f"Re-grouping with {rules_version.label} was not started. {unreachable}")
-            return redirect(f"{reverse('groupings:regrouping')}?rules_version={rules_version.pk}")
-        messages.success(
-            request,
-            f"Re-grouping with {rules_version.label} queued. It suggests; it never changes an allocation.",
-        )
+        run = services.start_regrouping(by=request.user, rules_version=rules_version)
+        if run.refused_at:
+            messages.warning(
+                request,
+                f"Re-grouping with {rules_version.label} is queued but not yet sent. {UNREACHABLE_NOW}",
+            )
+        else:
+            messages.success(
+                request,
+                f"Re-grouping with {rules_version.label} queued. It suggests; it never changes an allocation.",
+            )
         return redirect(f"{reverse('groupings:regrouping')}?rules_version={rules_version.pk}&run={run.pk}")
     rules_versions = RulesVersion.objects.order_by("-is_current", "label")
     chosen = _chosen_rules_version(request, rules_versions)

@@ -14,9 +14,14 @@ class LabConfig(AppConfig):
     verbose_name = "Algorithm lab"
 
     def ready(self) -> None:
+        from accounts.audit import Action, record
+        from camhs_pbr.runs import registry
         from groupings import allocation_help
+        from lab import tasks
+        from lab.models import LabRun
 
         allocation_help.add_estimator("lab_classifier", _estimate)
+        registry.register(registry.RunKind(LabRun, tasks.fit_lab_run, Action.REQUEST_LAB_RUN, record))
 
 
 def _estimate(case: Case, current_view: CurrentView) -> Estimate | None:

@@ -3,10 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
 from accounts.models import Provider
-from groupings.models import RulesVersion, RunStatus
+from camhs_pbr.runs.models import Run, RunStatus, one_active_run_per
+from groupings.models import RulesVersion
 from lab import limits
 
 
@@ -16,16 +16,14 @@ class Method(models.TextChoices):
     CLASSIFIER = "classifier", "Classifier of allocations"
 
 
-class LabRun(models.Model):
+class LabRun(Run):
     """One fit of a method over the closed episodes a service manager sees, run on Celery (lab/tasks.py).
 
     The same episodes (fingerprint), method, parameters and seed give the same result. A done classifier
-    run may be published for allocation help: at most one per provider (a database constraint)."""
+    run may be published for allocation help: at most one per provider (a database constraint). At most one
+    run of the same person, method, parameters, seed, period, window and rules is queued or running."""
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
     stage = models.CharField(max_length=100, blank=True, help_text="What the run is doing, in words.")
     method = models.CharField(max_length=12, choices=Method.choices)
     params = models.JSONField(default=dict, help_text="lab.methods.Params fields, as asked for.")
@@ -44,16 +42,6 @@ class LabRun(models.Model):
     result = models.JSONField(null=True, blank=True, help_text="FitResult.to_json().")
     model_file = models.CharField(
         max_length=200, blank=True, help_text="The fitted model (joblib), relative to LAB_MODELS_DIR."
-    )
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    seconds = models.FloatField(null=True, blank=True, help_text="Time from start to finish.")
-    error = models.TextField(blank=True)
-    progress_at = models.DateTimeField(
-        default=timezone.now, help_text="Last sign of life: queued, started, or a stage begun."
-    )
-    requeues = models.PositiveSmallIntegerField(
-        default=0, help_text="Times the reaper queued it again after it stopped making progress."
     )
     for_allocation_help = models.BooleanField(
         default=False, help_text="Published: the Current View page shows its estimate."
@@ -75,6 +63,17 @@ class LabRun(models.Model):
     class Meta:
         ordering = ["-requested_at", "-pk"]
         constraints = [
+            one_active_run_per(
+                "requested_by",
+                "method",
+                "params",
+                "seed",
+                "closed_from",
+                "closed_to",
+                "window",
+                "rules_version",
+                name="one_active_lab_run_per_request",
+            ),
             models.UniqueConstraint(
                 fields=["provider"],
                 condition=Q(for_allocation_help=True),
@@ -92,7 +91,3 @@ class LabRun(models.Model):
 
     def __str__(self) -> str:
         return f"Lab run {self.pk}: {self.get_method_display()}"
-
-    @property
-    def unfinished(self) -> bool:
-        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)

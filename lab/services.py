@@ -10,13 +10,12 @@ from django.utils import timezone
 
 from accounts.audit import Action, record
 from accounts.models import Role, User
-from camhs_pbr import queueing
-from groupings.models import RulesVersion, RunStatus
+from camhs_pbr.runs import lifecycle
+from camhs_pbr.runs.models import RunStatus
+from groupings.models import RulesVersion
 from groupings.selectors import current_rules_version
-from lab import runs
 from lab.models import LabRun, Method
 from lab.publish import PublishRefused, publish_tree
-from lab.tasks import fit_lab_run
 
 
 class LabRefused(ValueError):
@@ -35,28 +34,21 @@ def request_run(
 ) -> LabRun:
     """Record a run over the closed episodes `by` sees with the current rules version, then queue it.
 
-    With the queue unreachable the run is marked failed with that reason and QueueUnreachable raised."""
+    The same request while such a run is queued or running joins it. With the task queue unreachable the
+    run stays queued, marked refused, and the reaper sends it once the queue is back."""
     if by.role != Role.SERVICE_MANAGER or by.provider_id is None:
         raise LabRefused("Only a service manager can run the lab, over the episodes of their provider.")
-    with transaction.atomic(durable=True):
-        run = LabRun.objects.create(
-            provider_id=by.provider_id,
-            requested_by=by,
-            method=method,
-            closed_from=closed_from,
-            closed_to=closed_to,
-            window=window,
-            seed=seed,
-            params=params,
-            rules_version=current_rules_version(),
-        )
-        record(Action.REQUEST_LAB_RUN, by=by, target=run)
-    try:
-        queueing.publish(fit_lab_run, run.pk)
-    except queueing.QueueUnreachable:
-        runs.failed(run.pk, queueing.UNREACHABLE)
-        raise
-    return run
+    key = {
+        "requested_by": by,
+        "method": method,
+        "closed_from": closed_from,
+        "closed_to": closed_to,
+        "window": window,
+        "seed": seed,
+        "params": params,
+        "rules_version": current_rules_version(),
+    }
+    return lifecycle.request(LabRun, key=key, by=by, provider_id=by.provider_id).run
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.access import AuthenticatedRequest, for_roles
 from accounts.models import Role
-from camhs_pbr.queueing import QueueUnreachable
+from camhs_pbr.runs.wording import UNREACHABLE_NOW
 from groupings.selectors import NoSuchRulesVersion
 from lab import charts, services
 from lab.forms import LabRunForm, PublishTreeForm
@@ -43,10 +43,13 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
                 seed=fields["seed"],
                 params=form.params(),
             )
-        except (QueueUnreachable, NoSuchRulesVersion, services.LabRefused) as refused:
+        except (NoSuchRulesVersion, services.LabRefused) as refused:
             form.add_error(None, f"The run was not started. {refused}")
         else:
-            messages.success(request, f"Lab run {run.pk} queued.")
+            if run.refused_at:
+                messages.warning(request, f"Lab run {run.pk} is queued but not yet sent. {UNREACHABLE_NOW}")
+            else:
+                messages.success(request, f"Lab run {run.pk} queued.")
             return redirect("lab:run", pk=run.pk)
     runs = _runs_of(request).select_related("requested_by", "rules_version")[:50]
     return render(request, "lab/index.html", {"form": form, "runs": runs})

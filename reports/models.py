@@ -1,13 +1,13 @@
 """Monthly reports: costing reference data, report runs and their stored results (SPEC §5, §7)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from accounts.models import Profession
-from groupings.models import RulesVersion, RunStatus
+from camhs_pbr.runs.models import Run
+from groupings.models import RulesVersion
 
-__all__ = ["ReferenceContactCost", "ReportRow", "ReportRun", "RunStatus", "ScopeKind", "UnitCost"]
+__all__ = ["ReferenceContactCost", "ReportRow", "ReportRun", "ScopeKind", "UnitCost"]
 
 
 class UnitCost(models.Model):
@@ -68,31 +68,20 @@ class ScopeKind(models.TextChoices):
     PROVIDER = "provider", "Provider"
 
 
-class ReportRun(models.Model):
-    """One report for one month and one scope under one rules version: unique, re-run in place."""
+class ReportRun(Run):
+    """One report for one month and one scope under one rules version: unique, re-run in place. Its rows,
+    `rows` and `data_as_of` are those of its last successful execution, kept while it runs again or fails."""
+
+    rerun_in_place = True
 
     report = models.CharField(max_length=10, choices=report_choices)
     period = models.DateField(help_text="The first day of the month reported.")
     scope_kind = models.CharField(max_length=12, choices=ScopeKind.choices)
     scope_code = models.CharField(max_length=10, help_text="ODS code of the commissioner or provider.")
     rules_version = models.ForeignKey(RulesVersion, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Empty for the scheduled monthly run.",
-    )
-    requested_at = models.DateTimeField()
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     rows = models.PositiveIntegerField(default=0)
-    data_as_of = models.DateTimeField(null=True, blank=True, help_text="When the data was read.")
-    error = models.TextField(blank=True)
-    requeues = models.PositiveSmallIntegerField(
-        default=0, help_text="Times the reaper queued it again after it stopped making progress."
+    data_as_of = models.DateTimeField(
+        null=True, blank=True, help_text="When the data of the last successful execution was read."
     )
 
     class Meta:
@@ -106,6 +95,11 @@ class ReportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_report_display()} {self.period:%Y-%m} {self.scope_kind} {self.scope_code}"
+
+    @property
+    def has_result(self) -> bool:
+        """A successful execution's rows are stored (the last good result, whatever the run does now)."""
+        return self.data_as_of is not None
 
 
 class ReportRow(models.Model):

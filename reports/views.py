@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import AuthenticatedRequest
 from accounts.audit import Action, record
-from camhs_pbr.queueing import QueueUnreachable
+from camhs_pbr.runs.wording import UNREACHABLE_NOW
 from reports import access, selectors, services
 from reports.exports import csv_lines, plain_rows, xlsx_bytes
 from reports.periods import Month
@@ -66,23 +66,19 @@ def report(request: AuthenticatedRequest, report: str, scope_kind: str, scope_co
         if problem:
             messages.error(request, problem)
         else:
-            try:
-                services.request_run(
-                    report=report, month=month, scope_kind=scope_kind, scope_code=scope_code, by=request.user
-                )
-            except QueueUnreachable as unreachable:
-                messages.error(
-                    request, f"{offer.kind.label} for {month.label()} was not started. {unreachable}"
-                )
+            requested = services.request_run(
+                report=report, month=month, scope_kind=scope_kind, scope_code=scope_code, by=request.user
+            )
+            what = f"{offer.kind.label} for {month.label()}"
+            if requested.refused_at:
+                messages.warning(request, f"{what} is queued but not yet sent. {UNREACHABLE_NOW}")
             else:
-                messages.success(
-                    request, f"{offer.kind.label} for {month.label()} queued; this page follows its progress."
-                )
+                messages.success(request, f"{what} queued.")
         return redirect(f"{request.path}?period={month.label()}")
     if problem:
         messages.error(request, problem)
     run = selectors.run_of(report, month, scope_kind, scope_code)
-    table = selectors.page_table(request.user, run) if run and run.status == "done" else None
+    table = selectors.page_table(request.user, run) if run and run.has_result else None
     trend = selectors.trend(report, month, scope_kind, scope_code)
     context = {
         "offer": offer,
@@ -90,7 +86,7 @@ def report(request: AuthenticatedRequest, report: str, scope_kind: str, scope_co
         "run": run,
         "table": table,
         "trend": trend,
-        "spread": selectors.spread(run) if run and run.status == "done" else None,
+        "spread": selectors.spread(run) if run and run.has_result else None,
         "in_progress": bool(run and run.status in ("queued", "running")),
         "downloads": [
             (
@@ -113,7 +109,7 @@ def download(
     except ValueError as error:
         raise PermissionDenied(str(error)) from error
     run = selectors.run_of(report, month, scope_kind, scope_code)
-    if run is None or run.status != "done":
+    if run is None or not run.has_result:
         messages.error(request, f"There is no finished {report} report for {month.label()} to download yet.")
         return redirect(
             f"{reverse('reports:report', args=[report, scope_kind, scope_code])}?period={month.label()}"

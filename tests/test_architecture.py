@@ -144,3 +144,52 @@ def test_the_walk_sees_deferred_and_relative_imports(tmp_path):
     module.write_text("def page():\n    from groupings import selectors\n")
     known = {"groupings", "groupings.selectors", "assessments.views"}
     assert imports_of(module, "assessments.views", known) == {"groupings.selectors"}
+
+
+RUN_PLATFORM = "camhs_pbr.runs"
+RUN_FIELDS = {"status", "progress_at", "requeues", "refused_at"}
+
+
+def own_run_machinery(source: str) -> list[str]:
+    """What a module defines that belongs to the run platform: a RunStatus, a reaper (a function named
+    reap...) or a model's own run-status and heartbeat fields."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ClassDef) and node.name == "RunStatus":
+            found.append("class RunStatus")
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.lstrip("_").startswith(
+            "reap"
+        ):
+            found.append(f"def {node.name}")
+        if isinstance(node, ast.ClassDef) and node.name.endswith("Run"):
+            for statement in node.body:
+                targets = statement.targets if isinstance(statement, ast.Assign) else []
+                found += [
+                    f"{node.name}.{t.id}" for t in targets if isinstance(t, ast.Name) and t.id in RUN_FIELDS
+                ]
+    return found
+
+
+def test_no_app_defines_its_own_run_status_reaper_or_run_fields():
+    """Background runs have one platform, camhs_pbr/runs (ARCHITECTURE.md): every app's run inherits its
+    model and lifecycle, and the one reaper walks the registry."""
+    found = {
+        module: own_run_machinery(path.read_text())
+        for module, path in project_modules().items()
+        if not module.startswith(RUN_PLATFORM) and ".migrations." not in module
+    }
+    assert {module: names for module, names in found.items() if names} == {}
+
+
+def test_the_run_platform_check_catches_what_it_is_for():
+    source = (
+        "class RunStatus: pass\n"
+        "def reap_stalled_runs(): pass\n"
+        "class ImportRun:\n    status = 1\n    progress_at = 2\n    rows = 3\n"
+    )
+    assert own_run_machinery(source) == [
+        "class RunStatus",
+        "def reap_stalled_runs",
+        "ImportRun.status",
+        "ImportRun.progress_at",
+    ]

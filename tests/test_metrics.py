@@ -11,9 +11,10 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from camhs_pbr.celery import app
 from camhs_pbr.queueing import publish
+from camhs_pbr.runs.models import RunStatus
 from groupings.selectors import current_rules_version
 from reports import tasks
-from reports.models import ReportRun, RunStatus
+from reports.models import ReportRun
 
 pytestmark = pytest.mark.django_db
 TOKEN = "a-scrape-token-for-the-tests"

@@ -6,20 +6,19 @@ import os
 import signal
 import subprocess
 import time
-import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from camhs_pbr.celery import app
-from groupings import services, tasks
+from camhs_pbr.runs.tasks import reap_stalled_runs
+from groupings import services
 from groupings.models import RegroupingChunk, RegroupingRun, Suggestion
 from groupings.selectors import current_rules_version
 from tests import factories
 from tests.groupings.helpers import ratings
-from tests.support.workers import start_worker, stop, wait_until_answering
+from tests.support.workers import pool_children, private_workers
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 PAUSE_SECONDS = 3
@@ -44,34 +43,9 @@ def open_cases(service) -> int:
 @pytest.fixture
 def slow_workers(django_db_setup) -> Iterator[Callable[[], subprocess.Popen]]:
     """Starts workers of one pool process each on a private queue, every chunk pausing PAUSE_SECONDS."""
-    if not settings.CELERY_BROKER_URL.startswith("redis://"):
-        pytest.fail("This test needs Redis: set CELERY_BROKER_URL (see `make test`).")
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    db = connection.settings_dict
-    started: list[subprocess.Popen] = []
-
-    def start() -> subprocess.Popen:
-        name = f"{queue}-{len(started)}"
-        worker = start_worker(
-            database_url=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            broker_url=settings.CELERY_BROKER_URL,
-            queue=queue,
-            name=name,
-            concurrency=1,
-            include=["tests.support.slow_chunks"],
-            extra_env={"SLOW_CHUNK_SECONDS": str(PAUSE_SECONDS)},
-        )
-        started.append(worker)
-        wait_until_answering(app, [name], [worker])
-        return worker
-
-    default_queue = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
-    try:
+    extra_env = {"SLOW_CHUNK_SECONDS": str(PAUSE_SECONDS)}
+    with private_workers(app, include=["tests.support.slow_chunks"], extra_env=extra_env) as start:
         yield start
-    finally:
-        app.conf.task_default_queue = default_queue
-        stop([worker for worker in started if worker.poll() is None])
 
 
 def paused_chunk_backend(seconds: float = 30) -> int:
@@ -98,11 +72,6 @@ def finished(run_id: int, seconds: float = 60) -> RegroupingRun:
             return run
         time.sleep(0.1)
     raise AssertionError(f"run {run_id} stayed {RegroupingRun.objects.get(pk=run_id).status}")
-
-
-def pool_children(worker: subprocess.Popen) -> list[int]:
-    found = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True, text=True, check=False)
-    return [int(pid) for pid in found.stdout.split()]
 
 
 def assert_one_complete_result(run: RegroupingRun, cases: int) -> None:
@@ -133,7 +102,7 @@ def test_a_chunk_whose_whole_worker_is_killed_is_queued_again_by_the_reaper(open
     # The message stays unacknowledged in Redis until the visibility timeout; the reaper does not wait for it.
     slow_workers()
     time.sleep(1.1)
-    assert tasks.reap_stalled_runs(stalled_seconds=1) == 1
+    assert reap_stalled_runs(stalled_seconds=1) == 1
 
     run = finished(run.pk)
     assert_one_complete_result(run, open_cases)

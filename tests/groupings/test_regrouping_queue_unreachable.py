@@ -1,5 +1,5 @@
-"""With the task queue unreachable a re-grouping is refused quickly with a clear message and leaves a failed
-run with that reason, never one queued forever; `--wait` gives up after `--timeout`."""
+"""With the task queue unreachable a re-grouping is answered quickly with a clear message and kept queued,
+marked refused, for the reaper to send once the queue is back; `--wait` gives up after `--timeout`."""
 
 import time
 import uuid
@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 
 from accounts.models import Role
 from camhs_pbr.celery import app
-from camhs_pbr.queueing import UNREACHABLE
+from camhs_pbr.runs.wording import UNREACHABLE_NOW
 from groupings.models import RegroupingRun
 from groupings.selectors import current_rules_version
 from tests import factories
@@ -25,7 +25,7 @@ def hung_broker():
         yield
 
 
-def test_the_page_says_the_queue_is_unreachable_within_seconds_and_the_run_fails_with_that_reason(
+def test_the_page_says_the_queue_is_unreachable_within_seconds_and_the_run_waits_for_it(
     client, service, hung_broker
 ):
     client.force_login(factories.user(Role.TEAM_MANAGER, teams=(service["team_a"],)))
@@ -36,16 +36,16 @@ def test_the_page_says_the_queue_is_unreachable_within_seconds_and_the_run_fails
     assert time.perf_counter() - started < 8
     assert response.status_code == 200
     page = response.content.decode()
-    assert "was not started. The task queue is unreachable; try again later." in page
+    assert f"is queued but not yet sent. {UNREACHABLE_NOW}" in page
     [run] = RegroupingRun.objects.all()
-    assert (run.status, run.error) == ("failed", UNREACHABLE)
-    assert UNREACHABLE in page.split('data-testid="runs"')[1]
+    assert (run.status, run.error, run.refused_at is not None) == ("queued", "", True)
+    assert "will be sent to the workers when the queue is back" in page.split('data-testid="runs"')[1]
 
 
 def test_the_command_exits_with_the_reason_when_the_queue_is_unreachable(reference_data, hung_broker):
     with pytest.raises(CommandError, match="The task queue is unreachable"):
         call_command("regroup_open_cases", "--wait")
-    assert list(RegroupingRun.objects.values_list("status", flat=True)) == ["failed"]
+    assert list(RegroupingRun.objects.values_list("status", flat=True)) == ["queued"]
 
 
 def test_waiting_gives_up_after_the_timeout_while_the_run_goes_on(reference_data):

@@ -6,9 +6,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from camhs_pbr.runs.models import RunStatus
 from groupings import runs
-from groupings.models import RegroupingRun, RunStatus
+from groupings.models import RegroupingRun
 from groupings.selectors import current_rules_version
+from tests.runs.helpers import reap
 
 pytestmark = pytest.mark.django_db
 QUIET = dt.timedelta(minutes=10)
@@ -22,11 +24,11 @@ def quiet_run(**fields) -> RegroupingRun:
 
 def test_a_run_never_started_is_queued_again_then_failed_with_a_reason(reference_data):
     run = quiet_run()
-    [again] = runs.reap(quiet_for=QUIET, limit=1)
-    assert (again.run_id, again.start) == (run.pk, True)
+    [again] = reap(RegroupingRun, quiet_for=QUIET, limit=1)
+    assert (again.run_id, again.resume) == (run.pk, False)  # started again
     RegroupingRun.objects.filter(pk=run.pk).update(progress_at=timezone.now() - QUIET * 2)
 
-    assert runs.reap(quiet_for=QUIET, limit=1) == []
+    assert reap(RegroupingRun, quiet_for=QUIET, limit=1) == []
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
     assert run.error.startswith("No progress for 10 minutes after it was queued again 1 times")
@@ -38,13 +40,14 @@ def test_a_running_run_has_only_its_unfinished_chunks_queued_again(reference_dat
     assert runs.chunk_done(run.pk, first_case_id=1, views=2)
     RegroupingRun.objects.filter(pk=run.pk).update(progress_at=timezone.now() - QUIET * 2)
 
-    [again] = runs.reap(quiet_for=QUIET, limit=3)
-    assert again.chunks == [(3, 4)]
+    [again] = reap(RegroupingRun, quiet_for=QUIET, limit=3)
+    assert (again.run_id, again.resume) == (run.pk, True)
+    assert runs.unfinished_chunks(run.pk) == [(3, 4)]  # what resuming queues again
 
 
 def test_a_run_making_progress_is_left_alone(reference_data):
     RegroupingRun.objects.create(rules_version=current_rules_version())
-    assert runs.reap(quiet_for=QUIET, limit=3) == []
+    assert reap(RegroupingRun, quiet_for=QUIET, limit=3) == []
 
 
 def test_a_chunk_delivered_twice_is_counted_once_and_the_run_is_done_once(reference_data):

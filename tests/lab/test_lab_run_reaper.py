@@ -7,10 +7,12 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from camhs_pbr.runs.tasks import reap_stalled_runs
 from groupings.selectors import current_rules_version
 from lab import model_files, runs, tasks
 from lab.models import LabRun
 from tests.lab.run_helpers import lab_world
+from tests.runs.helpers import reap
 
 pytestmark = pytest.mark.django_db
 QUIET = dt.timedelta(minutes=10)
@@ -33,20 +35,20 @@ def run(service):
 
 
 def test_a_quiet_run_is_queued_again_then_failed_with_a_reason(run, settings):
-    assert runs.reap(quiet_for=QUIET, limit=1) == [run.pk]
-    assert runs.reap(quiet_for=QUIET, limit=1) == []  # queued again just now: a sign of life
+    assert [again.run_id for again in reap(LabRun, quiet_for=QUIET, limit=1)] == [run.pk]
+    assert reap(LabRun, quiet_for=QUIET, limit=1) == []  # queued again just now: a sign of life
     LabRun.objects.filter(pk=run.pk).update(progress_at=timezone.now() - QUIET * 2)
-    assert runs.reap(quiet_for=QUIET, limit=1) == []
+    assert reap(LabRun, quiet_for=QUIET, limit=1) == []
     run.refresh_from_db()
     assert (run.status, run.requeues) == ("failed", 1)
     assert run.error.startswith("No progress for 10 minutes after it was queued again 1 times")
-    schedule = settings.CELERY_BEAT_SCHEDULE["reap-stalled-lab-runs"]
-    assert schedule["task"] == tasks.reap_stalled_lab_runs.name
+    schedule = settings.CELERY_BEAT_SCHEDULE["reap-stalled-runs"]
+    assert schedule["task"] == reap_stalled_runs.name
 
 
 def test_a_run_making_progress_is_left_alone(run):
     LabRun.objects.filter(pk=run.pk).update(progress_at=timezone.now())
-    assert runs.reap(quiet_for=QUIET, limit=3) == []
+    assert reap(LabRun, quiet_for=QUIET, limit=3) == []
 
 
 def test_a_run_delivered_again_while_running_starts_over_to_the_same_result(run, tmp_path):

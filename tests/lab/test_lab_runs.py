@@ -19,19 +19,25 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(service, tmp_path, monkeypatch):
+def world(service, tmp_path, monkeypatch, django_capture_on_commit_callbacks):
     queued: list[tuple] = []
-    monkeypatch.setattr(fit_lab_run, "apply_async", queued.append)
+    monkeypatch.setattr(fit_lab_run, "apply_async", lambda args, **options: queued.append(args))
     with override_settings(LAB_MODELS_DIR=tmp_path):
         model_files.cache_clear()
-        yield {**lab_world(service), "queued": queued, "models": tmp_path}
+        yield {
+            **lab_world(service),
+            "queued": queued,
+            "models": tmp_path,
+            "on_commit": django_capture_on_commit_callbacks,
+        }
     model_files.cache_clear()
 
 
 def start(client, world, **fields):
     client.force_login(world["manager"])
     data = {"method": "tree", **PERIOD, "window": 3, "seed": 7, "min_leaf": 5, "max_leaves": 4, **fields}
-    response = client.post("/lab/", data)
+    with world["on_commit"](execute=True):  # the request is sent when its transaction commits
+        response = client.post("/lab/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     run = LabRun.objects.get(pk=int(response.url.rstrip("/").split("/")[-1]))
     assert world["queued"][-1] == (run.pk,)
@@ -158,18 +164,27 @@ def test_the_run_uses_only_the_episodes_the_manager_can_see(client, world, servi
     assert run.episodes == 40
 
 
-def test_a_run_requested_when_the_queue_is_unreachable_says_so(client, world, monkeypatch):
+def test_a_run_requested_when_the_queue_is_unreachable_is_kept_to_be_sent_later_and_says_so(
+    client, world, monkeypatch
+):
     from camhs_pbr import queueing
 
-    def unreachable(task, *args):
+    def unreachable(task, *args, **options):
         raise queueing.QueueUnreachable()
 
     monkeypatch.setattr(queueing, "publish", unreachable)
     client.force_login(world["manager"])
-    response = client.post("/lab/", {"method": "tree", **PERIOD, "window": 3, "seed": 0})
-    assert response.status_code == 200
-    assert "The task queue is unreachable" in response.content.decode()
-    assert LabRun.objects.get().status == "failed"
+    with world["on_commit"](execute=True):
+        response = client.post("/lab/", {"method": "tree", **PERIOD, "window": 3, "seed": 0})
+    assert response.status_code == 302
+    run = LabRun.objects.get()
+    page = client.get(f"/lab/runs/{run.pk}/").content.decode()
+    status = page.split('data-testid="run-status"')[1].split("</p>")[0]
+    assert "The task queue was unreachable at" in status
+    assert "will be sent to the workers when the queue is back" in status
+    assert (run.status, run.refused_at is not None) == ("queued", True)
+    outcomes = AuditEvent.objects.filter(action=Action.REQUEST_LAB_RUN, object_id=str(run.pk))
+    assert sorted(outcomes.values_list("outcome", flat=True)) == ["done", "refused"]
 
 
 def test_runs_are_listed_newest_first(client, world):

@@ -6,9 +6,10 @@ import io
 import pytest
 
 from accounts.models import Provider, Role
+from camhs_pbr.runs.models import RunStatus
 from reports import runs
 from reports.kinds import kind_of
-from reports.models import ReportRow, ReportRun, RunStatus
+from reports.models import ReportRow, ReportRun
 from reports.periods import Month
 from tests import factories
 from tests.reports.helpers import october_casemix

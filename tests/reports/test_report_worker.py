@@ -2,21 +2,18 @@
 
 import os
 import signal
-import subprocess
 import time
-import uuid
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from camhs_pbr.celery import app
+from camhs_pbr.runs.models import RunStatus
 from reports import runs, tasks
 from reports.kinds import KINDS
-from reports.models import ReportRow, ReportRun, RunStatus
+from reports.models import ReportRow, ReportRun
 from reports.periods import Month
 from tests.reports.helpers import expected_october_rows, october_casemix
-from tests.support.workers import start_worker, stop, wait_until_answering
+from tests.support.workers import pool_children, private_workers
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 SLOW_SECONDS = 4
@@ -34,24 +31,9 @@ def slow_report():
 @pytest.fixture
 def slow_worker(django_db_setup):
     """A worker of one pool process that imports the slow report kind; yields (process, queue)."""
-    if not settings.CELERY_BROKER_URL.startswith("redis://"):
-        pytest.fail("This test needs Redis: set CELERY_BROKER_URL (see `make test`).")
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    db = connection.settings_dict
-    worker = start_worker(
-        database_url=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        broker_url=settings.CELERY_BROKER_URL,
-        queue=queue,
-        name=queue,
-        concurrency=1,
-        include=["tests.support.slow_report"],
-        extra_env={"SLOW_REPORT_SECONDS": str(SLOW_SECONDS)},
-    )
-    try:
-        wait_until_answering(app, [queue], [worker])
-        yield worker, queue
-    finally:
-        stop([worker])
+    extra_env = {"SLOW_REPORT_SECONDS": str(SLOW_SECONDS)}
+    with private_workers(app, include=["tests.support.slow_report"], extra_env=extra_env) as start:
+        yield start(), app.conf.task_default_queue
 
 
 def wait_for(run_id: int, statuses: set[str], seconds: float = 60) -> ReportRun:
@@ -62,11 +44,6 @@ def wait_for(run_id: int, statuses: set[str], seconds: float = 60) -> ReportRun:
             return run
         time.sleep(0.1)
     raise AssertionError(f"run {run_id} stayed {ReportRun.objects.get(pk=run_id).status}")
-
-
-def pool_children(worker: subprocess.Popen) -> list[int]:
-    found = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True, text=True, check=False)
-    return [int(pid) for pid in found.stdout.split()]
 
 
 def test_a_run_killed_mid_way_is_redelivered_and_ends_with_one_complete_result(

@@ -7,11 +7,12 @@ import pandas as pd
 import pytest
 from django.db import IntegrityError, transaction
 
+from camhs_pbr.runs.models import RunStatus
 from groupings.selectors import current_rules_version
 from reports import runs, services, tasks
 from reports.disclosure import DisclosureRule
 from reports.kinds import KINDS, one_scope
-from reports.models import ReportRow, ReportRun, RunStatus
+from reports.models import ReportRow, ReportRun
 from reports.periods import Month
 from reports.selectors import published_frame, stored_frame
 from tests.reports.helpers import expected_october_rows, october_casemix
@@ -102,7 +103,7 @@ def test_a_requested_run_is_queued_once_the_request_commits(
     october, monkeypatch, django_capture_on_commit_callbacks
 ):
     queued: list[tuple] = []
-    monkeypatch.setattr(tasks.run_report, "apply_async", queued.append)
+    monkeypatch.setattr(tasks.run_report, "apply_async", lambda args, **options: queued.append(args))
     with django_capture_on_commit_callbacks(execute=True):
         run = services.request_run(
             report="casemix",
@@ -123,7 +124,7 @@ def test_the_monthly_task_queues_every_report_for_every_scope_of_the_previous_mo
     october, monkeypatch, django_capture_on_commit_callbacks
 ):
     queued: list[int] = []
-    monkeypatch.setattr(tasks.run_report, "delay", queued.append)
+    monkeypatch.setattr(tasks.run_report, "apply_async", lambda args, **options: queued.append(*args))
     monkeypatch.setattr(tasks.timezone, "localdate", lambda: dt.date(2026, 11, 1))
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.run_previous_month() == 10

@@ -4,7 +4,9 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,3 +84,48 @@ def stop(workers: list[subprocess.Popen]) -> None:
         worker.terminate()
     for worker in workers:
         worker.wait(timeout=60)
+
+
+def pool_children(worker: subprocess.Popen) -> list[int]:
+    """The process ids of a worker's pool processes."""
+    found = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True, text=True, check=False)
+    return [int(pid) for pid in found.stdout.split()]
+
+
+@contextmanager
+def private_workers(
+    app, *, include: Sequence[str], extra_env: Mapping[str, str]
+) -> Iterator[Callable[[], subprocess.Popen]]:
+    """Yields a function that starts a worker of one pool process on a private queue, to which the app
+    publishes meanwhile, against the test database and Redis; stops them all at the end."""
+    from django.conf import settings
+    from django.db import connection
+
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        raise RuntimeError("This test needs Redis: set CELERY_BROKER_URL (see `make test`).")
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    db = connection.settings_dict
+    started: list[subprocess.Popen] = []
+
+    def start() -> subprocess.Popen:
+        name = f"{queue}-{len(started)}"
+        worker = start_worker(
+            database_url=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            broker_url=settings.CELERY_BROKER_URL,
+            queue=queue,
+            name=name,
+            concurrency=1,
+            include=include,
+            extra_env=extra_env,
+        )
+        started.append(worker)
+        wait_until_answering(app, [name], [worker])
+        return worker
+
+    default_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    try:
+        yield start
+    finally:
+        app.conf.task_default_queue = default_queue
+        stop([worker for worker in started if worker.poll() is None])

@@ -2,9 +2,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from camhs_pbr.queueing import QueueUnreachable
+from camhs_pbr.runs.models import RunStatus
+from camhs_pbr.runs.wording import UNREACHABLE_NOW
 from groupings import selectors, services
-from groupings.models import RunStatus
 
 
 class Command(BaseCommand):
@@ -30,10 +30,11 @@ class Command(BaseCommand):
         except selectors.NoSuchRulesVersion as error:
             raise CommandError(str(error)) from error
         started = time.perf_counter()
-        try:
-            run = services.start_regrouping(by=None, rules_version=version)
-        except QueueUnreachable as error:
-            raise CommandError(f"Re-grouping with {version.label} was not started. {error}") from error
+        run = services.start_regrouping(by=None, rules_version=version)
+        if run.refused_at:
+            raise CommandError(
+                f"Run {run.pk} of {version.label} is queued but not yet sent. {UNREACHABLE_NOW}"
+            )
         self.stdout.write(f"Queued run {run.pk} of {version.label}.")
         if not wait:
             return

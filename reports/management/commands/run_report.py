@@ -2,8 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from camhs_pbr.runs.models import RunStatus
 from reports import exports, runs, selectors
-from reports.models import RunStatus, ScopeKind
+from reports.models import ScopeKind
 from reports.periods import Month
 
 WRITERS = {".csv": exports.write_csv, ".xlsx": exports.write_xlsx}
