@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "groupings",
     "reports",
     "lab",
+    "rest_framework",
+    "drf_spectacular",
+    "api",
     "demo",
 ]
 
@@ -280,6 +283,28 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reap-stalled-regrouping-runs": {"task": "groupings.tasks.reap_stalled_runs", "schedule": 60.0},
     "reap-stalled-report-runs": {"task": "reports.tasks.reap_stalled_runs", "schedule": 60.0},
     "reap-stalled-lab-runs": {"task": "lab.tasks.reap_stalled_lab_runs", "schedule": 60.0},
+}
+
+# The API for other systems (issue 33, api/): API keys or a session, scopes, API_RATE calls per key.
+API_RATE = env_str("API_RATE", "600/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.access.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.access.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.access.PerKeyRateThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsing.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "camhs-pbr API",
+    "DESCRIPTION": "Needs-based grouping suggestions, case allocations and report figures for other systems.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 LOGGING = {
