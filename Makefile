@@ -41,3 +41,8 @@ test: install services lint deploy-check
 
 bench: install services
 	SECRET_KEY=bench-only-key-never-deployed $(PY) -m bench.grouping
+
+# The API's OpenAPI schema, generated from the code into docs/openapi.yaml (tests/api/test_schema.py fails
+# until it is regenerated after a change of the API).
+schema: install
+	DEBUG=1 $(PY) manage.py spectacular --file docs/openapi.yaml --validate

@@ -3,6 +3,7 @@
 The endpoints read their bodies themselves (api/suggestions.py), as fast as the engine; these serializers
 only describe them."""
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
@@ -121,3 +122,15 @@ class Allocation(serializers.Serializer):
 class AllocationList(serializers.Serializer):
     case = serializers.CharField()
     allocations = Allocation(many=True)
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "api.access.ApiKeyAuthentication"
+    name = "apiKey"
+
+    def get_security_definition(self, auto_schema: object) -> dict:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API key made by an administrator: `Authorization: Bearer cpbr_...`.",
+        }

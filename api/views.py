@@ -6,8 +6,10 @@ import uuid
 from hashlib import sha256
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, pagination
 from rest_framework.authentication import SessionAuthentication
@@ -18,7 +20,7 @@ from rest_framework.views import APIView
 
 from accounts.audit import Action, record
 from accounts.models import CLINICAL_ROLES, User
-from api import schemas
+from api import reference, schemas
 from api.access import ApiKeyAuthentication, HasScope, PerKeyRateThrottle
 from api.parsing import LimitedJSONParser, body_of
 from api.scopes import Scope
@@ -284,3 +286,14 @@ class AllocationListView(ApiView):
                 ],
             }
         )
+
+
+@require_safe
+def reference_page(request: HttpRequest) -> HttpResponse:
+    """The API reference, drawn from the schema of the code: for the engineers of other systems."""
+    context = {
+        "info": reference.schema()["info"],
+        "operations": reference.operations(),
+        "shapes": reference.shapes(),
+    }
+    return render(request, "api/reference.html", context)

@@ -303,7 +303,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Needs-based grouping suggestions, case allocations and report figures for other systems.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SCHEMA_PATH_PREFIX": "/api/(v1|fhir)",
     "COMPONENT_SPLIT_REQUEST": True,
 }
 

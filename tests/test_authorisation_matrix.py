@@ -190,6 +190,11 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "lab:run": {"GET": LAB, "POST": LAB},
     "lab:allocation_help": {"GET": LAB, "POST": LAB},
     "lab:publish_tree": {"GET": LAB, "POST": LAB},
+    "api:reference": {
+        "GET": EVERYONE,
+        "POST": rule(**dict.fromkeys(ROLES, 405)),
+    },  # for other systems' engineers
+    "api:schema": {"GET": EVERYONE, "POST": rule(**dict.fromkeys(ROLES, 405))},
     "api:suggestions": {
         "GET": API_NOT_THIS_METHOD,
         "POST": {**API_CLINICAL_ONLY, **dict.fromkeys(CLINICAL, 415)},
@@ -320,6 +325,8 @@ def world(reference_data):
         "lab:run": reverse("lab:run", args=[lab_run.pk]),
         "lab:allocation_help": reverse("lab:allocation_help", args=[lab_run.pk]),
         "lab:publish_tree": reverse("lab:publish_tree", args=[lab_run.pk]),
+        "api:reference": reverse("api:reference"),
+        "api:schema": reverse("api:schema"),
         "api:suggestions": reverse("api:suggestions"),
         "api:cases": reverse("api:cases"),
         "api:current_views": reverse("api:current_views", args=[case.reference]),
