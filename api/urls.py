@@ -12,4 +12,6 @@ urlpatterns = [
     path("v1/cases", views.CaseListView.as_view(), name="cases"),
     path("v1/cases/<str:ref>/current-views", views.CurrentViewCreateView.as_view(), name="current_views"),
     path("v1/cases/<str:ref>/allocations", views.AllocationListView.as_view(), name="allocations"),
+    path("fhir/Questionnaire/current-view", views.FhirQuestionnaireView.as_view(), name="fhir_questionnaire"),
+    path("fhir/QuestionnaireResponse/$suggest", views.FhirSuggestView.as_view(), name="fhir_suggest"),
 ]

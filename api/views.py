@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, pagination
 from rest_framework.authentication import SessionAuthentication
@@ -20,7 +21,7 @@ from rest_framework.views import APIView
 
 from accounts.audit import Action, record
 from accounts.models import CLINICAL_ROLES, User
-from api import reference, schemas
+from api import fhir, reference, schemas
 from api.access import ApiKeyAuthentication, HasScope, PerKeyRateThrottle
 from api.parsing import LimitedJSONParser, body_of
 from api.scopes import Scope
@@ -297,3 +298,62 @@ def reference_page(request: HttpRequest) -> HttpResponse:
         "shapes": reference.shapes(),
     }
     return render(request, "api/reference.html", context)
+
+
+class FhirJSONParser(LimitedJSONParser):
+    media_type = "application/fhir+json"
+
+
+class FhirJSONRenderer(JSONRenderer):
+    media_type = "application/fhir+json"
+    format = "fhir"
+
+
+class FhirView(ApiView):
+    """FHIR R4B endpoints: bodies in application/fhir+json (or plain JSON), every refusal an OperationOutcome."""
+
+    required_scope = Scope.GROUPING
+    parser_classes = [FhirJSONParser, LimitedJSONParser]
+    renderer_classes = [FhirJSONRenderer, JSONRenderer]
+
+    def handle_exception(self, exc: Exception) -> Response:
+        response = super().handle_exception(exc)
+        detail = response.data
+        if isinstance(detail, dict) and detail.get("resourceType") == "OperationOutcome":
+            return response
+        if isinstance(detail, dict) and "detail" not in detail:
+            problems = {field: " ".join(map(str, messages)) for field, messages in detail.items()}
+        else:
+            problems = {"request": str(detail.get("detail") if isinstance(detail, dict) else detail)}
+        response.data = fhir.outcome(problems)
+        return response
+
+
+class FhirQuestionnaireView(FhirView):
+    @extend_schema(
+        operation_id="fhir_questionnaire",
+        summary="The Current View form as a FHIR R4B Questionnaire",
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(fhir.questionnaire())
+
+
+class FhirSuggestView(FhirView):
+    @extend_schema(
+        operation_id="fhir_suggest",
+        summary="Suggest a grouping for a FHIR R4B QuestionnaireResponse of the Current View",
+        description="Answers a Parameters resource with the suggestion (`grouping` absent: not enough "
+        "information); an invalid resource answers an OperationOutcome (400).",
+        parameters=[schemas.RULES_VERSION],
+        request=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request) -> Response:
+        try:
+            codes, ages = read_one(fhir.view_of(body_of(request)))
+        except fhir.FhirInvalid as bad:
+            return Response(fhir.outcome(bad.problems), status=400)
+        except Invalid as bad:
+            return Response(fhir.outcome(bad.errors), status=400)
+        return Response(fhir.parameters(suggestions(codes, ages, ruleset_asked(request))[0]))

@@ -200,6 +200,11 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
         "POST": {**API_CLINICAL_ONLY, **dict.fromkeys(CLINICAL, 415)},
     },
     "api:cases": {"GET": API_CLINICAL_ONLY, "POST": API_NOT_THIS_METHOD},
+    "api:fhir_questionnaire": {"GET": API_CLINICAL_ONLY, "POST": API_NOT_THIS_METHOD},
+    "api:fhir_suggest": {
+        "GET": API_NOT_THIS_METHOD,
+        "POST": {**API_CLINICAL_ONLY, **dict.fromkeys(CLINICAL, 415)},
+    },
     "api:current_views": {
         "GET": API_NOT_THIS_METHOD,
         "POST": {**API_CASE, "own_team": 400, "team_manager": 400},
@@ -329,6 +334,8 @@ def world(reference_data):
         "api:schema": reverse("api:schema"),
         "api:suggestions": reverse("api:suggestions"),
         "api:cases": reverse("api:cases"),
+        "api:fhir_questionnaire": reverse("api:fhir_questionnaire"),
+        "api:fhir_suggest": reverse("api:fhir_suggest"),
         "api:current_views": reverse("api:current_views", args=[case.reference]),
         "api:allocations": reverse("api:allocations", args=[case.reference]),
     }
