@@ -22,6 +22,11 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     description="Any text up to 200 characters, new for each Current View: a retried call stores nothing twice.",
 )
 
+PAGE = OpenApiParameter("page", int, description="The page of 1,000 rows (default 1).")
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match", str, location=OpenApiParameter.HEADER, description="The ETag of an earlier answer."
+)
+
 
 @extend_schema_field(OpenApiTypes.STR)
 class AnswerField(serializers.Field):
@@ -106,6 +111,22 @@ class StoredCurrentView(serializers.Serializer):
 class CurrentViewResponse(serializers.Serializer):
     current_view = StoredCurrentView()
     suggestion = Suggestion()
+
+
+class Figures(serializers.Serializer):
+    """The rows of a report run as its CSV has them: `*` where disclosure control hides a figure."""
+
+    report = serializers.CharField()
+    scope_kind = serializers.CharField()
+    scope_code = serializers.CharField()
+    period = serializers.CharField(help_text="YYYY-MM")
+    rules_version = serializers.CharField()
+    data_as_of = serializers.DateTimeField(allow_null=True)
+    columns = serializers.ListField(child=serializers.CharField())
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    rows = serializers.ListField(child=serializers.DictField(), help_text="One object per row, by column.")
 
 
 class Allocation(serializers.Serializer):

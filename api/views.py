@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.audit import Action, record
-from accounts.models import CLINICAL_ROLES, User
+from accounts.models import CLINICAL_ROLES, Role, Team, User
 from api import fhir, reference, schemas
 from api.access import ApiKeyAuthentication, HasScope, PerKeyRateThrottle
 from api.parsing import LimitedJSONParser, body_of
@@ -35,6 +35,11 @@ from groupings import selectors
 from groupings import services as grouping_services
 from groupings.models import Suggestion
 from groupings.rules import RuleSet
+from reports import access as report_access
+from reports import selectors as report_selectors
+from reports.exports import plain_rows
+from reports.models import RunStatus
+from reports.periods import Month
 
 _RULESETS: dict[tuple[int, str], RuleSet] = {}
 # Idempotency keys of the API are any text; create_once keys are UUIDs: one name-based UUID per text.
@@ -357,3 +362,69 @@ class FhirSuggestView(FhirView):
         except Invalid as bad:
             return Response(fhir.outcome(bad.errors), status=400)
         return Response(fhir.parameters(suggestions(codes, ages, ruleset_asked(request))[0]))
+
+
+class FiguresView(ApiView):
+    """A report run's rows as its CSV has them, for the caller's role: disclosed for a commissioner."""
+
+    required_scope = Scope.REPORTS_READ
+    roles = (Role.TEAM_MANAGER, Role.SERVICE_MANAGER, Role.COMMISSIONER)
+    page_rows = 1000
+
+    @extend_schema(
+        operation_id="figures",
+        summary="A report's figures for a month and scope, as its CSV has them, paged",
+        description="Send the `ETag` of an earlier answer as `If-None-Match`: an unchanged run answers 304 "
+        "without reading its rows.",
+        parameters=[schemas.PAGE, schemas.IF_NONE_MATCH],
+        responses={200: schemas.Figures, 304: None, 404: schemas.Errors},
+    )
+    def get(self, request: Request, report: str, scope_kind: str, scope_code: str, period: str) -> Response:
+        user = request.user
+        if report_access.offer_for(user, report, scope_kind, scope_code) is None:
+            raise exceptions.PermissionDenied("This report is not in your scope.")
+        try:
+            month = Month.of(period)
+        except ValueError as error:
+            raise invalid({"period": str(error)}) from error
+        page = _page_number(request.query_params.get("page"))
+        run = report_selectors.run_of(report, month, scope_kind, scope_code)
+        if run is None or run.status != RunStatus.DONE:
+            raise exceptions.NotFound(f"There is no finished {report} report for {month.label()} yet.")
+        teams = Team.objects.ids_in_scope_of(user) if user.role == Role.TEAM_MANAGER else []
+        tag = (
+            f'"{sha256(f"{run.pk}:{run.finished_at}:{user.role}:{teams}:{page}".encode()).hexdigest()[:32]}"'
+        )
+        if tag in [each.strip() for each in request.headers.get("If-None-Match", "").split(",")]:
+            return Response(status=304, headers={"ETag": tag})
+        frame = report_selectors.download_frame(user, run)
+        columns = [str(column) for column in frame.columns]
+        rows = plain_rows(frame)
+        start = (page - 1) * self.page_rows
+        shown = rows[start : start + self.page_rows]
+        record(Action.EXPORT_REPORT, by=user, target=run)
+        more = start + self.page_rows < len(rows)
+        return Response(
+            {
+                "report": report,
+                "scope_kind": scope_kind,
+                "scope_code": scope_code,
+                "period": month.label(),
+                "rules_version": run.rules_version.label,
+                "data_as_of": run.data_as_of,
+                "columns": columns,
+                "count": len(rows),
+                "page": page,
+                "next": request.build_absolute_uri(f"?page={page + 1}") if more else None,
+                "rows": [dict(zip(columns, row, strict=True)) for row in shown],
+            },
+            headers={"ETag": tag},
+        )
+
+
+def _page_number(text: str | None) -> int:
+    if text is None:
+        return 1
+    if not (text.isascii() and text.isdigit() and 0 < len(text) <= 6 and int(text) > 0):
+        raise invalid({"page": "expected a page number, 1 or more"})
+    return int(text)

@@ -200,6 +200,11 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
         "POST": {**API_CLINICAL_ONLY, **dict.fromkeys(CLINICAL, 415)},
     },
     "api:cases": {"GET": API_CLINICAL_ONLY, "POST": API_NOT_THIS_METHOD},
+    # The ICB's report with no finished run: the commissioner is let in and told there is none (404).
+    "api:figures": {
+        "GET": {**dict.fromkeys(CLINICAL, 403), **API_REFUSED, "commissioner": 404},
+        "POST": {**dict.fromkeys(CLINICAL, 403), **API_REFUSED, "team_manager": 405, "commissioner": 405},
+    },
     "api:fhir_questionnaire": {"GET": API_CLINICAL_ONLY, "POST": API_NOT_THIS_METHOD},
     "api:fhir_suggest": {
         "GET": API_NOT_THIS_METHOD,
@@ -334,6 +339,7 @@ def world(reference_data):
         "api:schema": reverse("api:schema"),
         "api:suggestions": reverse("api:suggestions"),
         "api:cases": reverse("api:cases"),
+        "api:figures": reverse("api:figures", args=[*scope, "2025-03"]),
         "api:fhir_questionnaire": reverse("api:fhir_questionnaire"),
         "api:fhir_suggest": reverse("api:fhir_suggest"),
         "api:current_views": reverse("api:current_views", args=[case.reference]),
