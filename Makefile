@@ -22,6 +22,7 @@ run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0
 	DEBUG=1 $(PY) manage.py seed_demo --cases $(DEMO_CASES) --seed 1 --if-empty
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
+	@echo "API reference: http://127.0.0.1:8000/api/ (schema: docs/openapi.yaml; keys: admin, API keys)"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 services:

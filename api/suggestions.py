@@ -111,6 +111,9 @@ def read_views(views: Any) -> tuple[np.ndarray, np.ndarray]:
         raise Invalid({"views": "expected a list of 1 to 1000 Current Views"})
     if len(views) > MAX_VIEWS:
         raise Invalid({"views": f"at most {MAX_VIEWS} Current Views in one call, got {len(views)}"})
+    fast = _read_fast(views)
+    if fast is not None:
+        return fast
     codes = np.full((len(ALL_ITEMS), len(views)), NOT_KNOWN_CODE, dtype=np.int8)
     ages = np.full(len(views), NOT_KNOWN_CODE, dtype=np.int16)
     errors: dict[str, str] = {}
@@ -125,6 +128,40 @@ def read_views(views: Any) -> tuple[np.ndarray, np.ndarray]:
     if errors:
         raise Invalid(errors)
     return codes, ages
+
+
+_EXACT = {item: _ANSWERS[ITEMS_BY_ID[item].response_scale] for item in ALL_ITEMS}
+_ANSWER_TYPES = frozenset({str, int, type(None)})
+_AGE_TYPES = frozenset({int, type(None)})
+
+
+def _read_fast(views: list) -> tuple[np.ndarray, np.ndarray] | None:
+    """The codes and ages of views whose every answer is written exactly as the table has it; None at the
+    first thing that is not (then read_view reads every view again, naming each fault)."""
+    rows: list[list[int]] = []
+    ages: list[int] = []
+    unknown = [NOT_KNOWN_CODE] * len(ALL_ITEMS)
+    try:
+        for view in views:
+            row = unknown.copy()
+            for item, value in view["items"].items():
+                if value.__class__ not in _ANSWER_TYPES:
+                    return None  # True == 1 and 1.0 == 1 as keys: refused by the slow path
+                row[_POSITION[item]] = _EXACT[item][value]
+            age = view.get("age")
+            if len(view) > 2 or (len(view) == 2 and "age" not in view) or age.__class__ not in _AGE_TYPES:
+                return None
+            if age is None:
+                years = NOT_KNOWN_CODE
+            elif isinstance(age, int) and 0 <= age <= MAX_AGE:
+                years = age
+            else:
+                return None
+            rows.append(row)
+            ages.append(years)
+    except (KeyError, TypeError, AttributeError):
+        return None
+    return np.array(rows, dtype=np.int8).T.copy(), np.array(ages, dtype=np.int16)
 
 
 def read_one(view: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -68,3 +68,9 @@ def test_the_lab_benchmark_fits_every_method():
     out = bench("-m", "bench.lab", "--episodes", "2000")
     for method in ("tree", "clusters", "classifier"):
         assert f"{method}: 2,000 episodes in" in out
+
+
+def test_the_api_benchmark_times_one_view_and_a_thousand_per_call():
+    out = bench("bench/api.py", "--calls", "20", "--batches", "2")
+    assert "one view per call, 20 calls" in out and "1,000 views per call, 2 calls" in out
+    assert out.count("views/s") >= 2

@@ -93,6 +93,13 @@ HOSTILE = {
     "no views": ({"views": []}, "views"),
     "too many views": ({"views": [{"items": {}}] * (MAX_VIEWS + 1)}, "views"),
     "a bad view among good": ({"views": [{"items": {}}, {"items": {"p01": "x"}}]}, "views[1].items.p01"),
+    "a boolean in a batch": (
+        {"views": [{"items": {"p01": "Mild"}}, {"items": {"c31": True}}]},
+        "views[1].items.c31",
+    ),
+    "a float in a batch": ({"views": [{"items": {"p01": 1.0}}]}, "views[0].items.p01"),
+    "an age too old in a batch": ({"views": [{"items": {}, "age": 121}]}, "views[0].age"),
+    "a view of a list in a batch": ({"views": [{"items": {}}, [1]]}, "views[1]"),
     "views and items": ({"views": [{"items": {}}], "items": {}}, "body"),
 }
 
