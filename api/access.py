@@ -26,8 +26,11 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if parsed is None:
             raise exceptions.AuthenticationFailed(REFUSED_KEY)
         prefix, secret = parsed
-        key = ApiKey.objects.select_related("client__user").filter(prefix=prefix).first()
-        if key is None or not keys.secret_matches(secret, key.digest) or not key.is_usable():
+        try:
+            key = ApiKey.objects.select_related("client__user").get(prefix=prefix)
+        except ApiKey.DoesNotExist as unknown:
+            raise exceptions.AuthenticationFailed(REFUSED_KEY) from unknown
+        if not keys.secret_matches(secret, key.digest) or not key.is_usable():
             raise exceptions.AuthenticationFailed(REFUSED_KEY)
         user = key.client.user
         if not user.is_active:
