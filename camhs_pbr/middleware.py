@@ -7,8 +7,9 @@ from django.utils.cache import add_never_cache_headers
 
 # Every page under these URL namespaces shows a case or a patient (caseload, case page, contacts,
 # measures, the Current View, the manager dashboard's lists of cases) or refers to one: browsers and
-# proxies must not keep a copy. Report pages share the dashboard's namespace and are not kept either.
-CASE_RECORD_NAMESPACES = frozenset({"assessments", "groupings", "reports"})
+# proxies must not keep a copy. Report pages share the dashboard's namespace and are not kept either, nor
+# does anything the API answers (cases, allocations, figures).
+CASE_RECORD_NAMESPACES = frozenset({"assessments", "groupings", "reports", "api"})
 
 
 class CaseRecordsNotStoredMiddleware:
