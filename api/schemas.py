@@ -155,3 +155,12 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "An API key made by an administrator: `Authorization: Bearer cpbr_...`.",
         }
+
+
+def fhir_operation_paths(result: dict, generator: object, request: object, public: bool) -> dict:
+    """Keep the `$` of a FHIR operation's path (`$suggest`), which the schema's path reading drops."""
+    result["paths"] = {
+        path.replace("/QuestionnaireResponse/suggest", "/QuestionnaireResponse/$suggest"): item
+        for path, item in result["paths"].items()
+    }
+    return result

@@ -25,6 +25,9 @@ def test_the_schema_describes_every_endpoint_with_its_security():
         ("/api/v1/cases", "get"),
         ("/api/v1/cases/{ref}/current-views", "post"),
         ("/api/v1/cases/{ref}/allocations", "get"),
+        ("/api/v1/reports/{report}/{scope_kind}/{scope_code}/{period}", "get"),
+        ("/api/fhir/Questionnaire/current-view", "get"),
+        ("/api/fhir/QuestionnaireResponse/$suggest", "post"),
     }
     assert schema["components"]["securitySchemes"]["apiKey"]["scheme"] == "bearer"
 
