@@ -24,6 +24,7 @@ from groupings.rules import (
 )
 
 MAX_VIEWS = 1000
+MAX_ERRORS = 100  # the faults named in one answer
 _POSITION = {item: n for n, item in enumerate(ALL_ITEMS)}
 _EXPECTED = {
     "severity": "expected None, Mild, Moderate, Severe, Not known, 0-3 or null",
@@ -74,6 +75,8 @@ def read_view(view: Any, where: str, codes: np.ndarray, column: int, *, every_it
     if not isinstance(items, Mapping):
         return {f"{prefix}items": "expected an object of Current View item ids and answers"}
     for item, value in items.items():
+        if len(errors) >= MAX_ERRORS:
+            break  # enough to say what is wrong; a hostile body does not make a huge answer
         position = _POSITION.get(item)
         if position is None:
             errors[f"{prefix}items.{str(item)[:20]}"] = (
@@ -123,8 +126,8 @@ def read_views(views: Any) -> tuple[np.ndarray, np.ndarray]:
         if isinstance(view, Mapping):
             ages[n], bad_age = read_age(view, where)
             errors.update(bad_age)
-        if len(errors) > 100:
-            break  # enough to say what is wrong; a hostile body does not make a huge answer
+        if len(errors) >= MAX_ERRORS:
+            break
     if errors:
         raise Invalid(errors)
     return codes, ages

@@ -119,6 +119,12 @@ def test_malformed_or_deeply_nested_json_answers_400(client, text, body):
     assert post(client, body, text).status_code == 400
 
 
+def test_a_body_of_many_faults_names_at_most_a_hundred(client, text):
+    body = {"items": {f"x{n}": "Mild" for n in range(50_000)}}
+    response = post(client, body, text)
+    assert response.status_code == 400 and len(response.json()) == 100
+
+
 def test_a_body_too_large_answers_413(client, text):
     body = json.dumps({"views": [{"items": {"p01": "x" * 1000}}] * 5000})
     assert post(client, body, text).status_code == 413
