@@ -37,6 +37,7 @@ run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0
 	DEBUG=1 $(PY) manage.py seed_demo --cases $(DEMO_CASES) --seed 1 --if-empty
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
+	@echo "API reference: http://127.0.0.1:8000/api/ (schema: docs/openapi.yaml; keys: admin, API keys)"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 services:
@@ -64,3 +65,8 @@ test: install services lint deploy-check
 bench: install services
 	$(TEST_ENV) $(PY) -m pytest -m bench_long -p no:xdist -s
 	SECRET_KEY=bench-only-key-never-deployed $(PY) -m bench.grouping
+
+# The API's OpenAPI schema, generated from the code into docs/openapi.yaml (tests/api/test_schema.py fails
+# until it is regenerated after a change of the API).
+schema: install
+	DEBUG=1 $(PY) manage.py spectacular --file docs/openapi.yaml --validate

@@ -10,8 +10,9 @@ from django.utils.cache import add_never_cache_headers
 class CaseRecordsNotStoredMiddleware:
     """`Cache-Control: no-store` on every response to a signed-in user.
 
-    Almost every such page shows a case, a patient, a lab run fitted on case records, a report or the key of
-    an authenticator app; one rule for all of them leaves no page that a new URL namespace forgot."""
+        Almost every such page shows a case, a patient, a lab run fitted on case records, a report or the key of
+        an authenticator app; one rule for all of them leaves no page that a new URL namespace forgot. The API's
+    answers (cases, allocations, figures) are not kept either, whoever asked."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -19,7 +20,8 @@ class CaseRecordsNotStoredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        answered_by_the_api = "api" in getattr(request.resolver_match, "namespaces", ())
+        if (user is not None and user.is_authenticated) or answered_by_the_api:
             add_never_cache_headers(response)
         return response
 

@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "reports",
     "dashboards",
     "lab",
+    "rest_framework",
+    "drf_spectacular",
+    "api",
     "demo",
 ]
 
@@ -304,6 +307,33 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute="0", hour="2", day_of_month="1"),  # 02:00 on the 1st, CELERY_TIMEZONE
     },
     "reap-stalled-runs": {"task": "camhs_pbr.runs.tasks.reap_stalled_runs", "schedule": RUN_REAPER_SECONDS},
+}
+
+# The API for other systems (issue 33, api/): API keys or a session, scopes, API_RATE calls per key.
+API_RATE = env_str("API_RATE", "600/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.access.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.access.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.access.PerKeyRateThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsing.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "URL_FORMAT_OVERRIDE": None,  # answers are chosen by the Accept header alone
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "camhs-pbr API",
+    "DESCRIPTION": "Needs-based grouping suggestions, case allocations and report figures for other systems.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/(v1|fhir)",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schemas.fhir_operation_paths",
+    ],
 }
 
 # Observability (issue 28, README "Operations"): logs, metrics and error reports, each configured here once.

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("groupings.urls")),
     path("", include("lab.urls")),  # /lab/
+    path("api/", include("api.urls")),  # /api/v1/ and /api/fhir/ for other systems
 ]

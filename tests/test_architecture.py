@@ -1,5 +1,5 @@
 """The apps' imports point one way (ARCHITECTURE.md): accounts <- assessments <- groupings <- reports <- dashboards
-<- lab <- demo.
+<- lab <- api <- demo.
 
 Every import of every module counts, at the top of a file or inside a function: a deferred import hides a
 dependency, it does not remove it.
@@ -13,9 +13,30 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # Lowest first. `camhs_pbr` is split: its settings, Celery app and `lib` are the platform every app stands
 # on; the site modules (urls, the home and health views) compose all the apps.
-LAYERS = ("platform", "accounts", "assessments", "groupings", "reports", "dashboards", "lab", "demo", "site")
+LAYERS = (
+    "platform",
+    "accounts",
+    "assessments",
+    "groupings",
+    "reports",
+    "dashboards",
+    "lab",
+    "api",
+    "demo",
+    "site",
+)
 SITE_MODULES = {"camhs_pbr.urls", "camhs_pbr.views", "camhs_pbr.tasks", "camhs_pbr.wsgi"}
-PACKAGES = ("camhs_pbr", "accounts", "assessments", "groupings", "reports", "dashboards", "lab", "demo")
+PACKAGES = (
+    "camhs_pbr",
+    "accounts",
+    "assessments",
+    "groupings",
+    "reports",
+    "dashboards",
+    "lab",
+    "api",
+    "demo",
+)
 
 
 def layer_of(module: str) -> str:

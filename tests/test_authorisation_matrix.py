@@ -111,6 +111,14 @@ LAB = rule(
 # A manager's read-only pages: GET only (a POST is refused with 405 once the role is allowed in).
 MANAGERS_READ_ONLY = {"GET": MANAGERS_ONLY, "POST": {**MANAGERS_ONLY, "team_manager": 405}}
 ADMIN_ONLY: dict[str, object] = {**dict.fromkeys(ROLES, ADMIN_LOGIN), "administrator": 200}
+# The API with a session (keys: tests/api/test_api_scopes.py): no redirect to the login page but 401; the
+# guards come before the method, so a role let in gets 405 for the other method; the matrix's POST is a form,
+# not JSON (415), and a Current View without its Idempotency-Key is refused first (400).
+CLINICAL = ("own_team", "other_team", "other_provider", "team_manager")
+API_REFUSED = {"commissioner": 403, "administrator": 403, "anonymous": 401}
+API_CLINICAL_ONLY = rule(**dict.fromkeys(CLINICAL, 200), **API_REFUSED)
+API_CASE = rule(own_team=200, other_team=404, other_provider=404, team_manager=200, **API_REFUSED)
+API_NOT_THIS_METHOD = rule(**dict.fromkeys(CLINICAL, 405), **API_REFUSED)
 
 # url name -> {method: rule}
 EXPECTED: dict[str, dict[str, dict[str, object]]] = {
@@ -185,6 +193,31 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "lab:run": {"GET": LAB, "POST": LAB},
     "lab:allocation_help": {"GET": LAB, "POST": LAB},
     "lab:publish_tree": {"GET": LAB, "POST": LAB},
+    "api:reference": {
+        "GET": EVERYONE,
+        "POST": rule(**dict.fromkeys(ROLES, 405)),
+    },  # for other systems' engineers
+    "api:schema": {"GET": EVERYONE, "POST": rule(**dict.fromkeys(ROLES, 405))},
+    "api:suggestions": {
+        "GET": API_NOT_THIS_METHOD,
+        "POST": {**API_CLINICAL_ONLY, **dict.fromkeys(CLINICAL, 415)},
+    },
+    "api:cases": {"GET": API_CLINICAL_ONLY, "POST": API_NOT_THIS_METHOD},
+    # The ICB's report with no finished run: the commissioner is let in and told there is none (404).
+    "api:figures": {
+        "GET": {**dict.fromkeys(CLINICAL, 403), **API_REFUSED, "commissioner": 404},
+        "POST": {**dict.fromkeys(CLINICAL, 403), **API_REFUSED, "team_manager": 405, "commissioner": 405},
+    },
+    "api:fhir_questionnaire": {"GET": API_CLINICAL_ONLY, "POST": API_NOT_THIS_METHOD},
+    "api:fhir_suggest": {
+        "GET": API_NOT_THIS_METHOD,
+        "POST": {**API_CLINICAL_ONLY, **dict.fromkeys(CLINICAL, 415)},
+    },
+    "api:current_views": {
+        "GET": API_NOT_THIS_METHOD,
+        "POST": {**API_CASE, "own_team": 400, "team_manager": 400},
+    },
+    "api:allocations": {"GET": API_CASE, "POST": API_NOT_THIS_METHOD},
 }
 
 # The lab's pages for a service manager of the run's provider and one of another provider (url name ->
@@ -306,6 +339,15 @@ def world(reference_data):
         "lab:run": reverse("lab:run", args=[lab_run.pk]),
         "lab:allocation_help": reverse("lab:allocation_help", args=[lab_run.pk]),
         "lab:publish_tree": reverse("lab:publish_tree", args=[lab_run.pk]),
+        "api:reference": reverse("api:reference"),
+        "api:schema": reverse("api:schema"),
+        "api:suggestions": reverse("api:suggestions"),
+        "api:cases": reverse("api:cases"),
+        "api:figures": reverse("api:figures", args=[*scope, "2025-03"]),
+        "api:fhir_questionnaire": reverse("api:fhir_questionnaire"),
+        "api:fhir_suggest": reverse("api:fhir_suggest"),
+        "api:current_views": reverse("api:current_views", args=[case.reference]),
+        "api:allocations": reverse("api:allocations", args=[case.reference]),
     }
     return users, urls
 

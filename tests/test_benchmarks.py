@@ -90,3 +90,10 @@ def test_the_lab_benchmark_fits_every_method():
 def test_the_startup_benchmark_times_manage_py_check():
     out = bench("-m", "bench.startup", "--runs", "1", timeout=120)
     assert "manage.py check in a fresh process, 1 times" in out and "median" in out
+
+
+@pytest.mark.bench
+def test_the_api_benchmark_times_one_view_and_a_thousand_per_call():
+    out = bench("bench/api.py", "--calls", "20", "--batches", "2")
+    assert "one view per call, 20 calls" in out and "1,000 views per call, 2 calls" in out
+    assert out.count("views/s") >= 2

@@ -43,6 +43,15 @@ NOT_PAGES = {
     "favicon",  # an image
     "lab:allocation_help",  # POST only: publishes or withdraws, then back to the run page
     "lab:publish_tree",  # POST only: publishes, then back to the run page (errors: the run page, checked)
+    # The API for other systems answers JSON (its reference page, api:reference, is checked).
+    "api:schema",
+    "api:suggestions",
+    "api:cases",
+    "api:current_views",
+    "api:allocations",
+    "api:figures",
+    "api:fhir_questionnaire",
+    "api:fhir_suggest",
 }
 
 
@@ -86,6 +95,7 @@ def _demo_urls() -> dict[str, list[tuple[str, str]]]:
         "lab:index": each(["service.manager"], reverse("lab:index")),
         "lab:run": [("service.manager", reverse("lab:run", args=[run.pk])) for run in lab_runs],
         "login": [("", reverse("login"))],
+        "api:reference": [("", reverse("api:reference")), ("clinician", reverse("api:reference"))],
         "accounts:password_change": each(every, reverse("accounts:password_change")),
         "accounts:two_factor_setup": each(["clinician"], reverse("accounts:two_factor_setup")),
         "accounts:two_factor_verify": each(["admin"], reverse("accounts:two_factor_verify")),
@@ -227,6 +237,7 @@ _PAGE_NAMES = (
     "dashboards:dashboard_cases",
     "lab:index",
     "lab:run",
+    "api:reference",
 )
 
 
