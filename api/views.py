@@ -38,7 +38,6 @@ from groupings.rules import RuleSet
 from reports import access as report_access
 from reports import selectors as report_selectors
 from reports.exports import plain_rows
-from reports.models import RunStatus
 from reports.periods import Month
 
 _RULESETS: dict[tuple[int, str], RuleSet] = {}
@@ -389,11 +388,11 @@ class FiguresView(ApiView):
             raise invalid({"period": str(error)}) from error
         page = _page_number(request.query_params.get("page"))
         run = report_selectors.run_of(report, month, scope_kind, scope_code)
-        if run is None or run.status != RunStatus.DONE:
+        if run is None or not run.has_result:  # the last good result, even while it runs again
             raise exceptions.NotFound(f"There is no finished {report} report for {month.label()} yet.")
         teams = Team.objects.ids_in_scope_of(user) if user.role == Role.TEAM_MANAGER else []
         tag = (
-            f'"{sha256(f"{run.pk}:{run.finished_at}:{user.role}:{teams}:{page}".encode()).hexdigest()[:32]}"'
+            f'"{sha256(f"{run.pk}:{run.data_as_of}:{user.role}:{teams}:{page}".encode()).hexdigest()[:32]}"'
         )
         if tag in [each.strip() for each in request.headers.get("If-None-Match", "").split(",")]:
             return Response(status=304, headers={"ETag": tag})
