@@ -199,6 +199,9 @@ SESSION_SAVE_EVERY_REQUEST = True  # each request restarts the idle clock
 SESSION_ABSOLUTE_SECONDS = int(env_str("SESSION_ABSOLUTE_SECONDS", str(12 * 60 * 60)))
 REQUIRE_ADMIN_2FA = env_bool("REQUIRE_ADMIN_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = "camhs-pbr"
+# An administrator removes a lost authenticator app in the admin but never sees its secret key or QR code
+# (django-otp's config and QR code pages answer 403; they also answered 500 for an unknown device).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
