@@ -57,6 +57,18 @@ def install_reference_rows() -> None:
     install_costs(apps)
 
 
+@pytest.fixture(autouse=True)
+def _report_kinds_as_registered():
+    """A test-only report kind (tests/support/slow_report.py) registered by one test is gone for the next, as
+    another file's tests in the same pytest-xdist process list every registered report."""
+    from reports.kinds import KINDS
+
+    registered = dict(KINDS)
+    yield
+    KINDS.clear()
+    KINDS.update(registered)
+
+
 @pytest.fixture
 def reference_data(db):
     """Reference rows of the data migrations; a transactional test's flush removes them, so put them back."""

@@ -78,7 +78,7 @@ def test_requests_are_timed_by_route_and_database_queries_counted(client, servic
 def test_runs_are_counted_by_kind_and_status_and_a_quiet_one_is_stuck(client, reference_data, settings):
     settings.RUN_STALL_SECONDS = 600
     long_ago = timezone.now() - dt.timedelta(hours=1)
-    report_run(status=RunStatus.QUEUED, requested_at=long_ago)  # stuck
+    report_run(status=RunStatus.QUEUED, requested_at=long_ago, progress_at=long_ago)  # stuck
     report_run(status=RunStatus.QUEUED)  # just queued
     started = timezone.now() - dt.timedelta(seconds=90)
     report_run(status=RunStatus.DONE, started_at=started, finished_at=started + dt.timedelta(seconds=30))

@@ -16,7 +16,9 @@ def test_a_service_manager_starts_a_run_and_sees_its_results_arrive(
     page, service, settings, tmp_path, monkeypatch
 ):
     settings.LAB_MODELS_DIR = tmp_path
-    monkeypatch.setattr(fit_lab_run, "apply_async", lambda args: None)  # run below, while the page watches
+    monkeypatch.setattr(
+        fit_lab_run, "apply_async", lambda args, **options: None
+    )  # run below, while the page watches
     world = lab_world(service)
     log_in(page, world["manager"].username)
     page.get_by_role("link", name="Lab", exact=True).click()
