@@ -96,6 +96,8 @@ def world(reference_data):
     )
     stored_run("outcomes", "provider", "RHH", OCTOBER, outcome_rows().to_dict("records"))
     stored_run("outcomes", "commissioner", "QHH", OCTOBER, outcome_rows().to_dict("records"))
+    casemix = [{"grouping": g, "open_at_month_end": n} for g, n in (("GA01", 3), ("GH03", 9), ("U", 0))]
+    stored_run("casemix", "commissioner", "QHH", OCTOBER, casemix)
     return {
         "team manager": factories.user(Role.TEAM_MANAGER, teams=(team_a,)),
         "service manager": factories.user(Role.SERVICE_MANAGER, provider=provider),
@@ -103,7 +105,12 @@ def world(reference_data):
     }
 
 
-TREND_COLUMN = {"cost": "cost", "currency": "episodes", "outcomes": "closed_episodes"}
+TREND_COLUMN = {
+    "casemix": "open_at_month_end",
+    "cost": "cost",
+    "currency": "episodes",
+    "outcomes": "closed_episodes",
+}
 # (role, page) -> (rows shown, the total of the trend's column, the trend's September point), hand-worked.
 EXPECTED = {
     # TA's rows only: 1500 + 450 in October, 1200 in September (not 1500 + 4000 + 450 and 1900).
@@ -116,6 +123,8 @@ EXPECTED = {
     ("team manager", "/reports/outcomes/provider/RHH/"): (4, 29, None),
     ("service manager", "/reports/outcomes/provider/RHH/"): (4, 29, None),
     ("commissioner", "/reports/outcomes/commissioner/QHH/"): (4, 30, None),
+    # 3 + 9 + 0 = 12, published as 10 (its rows as *, 10 and 0).
+    ("commissioner", "/reports/casemix/commissioner/QHH/"): (3, 10, None),
 }
 
 

@@ -122,3 +122,17 @@ def test_a_commissioners_outcome_total_is_disclosed_from_the_raw_once_per_groupi
 def test_an_empty_report_totals_to_zero(report):
     kind = kind_of(report)
     assert kind.totals.total(frame_of(report, []), kind.trend.column) == 0
+
+
+def test_a_commissioners_once_per_grouping_total_that_gives_a_grouping_away_is_suppressed():
+    # GA01 has 1 closed episode (on two measure rows), GH03 and GH04 8 each: published *, 10, 10. A total of
+    # 17 -> 15 would leave 15 + 2 - 8 - 8 = 1 for GA01, so it is * too; its two repeated rows count once.
+    rows = [
+        {"grouping": "GA01", "closed_episodes": 1, "episodes_with_pair": 1, "measure": "sdq", "pairs": 1},
+        {"grouping": "GA01", "closed_episodes": 1, "episodes_with_pair": 1, "measure": "rcads", "pairs": 1},
+        {"grouping": "GH03", "closed_episodes": 8, "episodes_with_pair": 0, "pairs": 0},
+        {"grouping": "GH04", "closed_episodes": 8, "episodes_with_pair": 0, "pairs": 0},
+    ]
+    kind = kind_of("outcomes")
+    published = disclose_with_total(frame_of("outcomes", rows), kind.disclosure, "period", totals=kind.totals)
+    assert published["closed_episodes"].tolist() == ["*", "*", 10, 10, "*"]
