@@ -98,7 +98,8 @@ class TrendView:
 def trend(user: User, report: str, month: Month, scope_kind: str, scope_code: str) -> TrendView:
     """The report's headline figure over the 12 months to `month`, from the finished runs of the scope: each
     month's figure is the Total of the trend's column on that month's page for `user`."""
-    spec = kind_of(report).trend
+    kind = kind_of(report)
+    spec, column = kind.trend, kind.columns.index(kind.trend.column)
     months = month.trailing(12)
     runs = {
         run.period: run
@@ -117,7 +118,7 @@ def trend(user: User, report: str, month: Month, scope_kind: str, scope_code: st
         run = runs.get(each.first)
         value: object = None
         if run is not None:
-            value = _with_total(user, run)[spec.column].iloc[-1]
+            value = plain_rows(_with_total(user, run).tail(1))[0][column]
         points.append(TrendPoint(each, value))
     plotted = [(p.month.first, p.value) for p in points if isinstance(p.value, int | float)]
     top = max([int(v) for _, v in plotted] or [0])

@@ -141,6 +141,8 @@ def test_the_row_count_total_and_trend_add_up_the_rows_the_user_sees(client, wor
     assert table.total[column] == total
     assert trend.points[-1].value == total  # the trend's figure is the page's total
     assert trend.points[-2].value == september
+    # The chart draws the same figure, a whole number of pounds or episodes.
+    assert trend.chart.lines[0].points[-1].label == f"01/10/2026: {int(total)}"
 
 
 def test_a_team_managers_cost_download_holds_their_own_teams_rows_only(client, world):
