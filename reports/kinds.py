@@ -48,15 +48,6 @@ class ReportKind:
     trend: Trend
     spread: Spread | None = None
 
-    def __post_init__(self) -> None:
-        unknown = set(self.totals.columns()) - set(self.columns)
-        if unknown:
-            raise ValueError(f"the {self.report} report totals columns it does not have: {sorted(unknown)}")
-        if self.trend.column not in self.totals.columns():
-            raise ValueError(
-                f"the {self.report} report's trend follows {self.trend.column}, which is not totalled"
-            )
-
     def rows(
         self, month: Month, scope_kind: str, scope_code: str, rules_version: RulesVersion
     ) -> pd.DataFrame:
@@ -84,7 +75,15 @@ KINDS: dict[str, ReportKind] = {}
 
 
 def register(kind: ReportKind) -> ReportKind:
-    """Add (or replace) a report kind; the built-in ones are registered below."""
+    """Add (or replace) a report kind, once its totals and trend name its own columns; the built-in ones
+    are registered below."""
+    unknown = set(kind.totals.columns()) - set(kind.columns)
+    if unknown:
+        raise ValueError(f"the {kind.report} report totals columns it does not have: {sorted(unknown)}")
+    if kind.trend.column not in kind.totals.columns():
+        raise ValueError(
+            f"the {kind.report} report's trend follows {kind.trend.column}, which is not totalled"
+        )
     KINDS[kind.report] = kind
     REPORT_LABELS[kind.report] = kind.label
     return kind
