@@ -391,9 +391,7 @@ class FiguresView(ApiView):
         if run is None or not run.has_result:  # the last good result, even while it runs again
             raise exceptions.NotFound(f"There is no finished {report} report for {month.label()} yet.")
         teams = Team.objects.ids_in_scope_of(user) if user.role == Role.TEAM_MANAGER else []
-        tag = (
-            f'"{sha256(f"{run.pk}:{run.data_as_of}:{user.role}:{teams}:{page}".encode()).hexdigest()[:32]}"'
-        )
+        tag = f'"{sha256(f"{run.pk}:{run.data_as_of}:{user.role}:{teams}:{page}".encode()).hexdigest()[:32]}"'
         if tag in [each.strip() for each in request.headers.get("If-None-Match", "").split(",")]:
             return Response(status=304, headers={"ETag": tag})
         frame = report_selectors.download_frame(user, run)

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, TypeVar
 
+from reports.totals import Totals
+
 # pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
 # build one (tests/test_startup_imports.py).
 if TYPE_CHECKING:
@@ -156,29 +158,40 @@ def gives_a_cell_away(cells: Sequence[object], total: object) -> bool:
 
 
 def disclose_with_total(
-    frame: pd.DataFrame, rule: DisclosureRule, label_column: str, label: str = "Total"
+    frame: pd.DataFrame,
+    rule: DisclosureRule,
+    label_column: str,
+    label: str = "Total",
+    totals: Totals | None = None,
 ) -> pd.DataFrame:
-    """`frame` (raw) disclosed with a last row of totals summed from the raw counts and then disclosed; a
-    total that would give one of its column's `*` cells away is `*` as well."""
-    published = disclose_frame(with_total_row(frame, rule, label_column, label), rule)
+    """`frame` (raw) disclosed with a last row of totals (`totals`, by default the count columns summed)
+    computed from the raw figures and then disclosed; a total that would give one of its column's `*`
+    cells away is `*` as well."""
+    totals = totals or Totals(summed=rule.counts)
+    published = disclose_frame(with_total_row(frame, rule, label_column, label, totals), rule)
     last = published.index[-1]
     for column in rule.counts:
-        if gives_a_cell_away(published[column].iloc[:-1].tolist(), published.at[last, column]):
+        cells = published.iloc[:-1]
+        key = totals.key_of(column)
+        if key:
+            # A figure repeated on each row of its key adds to the total once: so do its cells.
+            cells = cells[~frame.duplicated(list(key)).to_numpy()]
+        if gives_a_cell_away(cells[column].tolist(), published.at[last, column]):
             published.at[last, column] = SUPPRESSED
     return published
 
 
 def with_total_row(
-    frame: pd.DataFrame, rule: DisclosureRule, label_column: str, label: str = "Total"
+    frame: pd.DataFrame,
+    rule: DisclosureRule,
+    label_column: str,
+    label: str = "Total",
+    totals: Totals | None = None,
 ) -> pd.DataFrame:
-    """`frame` (raw) with a last row summing its count columns, to be disclosed with the rest; the derived
-    columns of the total row are left empty because they cannot be recomputed from the rows' figures."""
+    """`frame` (raw) with a last row of its totals (`totals`, by default the count columns summed), to be
+    disclosed with the rest; a column that is not totalled is empty in that row."""
     import pandas as pd
 
-    total: dict[str, object] = {column: "" for column in frame.columns}
+    total: dict[str, object] = dict((totals or Totals(summed=rule.counts)).row(frame))
     total[label_column] = label
-    for column in rule.counts:
-        total[column] = int(frame[column].sum())
-    for column in (*rule.derived, *rule.shares):
-        total[column] = None
     return pd.concat([frame, pd.DataFrame([total], columns=frame.columns)], ignore_index=True)

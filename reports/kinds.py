@@ -2,8 +2,8 @@
 
 Adding a report is one `register(ReportKind(...))` here: its value and label (the choices of a run's
 `report` come from the registry), its columns, its compute function, the scopes it runs for, which of its
-columns are counts or figures derived from a count (disclosure control, SPEC §7), its trend figure and,
-optionally, a spread chart. A report run for one scope kind wraps its `(month, scope_code, rules_version)`
+columns are counts or figures derived from a count (disclosure control, SPEC §7), how each column adds up
+in the Total row (`Totals`), its trend (one of those totals, month by month) and, optionally, a spread chart. A report run for one scope kind wraps its `(month, scope_code, rules_version)`
 function in `one_scope`; one run for several takes `(month, scope_kind, scope_code, rules_version)` as it is.
 """
 
@@ -19,7 +19,8 @@ from reports import casemix, cost_report, outcome_report
 from reports.disclosure import DisclosureRule
 from reports.models import REPORT_LABELS, ScopeKind
 from reports.periods import Month
-from reports.trends import Trend, once_per_grouping, total_of
+from reports.totals import Totals
+from reports.trends import Trend
 
 # pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
 # build one (tests/test_startup_imports.py).
@@ -43,6 +44,7 @@ class ReportKind:
     compute: Compute
     scope_kinds: frozenset[str]
     disclosure: DisclosureRule
+    totals: Totals
     trend: Trend
     spread: Spread | None = None
 
@@ -73,7 +75,15 @@ KINDS: dict[str, ReportKind] = {}
 
 
 def register(kind: ReportKind) -> ReportKind:
-    """Add (or replace) a report kind; the built-in ones are registered below."""
+    """Add (or replace) a report kind, once its totals and trend name its own columns; the built-in ones
+    are registered below."""
+    unknown = set(kind.totals.columns()) - set(kind.columns)
+    if unknown:
+        raise ValueError(f"the {kind.report} report totals columns it does not have: {sorted(unknown)}")
+    if kind.trend.column not in kind.totals.columns():
+        raise ValueError(
+            f"the {kind.report} report's trend follows {kind.trend.column}, which is not totalled"
+        )
     KINDS[kind.report] = kind
     REPORT_LABELS[kind.report] = kind.label
     return kind
@@ -95,7 +105,9 @@ CASEMIX = register(
         compute=one_scope(casemix.casemix_rows),
         scope_kinds=frozenset({ScopeKind.COMMISSIONER.value}),
         disclosure=casemix.DISCLOSURE,
-        trend=Trend("Open at month end", total_of("open_at_month_end"), is_count=True),
+        # Each case is on one row (its grouping, age band and gender), so every figure adds up over the rows.
+        totals=Totals(summed=casemix.FIGURES),
+        trend=Trend("Open at month end", "open_at_month_end"),
     )
 )
 
@@ -135,7 +147,10 @@ COST = register(
                 "variance": "open_at_month_end",
             },
         ),
-        trend=Trend("Cost (£)", total_of("cost"), is_count=False),
+        # Each case is on one row (its team and grouping); cost per open episode, the price and the variance
+        # from it are per episode and do not add up.
+        totals=Totals(summed=(*cost_report.COUNT_COLUMNS, "attended_hours", "cost")),
+        trend=Trend("Cost (£)", "cost"),
     )
 )
 CURRENCY = register(
@@ -153,7 +168,9 @@ CURRENCY = register(
                 if column not in ("grouping", "grouping_name", "episodes", "indicative_price")
             },
         ),
-        trend=Trend("Episodes closed in the 12 months", total_of("episodes"), is_count=True),
+        # Each closed episode is in one grouping; the means, medians, spreads, price and eta squared do not add up.
+        totals=Totals(summed=("episodes",)),
+        trend=Trend("Episodes closed in the 12 months", "episodes"),
         spread=_cost_spread,
     )
 )
@@ -168,7 +185,13 @@ OUTCOMES = register(
             counts=outcome_report.COUNT_COLUMNS,
             shares=outcome_report.SHARES,
         ),
-        trend=Trend("Closed episodes", once_per_grouping("closed_episodes"), is_count=True),
+        # A grouping's episode counts repeat on each of its measure rows (reports.outcome_report); pairs and
+        # their changes are one per row. Shares are not totalled.
+        totals=Totals(
+            summed=outcome_report.COUNT_COLUMNS[2:],
+            once_per={column: ("grouping",) for column in outcome_report.COUNT_COLUMNS[:2]},
+        ),
+        trend=Trend("Closed episodes", "closed_episodes"),
     )
 )
 

@@ -9,7 +9,7 @@ from accounts.models import User
 from camhs_pbr.lib.charts import BarChart, Chart, bar_chart, line_chart
 from groupings.selectors import current_rules_version
 from reports import access
-from reports.disclosure import disclose_count, disclose_frame, disclose_with_total, with_total_row
+from reports.disclosure import disclose_frame, disclose_with_total, with_total_row
 from reports.exports import Cell, plain_rows
 from reports.kinds import kind_of
 from reports.models import ReportRow, ReportRun, ScopeKind
@@ -68,14 +68,18 @@ class PageTable:
 def page_table(user: User, run: ReportRun) -> PageTable:
     """The run's table for the page: the rows `user` may see, and their total computed from raw values and
     then disclosed like every other figure of the scope."""
+    rows = plain_rows(_with_total(user, run))
+    return PageTable(list(kind_of(run.report).columns), rows[:-1], rows[-1])
+
+
+def _with_total(user: User, run: ReportRun) -> pd.DataFrame:
+    """The rows of the run `user` may see, as published for its scope, with their Total row last."""
     kind = kind_of(run.report)
     raw = access.rows_for(user, stored_frame(run))
+    label_column = kind.columns[0]
     if run.scope_kind == ScopeKind.COMMISSIONER:
-        with_total = disclose_with_total(raw, kind.disclosure, label_column=kind.columns[0])
-    else:
-        with_total = with_total_row(raw, kind.disclosure, label_column=kind.columns[0])
-    rows = plain_rows(with_total)
-    return PageTable(list(kind.columns), rows[:-1], rows[-1])
+        return disclose_with_total(raw, kind.disclosure, label_column=label_column, totals=kind.totals)
+    return with_total_row(raw, kind.disclosure, label_column=label_column, totals=kind.totals)
 
 
 @dataclass(frozen=True)
@@ -91,9 +95,11 @@ class TrendView:
     chart: Chart
 
 
-def trend(report: str, month: Month, scope_kind: str, scope_code: str) -> TrendView:
-    """The report's headline figure over the 12 months to `month`, from the finished runs of the scope."""
-    spec = kind_of(report).trend
+def trend(user: User, report: str, month: Month, scope_kind: str, scope_code: str) -> TrendView:
+    """The report's headline figure over the 12 months to `month`, from the finished runs of the scope: each
+    month's figure is the Total of the trend's column on that month's page for `user`."""
+    kind = kind_of(report)
+    spec, column = kind.trend, kind.columns.index(kind.trend.column)
     months = month.trailing(12)
     runs = {
         run.period: run
@@ -112,8 +118,7 @@ def trend(report: str, month: Month, scope_kind: str, scope_code: str) -> TrendV
         run = runs.get(each.first)
         value: object = None
         if run is not None:
-            total = spec.total(stored_frame(run))
-            value = disclose_count(total) if spec.is_count and scope_kind == ScopeKind.COMMISSIONER else total
+            value = plain_rows(_with_total(user, run).tail(1))[0][column]
         points.append(TrendPoint(each, value))
     plotted = [(p.month.first, p.value) for p in points if isinstance(p.value, int | float)]
     top = max([int(v) for _, v in plotted] or [0])
@@ -127,10 +132,11 @@ class SpreadView:
     eta_squared: float | None
 
 
-def spread(run: ReportRun) -> SpreadView | None:
-    """The run's spread chart and eta squared, for a report kind drawn as a spread (the currency quality)."""
+def spread(user: User, run: ReportRun) -> SpreadView | None:
+    """The run's spread chart and eta squared from the rows `user` may see, for a report kind drawn as a
+    spread (the currency quality)."""
     kind = kind_of(run.report)
     if kind.spread is None:
         return None
-    bars, eta_squared = kind.spread(stored_frame(run))
+    bars, eta_squared = kind.spread(access.rows_for(user, stored_frame(run)))
     return SpreadView(bar_chart(bars), eta_squared)

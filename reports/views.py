@@ -79,14 +79,16 @@ def report(request: AuthenticatedRequest, report: str, scope_kind: str, scope_co
         messages.error(request, problem)
     run = selectors.run_of(report, month, scope_kind, scope_code)
     table = selectors.page_table(request.user, run) if run and run.has_result else None
-    trend = selectors.trend(report, month, scope_kind, scope_code)
+    trend = selectors.trend(request.user, report, month, scope_kind, scope_code)
     context = {
         "offer": offer,
         "month": month,
         "run": run,
         "table": table,
+        # What this user sees of the run, not the run's whole scope (a team manager sees their teams' rows).
+        "row_count": len(table.rows) if table else 0,
         "trend": trend,
-        "spread": selectors.spread(run) if run and run.has_result else None,
+        "spread": selectors.spread(request.user, run) if run and run.has_result else None,
         "in_progress": bool(run and run.status in ("queued", "running")),
         "downloads": [
             (

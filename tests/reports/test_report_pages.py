@@ -149,7 +149,7 @@ def test_the_currency_quality_page_charts_mean_cost_by_grouping_with_eta_squared
 def test_one_registry_entry_is_all_a_report_needs_its_label_choice_and_trend_come_from_it():
     from reports.kinds import KINDS, ReportKind, register
     from reports.models import ReportRun
-    from reports.trends import Trend, total_of
+    from reports.trends import Trend
 
     field = ReportRun._meta.get_field("report")
     assert [(value, kind.label) for value, kind in sorted(KINDS.items())] == list(field.choices or ())
@@ -162,7 +162,8 @@ def test_one_registry_entry_is_all_a_report_needs_its_label_choice_and_trend_com
                 compute=KINDS["casemix"].compute,
                 scope_kinds=KINDS["casemix"].scope_kinds,
                 disclosure=KINDS["casemix"].disclosure,
-                trend=Trend("Open", total_of("open_at_month_end"), is_count=True),
+                totals=KINDS["casemix"].totals,
+                trend=Trend("Open", "open_at_month_end"),
             )
         )
         assert ("extra", "An extra report") in list(field.choices or ())

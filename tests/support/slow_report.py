@@ -32,6 +32,7 @@ SLOW_KIND = register(
         compute=slow_casemix_rows,
         scope_kinds=frozenset({ScopeKind.COMMISSIONER.value}),
         disclosure=casemix.DISCLOSURE,
+        totals=KINDS["casemix"].totals,
         trend=KINDS["casemix"].trend,
     )
 )
