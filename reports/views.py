@@ -85,15 +85,18 @@ def report(request: AuthenticatedRequest, report: str, scope_kind: str, scope_co
         messages.error(request, problem)
     run = selectors.run_of(report, month, scope_kind, scope_code)
     table = selectors.page_table(request.user, run) if run and run.status == "done" else None
-    shown = (
-        {
-            "headings": headings.headings(report, table.columns),
-            "rows": [headings.shown(report, table.columns, row) for row in table.rows],
-            "total": headings.shown(report, table.columns, table.total),
+    shown = None
+    if table:
+        # Figures line up on the right, as in a spreadsheet; text on the left.
+        right = [headings.column_of(report, column).kind != Kind.TEXT for column in table.columns]
+        shown = {
+            "headings": list(zip(headings.headings(report, table.columns), right, strict=True)),
+            "rows": [
+                list(zip(headings.shown(report, table.columns, row), right, strict=True))
+                for row in table.rows
+            ],
+            "total": list(zip(headings.shown(report, table.columns, table.total), right, strict=True)),
         }
-        if table
-        else None
-    )
     trend = selectors.trend(report, month, scope_kind, scope_code)
     context = {
         "offer": offer,
