@@ -98,6 +98,7 @@ def report(request: AuthenticatedRequest, report: str, scope_kind: str, scope_co
             "total": list(zip(headings.shown(report, table.columns, table.total), right, strict=True)),
         }
     trend = selectors.trend(report, month, scope_kind, scope_code)
+    spread = selectors.spread(run) if run and run.status == "done" else None
     context = {
         "offer": offer,
         "month": month,
@@ -106,7 +107,10 @@ def report(request: AuthenticatedRequest, report: str, scope_kind: str, scope_co
         "shown": shown,
         "trend_kind": Kind.COUNT if offer.kind.trend.is_count else Kind.MONEY,
         "trend": trend,
-        "spread": selectors.spread(run) if run and run.status == "done" else None,
+        "spread": spread,
+        "spread_bars": [(headings.meaning_of("grouping", bar.label), bar) for bar in spread.chart.bars]
+        if spread
+        else [],
         "in_progress": bool(run and run.status in ("queued", "running")),
         "downloads": [
             (

@@ -119,9 +119,9 @@ AWKWARD = {
 }
 
 
-def with_awkward_row(run: ReportRun) -> None:
+def with_awkward_row(run: ReportRun, grouping: str = "GH03") -> None:
     """Add to a cost or currency run a row of AWKWARD figures, as a run's stored rows would hold them."""
     columns = kind_of(run.report).columns
-    row = {"grouping": "GH03", "grouping_name": "Getting help", "team_code": "T1", **AWKWARD}
+    row = {"grouping": grouping, "grouping_name": "Getting help", "team_code": "T1", **AWKWARD}
     n = ReportRow.objects.filter(run=run).count()
     ReportRow.objects.create(run=run, position=n, values=[row.get(column) for column in columns])

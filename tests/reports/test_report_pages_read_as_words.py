@@ -52,6 +52,8 @@ def october(reference_data):
         run = done_run(report, scope_kind, code)
         if report in ("cost", "currency"):
             with_awkward_row(run)
+        if report == "currency":
+            with_awkward_row(run, grouping="UNGROUPED")
     world["users"] = {
         Role.COMMISSIONER: factories.user(Role.COMMISSIONER, commissioner=world["commissioner"]),
         Role.SERVICE_MANAGER: factories.user(Role.SERVICE_MANAGER, provider=provider),
@@ -115,6 +117,7 @@ def test_the_cost_page_writes_money_counts_and_codes_for_people(client, october)
         assert written in page
     currency = client.get("/reports/currency/provider/RAA/", {"period": "2026-10"}).content.decode()
     assert "<strong>0.12</strong>" in currency and "0.31" in currency
+    assert "UNGROUPED" not in currency and 'font-size="10">Not grouped</text>' in currency
 
 
 def test_the_casemix_page_shows_gender_and_ungrouped_by_their_meaning(client, october):
