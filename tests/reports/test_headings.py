@@ -4,6 +4,7 @@ import pytest
 
 from camhs_pbr.lib.numbers import Kind
 from reports import headings
+from reports.exports import Cell
 from reports.kinds import KINDS
 
 
@@ -24,7 +25,7 @@ def test_a_column_without_a_heading_is_named_in_the_error():
 
 def test_a_cost_row_reads_as_money_counts_and_hours_without_float_artefacts():
     columns = ["grouping", "open_at_month_end", "attended_hours", "cost", "variance"]
-    row = ["UNGROUPED", 12345, 5.333333333333333, 20581.0, -256.0]
+    row: list[Cell] = ["UNGROUPED", 12345, 5.333333333333333, 20581.0, -256.0]
     assert headings.shown("cost", columns, row) == ["Not grouped", "12,345", "5.3", "£20,581", "-£256"]
 
 
