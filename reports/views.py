@@ -14,9 +14,11 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import AuthenticatedRequest
 from accounts.audit import Action, record
+from camhs_pbr.lib.numbers import Kind
 from camhs_pbr.runs.wording import UNREACHABLE_NOW
-from reports import access, selectors, services
-from reports.exports import csv_lines, plain_rows, xlsx_bytes
+from reports import access, headings, selectors, services, workbook
+from reports.exports import csv_lines, plain_rows
+from reports.kinds import KINDS
 from reports.periods import Month
 
 NO_REPORTS = "Reports are for commissioners and for team and service managers."
@@ -79,7 +81,20 @@ def report(request: AuthenticatedRequest, report: str, scope_kind: str, scope_co
         messages.error(request, problem)
     run = selectors.run_of(report, month, scope_kind, scope_code)
     table = selectors.page_table(request.user, run) if run and run.has_result else None
+    shown = None
+    if table:
+        # Figures line up on the right, as in a spreadsheet; text on the left.
+        right = [headings.column_of(report, column).kind != Kind.TEXT for column in table.columns]
+        shown = {
+            "headings": list(zip(headings.headings(report, table.columns), right, strict=True)),
+            "rows": [
+                list(zip(headings.shown(report, table.columns, row), right, strict=True))
+                for row in table.rows
+            ],
+            "total": list(zip(headings.shown(report, table.columns, table.total), right, strict=True)),
+        }
     trend = selectors.trend(request.user, report, month, scope_kind, scope_code)
+    spread = selectors.spread(request.user, run) if run and run.has_result else None
     context = {
         "offer": offer,
         "month": month,
@@ -87,8 +102,13 @@ def report(request: AuthenticatedRequest, report: str, scope_kind: str, scope_co
         "table": table,
         # What this user sees of the run, not the run's whole scope (a team manager sees their teams' rows).
         "row_count": len(table.rows) if table else 0,
+        "shown": shown,
+        "trend_kind": headings.column_of(report, offer.kind.trend.column).kind,
         "trend": trend,
-        "spread": selectors.spread(request.user, run) if run and run.has_result else None,
+        "spread": spread,
+        "spread_bars": [(headings.meaning_of("grouping", bar.label), bar) for bar in spread.chart.bars]
+        if spread
+        else [],
         "in_progress": bool(run and run.status in ("queued", "running")),
         "downloads": [
             (
@@ -105,7 +125,7 @@ def report(request: AuthenticatedRequest, report: str, scope_kind: str, scope_co
 def download(
     request: AuthenticatedRequest, report: str, scope_kind: str, scope_code: str, period: str, fmt: str
 ) -> HttpResponse | StreamingHttpResponse:
-    _offer(request, report, scope_kind, scope_code)
+    offer = _offer(request, report, scope_kind, scope_code)
     try:
         month = Month.of(period)
     except ValueError as error:
@@ -116,18 +136,29 @@ def download(
         return redirect(
             f"{reverse('reports:report', args=[report, scope_kind, scope_code])}?period={month.label()}"
         )
-    frame = selectors.download_frame(request.user, run)
     name = f"{report}-{scope_code}-{month.label()}"
-    columns = [str(column) for column in frame.columns]
     if fmt == "csv":
+        frame = selectors.download_frame(request.user, run)
+        columns = [str(column) for column in frame.columns]
         response: HttpResponse | StreamingHttpResponse = StreamingHttpResponse(
             csv_lines(columns, plain_rows(frame)), content_type="text/csv"
         )
     else:
         response = HttpResponse(
-            xlsx_bytes(columns, plain_rows(frame), title=report),
+            workbook.report_xlsx(request.user, run, offer),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     record(Action.EXPORT_REPORT, by=request.user, target=run)
     return response
+
+
+@login_required
+def dictionary(request: AuthenticatedRequest) -> HttpResponse:
+    """The data dictionary: per report, each CSV column's heading in words, kind and meaning."""
+    if not access.offers(request.user):
+        raise PermissionDenied(NO_REPORTS)
+    reports = [
+        (kind, headings.definitions(kind.report, list(kind.columns))) for _, kind in sorted(KINDS.items())
+    ]
+    return render(request, "reports/dictionary.html", {"reports": reports, "codes": headings.CODES})

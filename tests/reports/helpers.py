@@ -6,6 +6,8 @@ from accounts.models import Role, User
 from assessments.models import Case
 from groupings.models import Allocation, Grouping
 from groupings.selectors import current_rules_version
+from reports.kinds import kind_of
+from reports.models import ReportRow, ReportRun
 from tests import factories
 
 D = dt.date
@@ -98,3 +100,28 @@ def expected_october_rows() -> list[list[object]]:
         [*head, "RBB", "", "UNGROUPED", "", "11-15", "9", 0, 1, 0],
         [*head, "RBB", gh04[0], "GH04", gh04[1], "18-25", "2", 0, 0, 1],
     ]
+
+
+# Figures a report computes with float artefacts in them, stored as a run's rows would hold them.
+AWKWARD = {
+    "open_at_month_end": 12345,
+    "attended_hours": 5.333333333333333,
+    "cost": 20581.0,
+    "cost_per_open_episode": 1715.0833333333333,
+    "indicative_price": 1971.0,
+    "variance": -256.0,
+    "episodes": 12,
+    "appointments_mean": 5.333333333333333,
+    "appointments_median": 5.0,
+    "appointments_cv": 0.31234567,
+    "cost_mean": 20581.0,
+    "eta_squared": 0.123456789,
+}
+
+
+def with_awkward_row(run: ReportRun, grouping: str = "GH03") -> None:
+    """Add to a cost or currency run a row of AWKWARD figures, as a run's stored rows would hold them."""
+    columns = kind_of(run.report).columns
+    row = {"grouping": grouping, "grouping_name": "Getting help", "team_code": "T1", **AWKWARD}
+    n = ReportRow.objects.filter(run=run).count()
+    ReportRow.objects.create(run=run, position=n, values=[row.get(column) for column in columns])

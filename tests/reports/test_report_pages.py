@@ -143,7 +143,7 @@ def test_the_currency_quality_page_charts_mean_cost_by_grouping_with_eta_squared
     assert spread.eta_squared == 0.75
     assert [bar.label for bar in spread.chart.bars] == ["GA01", "GH04"]
     assert spread.chart.bars[1].width == 3 * spread.chart.bars[0].width
-    assert "0.750" in page.content.decode()
+    assert "<strong>0.75</strong>" in page.content.decode()
 
 
 def test_one_registry_entry_is_all_a_report_needs_its_label_choice_and_trend_come_from_it():

@@ -2,12 +2,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from camhs_pbr.lib.files import write_bytes_atomically
 from camhs_pbr.runs.models import RunStatus
-from reports import exports, runs, selectors
+from reports import exports, runs, selectors, workbook
 from reports.models import ScopeKind
 from reports.periods import Month
 
-WRITERS = {".csv": exports.write_csv, ".xlsx": exports.write_xlsx}
+WRITERS = (".csv", ".xlsx")
 
 
 class Command(BaseCommand):
@@ -34,8 +35,8 @@ class Command(BaseCommand):
         out: Path,
         **options: object,
     ) -> None:
-        writer = WRITERS.get(out.suffix.lower())
-        if writer is None:
+        suffix = out.suffix.lower()
+        if suffix not in WRITERS:
             raise CommandError(f"--out must name a .csv or .xlsx file, not {out.name!r}.")
         try:
             month = Month.of(period)
@@ -58,5 +59,10 @@ class Command(BaseCommand):
         if run.status != RunStatus.DONE:
             raise CommandError(f"The {report} report failed: {run.error}")
         frame = selectors.published_frame(run)
-        writer(out, list(frame.columns), exports.plain_rows(frame))
+        columns, rows = [str(column) for column in frame.columns], exports.plain_rows(frame)
+        if suffix == ".csv":
+            exports.write_csv(out, columns, rows)
+        else:
+            scope = f"{ScopeKind(scope_kind).label} {scope_code}"
+            write_bytes_atomically(out, workbook.run_xlsx(run, scope, columns, rows))
         self.stdout.write(f"{run}: {run.rows} rows written to {out}.")
