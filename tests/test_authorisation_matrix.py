@@ -177,6 +177,10 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
         "GET": {**REPORTS_OF_THE_ICB, "team_manager": 200},
         "POST": {**REPORTS_OF_THE_ICB, "team_manager": 200},
     },
+    "reports:dictionary": {  # whoever may open a report reads what its columns mean
+        "GET": {**REPORTS_OF_THE_ICB, "team_manager": 200},
+        "POST": {**REPORTS_OF_THE_ICB, "team_manager": 200},
+    },
     "reports:report": {
         "GET": REPORTS_OF_THE_ICB,
         "POST": {**REPORTS_OF_THE_ICB, "commissioner": REDIRECT},  # queues a run, then shows its progress
@@ -329,6 +333,7 @@ def world(reference_data):
         "groupings:regrouping": reverse("groupings:regrouping"),
         "groupings:regrouping_movement_csv": reverse("groupings:regrouping_movement_csv"),
         "reports:index": reverse("reports:index"),
+        "reports:dictionary": reverse("reports:dictionary"),
         "reports:report": reverse("reports:report", args=scope),
         "reports:download": reverse("reports:download", args=[*scope, "2025-03", "csv"]),
         "dashboards:dashboard": reverse("dashboards:dashboard"),
