@@ -14,7 +14,13 @@ ROOT = Path(__file__).resolve().parent.parent
 # Lowest first. `camhs_pbr` is split: its settings, Celery app and `lib` are the platform every app stands
 # on; the site modules (urls, the home and health views) compose all the apps.
 LAYERS = ("platform", "accounts", "assessments", "groupings", "reports", "dashboards", "lab", "demo", "site")
-SITE_MODULES = {"camhs_pbr.urls", "camhs_pbr.views", "camhs_pbr.tasks", "camhs_pbr.wsgi"}
+SITE_MODULES = {
+    "camhs_pbr.urls",
+    "camhs_pbr.navigation",
+    "camhs_pbr.views",
+    "camhs_pbr.tasks",
+    "camhs_pbr.wsgi",
+}
 PACKAGES = ("camhs_pbr", "accounts", "assessments", "groupings", "reports", "dashboards", "lab", "demo")
 
 
