@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.audit import Action, AuditEvent
-from dashboards import forms
+from dashboards import data_quality, forms
 from groupings.models import Grouping
 from groupings.selectors import current_rules_version
 from reports.models import UnitCost
@@ -221,3 +221,15 @@ def test_choosing_another_rules_version_lists_its_groupings_and_keeps_them_after
         assert options == [f"{g.code} {escape(g.name)}" for g in other.groupings.order_by("code")]
     linked = page(client, world.service_manager, f"/dashboard/?grouping={gh03.pk}")
     assert re.search(rf'<option value="{gh03.pk}" selected>GH03 ', linked)  # a link naming a grouping alone
+
+
+def test_a_data_quality_cell_says_how_many_fail_and_what_share_passes(client, world):
+    body = page(client, world.service_manager, "/dashboard/data-quality/?period=12m")
+    panel = body[body.index('data-testid="data-quality-panel"') : body.index("</table>")]
+    cells = re.findall(r"([\d.]+)% pass\s*<br><a [^>]*>(\d+) of (\d+) ([a-z ]+) fail</a>", panel)
+    assert cells, "each failing count says what fails"
+    for percent, failing, population, of_what in cells:
+        assert of_what in {check.population_label for check in data_quality.CHECKS}
+        assert float(percent) == pytest.approx(
+            100 * (int(population) - int(failing)) / int(population), abs=0.05
+        )
