@@ -1,5 +1,7 @@
 """The navigation bar keeps to one line at 1366x768, the commonest laptop screen, for every role."""
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -30,7 +32,7 @@ def users(reference_data):
     icb = factories.commissioner()
     factories.case(team, factories.patient(), commissioner=icb)
     # Long names: the bar must fit the longest a user is likely to have.
-    long = {"first_name": "Alexandra-Victoria", "last_name": "Montgomery-Fairweather"}
+    long: dict[str, Any] = {"first_name": "Alexandra-Victoria", "last_name": "Montgomery-Fairweather"}
     return [
         factories.user(Role.CLINICIAN, teams=(team,), **long),
         factories.user(Role.TEAM_MANAGER, teams=(team,), **long),
