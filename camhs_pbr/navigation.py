@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import reverse
-from django_otp import user_has_device
 
 from accounts.access import case_level_page, manager_page
+from accounts.middleware import has_confirmed_device
 from lab.views import service_manager_page
 from reports import access as report_access
 
@@ -20,9 +20,15 @@ class Link:
     url: str
 
 
+HAS_REPORTS = "nav_has_reports"
+
+
 def _reports(request: HttpRequest) -> bool:
-    # The reports index refuses a user with no report to offer; the link asks the same question.
-    return bool(report_access.offers(request.user))  # type: ignore[arg-type]
+    # The reports index refuses a user with no report to offer; the link asks the same question, once per
+    # session (as the authenticator app is looked up), so that a page's queries do not grow by it.
+    if HAS_REPORTS not in request.session:
+        request.session[HAS_REPORTS] = bool(report_access.offers(request.user))  # type: ignore[arg-type]
+    return bool(request.session[HAS_REPORTS])
 
 
 PAGES: tuple[tuple[str, str, Callable[[HttpRequest], bool]], ...] = (
@@ -42,7 +48,7 @@ def links(request: HttpRequest) -> dict[str, list[Link]]:
         return {"nav_links": [], "account_links": []}
     account = [Link("Password", reverse("accounts:password_change"))]
     # Set-up sends a user who already has an authenticator app on to the code page: no link to it then.
-    if not user_has_device(request.user, confirmed=True):
+    if not has_confirmed_device(request):  # looked up once per session
         account.append(Link("Two-step login", reverse("accounts:two_factor_setup")))
     return {
         "nav_links": [Link(label, reverse(name)) for label, name, admits in PAGES if admits(request)],
