@@ -19,21 +19,33 @@ class AuthenticatedRequest(HttpRequest):
     user: User
 
 
-def for_roles(roles: Collection[str], refusal: str) -> Callable[[View], View]:
-    """Logged-in users with one of `roles` reach the page; anyone else gets 403 with `refusal` (whom the
-    page is for) and the role they are signed in with."""
+class Guard:
+    """A view decorator admitting logged-in users of some roles, which navigation asks too (`admits`), so a
+    link shows exactly where the page opens."""
 
-    def decorate(view: View) -> View:
+    def __init__(self, roles: Collection[str], refusal: str) -> None:
+        self.roles = frozenset(roles)
+        self.refusal = refusal
+
+    def admits(self, user: Any) -> bool:
+        """Whether `user` reaches the pages behind this guard."""
+        return bool(user.is_authenticated and user.role in self.roles)
+
+    def __call__(self, view: View) -> View:
         @login_required
         @wraps(view)
         def guarded(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.user.role not in roles:
-                raise PermissionDenied(f"{refusal} You are signed in as {_role_words(request.user)}.")
+            if not self.admits(request.user):
+                raise PermissionDenied(f"{self.refusal} You are signed in as {_role_words(request.user)}.")
             return view(request, *args, **kwargs)
 
         return guarded
 
-    return decorate
+
+def for_roles(roles: Collection[str], refusal: str) -> Guard:
+    """Logged-in users with one of `roles` reach the page; anyone else gets 403 with `refusal` (whom the
+    page is for) and the role they are signed in with."""
+    return Guard(roles, refusal)
 
 
 def _role_words(user: User) -> str:

@@ -127,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "camhs_pbr.navigation.links",
             ],
             "builtins": ["camhs_pbr.templatetags.numbers"],
         },

@@ -16,12 +16,13 @@ from camhs_pbr.figures_cache import cached
 from camhs_pbr.lib.widgets import PlainSelect
 from dashboards.cache import CACHE_SECONDS, data_stamp
 from dashboards.cases import DEFAULT_PERIOD, PERIOD_CHOICES, TREND_MONTHS, Filters, Period
-from groupings.models import Grouping
+from groupings.models import Grouping, RulesVersion
 from reports.periods import Month
 
 OUTSIDE_TEAMS = "That team is not one of the teams you manage: choose one from the list."
 OUTSIDE_CLINICIANS = "That clinician does not work with your teams' cases: choose one from the list."
 UNKNOWN_GROUPING = "That grouping is not in the catalogue: choose one from the list."
+UNKNOWN_RULES_VERSION = "That rules version is not known: choose one from the list."
 
 
 class ClinicianChoiceField(forms.ModelChoiceField):
@@ -49,6 +50,24 @@ def clinician_choices(user: User) -> list[tuple[int, str]]:
     ).value
 
 
+class RulesVersionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.label} (current)" if obj.is_current else str(obj.label)
+
+
+def rules_version_asked(data: Any) -> RulesVersion | None:
+    """The rules version whose groupings the filter lists: the one asked for, else that of the grouping asked
+    for (a link or bookmark names the grouping alone), else the current one; None for an unknown id."""
+    for asked in (data.get("rules_version"), None):
+        if asked:
+            return RulesVersion.objects.filter(pk=asked).first() if str(asked).isdigit() else None
+        grouping = str(data.get("grouping") or "")
+        found = Grouping.objects.filter(pk=grouping).first() if grouping.isdigit() else None
+        if found is not None:
+            return found.rules_version
+    return RulesVersion.objects.filter(is_current=True).first()
+
+
 class DashboardFilterForm(forms.Form):
     team = forms.ModelChoiceField(
         queryset=Team.objects.none(),
@@ -62,6 +81,13 @@ class DashboardFilterForm(forms.Form):
         required=False,
         empty_label="All clinicians",
         error_messages={"invalid_choice": OUTSIDE_CLINICIANS},
+        widget=PlainSelect(attrs={"class": "form-select"}),
+    )
+    rules_version = RulesVersionChoiceField(
+        queryset=RulesVersion.objects.none(),
+        required=False,
+        empty_label=None,
+        error_messages={"invalid_choice": UNKNOWN_RULES_VERSION},
         widget=PlainSelect(attrs={"class": "form-select"}),
     )
     grouping = forms.ModelChoiceField(
@@ -79,14 +105,28 @@ class DashboardFilterForm(forms.Form):
         data = data.copy() if data is not None else {}
         if not data.get("period"):
             data["period"] = DEFAULT_PERIOD
+        version = rules_version_asked(data)
+        if version is not None:
+            data["rules_version"] = str(version.pk)
+            grouping = str(data.get("grouping") or "")
+            if (
+                grouping.isdigit()
+                and Grouping.objects.filter(pk=grouping).exclude(rules_version=version).exists()
+            ):
+                # Choosing another version starts from all of its groupings: the one chosen belongs to another.
+                data["grouping"] = ""
         super().__init__(data)
         self.today = today
         fields: Any = self.fields
         fields["team"].queryset = Team.objects.in_scope_of(user).order_by("name", "pk")
         fields["clinician"].queryset = clinicians_in_scope(user)  # what a chosen clinician is checked against
         fields["clinician"].choices = [("", fields["clinician"].empty_label), *clinician_choices(user)]
-        fields["grouping"].queryset = Grouping.objects.select_related("rules_version").order_by(
-            "rules_version__label", "code"
+        fields["rules_version"].queryset = RulesVersion.objects.order_by("-is_current", "label")
+        # The versions share codes (v1, v2 and the lab's trees): one version's groupings at a time.
+        fields["grouping"].queryset = (
+            Grouping.objects.filter(rules_version=version).order_by("code")
+            if version is not None
+            else Grouping.objects.none()
         )
         months = Month.containing(today).trailing(TREND_MONTHS)[::-1]
         choices = [*PERIOD_CHOICES, *((m.label(), f"{m.first:%B %Y}") for m in months)]

@@ -54,7 +54,8 @@ def _dashboard_page(request: AuthenticatedRequest, tab: str) -> HttpResponse:
         context["figures_stale"] = kept.stale
         # The review lists name patients: a read of case records, recorded like the caseload.
         record(Action.VIEW_CASELOAD, by=request.user, object_type="reports.dashboard", object_id=tab)
-    template = "dashboards/_dashboard_tab.html" if _partial_only(request) else "dashboards/dashboard.html"
+    context["partial"] = _partial_only(request)
+    template = "dashboards/_dashboard_tab.html" if context["partial"] else "dashboards/dashboard.html"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response

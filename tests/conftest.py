@@ -90,7 +90,8 @@ def pytest_runtest_teardown(item, nextitem):
     flushed = (marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))) or (
         {"transactional_db", "live_server"} & set(item.fixturenames)
     )
-    if flushed and DB_BLOCKER in item.config.stash:
+    # After the session's last test the test database is already gone: nothing to put back.
+    if flushed and nextitem is not None and DB_BLOCKER in item.config.stash:
         with item.config.stash[DB_BLOCKER].unblock():
             install_reference_rows()
 

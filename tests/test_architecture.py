@@ -25,7 +25,13 @@ LAYERS = (
     "demo",
     "site",
 )
-SITE_MODULES = {"camhs_pbr.urls", "camhs_pbr.views", "camhs_pbr.tasks", "camhs_pbr.wsgi"}
+SITE_MODULES = {
+    "camhs_pbr.urls",
+    "camhs_pbr.navigation",
+    "camhs_pbr.views",
+    "camhs_pbr.tasks",
+    "camhs_pbr.wsgi",
+}
 PACKAGES = (
     "camhs_pbr",
     "accounts",

@@ -35,6 +35,7 @@ AS_OF = dt.date(2026, 10, 31)
 # Not pages a person reads: downloads, actions, machine endpoints and Django's own sign-in screens' posts.
 NOT_PAGES = {
     "health",  # JSON for load balancers
+    "metrics",  # Prometheus text for the scraper
     "logout",  # POST only
     "home",  # redirects to the role's first page
     "reports:download",  # a CSV/XLSX file
@@ -98,13 +99,11 @@ def _demo_urls() -> dict[str, list[tuple[str, str]]]:
         "login": [("", reverse("login"))],
         "api:reference": [("", reverse("api:reference")), ("clinician", reverse("api:reference"))],
         "accounts:password_change": each(every, reverse("accounts:password_change")),
-        "accounts:two_factor_setup": each(["clinician"], reverse("accounts:two_factor_setup")),
+        "accounts:two_factor_setup": each([*clinical, "commissioner"], reverse("accounts:two_factor_setup")),
         "accounts:two_factor_verify": each(["admin"], reverse("accounts:two_factor_verify")),
         "admin:index": each(["admin"], reverse("admin:index")),
         "assessments:caseload": each(clinical, reverse("assessments:caseload")),
-        "assessments:case_detail": each(
-            ["clinician", "manager"], reverse("assessments:case_detail", args=[case.pk])
-        ),
+        "assessments:case_detail": each(clinical, reverse("assessments:case_detail", args=[case.pk])),
         "assessments:contact_create": each(
             ["clinician"], reverse("assessments:contact_create", args=[case.pk])
         ),
@@ -140,7 +139,8 @@ def _demo_urls() -> dict[str, list[tuple[str, str]]]:
             for name in ("manager", "service.manager")
             for slug in ("review-overdue", "quality-allocation")
         ],
-        "reports:index": each(["commissioner", "service.manager"], reverse("reports:index")),
+        "reports:index": each(["commissioner", "manager", "service.manager"], reverse("reports:index")),
+        "reports:dictionary": each(["commissioner", "service.manager"], reverse("reports:dictionary")),
         "reports:report": each(
             [report_user.username],
             f"{reverse('reports:report', args=[run.report, run.scope_kind, run.scope_code])}?period={run.period:%Y-%m}",
@@ -185,12 +185,14 @@ def _lab_runs(manager: User) -> list[LabRun]:
 
 
 def _admin_urls() -> list[str]:
-    """The admin pages the project customises: each model it registers, its list, add form and a change form."""
+    """The admin pages: each model the project registers, and Django's groups: its list, add form and a change
+    form."""
     urls = [reverse("admin:index")]
     superuser_request = RequestFactory().get("/")
     superuser_request.user = User(is_active=True, is_staff=True, is_superuser=True)
     for model, model_admin in admin.site._registry.items():
-        if model._meta.app_label not in {"accounts", "assessments", "groupings", "reports"}:
+        # The project's apps, and Django's groups (their permissions picker is a widget of the admin's own).
+        if model._meta.app_label not in {"accounts", "assessments", "groupings", "reports", "auth"}:
             continue
         info = (model._meta.app_label, model._meta.model_name)
         urls.append(reverse("admin:{}_{}_changelist".format(*info)))
@@ -232,6 +234,7 @@ _PAGE_NAMES = (
     "groupings:current_view_detail",
     "groupings:regrouping",
     "reports:index",
+    "reports:dictionary",
     "reports:report",
     "dashboards:dashboard",
     "dashboards:dashboard_quality",

@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from groupings.selectors import current_rules_version
 from tests.browser.conftest import log_in
 from tests.dashboards import dashboard_world
 
@@ -23,7 +24,10 @@ def test_a_service_manager_filters_to_a_team_and_reaches_an_overdue_case(page, r
     page.wait_for_function("() => window.htmx !== undefined")
     page.select_option("#id_team", label="Team A")  # htmx swaps the panels in place and updates the URL
     expect(page.get_by_test_id("dashboard-showing")).to_contain_text("Team A")
-    expect(page).to_have_url(f"{page.url.split('?')[0]}?team={team_a.pk}&clinician=&grouping=&period=12m")
+    version = current_rules_version().pk  # the grouping filter lists the current rules version's groupings
+    expect(page).to_have_url(
+        f"{page.url.split('?')[0]}?team={team_a.pk}&clinician=&rules_version={version}&grouping=&period=12m"
+    )
 
     page.get_by_test_id("review-overdue-count").click()
     expect(page.get_by_role("heading", name="Open episodes with an overdue review")).to_be_visible()

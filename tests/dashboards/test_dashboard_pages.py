@@ -9,11 +9,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.audit import Action, AuditEvent
-from dashboards import forms
+from dashboards import data_quality, forms
+from groupings.models import Grouping
+from groupings.selectors import current_rules_version
 from reports.models import UnitCost
 from tests import factories
 from tests.dashboards import dashboard_world
 from tests.dashboards.dashboard_world import at
+from tests.groupings.helpers import copy_of_current_rules_version
 from tests.support.queries import sorts_cases_by_name
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +184,52 @@ def test_a_kept_drill_down_list_changes_with_the_first_change_to_what_it_selects
     factories.discharge(case, world.team_manager)
     after = page(client, world.team_manager, "/dashboard/cases/open/")
     assert names(world, 1)[0] not in after and all(name in after for name in names(world, 2, 3))
+
+
+def grouping_options(html: str) -> list[str]:
+    select = re.search(r'<select[^>]* name="grouping".*?</select>', html, re.S)
+    assert select is not None
+    return [
+        label
+        for value, label in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select.group())
+        if value
+    ]
+
+
+def test_the_grouping_filter_lists_the_current_rules_versions_groupings_by_code_and_name(client, world):
+    other = copy_of_current_rules_version("CAMHS-NBG v9 (test)")
+    Grouping.objects.filter(rules_version=other, code="GH03").update(name="Renamed in v9")
+    current = current_rules_version()
+    html = page(client, world.service_manager, "/dashboard/")
+    expected = [f"{g.code} {escape(g.name)}" for g in current.groupings.order_by("code")]
+    assert grouping_options(html) == expected
+    assert "Renamed in v9" not in html
+    assert f'<option value="{current.pk}" selected>{current.label} (current)</option>' in html
+
+
+def test_choosing_another_rules_version_lists_its_groupings_and_keeps_them_after_htmx(client, world):
+    other = copy_of_current_rules_version("CAMHS-NBG v9 (test)")
+    Grouping.objects.filter(rules_version=other, code="GH03").update(name="Renamed in v9")
+    gh03 = dashboard_world.grouping("GH03")  # of the current version: another version's choice drops it
+    url = f"/dashboard/?rules_version={other.pk}&grouping={gh03.pk}"
+    for html in (
+        page(client, world.service_manager, url),
+        page(client, world.service_manager, url, HX_Request="true"),
+    ):
+        options = grouping_options(html)
+        assert "GH03 Renamed in v9" in options
+        assert options == [f"{g.code} {escape(g.name)}" for g in other.groupings.order_by("code")]
+    linked = page(client, world.service_manager, f"/dashboard/?grouping={gh03.pk}")
+    assert re.search(rf'<option value="{gh03.pk}" selected>GH03 ', linked)  # a link naming a grouping alone
+
+
+def test_a_data_quality_cell_says_how_many_fail_and_what_share_passes(client, world):
+    body = page(client, world.service_manager, "/dashboard/data-quality/?period=12m")
+    panel = body[body.index('data-testid="data-quality-panel"') : body.index("</table>")]
+    cells = re.findall(r"([\d.]+)% pass\s*<br><a [^>]*>(\d+) of (\d+) ([a-z ]+) fail</a>", panel)
+    assert cells, "each failing count says what fails"
+    for percent, failing, population, of_what in cells:
+        assert of_what in {check.population_label for check in data_quality.CHECKS}
+        assert float(percent) == pytest.approx(
+            100 * (int(population) - int(failing)) / int(population), abs=0.05
+        )
