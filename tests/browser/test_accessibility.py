@@ -42,7 +42,6 @@ NOT_PAGES = {
     "dashboards:dashboard_csv",  # a CSV file
     "groupings:regrouping_movement_csv",  # a CSV file
     "favicon",  # an image
-    "metrics",  # Prometheus' text format, for a scraper
     "lab:allocation_help",  # POST only: publishes or withdraws, then back to the run page
     "lab:publish_tree",  # POST only: publishes, then back to the run page (errors: the run page, checked)
     # The API for other systems answers JSON (its reference page, api:reference, is checked).
