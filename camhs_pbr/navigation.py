@@ -43,8 +43,10 @@ PAGES: tuple[tuple[str, str, Callable[[HttpRequest], bool]], ...] = (
 
 
 def links(request: HttpRequest) -> dict[str, list[Link]]:
-    """The navigation links of the pages `request.user` may open, and of their own account's pages."""
-    if not request.user.is_authenticated:
+    """The navigation links of the pages `request.user` may open, and of their own account's pages (none on
+    a page answered before the user was known, such as the 400 for a NUL in the address)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return {"nav_links": [], "account_links": []}
     account = [Link("Password", reverse("accounts:password_change"))]
     # Set-up sends a user who already has an authenticator app on to the code page: no link to it then.
