@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from camhs_pbr.lib import numbers
+from camhs_pbr.lib.numbers import Kind
 from groupings.models import SuperGroup
 
 # pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
@@ -49,9 +51,22 @@ class Table:
     note: str = ""
     problem: str = ""  # why the figures cannot be shown (then rows is empty)
     csv_rows: tuple[tuple[Cell, ...], ...] = field(default=())
+    kinds: tuple[
+        str, ...
+    ] = ()  # how each column's figures read (camhs_pbr.lib.numbers.Kind); none: as they are
 
     def plain_rows(self) -> list[tuple[Cell, ...]]:
         return list(self.csv_rows) if self.csv_rows else [row.cells for row in self.rows]
+
+    @property
+    def shown_rows(self) -> list[list[tuple[str, str | None]]]:
+        """Each row's cells as the page shows them (formatted by their column's kind; empty as a dash), with
+        their links; the CSV keeps the plain values."""
+        kinds = (*self.kinds, *([Kind.TEXT.value] * (len(self.columns) - len(self.kinds))))
+        return [
+            [(numbers.figure(cell, kind), link) for (cell, link), kind in zip(row.items, kinds, strict=False)]
+            for row in self.rows
+        ]
 
 
 @dataclass(frozen=True)

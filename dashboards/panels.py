@@ -36,6 +36,7 @@ from accounts.models import Team, User
 from assessments.models import Case, CaseQuerySet, Contact
 from assessments.models.records import AWAITING_ACCEPTANCE, OPEN_EPISODE
 from camhs_pbr.lib.charts import BarChart, Chart, bar_chart, line_chart
+from camhs_pbr.lib.numbers import Kind
 from camhs_pbr.lib.service_time import day_start, service_day, service_zone
 from dashboards import case_sets
 from dashboards import cases as d
@@ -319,6 +320,7 @@ def waiting_times(ctx: Context) -> Panel:
         f"Days from referral to first attended contact ({period.label})",
         ("Team", "Cases first seen", "Median days", "90th percentile days"),
         rows,
+        kinds=(Kind.TEXT, Kind.COUNT, Kind.MEAN, Kind.MEAN),
         note="Cases whose first attended contact falls in the period; percentiles interpolate (numpy linear).",
     )
     return Panel(table, bars=bar_chart([(str(r.cells[0]), float(r.cells[2] or 0)) for r in rows]))
@@ -476,6 +478,7 @@ def _agreement_table(slug: str, by: str, ctx: Context, rows: list[Row]) -> Table
         f"Allocations against the suggestion by {by} ({ctx.filters.period.label})",
         (by.capitalize(), *AGREEMENT_COLUMNS),
         tuple(rows),
+        kinds=(Kind.TEXT, Kind.COUNT, Kind.COUNT, Kind.COUNT, Kind.COUNT, Kind.SHARE),
         note="Allocations started in the period. The share differing is of the allocations made with a "
         "suggestion.",
     )
@@ -490,6 +493,7 @@ COST_COLUMNS = (
     "Indicative price per episode (£)",
     "Variance per episode (£)",
 )
+COST_KINDS = (Kind.TEXT, Kind.COUNT, Kind.COUNT, Kind.MONEY, Kind.MONEY, Kind.MONEY, Kind.MONEY)
 
 
 def cost_this_month(ctx: Context) -> Panel:
@@ -559,6 +563,7 @@ def cost_this_month(ctx: Context) -> Panel:
             title,
             COST_COLUMNS,
             tuple(rows),
+            kinds=COST_KINDS,
             note="The grouping of a case for the month is the allocation in force on its last day (the day "
             "before a discharge in the month). Variance = cost per open episode this month - the price of a "
             "whole episode, so it is the month's share, not a verdict on the price.",

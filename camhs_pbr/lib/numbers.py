@@ -113,7 +113,7 @@ def ratio(value: object) -> str:
 
 
 def figure(value: object, kind: Kind | str) -> str:
-    """The value written as its kind says; text is shown as it is, empty as a dash."""
+    """The value written as its kind says; text is shown as it is, a missing figure (None) as a dash."""
     writers = {
         Kind.COUNT: count,
         Kind.MONEY: money,
@@ -125,5 +125,5 @@ def figure(value: object, kind: Kind | str) -> str:
     }
     kind = Kind(kind)
     if kind is Kind.TEXT:
-        return MISSING if value is None or value == "" else str(value)
+        return MISSING if value is None else str(value)
     return writers[kind](value)
