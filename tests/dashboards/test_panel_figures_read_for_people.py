@@ -2,7 +2,6 @@
 keeps the plain values."""
 
 import re
-from decimal import Decimal
 
 from django.template.loader import render_to_string
 
@@ -14,8 +13,8 @@ ARTEFACT = re.compile(r"\d+\.\d{3,}|\d\.0\b")
 
 def _cost_table() -> Table:
     rows = (
-        Row(("GH01", 3, 7, Decimal("266.0"), Decimal("88.67"), Decimal("1024.0"), Decimal("-935.33"))),
-        Row(("Not allocated", 0, 0, Decimal("0.0"), None, None, None)),
+        Row(("GH01", 3, 7, 266.0, 88.67, 1024.0, -935.33)),
+        Row(("Not allocated", 0, 0, 0.0, None, None, None)),
     )
     return Table("cost", "Cost", COST_COLUMNS, rows, kinds=COST_KINDS)
 
