@@ -247,6 +247,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 # security.W021 (HSTS preload): the service runs on a host of its trust's domain, and adding that domain
 # to the browsers' preload list is the domain owner's decision, not this application's.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# SQLite (`make run`, tasks in-process) cannot hold the re-grouping run's "one active run per rules version and
+# person" constraint (its nulls are not distinct); PostgreSQL, where workers run in parallel, does.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    SILENCED_SYSTEM_CHECKS.append("models.W047")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
