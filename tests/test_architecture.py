@@ -1,5 +1,5 @@
-"""The apps' imports point one way (ARCHITECTURE.md): accounts <- assessments <- groupings <- reports <- dashboards
-<- lab <- api <- demo.
+"""The apps' imports point one way (ARCHITECTURE.md): accounts <- assessments <- groupings <- imports <- reports
+<- payments <- consistency <- dashboards <- lab <- api <- demo.
 
 Every import of every module counts, at the top of a file or inside a function: a deferred import hides a
 dependency, it does not remove it.
@@ -18,7 +18,10 @@ LAYERS = (
     "accounts",
     "assessments",
     "groupings",
+    "imports",
     "reports",
+    "payments",
+    "consistency",
     "dashboards",
     "lab",
     "api",
@@ -37,7 +40,10 @@ PACKAGES = (
     "accounts",
     "assessments",
     "groupings",
+    "imports",
     "reports",
+    "payments",
+    "consistency",
     "dashboards",
     "lab",
     "api",
