@@ -49,3 +49,21 @@ def answered_sections(ratings: Mapping[str, int | None]) -> list[AnsweredSection
         )
         for section, title in SECTION_TITLES.items()
     ]
+
+
+@dataclass(frozen=True)
+class ChangedAnswer:
+    item: CurrentViewItem
+    before: str
+    after: str
+
+
+def changed_answers(before: Mapping[str, int | None], after: Mapping[str, int | None]) -> list[ChangedAnswer]:
+    """The items whose answer a correction changed, in the form's order, each answer in the form's words."""
+    return [
+        ChangedAnswer(
+            item, _words(item.response_scale, before[item.id]), _words(item.response_scale, after[item.id])
+        )
+        for item in ITEMS
+        if before[item.id] != after[item.id]
+    ]

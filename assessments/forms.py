@@ -5,6 +5,7 @@ import re
 from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils.html import format_html
 from accounts.models import CLINICAL_ROLES, Provider, Team, User
 from assessments import limits, nhs_number, validation
 from assessments.current_view_items import ITEMS, RESPONSES
-from assessments.models import Case, Contact, CurrentViewReason, Patient
+from assessments.models import Case, Contact, CurrentView, CurrentViewReason, Patient
 from assessments.submissions import key_field
 from camhs_pbr.lib.text import PlainTextField
 
@@ -201,6 +202,42 @@ class ContactForm(forms.ModelForm):
         return cleaned
 
 
+def correction_reason_field() -> forms.CharField:
+    """Why a record is corrected: required, shown on the case page beside the correction."""
+    return PlainTextField(
+        label="Why is this corrected?",
+        multiline=True,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": limits.CORRECTION_NEEDS_REASON},
+    )
+
+
+class ContactCorrectionForm(ContactForm):
+    """A contact's details as stored, to correct, with why; `version` is the contact's as the page showed it."""
+
+    correction_reason = correction_reason_field()
+
+    def __init__(self, *args: Any, contact: Contact, user: User, **kwargs: Any) -> None:
+        initial = {
+            name: getattr(contact, name) for name in ("starts_at", "duration_minutes", "attendance", "mode")
+        }
+        kwargs["initial"] = {**initial, "clinician": contact.clinician_id, "version": contact.version}
+        super().__init__(*args, case=contact.case, user=user, **kwargs)
+        del self.fields["submission_key"]
+        self.fields["version"] = version_field()
+        clinician = cast(ClinicianChoiceField, self.fields["clinician"])
+        # The clinician recorded stays a choice even after leaving the team.
+        team_clinicians = cast(QuerySet[User], clinician.queryset)
+        clinician.queryset = (team_clinicians | User.objects.filter(pk=contact.clinician_id)).distinct()
+
+    def details(self) -> dict[str, Any]:
+        """The corrected details, the reason and the version, as services.correct_contact takes them."""
+        cleaned = self.cleaned_data
+        details = {name: cleaned[name] for name in ContactForm.Meta.fields}
+        return {**details, "reason": cleaned["correction_reason"], "version": cleaned["version"]}
+
+
 def version_field() -> forms.IntegerField:
     """The version of the record as the page showed it, sent back so a stale edit is refused."""
     return forms.IntegerField(widget=forms.HiddenInput, min_value=0)
@@ -323,4 +360,43 @@ class CurrentViewForm(forms.Form):
         return {
             item.id: None if self.cleaned_data[item.id] == NOT_KNOWN else int(self.cleaned_data[item.id])
             for item in ITEMS
+        }
+
+
+class CurrentViewCorrectionForm(CurrentViewForm):
+    """A Current View's answers as stored, to correct, with why; `version` is the view's as the page showed it."""
+
+    correction_reason = correction_reason_field()
+    version = version_field()
+
+    def __init__(self, *args: Any, current_view: CurrentView, user: User, **kwargs: Any) -> None:
+        ratings = {
+            item: NOT_KNOWN if value is None else str(value) for item, value in current_view.ratings().items()
+        }
+        kwargs["initial"] = {
+            **ratings,
+            "completed_on": current_view.completed_on,
+            "reason": current_view.reason,
+            "practitioner": current_view.practitioner_id,
+            "version": current_view.version,
+        }
+        super().__init__(*args, case=current_view.case, user=user, **kwargs)
+        del self.fields["submission_key"]
+        practitioner = cast(PractitionerChoiceField, self.fields["practitioner"])
+        # The practitioner recorded stays a choice even after leaving the team.
+        team_practitioners = cast(QuerySet[User], practitioner.queryset)
+        practitioner.queryset = (
+            team_practitioners | User.objects.filter(pk=current_view.practitioner_id)
+        ).distinct()
+
+    def correction(self) -> dict[str, Any]:
+        """The corrected form, the reason and the version, as the correcting service takes them."""
+        cleaned = self.cleaned_data
+        return {
+            "reason": cleaned["correction_reason"],
+            "version": cleaned["version"],
+            "completed_on": cleaned["completed_on"],
+            "completing_reason": cleaned["reason"],
+            "practitioner": cleaned["practitioner"],
+            "ratings": self.ratings(),
         }

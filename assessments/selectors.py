@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from accounts.audit import latest_admin_change
@@ -10,7 +10,15 @@ from accounts.models import Provider, Team, User
 from assessments import case_page, caseload_search
 from assessments.choices import Attendance
 from assessments.measures import MEASURES
-from assessments.models import Case, Contact, CurrentView, Informant, Patient, ScoringRules
+from assessments.models import (
+    Case,
+    Contact,
+    ContactVersion,
+    CurrentView,
+    Informant,
+    Patient,
+    ScoringRules,
+)
 from assessments.scoring import MissingDataRules
 from camhs_pbr.figures_cache import Latest, kept_ids, stamp
 
@@ -122,7 +130,13 @@ def other_cases_of_patient(user: User, case: Case) -> QuerySet[Case]:
 
 
 def contacts_of(case: Case) -> QuerySet[Contact]:
-    return case.contacts.select_related("clinician", "profession", "recorded_by").order_by("-starts_at")
+    """A case's contacts as they now read, latest first, each with its earlier versions (latest first)."""
+    earlier = ContactVersion.objects.select_related("clinician", "profession", "recorded_by", "corrected_by")
+    return (
+        case.contacts.select_related("clinician", "profession", "recorded_by", "corrected_by")
+        .prefetch_related(Prefetch("earlier_versions", queryset=earlier))
+        .order_by("-starts_at")
+    )
 
 
 def current_scoring_rules() -> ScoringRules:

@@ -12,7 +12,9 @@ from assessments.models import (
     Case,
     CaseReopening,
     Contact,
+    ContactVersion,
     CurrentView,
+    CurrentViewVersion,
     Goal,
     MeasureItemWording,
     MeasureResponse,
@@ -114,6 +116,85 @@ def record_contact(*, by: User, case: Case, **fields) -> Contact:
     return contact
 
 
+CONTACT_DETAILS = ("starts_at", "duration_minutes", "attendance", "mode", "clinician")
+
+
+def _correction_reason(reason: str) -> str:
+    """A correction's reason, required and plain text (it is shown on the case page)."""
+    if not reason.strip():
+        raise RecordRefused(limits.CORRECTION_NEEDS_REASON)
+    try:
+        return clean_text(reason.strip(), multiline=True)
+    except RefusedText as error:
+        raise RecordRefused(str(error)) from error
+
+
+def _stale(record: Contact | CurrentView, what: str) -> EditConflict:
+    by_whom = f" by {record.corrected_by.display_name}" if record.corrected_by else ""
+    return EditConflict(
+        f"While you had this page open, {what} was corrected{by_whom} at {when(record.corrected_at or record.recorded_at)}. "
+        "Nothing you entered was saved; it is kept below. Compare it with the case page, then save again to "
+        "replace it.",
+        record.version,
+    )
+
+
+@transaction.atomic
+def correct_contact(
+    *,
+    by: User,
+    contact: Contact,
+    reason: str,
+    version: int,
+    starts_at: dt.datetime,
+    duration_minutes: int,
+    attendance: str,
+    mode: str,
+    clinician: User,
+) -> Contact:
+    """Correct a contact as seen at `version` (date and time, duration, attendance, mode, clinician), with a
+    reason. The contact is changed in place, so every report counts it once; as it read before is kept, with
+    who recorded it and who corrected it and why, as a ContactVersion."""
+    reason = _correction_reason(reason)
+    details = {
+        "starts_at": starts_at,
+        "duration_minutes": duration_minutes,
+        "attendance": attendance,
+        "mode": mode,
+        "clinician": clinician,
+    }
+    if not limits.CONTACT_MINUTES.contains(duration_minutes):
+        raise RecordRefused(limits.CONTACT_MINUTES.sentence)
+    _refuse_implausible(limits.CONTACT_DATE, "contact date", starts_at)
+    open_case_for_writing(contact.case)
+    locked = Contact.objects.select_for_update().get(pk=contact.pk)
+    if locked.version != version:
+        raise _stale(locked, "this contact")
+    changed = [name for name in CONTACT_DETAILS if getattr(locked, name) != details[name]]
+    if not changed:
+        raise RecordRefused("Nothing was changed: correct at least one detail of the contact.")
+    ContactVersion.objects.create(
+        contact=locked,
+        **{name: getattr(locked, name) for name in CONTACT_DETAILS},
+        profession_id=locked.profession_id,
+        recorded_by_id=locked.details_recorded_by_id,
+        recorded_at=locked.details_recorded_at,
+        corrected_by=by,
+        correction_reason=reason,
+    )
+    for name, value in details.items():
+        setattr(locked, name, value)
+    if "clinician" in changed:  # the profession is the clinician's at the time of the contact
+        if clinician.profession_id is None:
+            raise RecordRefused("This clinician has no profession recorded; ask an administrator to add it.")
+        locked.profession_id = clinician.profession_id
+    locked.corrected_by, locked.corrected_at = by, timezone.now()
+    locked.version += 1
+    locked.save(update_fields=[*CONTACT_DETAILS, "profession", "corrected_by", "corrected_at", "version"])
+    record(Action.CORRECT_CONTACT, by=by, target=locked, case=locked.case, changed=changed)
+    return locked
+
+
 @transaction.atomic
 def discharge_case(*, by: User, case: Case, closed_date, discharge_reason: str, version: int) -> Case:
     """Close the case on `closed_date` as seen at `version`; registered steps (the open allocation) end too."""
@@ -209,6 +290,57 @@ def record_current_view(
     )
     record(Action.RECORD_CURRENT_VIEW, by=by, target=current_view, case=case)
     return current_view
+
+
+CURRENT_VIEW_DETAILS = ("completed_on", "reason", "practitioner")
+
+
+@transaction.atomic
+def correct_current_view(
+    *,
+    by: User,
+    current_view: CurrentView,
+    reason: str,
+    version: int,
+    completed_on: dt.date,
+    completing_reason: str,
+    practitioner: User,
+    ratings: dict,
+) -> tuple[CurrentView, CurrentViewVersion]:
+    """Correct a Current View as seen at `version`, with a reason (`completing_reason` is the form's own
+    reason for completing). The view is changed in place, so everything downstream reads the current version
+    only; as it read before is kept, with who recorded it and who corrected it and why, as a
+    CurrentViewVersion. Its suggestions are the caller's to recompute (groupings)."""
+    reason = _correction_reason(reason)
+    _refuse_implausible(limits.RECORD_DATE, "date completed", completed_on)
+    open_case_for_writing(current_view.case)
+    locked = CurrentView.objects.select_for_update().get(pk=current_view.pk)
+    if locked.version != version:
+        raise _stale(locked, "this Current View")
+    now = {"completed_on": completed_on, "reason": completing_reason, "practitioner": practitioner, **ratings}
+    changed = [
+        name for name in (*CURRENT_VIEW_DETAILS, *locked.ratings()) if getattr(locked, name) != now[name]
+    ]
+    if not changed:
+        raise RecordRefused("Nothing was changed: correct at least one answer or detail of the form.")
+    earlier = CurrentViewVersion.objects.create(
+        current_view=locked,
+        completed_on=locked.completed_on,
+        reason=locked.reason,
+        practitioner_id=locked.practitioner_id,
+        ratings=locked.ratings(),
+        recorded_by_id=locked.answers_recorded_by_id,
+        recorded_at=locked.answers_recorded_at,
+        corrected_by=by,
+        correction_reason=reason,
+    )
+    for name, value in now.items():
+        setattr(locked, name, value)
+    locked.corrected_by, locked.corrected_at = by, timezone.now()
+    locked.version += 1
+    locked.save(update_fields=[*CURRENT_VIEW_DETAILS, *ratings, "corrected_by", "corrected_at", "version"])
+    record(Action.CORRECT_CURRENT_VIEW, by=by, target=locked, case=locked.case, changed=changed)
+    return locked, earlier
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ urlpatterns = [
     path("cases/", views.caseload, name="caseload"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/contacts/new/", views.contact_create, name="contact_create"),
+    path("cases/<int:pk>/contacts/<int:contact_pk>/correct/", views.contact_correct, name="contact_correct"),
     path("cases/<int:pk>/discharge/", views.case_discharge, name="case_discharge"),
     path("cases/<int:pk>/reopen/", views.case_reopen, name="case_reopen"),
     path("patients/new/", views.patient_create, name="patient_create"),

@@ -18,6 +18,7 @@ from accounts.audit import Action, record
 from assessments import case_page, caseload_search, limits, outcomes, selectors, services
 from assessments.forms import (
     CaseloadSearchForm,
+    ContactCorrectionForm,
     ContactForm,
     DischargeForm,
     PatientForm,
@@ -195,7 +196,36 @@ def contact_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Contact recorded.")
             return redirect("assessments:case_detail", pk=case.pk)
-    return render(request, "assessments/contact_form.html", {"form": form, "case": case})
+    title = f"Add a contact for {case.patient.full_name}"
+    context = {"form": form, "case": case, "title": title, "submit": "Record contact"}
+    return render(request, "assessments/contact_form.html", context)
+
+
+@case_level_page
+@require_http_methods(["GET", "POST"])
+def contact_correct(request: AuthenticatedRequest, pk: int, contact_pk: int) -> HttpResponse:
+    case = visible_case(request.user, pk)
+    contact = get_object_or_404(case.contacts.select_related("case"), pk=contact_pk)
+    if closed := closed_case_redirect(request, case):
+        return closed
+    form = ContactCorrectionForm(request.POST or None, contact=contact, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_contact(by=request.user, contact=contact, **form.details())
+        except services.EditConflict as conflict:
+            show_conflict(form, str(conflict), conflict.current_version)
+        except services.RecordRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Contact corrected; the earlier version is kept on the case page.")
+            return redirect("assessments:case_detail", pk=case.pk)
+    context = {
+        "form": form,
+        "case": case,
+        "title": f"Correct the contact of {timezone.localtime(contact.starts_at):%d/%m/%Y %H:%M}",
+        "submit": "Save the correction",
+    }
+    return render(request, "assessments/contact_form.html", context)
 
 
 @case_level_page

@@ -20,7 +20,14 @@ from celery import Task
 from django.template.loader import render_to_string
 
 from accounts.models import Team
-from assessments.models import CaseReopening, Contact, CurrentView, MeasureScore
+from assessments.models import (
+    CaseReopening,
+    Contact,
+    ContactVersion,
+    CurrentView,
+    CurrentViewVersion,
+    MeasureScore,
+)
 from assessments.selectors import caseload_sources
 from camhs_pbr import queueing
 from camhs_pbr.figures_cache import Cached, kept_ids, latest, stamp, store
@@ -64,11 +71,13 @@ TABS = {
 
 def data_stamp() -> tuple:
     """The latest of everything a dashboard figure reads (one query): what decides the caseload (cases,
-    patients, admin changes) and the records counted about them."""
+    patients, admin changes) and the records counted about them (a correction, made in place, adds a version)."""
     return stamp(
         *caseload_sources(),
         (Contact.objects.all(), "pk"),
+        (ContactVersion.objects.all(), "pk"),
         (CurrentView.objects.all(), "pk"),
+        (CurrentViewVersion.objects.all(), "pk"),
         (Suggestion.objects.all(), "pk"),
         (Allocation.objects.all(), "pk"),
         (MeasureScore.objects.all(), "pk"),

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-from assessments.models import Case, CurrentView
+from assessments.models import Case, CurrentView, CurrentViewVersion
 from camhs_pbr.runs.models import Run, one_active_run_per
 from groupings import limits
 from groupings.rules import RuleSet, pair_code, ruleset_from_definition
@@ -131,6 +131,62 @@ class Suggestion(models.Model):
         return pair_code(
             self.grouping.code if self.grouping else None,
             self.add_on_grouping.code if self.add_on_grouping else None,
+        )
+
+
+class SuggestionChange(models.Model):
+    """What a correction of a Current View did to its suggestion under the rules version current then: the
+    suggestion before and after. A correction never changes an allocation; this tells the clinician to look."""
+
+    correction = models.OneToOneField(
+        CurrentViewVersion, on_delete=models.PROTECT, related_name="suggestion_change"
+    )
+    rules_version = models.ForeignKey(
+        RulesVersion, on_delete=models.PROTECT, related_name="+", db_column="scheme_id"
+    )
+    earlier_grouping = models.ForeignKey(
+        Grouping, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    earlier_add_on_grouping = models.ForeignKey(
+        Grouping, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    grouping = models.ForeignKey(Grouping, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    add_on_grouping = models.ForeignKey(
+        Grouping, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.earlier_pair_code or 'no suggestion'} → {self.pair_code or 'no suggestion'}"
+
+    @property
+    def earlier_pair_code(self) -> str | None:
+        return pair_code(
+            self.earlier_grouping.code if self.earlier_grouping else None,
+            self.earlier_add_on_grouping.code if self.earlier_add_on_grouping else None,
+        )
+
+    @property
+    def pair_code(self) -> str | None:
+        return pair_code(
+            self.grouping.code if self.grouping else None,
+            self.add_on_grouping.code if self.add_on_grouping else None,
+        )
+
+    @property
+    def changed(self) -> bool:
+        return (self.earlier_grouping_id, self.earlier_add_on_grouping_id) != (
+            self.grouping_id,
+            self.add_on_grouping_id,
+        )
+
+    @property
+    def summary(self) -> str:
+        """What the correction did to the suggestion, in a sentence for the clinician."""
+        if not self.changed:
+            return "The suggestion is unchanged."
+        return (
+            f"The suggestion changed from {self.earlier_pair_code or 'none'} to {self.pair_code or 'none'}; "
+            "the allocation is unchanged: review it."
         )
 
 

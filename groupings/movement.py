@@ -30,7 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from accounts.models import Team
-from assessments.models import Case, CaseQuerySet, CurrentView
+from assessments.models import Case, CaseQuerySet, CurrentView, CurrentViewVersion
 from assessments.selectors import current_views_latest_first
 from camhs_pbr.figures_cache import cached, cached_parts, stamp
 from camhs_pbr.lib.db import without_jit
@@ -55,13 +55,15 @@ Rows = list[tuple]
 
 
 def data_stamp() -> tuple:
-    """Changes whenever a case, allocation, Current View or suggestion is added, or a case is changed (a
-    discharge, which also ends its allocation, or a reopening): what the movement and agreement count."""
+    """Changes whenever a case, allocation, Current View or suggestion is added, a case is changed (a
+    discharge, which also ends its allocation, or a reopening) or a Current View corrected (its suggestions
+    recomputed): what the movement and agreement count."""
     return stamp(
         (Case.objects.all(), "updated_at"),
         (Case.objects.all(), "pk"),
         (Allocation.objects.all(), "pk"),
         (CurrentView.objects.all(), "pk"),
+        (CurrentViewVersion.objects.all(), "pk"),
         (Suggestion.objects.all(), "pk"),
     )
 

@@ -1,6 +1,7 @@
 """Reads of rules versions, suggestions and allocations; case-level reads go through Case.objects.visible_to."""
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
@@ -9,6 +10,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -18,11 +20,12 @@ from django.db.models import (
 from django.db.models import Case as DbCase
 from django.db.models.functions import Concat
 
-from assessments.models import Case, CaseQuerySet, CurrentView
+from assessments.current_view_answers import ChangedAnswer, changed_answers
+from assessments.models import Case, CaseQuerySet, CurrentView, CurrentViewVersion
 from assessments.selectors import attended_contacts_of, lead_clinician
 from assessments.validation import age_in_years
 from groupings import rules
-from groupings.models import Allocation, Grouping, RegroupingRun, RulesVersion, Suggestion
+from groupings.models import Allocation, Grouping, RegroupingRun, RulesVersion, Suggestion, SuggestionChange
 from groupings.reviews import DUE_SOON_DAYS, due_soon_until, is_overdue
 from groupings.rules import RuleSet
 
@@ -60,7 +63,7 @@ def suggestion_for(current_view: CurrentView, rules_version: RulesVersion) -> Su
     stored = Suggestion.objects.filter(current_view=current_view, rules_version=rules_version).select_related(
         "grouping", "add_on_grouping"
     )
-    return stored.first() or _unsaved_suggestion(current_view, rules_version)
+    return stored.first() or computed_suggestion(current_view, rules_version)
 
 
 def age_at(current_view: CurrentView) -> int | None:
@@ -69,7 +72,9 @@ def age_at(current_view: CurrentView) -> int | None:
     return age if 0 <= age <= rules.MAX_AGE else None
 
 
-def _unsaved_suggestion(current_view: CurrentView, rules_version: RulesVersion) -> Suggestion:
+def computed_suggestion(current_view: CurrentView, rules_version: RulesVersion) -> Suggestion:
+    """What `rules_version` suggests for the Current View's answers as they now read (unsaved), whatever is
+    stored: a corrected view's stored suggestions are recomputed from it."""
     result = rules.suggest(current_view.ratings(), rules_version.ruleset(), age_at(current_view))
     add_on = result.add_on_grouping
     return Suggestion(
@@ -82,6 +87,32 @@ def _unsaved_suggestion(current_view: CurrentView, rules_version: RulesVersion) 
         attendance_flag=result.attendance_flag,
         risk_flag=result.risk_flag,
     )
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One correction of a Current View: the form as it read before, what the correction changed in its
+    answers, and what it did to the suggestion (None for none recorded)."""
+
+    earlier: CurrentViewVersion
+    answers: list[ChangedAnswer]
+    suggestion_change: SuggestionChange | None
+
+
+def corrections_of(current_view: CurrentView) -> list[Correction]:
+    """The corrections of a Current View, latest first."""
+    earlier = list(
+        _corrections_shown().filter(current_view=current_view).select_related("practitioner", "recorded_by")
+    )
+    after = [current_view.ratings(), *(version.ratings for version in earlier)]
+    return [
+        Correction(
+            version,
+            changed_answers(version.ratings, later),
+            getattr(version, "suggestion_change", None),
+        )
+        for version, later in zip(earlier, after, strict=False)
+    ]
 
 
 def groupings_of(rules_version: RulesVersion) -> QuerySet[Grouping]:
@@ -174,8 +205,20 @@ def case_grouping_summary(case, today: dt.date) -> dict:
         "current_allocation": current,
         "review_overdue": bool(current and is_overdue(current.review_due, today)),
         "allocation_history": allocation_history(case),
-        "current_views": case.current_views.select_related("practitioner").order_by("-completed_on", "-pk"),
+        "current_views": case.current_views.select_related("practitioner", "corrected_by")
+        .prefetch_related(Prefetch("earlier_versions", queryset=_corrections_shown()))
+        .order_by("-completed_on", "-pk"),
     }
+
+
+def _corrections_shown() -> QuerySet[CurrentViewVersion]:
+    return CurrentViewVersion.objects.select_related(
+        "corrected_by",
+        "suggestion_change__earlier_grouping",
+        "suggestion_change__earlier_add_on_grouping",
+        "suggestion_change__grouping",
+        "suggestion_change__add_on_grouping",
+    ).order_by("-superseded_at", "-pk")
 
 
 def cases_in_scope(run: RegroupingRun):

@@ -9,11 +9,11 @@ from accounts.audit import Action, record
 from accounts.models import User
 from assessments import limits as case_limits
 from assessments.models import Case, CurrentView
-from assessments.services import RecordRefused, record_current_view, when
+from assessments.services import RecordRefused, correct_current_view, record_current_view, when
 from camhs_pbr.lib.text import RefusedText, clean_text
 from camhs_pbr.runs import lifecycle
 from groupings import limits, selectors
-from groupings.models import Allocation, Grouping, RegroupingRun, RulesVersion, Suggestion
+from groupings.models import Allocation, Grouping, RegroupingRun, RulesVersion, Suggestion, SuggestionChange
 from groupings.reviews import review_due
 from groupings.selectors import current_rules_version
 
@@ -36,6 +36,39 @@ def record_and_suggest(
         ratings=ratings,
     )
     return current_view, suggest_for(current_view, current_rules_version())
+
+
+RECOMPUTED = ("grouping", "add_on_grouping", "rule", "complexity_count", "attendance_flag", "risk_flag")
+
+
+@transaction.atomic
+def correct_and_suggest(
+    *, by: User, current_view: CurrentView, reason: str, version: int, **form
+) -> tuple[CurrentView, SuggestionChange]:
+    """Correct a Current View (assessments) and recompute its suggestions, as recording one does: the current
+    rules version's is stored, and every one stored earlier (of any version) is recomputed in place, so a
+    re-grouping or an allocation reads the corrected answers. Allocates nothing and ends no allocation: the
+    SuggestionChange says what the suggestion was and is, for the grouping panel."""
+    rules_version = current_rules_version()
+    before = selectors.suggestion_for(current_view, rules_version)
+    corrected, earlier = correct_current_view(
+        by=by, current_view=current_view, reason=reason, version=version, **form
+    )
+    for stored in Suggestion.objects.select_for_update().filter(current_view=corrected):
+        fresh = selectors.computed_suggestion(corrected, stored.rules_version)
+        for name in RECOMPUTED:
+            setattr(stored, name, getattr(fresh, name))
+        stored.save(update_fields=list(RECOMPUTED))
+    after = suggest_for(corrected, rules_version)
+    change = SuggestionChange.objects.create(
+        correction=earlier,
+        rules_version=rules_version,
+        earlier_grouping_id=before.grouping_id,
+        earlier_add_on_grouping_id=before.add_on_grouping_id,
+        grouping_id=after.grouping_id,
+        add_on_grouping_id=after.add_on_grouping_id,
+    )
+    return corrected, change
 
 
 def suggest_for(current_view: CurrentView, rules_version: RulesVersion) -> Suggestion:

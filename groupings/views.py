@@ -10,9 +10,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.access import AuthenticatedRequest, case_level_page, manager_page
 from accounts.audit import Action, record
 from assessments.current_view_answers import answered_sections
-from assessments.forms import CurrentViewForm, replace_input
+from assessments.forms import CurrentViewCorrectionForm, CurrentViewForm, replace_input, show_conflict
 from assessments.selectors import visible_case
-from assessments.services import RecordRefused
+from assessments.services import EditConflict, RecordRefused
 from assessments.submissions import create_once
 from assessments.views import closed_case_redirect
 from camhs_pbr.lib.safe_csv import csv_lines
@@ -54,10 +54,35 @@ def current_view_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @case_level_page
 @require_http_methods(["GET", "POST"])
+def current_view_correct(request: AuthenticatedRequest, pk: int, view_pk: int) -> HttpResponse:
+    case = visible_case(request.user, pk)
+    current_view = get_object_or_404(case.current_views.select_related("case__patient"), pk=view_pk)
+    if closed := closed_case_redirect(request, case):
+        return closed
+    form = CurrentViewCorrectionForm(request.POST or None, current_view=current_view, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, change = services.correct_and_suggest(
+                by=request.user, current_view=current_view, **form.correction()
+            )
+        except EditConflict as conflict:
+            show_conflict(form, str(conflict), conflict.current_version)
+        except RecordRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, f"Current View corrected. {change.summary}")
+            return redirect("groupings:current_view_detail", pk=case.pk, view_pk=current_view.pk)
+    context = {"form": form, "case": case, "correcting": current_view}
+    return render(request, "groupings/current_view_form.html", context)
+
+
+@case_level_page
+@require_http_methods(["GET", "POST"])
 def current_view_detail(request: AuthenticatedRequest, pk: int, view_pk: int) -> HttpResponse:
     case = visible_case(request.user, pk)
     current_view = get_object_or_404(
-        case.current_views.select_related("practitioner__profession", "recorded_by"), pk=view_pk
+        case.current_views.select_related("practitioner__profession", "recorded_by", "corrected_by"),
+        pk=view_pk,
     )
     # A view completed under an earlier rules version is shown the current version's suggestion; it is
     # stored (once) only when a grouping is allocated from it, so reading the page writes nothing.
@@ -91,6 +116,7 @@ def current_view_detail(request: AuthenticatedRequest, pk: int, view_pk: int) ->
         "case": case,
         "current_view": current_view,
         "sections": answered_sections(current_view.ratings()),
+        "corrections": selectors.corrections_of(current_view),
         "suggestion": suggestion,
         "explanation": selectors.explanation(suggestion),
         "estimates": allocation_help.estimates(case, current_view),

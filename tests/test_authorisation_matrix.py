@@ -159,6 +159,7 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     },
     "assessments:case_detail": {"GET": CASE_PAGE, "POST": CASE_PAGE},
     "assessments:contact_create": CASE_FORM,
+    "assessments:contact_correct": CASE_FORM,
     "assessments:case_discharge": CASE_FORM,
     "assessments:case_reopen": CASE_FORM_OF_AN_OPEN_CASE,
     "assessments:patient_create": {"GET": CASE_LIST, "POST": CASE_LIST},
@@ -168,6 +169,7 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "assessments:goal_create": CASE_FORM,
     "groupings:current_view_create": CASE_FORM,
     "groupings:current_view_detail": CASE_FORM,
+    "groupings:current_view_correct": CASE_FORM,
     "groupings:regrouping": {
         "GET": MANAGERS_ONLY,
         "POST": {**MANAGERS_ONLY, "team_manager": 404},  # no rules version chosen
@@ -279,6 +281,7 @@ def world(reference_data):
         practitioner=clinician,
         ratings=ratings(p09=2),
     )
+    contact = factories.contact(case, clinician)
     response = assessment_services.record_measure(
         by=clinician,
         case=case,
@@ -319,6 +322,7 @@ def world(reference_data):
         "assessments:caseload": reverse("assessments:caseload"),
         "assessments:case_detail": reverse("assessments:case_detail", args=[case.pk]),
         "assessments:contact_create": reverse("assessments:contact_create", args=[case.pk]),
+        "assessments:contact_correct": reverse("assessments:contact_correct", args=[case.pk, contact.pk]),
         "assessments:case_discharge": reverse("assessments:case_discharge", args=[case.pk]),
         "assessments:case_reopen": reverse("assessments:case_reopen", args=[case.pk]),
         "assessments:patient_create": reverse("assessments:patient_create"),
@@ -329,6 +333,9 @@ def world(reference_data):
         "groupings:current_view_create": reverse("groupings:current_view_create", args=[case.pk]),
         "groupings:current_view_detail": reverse(
             "groupings:current_view_detail", args=[case.pk, current_view.pk]
+        ),
+        "groupings:current_view_correct": reverse(
+            "groupings:current_view_correct", args=[case.pk, current_view.pk]
         ),
         "groupings:regrouping": reverse("groupings:regrouping"),
         "groupings:regrouping_movement_csv": reverse("groupings:regrouping_movement_csv"),

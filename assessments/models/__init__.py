@@ -1,4 +1,4 @@
-from assessments.models.current_view import CurrentView, CurrentViewReason
+from assessments.models.current_view import CurrentView, CurrentViewReason, CurrentViewVersion
 from assessments.models.outcomes import (
     ChangeThreshold,
     Goal,
@@ -14,6 +14,7 @@ from assessments.models.records import (
     CaseQuerySet,
     CaseReopening,
     Contact,
+    ContactVersion,
     Patient,
     PatientQuerySet,
     is_open_episode_on,
@@ -31,8 +32,10 @@ __all__ = [
     "CaseReopening",
     "ChangeThreshold",
     "Contact",
+    "ContactVersion",
     "CurrentView",
     "CurrentViewReason",
+    "CurrentViewVersion",
     "Goal",
     "Informant",
     "Measure",

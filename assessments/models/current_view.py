@@ -24,6 +24,16 @@ class CurrentView(models.Model):
     practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who recorded the form as it now reads, when it was corrected.",
+    )
+    corrected_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Raised by each correction.")
 
     class Meta:
         ordering = ["-completed_on", "-pk"]
@@ -42,6 +52,44 @@ class CurrentView(models.Model):
 
     def ratings(self) -> dict[str, int | None]:
         return {item.id: getattr(self, item.id) for item in CURRENT_VIEW_ITEMS}
+
+    @property
+    def answers_recorded_by_id(self) -> int:
+        """Who recorded the form as it now reads: the last corrector, or the first recorder."""
+        return self.corrected_by_id or self.recorded_by_id
+
+    @property
+    def answers_recorded_at(self):
+        return self.corrected_at or self.recorded_at
+
+
+class CurrentViewVersion(models.Model):
+    """A Current View as it read before a correction: who recorded it, and who corrected it, when and why.
+
+    The view itself is corrected in place, so every reader (the latest view of a case, re-grouping, reports,
+    the lab) reads the current version only."""
+
+    current_view = models.ForeignKey(CurrentView, on_delete=models.PROTECT, related_name="earlier_versions")
+    completed_on = models.DateField()
+    reason = models.CharField("reason for completing", max_length=25, choices=CurrentViewReason.choices)
+    practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ratings = models.JSONField(help_text="Item id -> code as stored on the view; null = Not known.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(help_text="When this version was recorded.")
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    correction_reason = models.TextField("reason for the correction")
+    superseded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["current_view", "-superseded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(correction_reason=""), name="current_view_correction_has_reason"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.current_view} as recorded {self.recorded_at:%d/%m/%Y %H:%M}"
 
 
 for _item in CURRENT_VIEW_ITEMS:

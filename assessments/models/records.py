@@ -241,6 +241,16 @@ class Contact(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who recorded the contact as it now reads, when it was corrected.",
+    )
+    corrected_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Raised by each correction.")
 
     class Meta:
         ordering = ["-starts_at"]
@@ -265,3 +275,42 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_mode_display()} contact on {self.starts_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def details_recorded_by_id(self) -> int | None:
+        """Who recorded the contact as it now reads: the last corrector, or the first recorder."""
+        return self.corrected_by_id or self.recorded_by_id
+
+    @property
+    def details_recorded_at(self) -> dt.datetime:
+        return self.corrected_at or self.recorded_at
+
+
+class ContactVersion(models.Model):
+    """A contact as it read before a correction: who recorded it, and who corrected it, when and why.
+
+    The contact itself is corrected in place, so every reader (reports, costing, dashboards) counts it once."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="earlier_versions")
+    starts_at = models.DateTimeField("date and time")
+    duration_minutes = models.PositiveSmallIntegerField()
+    attendance = models.CharField(max_length=10, choices=Attendance.choices)
+    mode = models.CharField(max_length=15, choices=ContactMode.choices)
+    clinician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    profession = models.ForeignKey(Profession, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(help_text="When this version was recorded.")
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    correction_reason = models.TextField("reason for the correction")
+    superseded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["contact", "-superseded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(correction_reason=""), name="contact_correction_has_reason")
+        ]
+
+    def __str__(self) -> str:
+        return f"Contact {self.contact_id} as recorded {self.recorded_at:%d/%m/%Y %H:%M}"
