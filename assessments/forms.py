@@ -58,25 +58,59 @@ class PatientForm(forms.ModelForm):
         widgets = {"date_of_birth": DateInput()}
         field_classes = {"given_name": PlainTextField, "family_name": PlainTextField}
 
-    def __init__(self, *args: Any, provider: Provider, user: User | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        provider: Provider | None = None,
+        providers: QuerySet[Provider] | None = None,
+        user: User | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`provider` holds the record; or, given the `providers` the user may register in, the only one of
+        them, or (more than one) the user's required choice among them."""
         super().__init__(*args, **kwargs)
-        self.provider, self.user = provider, user
+        self.user = user
+        if provider is None and providers is not None and len(choices := list(providers[:2])) == 1:
+            provider = choices[0]
+        self.provider = provider
+        if provider is None:
+            if providers is None:
+                raise TypeError("A patient form needs the provider, or the providers to choose from.")
+            self.fields["provider"] = forms.ModelChoiceField(
+                queryset=providers,
+                label="Provider that holds the record",
+                help_text="You work in teams of more than one provider: choose the one whose patient this is.",
+                error_messages={
+                    "required": "Choose the provider that holds the record.",
+                    "invalid_choice": "Choose one of the providers of your teams.",
+                },
+            )
+            self.order_fields(["provider"])
+
+    def chosen_provider(self) -> Provider:
+        """The provider that holds the record, once the form is valid."""
+        return self.provider or self.cleaned_data["provider"]
 
     def clean_nhs_number(self) -> str:
         try:
-            number = nhs_number.normalise(self.cleaned_data["nhs_number"])
+            return nhs_number.normalise(self.cleaned_data["nhs_number"])
         except nhs_number.InvalidNhsNumber as error:
             raise forms.ValidationError(str(error)) from error
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        provider, number = self.provider or cleaned.get("provider"), cleaned.get("nhs_number")
+        if provider is None or number is None:
+            return cleaned
         # Only this provider's records are looked at: another provider knowing the child is not told.
-        existing = Patient.objects.filter(provider=self.provider, nhs_number=number).first()
+        existing = Patient.objects.filter(provider=provider, nhs_number=number).first()
         if existing is not None:
             url = _record_url(self.user, existing) if self.user is not None else None
-            if url is None:
-                raise forms.ValidationError(limits.PATIENT_ALREADY_REGISTERED)
-            raise forms.ValidationError(
-                format_html('{} <a href="{}">Open their record</a>.', limits.PATIENT_ALREADY_REGISTERED, url)
-            )
-        return number
+            message = limits.PATIENT_ALREADY_REGISTERED
+            if url is not None:
+                message = format_html('{} <a href="{}">Open their record</a>.', message, url)
+            self.add_error("nhs_number", message)
+        return cleaned
 
     def clean_date_of_birth(self) -> dt.date:
         value = self.cleaned_data["date_of_birth"]

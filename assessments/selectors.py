@@ -169,9 +169,9 @@ def measure_links() -> list[tuple[str, str, str]]:
     ]
 
 
-def registering_provider(user: User) -> Provider | None:
-    """The provider whose records `user` registers patients in: a service manager's own, otherwise that of
-    the user's teams (the first, if they work for several)."""
+def registering_providers(user: User) -> QuerySet[Provider]:
+    """The providers in whose records `user` may register a patient: a service manager's own, otherwise those
+    of the user's teams (a clinician in teams of several providers chooses one)."""
     if user.provider_id:
-        return user.provider
-    return Provider.objects.in_scope_of(user).order_by("name", "pk").first()
+        return Provider.objects.filter(pk=user.provider_id)
+    return Provider.objects.in_scope_of(user).order_by("name", "pk")

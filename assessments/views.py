@@ -130,13 +130,15 @@ def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def patient_create(request: AuthenticatedRequest) -> HttpResponse:
     if isinstance(earlier := made_before(by=request.user, key=request.POST.get("submission_key")), Patient):
         return redirect("assessments:referral_create", patient_pk=earlier.pk)
-    provider = selectors.registering_provider(request.user)
-    if provider is None:
+    providers = selectors.registering_providers(request.user)
+    if not providers.exists():
         raise PermissionDenied("Patients are registered by staff of a provider's team.")
-    form = PatientForm(request.POST or None, provider=provider, user=request.user)
+    form = PatientForm(request.POST or None, providers=providers, user=request.user)
     if request.method == "POST" and form.is_valid():
+        provider = form.chosen_provider()
         fields = form.cleaned_data
         key = fields.pop("submission_key")
+        fields.pop("provider", None)
         try:
             patient = create_once(
                 by=request.user,
