@@ -98,7 +98,8 @@ class PatientForm(forms.ModelForm):
             raise forms.ValidationError(str(error)) from error
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         provider, number = self.provider or cleaned.get("provider"), cleaned.get("nhs_number")
         if provider is None or number is None:
             return cleaned
