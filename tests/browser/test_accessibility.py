@@ -69,6 +69,8 @@ def _demo_urls() -> dict[str, list[tuple[str, str]]]:
     closed = Case.objects.visible_to(clinician).filter(closed_date__isnull=False).order_by("pk").first()
     assert case is not None and closed is not None
     view = case.current_views.order_by("-pk").first()
+    contact = case.contacts.order_by("pk").first()
+    assert contact is not None
     response = (
         MeasureResponse.objects.filter(case__in=Case.objects.visible_to(clinician)).order_by("pk").first()
     )
@@ -106,6 +108,9 @@ def _demo_urls() -> dict[str, list[tuple[str, str]]]:
         "assessments:contact_create": each(
             ["clinician"], reverse("assessments:contact_create", args=[case.pk])
         ),
+        "assessments:contact_correct": each(
+            ["clinician"], reverse("assessments:contact_correct", args=[case.pk, contact.pk])
+        ),
         "assessments:case_discharge": each(
             ["clinician"], reverse("assessments:case_discharge", args=[case.pk])
         ),
@@ -127,6 +132,9 @@ def _demo_urls() -> dict[str, list[tuple[str, str]]]:
         ),
         "groupings:current_view_detail": each(
             ["clinician"], reverse("groupings:current_view_detail", args=[case.pk, view.pk])
+        ),
+        "groupings:current_view_correct": each(
+            ["clinician"], reverse("groupings:current_view_correct", args=[case.pk, view.pk])
         ),
         "groupings:regrouping": each(["manager", "service.manager"], reverse("groupings:regrouping")),
         "dashboards:dashboard": each(["manager", "service.manager"], reverse("dashboards:dashboard")),
@@ -222,6 +230,7 @@ _PAGE_NAMES = (
     "assessments:caseload",
     "assessments:case_detail",
     "assessments:contact_create",
+    "assessments:contact_correct",
     "assessments:case_discharge",
     "assessments:case_reopen",
     "assessments:patient_create",
@@ -231,6 +240,7 @@ _PAGE_NAMES = (
     "assessments:goal_create",
     "groupings:current_view_create",
     "groupings:current_view_detail",
+    "groupings:current_view_correct",
     "groupings:regrouping",
     "reports:index",
     "reports:dictionary",
