@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='contact',
             name='version',
-            field=models.PositiveIntegerField(default=1, help_text='Raised by each correction.'),
+            field=models.PositiveIntegerField(db_default=1, default=1, help_text='Raised by each correction.'),
         ),
         migrations.AddField(
             model_name='currentview',
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='currentview',
             name='version',
-            field=models.PositiveIntegerField(default=1, help_text='Raised by each correction.'),
+            field=models.PositiveIntegerField(db_default=1, default=1, help_text='Raised by each correction.'),
         ),
         migrations.CreateModel(
             name='ContactVersion',
