@@ -41,9 +41,7 @@ def casemix_rows(month: Month, commissioner_code: str, rules_version: RulesVersi
     """Raw figures of `month` for the cases of one commissioner, one row per combination with any case."""
     import pandas as pd
 
-    referred = Q(referral_date__gte=month.first, referral_date__lte=month.last)
-    closed = Q(accepted_date__isnull=False, closed_date__gte=month.first, closed_date__lte=month.last)
-    still_open = open_episode_on(month.last)
+    still_open, referred, closed = _counted_in(month)
     cases = Case.objects.filter(commissioner__code=commissioner_code).filter(referred | closed | still_open)
     counted = (
         with_grouping_pk_for(cases, month)
@@ -67,6 +65,38 @@ def casemix_rows(month: Month, commissioner_code: str, rules_version: RulesVersi
         ],
     )
     return _shaped(frame, month, commissioner_code)
+
+
+def _counted_in(month: Month) -> tuple[Q, Q, Q]:
+    """The conditions of the three figures of `month` (periods): an episode open on its last day, a
+    referral during it, an episode of care closed during it."""
+    referred = Q(referral_date__gte=month.first, referral_date__lte=month.last)
+    closed = Q(accepted_date__isnull=False, closed_date__gte=month.first, closed_date__lte=month.last)
+    return open_episode_on(month.last), referred, closed
+
+
+def headline_rows(month: Month, commissioner_code: str) -> pd.DataFrame:
+    """The three figures of the commissioner's cases in `month`, the month before and the same month a year
+    before (summaries.HEADLINE_COLUMNS, raw counts), counted in one SQL query."""
+    import pandas as pd
+
+    months = {
+        "this_month": month,
+        "last_month": month.previous(),
+        "same_month_last_year": Month.containing(month.first.replace(year=month.first.year - 1)),
+    }
+    counts = {}
+    for when, each in months.items():
+        for figure, condition in zip(FIGURES, _counted_in(each), strict=True):
+            counts[f"{figure}__{when}"] = Count("pk", filter=condition)
+    found = Case.objects.filter(commissioner__code=commissioner_code).aggregate(**counts)
+    return pd.DataFrame(
+        [
+            {"figure": figure, **{when: int(found[f"{figure}__{when}"]) for when in months}}
+            for figure in FIGURES
+        ],
+        columns=["figure", *months],
+    )
 
 
 def _shaped(frame: pd.DataFrame, month: Month, commissioner_code: str) -> pd.DataFrame:

@@ -15,9 +15,9 @@ from assessments.models import Informant
 from camhs_pbr.lib.numbers import Kind, figure
 from camhs_pbr.lib.safe_csv import Cell
 from reports.models import ScopeKind
-from reports.periods import UNGROUPED
+from reports.periods import UNGROUPED, UNGROUPED_NAME
 
-UNGROUPED_MEANING = "Not grouped"
+UNGROUPED_MEANING = UNGROUPED_NAME
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,43 @@ COLUMNS: dict[str, dict[str, Column]] = {
     },
 }
 
+SUMMARY_COLUMNS: dict[str, Column] = {
+    "figure": Column("Figure", T, "The headline figure."),
+    "this_month": Column("This month", C, "The figure in the report month."),
+    "last_month": Column("Last month", C, "The figure in the month before."),
+    "change_on_last_month": Column("Change on last month", C, "This month minus last month."),
+    "change_on_last_month_share": Column(
+        "Change on last month (%)", P, "The change on last month in per cent of last month."
+    ),
+    "same_month_last_year": Column("Same month last year", C, "The figure in the same month a year before."),
+    "change_on_last_year": Column("Change on last year", C, "This month minus the same month a year before."),
+    "change_on_last_year_share": Column(
+        "Change on last year (%)", P, "The change on the same month last year in per cent of it."
+    ),
+    "mean_cost_per_open_episode": Column(
+        "Mean of the teams shown (£)",
+        M,
+        "Cost of all the teams shown divided by their episodes open at month end.",
+    ),
+    "variance": Column(
+        "Variance (£)",
+        M,
+        "Cost per episode minus what it is compared with (the mean, or the indicative price).",
+    ),
+    "variance_share": Column(
+        "Variance (%)", P, "The variance in per cent of what the cost is compared with."
+    ),
+}
+"""Headings of the summary views' own columns (reports.summaries); their other columns are the report's."""
+
+
+def summary_column(report: str, column: str) -> Column:
+    """The words, kind and meaning of a column of one of a report's summary views."""
+    return SUMMARY_COLUMNS.get(column) or column_of(report, column)
+
+
 CODES: Mapping[str, Mapping[str, str]] = {
+    "figure": {figure: COLUMNS["casemix"][figure].heading for figure in COLUMNS["casemix"]},
     "gender": dict(Gender.choices),
     "grouping": {UNGROUPED: UNGROUPED_MEANING},
     "informant": dict(Informant.choices),

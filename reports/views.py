@@ -14,12 +14,14 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import AuthenticatedRequest
 from accounts.audit import Action, record
-from camhs_pbr.lib.numbers import Kind
+from camhs_pbr.lib.numbers import Kind, figure
 from camhs_pbr.runs.wording import UNREACHABLE_NOW
 from reports import access, headings, selectors, services, workbook
 from reports.exports import csv_lines, plain_rows
 from reports.kinds import KINDS
+from reports.models import ScopeKind
 from reports.periods import Month
+from reports.summaries import Summary
 
 NO_REPORTS = "Reports are for commissioners and for team and service managers."
 
@@ -93,6 +95,9 @@ def report(request: AuthenticatedRequest, report: str, scope_kind: str, scope_co
             ],
             "total": list(zip(headings.shown(report, table.columns, table.total), right, strict=True)),
         }
+    summary_tables = (
+        _summary_tables(report, selectors.summaries_for(request.user, run)) if run and run.has_result else []
+    )
     trend = selectors.trend(request.user, report, month, scope_kind, scope_code)
     spread = selectors.spread(request.user, run) if run and run.has_result else None
     context = {
@@ -109,6 +114,10 @@ def report(request: AuthenticatedRequest, report: str, scope_kind: str, scope_co
         "spread_bars": [(headings.meaning_of("grouping", bar.label), bar) for bar in spread.chart.bars]
         if spread
         else [],
+        "summary_tables": summary_tables,
+        # A report with summary views opens on them; its full table is one choice away (no script needed).
+        "all_columns": not summary_tables or request.GET.get("columns") == "all",
+        "disclosure_note": DISCLOSURE_NOTE if scope_kind == ScopeKind.COMMISSIONER else "",
         "in_progress": bool(run and run.status in ("queued", "running")),
         "downloads": [
             (
@@ -119,6 +128,46 @@ def report(request: AuthenticatedRequest, report: str, scope_kind: str, scope_co
         ],
     }
     return render(request, "reports/report.html", context)
+
+
+DISCLOSURE_NOTE = (
+    "Each table is disclosure-controlled on its own: counts of 1 to 7 show as *, others are rounded to the "
+    "nearest 5, from the unrounded figures of that table; a change is worked out from the published figures."
+)
+
+
+def _summary_tables(report: str, views: list[Summary]) -> list[dict[str, object]]:
+    """Each summary view as the page shows it: headings in words, codes with their meaning, figures written
+    as their kind, figures on the right."""
+    tables = []
+    for view in views:
+        columns = view.columns
+        kinds = [
+            Kind.COUNT if column in view.headings else headings.summary_column(report, column).kind
+            for column in columns
+        ]
+        right = [kind != Kind.TEXT for kind in kinds]
+        words = [
+            view.headings.get(column) or headings.summary_column(report, column).heading for column in columns
+        ]
+        rows = [
+            [
+                (figure(headings.meaning_of(column, value), kind) if value not in (None, "") else "", r)
+                for column, value, kind, r in zip(columns, row, kinds, right, strict=True)
+            ]
+            for row in plain_rows(view.frame)
+        ]
+        tables.append(
+            {
+                "name": view.name,
+                "title": view.title,
+                "note": view.note,
+                "headings": list(zip(words, right, strict=True)),
+                "rows": rows,
+                "wide": len(columns) > 5,
+            }
+        )
+    return tables
 
 
 @login_required
