@@ -3,7 +3,7 @@
 import pytest
 
 from groupings.selectors import current_rules_version
-from reports.casemix import COLUMNS, casemix_rows
+from reports.casemix import COLUMNS, casemix_rows, headline_rows
 from reports.periods import Month
 from tests.reports.helpers import expected_october_rows, october_casemix
 
@@ -52,3 +52,16 @@ def test_another_commissioners_cases_are_not_counted(october):
 def test_a_month_without_cases_gives_an_empty_report_with_its_columns(october):
     frame = casemix_rows(Month.of("2020-01"), "QAA", current_rules_version())
     assert frame.empty and tuple(frame.columns) == COLUMNS
+
+
+def test_the_headline_counts_this_month_last_month_and_the_same_month_last_year(october):
+    frame = headline_rows(OCTOBER, "QAA")
+    # October: the cube's totals. September: open on the 30th c1, c6, c10 and c11; referred c1, c3 and c7
+    # (never accepted); none closed. October 2025: before every case of the month.
+    assert frame.values.tolist() == [
+        ["open_at_month_end", 4, 4, 0],
+        ["referred_in_month", 3, 3, 0],
+        ["closed_in_month", 2, 0, 0],
+    ]
+    cube = casemix_rows(OCTOBER, "QAA", current_rules_version())
+    assert frame["this_month"].tolist() == [int(cube[f].sum()) for f in frame["figure"]]

@@ -158,3 +158,39 @@ def test_the_spread_chart_draws_the_rows_the_user_sees(client, world):
     page = client.get("/reports/currency/provider/RHH/", {"period": "2026-10"})
     assert [bar.label for bar in page.context["spread"].chart.bars] == ["GA01", "GH03"]
     assert page.context["spread"].eta_squared == 0.5
+
+
+# (role, page) -> the summary's rows as (first column, its figures), hand-worked from the world's rows.
+SUMMARY_ROWS = {
+    # TA alone: (1500 + 450) / (10 + 4) = 139.29 per open episode, against the mean of the teams shown (TA's).
+    ("team manager", "/reports/cost/provider/RHH/"): [["TA", 14, 1950.0, 139.29, 139.29, 0.0, 0.0]],
+    # The provider's mean: 5950 / 44 = 135.23; TB 4000 / 30 = 133.33.
+    ("service manager", "/reports/cost/provider/RHH/"): [
+        ["TA", 14, 1950.0, 139.29, 135.23, 4.06, 3.0],
+        ["TB", 30, 4000.0, 133.33, 135.23, -1.9, -1.4],
+    ],
+}
+
+
+@pytest.mark.parametrize(("role", "url"), list(SUMMARY_ROWS), ids=[f"{r} {u}" for r, u in SUMMARY_ROWS])
+def test_a_managers_summary_comes_from_the_rows_they_may_see_unrounded(client, world, role, url):
+    log_in_with_second_factor(client, world[role])
+    page = client.get(url, {"period": "2026-10"})
+    (table,) = page.context["summary_tables"]
+    figures = [[row[0][0], *(cell for cell, _ in row[2:])] for row in table["rows"]]
+    written = {
+        "team manager": [["TA", "14", "£1,950", "£139", "£139", "£0", "0%"]],
+        "service manager": [
+            ["TA", "14", "£1,950", "£139", "£135", "£4", "3%"],
+            ["TB", "30", "£4,000", "£133", "£135", "-£2", "-1%"],
+        ],
+    }
+    assert figures == written[role]
+    from reports import selectors
+
+    (view,) = selectors.summaries_for(world[role], page.context["run"])
+    assert view.frame.drop(columns="team_name").values.tolist() == SUMMARY_ROWS[role, url]
+    # No figure of the summary exceeds what the user's own rows add up to.
+    assert (
+        view.frame["cost"].sum() <= page.context["table"].total[page.context["table"].columns.index("cost")]
+    )

@@ -174,3 +174,23 @@ def test_each_groupings_mean_cost_per_episode_is_compared_with_its_indicative_pr
         ["GH03", -320.0, -25.0],
         ["UNGROUPED", None, None],
     ]
+
+
+def test_every_summary_column_has_a_heading_in_words():
+    from reports import headings
+
+    rows = pd.DataFrame(
+        [{"team_code": "TA", "team_name": "A", "open_at_month_end": 1, "cost": 1.0, "grouping": "GA01"}]
+    )
+    quality = pd.DataFrame(
+        [{"grouping": "GA01", "grouping_name": "A", "episodes": 1, "cost_mean": 1.0, "indicative_price": 1.0}]
+    )
+    for report, found in (
+        ("casemix", casemix_summaries(CUBE, HEADLINE)),
+        ("cost", cost_summaries(rows)),
+        ("currency", currency_summaries(quality)),
+    ):
+        for view in found:
+            for column in view.columns:
+                words = view.headings.get(column) or headings.summary_column(report, column).heading
+                assert words and "_" not in words, (report, view.name, column)
