@@ -147,13 +147,8 @@ def casemix_summaries(cube: pd.DataFrame, stored_headline: pd.DataFrame | None) 
         Summary(
             "by_grouping",
             "Open at month end by grouping, all providers",
-            _summed(
-                labelled,
-                ["super_group", "grouping", "grouping_name"],
-                ["open_at_month_end"],
-                by_grouping=True,
-            ),
-            keys=("super_group", "grouping", "grouping_name"),
+            _summed(labelled, ["grouping", "grouping_name"], ["open_at_month_end"]),
+            keys=("grouping", "grouping_name"),
             counts=("open_at_month_end",),
         ),
         Summary(
@@ -174,9 +169,7 @@ def casemix_summaries(cube: pd.DataFrame, stored_headline: pd.DataFrame | None) 
     ]
 
 
-def _summed(
-    cube: pd.DataFrame, keys: list[str], figures: list[str], by_grouping: bool = False
-) -> pd.DataFrame:
+def _summed(cube: pd.DataFrame, keys: list[str], figures: list[str]) -> pd.DataFrame:
     """Raw figures summed over `keys`, rows with every figure 0 left out, in the keys' order (groupings by
     code with "Not grouped" last)."""
     summed = cube.groupby(keys, as_index=False, sort=False, dropna=False)[figures].sum()
@@ -191,8 +184,6 @@ def _summed(
             return column.map(lambda g: (g == UNGROUPED, g))
         return column
 
-    if by_grouping:
-        return summed.sort_values(["grouping"], key=order, ignore_index=True)
     return summed.sort_values(keys, key=order, ignore_index=True)
 
 
