@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from assessments.choices import Gender
+from assessments.measures import MEASURES
 from assessments.models import Informant
 from camhs_pbr.lib.numbers import Kind, figure
 from camhs_pbr.lib.safe_csv import Cell
@@ -198,13 +199,19 @@ def summary_column(report: str, column: str) -> Column:
 
 
 CODES: Mapping[str, Mapping[str, str]] = {
-    "figure": {figure: COLUMNS["casemix"][figure].heading for figure in COLUMNS["casemix"]},
     "gender": dict(Gender.choices),
     "grouping": {UNGROUPED: UNGROUPED_MEANING},
     "informant": dict(Informant.choices),
+    "measure": {code: spec.label for code, spec in MEASURES.items()},
     "scope_kind": dict(ScopeKind.choices),
 }
 """The meaning of a coded value, by column: shown on pages and in files instead of the code."""
+
+
+_SUMMARY_CODES: Mapping[str, Mapping[str, str]] = {
+    "figure": {figure: COLUMNS["casemix"][figure].heading for figure in COLUMNS["casemix"]},
+}
+"""The meaning of a coded value of a summary view's own column (a headline's figure)."""
 
 
 def column_of(report: str, column: str) -> Column:
@@ -223,21 +230,40 @@ def headings(report: str, columns: Sequence[str]) -> list[str]:
 def meaning_of(column: str, value: Cell) -> Cell:
     """A coded value's meaning (gender 2 -> Female, UNGROUPED -> Not grouped); any other value as it is."""
     if isinstance(value, str):
-        return CODES.get(column, {}).get(value, value)
+        return (CODES.get(column) or _SUMMARY_CODES.get(column) or {}).get(value, value)
     return value
+
+
+def scale_name(measure_code: Cell, scale: Cell) -> Cell:
+    """A measure's scale in words (the measure registry's label: "total_difficulties" -> "Total
+    difficulties"); a scale of a measure the registry does not know, as it is."""
+    spec = MEASURES.get(str(measure_code)) if measure_code else None
+    if spec is None or not isinstance(scale, str) or not scale:
+        return scale
+    return spec.scale_label(scale)
+
+
+def _row_meanings(columns: Sequence[str], row: Sequence[Cell]) -> list[Cell]:
+    """Each cell's meaning; a scale's read with the measure of its row (the same code names different scales
+    in different measures: HoNOSCA's "total" is "Total (15 scales)")."""
+    cells = dict(zip(columns, row, strict=True))
+    return [
+        scale_name(cells.get("measure"), value) if column == "scale" else meaning_of(column, value)
+        for column, value in cells.items()
+    ]
 
 
 def shown(report: str, columns: Sequence[str], row: Sequence[Cell]) -> list[str]:
     """A row of a report as a person reads it: codes with their meaning, figures written as their kind."""
     return [
-        figure(meaning_of(column, value), column_of(report, column).kind) if value not in (None, "") else ""
-        for column, value in zip(columns, row, strict=True)
+        figure(meaning, column_of(report, column).kind) if value not in (None, "") else ""
+        for column, value, meaning in zip(columns, row, _row_meanings(columns, row), strict=True)
     ]
 
 
 def readable(columns: Sequence[str], row: Sequence[Cell]) -> list[Cell]:
     """A row with codes replaced by their meanings and figures left as numbers (for a spreadsheet)."""
-    return [meaning_of(column, value) for column, value in zip(columns, row, strict=True)]
+    return _row_meanings(columns, row)
 
 
 def definitions(report: str, columns: Sequence[str]) -> list[list[str]]:
