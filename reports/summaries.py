@@ -343,4 +343,7 @@ def money_difference(actual: float | None, reference: float | None) -> float | N
 
 def variance_share(actual: float | None, reference: float | None) -> float | None:
     """(actual - reference) in per cent of the reference, to one place; empty when either is, or it is 0."""
-    return change_share(actual, reference) if actual is not None and reference else None
+    if actual is None or not reference:
+        return None
+    share = (Decimal(str(actual)) - Decimal(str(reference))) * 100 / Decimal(str(reference))
+    return float(share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))

@@ -84,7 +84,9 @@ def test_a_wide_table_scrolls_in_its_own_named_region_with_its_first_column_fixe
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
-    code = User.objects.get(username="service.manager").provider.code
+    provider = User.objects.get(username="service.manager").provider
+    assert provider is not None
+    code = provider.code
     page.goto(f"/reports/cost/provider/{code}/?period={PERIOD}&columns=all")
     region = page.locator(".table-scroll", has=page.locator('[data-testid="report-table"]'))
     assert region.get_attribute("tabindex") == "0" and region.get_attribute("aria-label")
