@@ -176,14 +176,18 @@ SUMMARY_COLUMNS: dict[str, Column] = {
     "change_on_last_year_share": Column(
         "Change on last year (%)", P, "The change on the same month last year in per cent of it."
     ),
+    # A month's cost per open episode is tens of pounds: its pence matter beside a variance of a few pounds.
+    "cost_per_open_episode": Column(
+        "Cost per open episode (£)", Kind.MONEY_PENCE, "Cost divided by the episodes open at month end."
+    ),
     "mean_cost_per_open_episode": Column(
         "Mean of the teams shown (£)",
-        M,
+        Kind.MONEY_PENCE,
         "Cost of all the teams shown divided by their episodes open at month end.",
     ),
     "variance": Column(
         "Variance (£)",
-        M,
+        Kind.MONEY_PENCE,
         "Cost per episode minus what it is compared with (the mean, or the indicative price).",
     ),
     "variance_share": Column(

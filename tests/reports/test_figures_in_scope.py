@@ -179,10 +179,10 @@ def test_a_managers_summary_comes_from_the_rows_they_may_see_unrounded(client, w
     (table,) = page.context["summary_tables"]
     figures = [[row[0][0], *(cell for cell, _ in row[2:])] for row in table["rows"]]
     written = {
-        "team manager": [["TA", "14", "£1,950", "£139", "£139", "£0", "0%"]],
+        "team manager": [["TA", "14", "£1,950", "£139.29", "£139.29", "£0.00", "0%"]],
         "service manager": [
-            ["TA", "14", "£1,950", "£139", "£135", "£4", "3%"],
-            ["TB", "30", "£4,000", "£133", "£135", "-£2", "-1%"],
+            ["TA", "14", "£1,950", "£139.29", "£135.23", "£4.06", "3%"],
+            ["TB", "30", "£4,000", "£133.33", "£135.23", "-£1.90", "-1%"],
         ],
     }
     assert figures == written[role]
