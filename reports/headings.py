@@ -164,6 +164,7 @@ COLUMNS: dict[str, dict[str, Column]] = {
 }
 
 SUMMARY_COLUMNS: dict[str, Column] = {
+    "provider_code": Column("Provider", T, "The provider (NHS trust), with its ODS code."),
     "figure": Column("Figure", T, "The headline figure."),
     "this_month": Column("This month", C, "The figure in the report month."),
     "last_month": Column("Last month", C, "The figure in the month before."),

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import AuthenticatedRequest
 from accounts.audit import Action, record
+from accounts.models import Provider
 from camhs_pbr.lib.numbers import Kind, figure
 from camhs_pbr.runs.wording import UNREACHABLE_NOW
 from reports import access, headings, selectors, services, workbook
-from reports.exports import csv_lines, plain_rows
+from reports.exports import Cell, csv_lines, plain_rows
 from reports.kinds import KINDS
 from reports.models import ScopeKind
 from reports.periods import Month
@@ -137,8 +138,15 @@ DISCLOSURE_NOTE = (
 
 
 def _summary_tables(report: str, views: list[Summary]) -> list[dict[str, object]]:
-    """Each summary view as the page shows it: headings in words, codes with their meaning, figures written
-    as their kind, figures on the right."""
+    """Each summary view as the page shows it: headings in words, codes with their meaning (a provider by its
+    name and code), figures written as their kind, figures on the right."""
+    codes = {
+        str(code) for view in views if "provider_code" in view.columns for code in view.frame["provider_code"]
+    }
+    providers = {
+        code: f"{name} ({code})"
+        for code, name in Provider.objects.filter(code__in=codes).values_list("code", "name")
+    }
     tables = []
     for view in views:
         columns = view.columns
@@ -152,7 +160,7 @@ def _summary_tables(report: str, views: list[Summary]) -> list[dict[str, object]
         ]
         rows = [
             [
-                (figure(headings.meaning_of(column, value), kind) if value not in (None, "") else "", r)
+                (_summary_cell(column, value, kind, providers), r)
                 for column, value, kind, r in zip(columns, row, kinds, right, strict=True)
             ]
             for row in plain_rows(view.frame)
@@ -168,6 +176,14 @@ def _summary_tables(report: str, views: list[Summary]) -> list[dict[str, object]
             }
         )
     return tables
+
+
+def _summary_cell(column: str, value: Cell, kind: Kind, providers: dict[str, str]) -> str:
+    if value in (None, ""):
+        return ""
+    if column == "provider_code":
+        return providers.get(str(value), str(value))
+    return figure(headings.meaning_of(column, value), kind)
 
 
 @login_required

@@ -152,3 +152,24 @@ def test_the_data_dictionary_lists_each_reports_csv_columns_with_their_words(cli
 def test_the_data_dictionary_is_for_people_who_may_open_reports(client, october):
     client.force_login(factories.user(Role.CLINICIAN))
     assert client.get("/reports/dictionary/").status_code in (302, 403)
+
+
+def test_the_casemix_summary_names_each_provider_and_its_figures_in_words(client, october):
+    client.force_login(october["users"][Role.COMMISSIONER])
+    page = client.get("/reports/casemix/commissioner/QAA/", {"period": "2026-10"})
+    tables = {table["name"]: table for table in page.context["summary_tables"]}
+    by_provider = tables["by_provider"]
+    provider = Provider.objects.get(code="RAA")
+    assert [heading for heading, _ in by_provider["headings"]] == [
+        "Provider",
+        "Open at month end",
+        "Referred in month",
+        "Closed in month",
+    ]
+    assert by_provider["rows"][0][0][0] == f"{provider.name} (RAA)"
+    headline = tables["headline"]
+    assert [row[0][0] for row in headline["rows"]] == [
+        "Open at month end",
+        "Referred in month",
+        "Closed in month",
+    ]
