@@ -296,8 +296,56 @@ def cost_summaries(rows: pd.DataFrame) -> list[Summary]:
             counts=("open_at_month_end",),
             note="The mean is the cost of all the teams shown divided by their episodes open at month end: "
             "the provider's, where all its teams are shown.",
-        )
+        ),
+        cost_by_grouping(rows),
     ]
+
+
+COST_BY_GROUPING = (
+    "grouping",
+    "grouping_name",
+    "open_at_month_end",
+    "contacts_attended",
+    "cost",
+    "cost_per_open_episode",
+)
+
+
+def cost_by_grouping(rows: pd.DataFrame) -> Summary:
+    """The cost report's rows summed by grouping across the teams shown: open episodes, attended contacts,
+    cost and cost per open episode (groupings by code, "Not grouped" last)."""
+    import pandas as pd
+
+    named = rows.assign(grouping_name=rows["grouping_name"].fillna(""))
+    summed = named.groupby(["grouping", "grouping_name"], as_index=False, sort=False).agg(
+        open_at_month_end=("open_at_month_end", "sum"),
+        contacts_attended=("contacts_attended", "sum"),
+        cost=("cost", "sum"),
+    )
+    summed = summed.sort_values(
+        "grouping", key=lambda codes: codes.map(lambda g: (g == UNGROUPED, g)), ignore_index=True
+    )
+    frame = pd.DataFrame(
+        {
+            "grouping": summed["grouping"],
+            "grouping_name": summed["grouping_name"],
+            "open_at_month_end": summed["open_at_month_end"].astype(int),
+            "contacts_attended": summed["contacts_attended"].astype(int),
+            "cost": [round(float(c), 2) for c in summed["cost"]],
+            "cost_per_open_episode": pd.Series(
+                [rate(c, n) for c, n in zip(summed["cost"], summed["open_at_month_end"], strict=True)],
+                dtype=object,
+            ),
+        },
+        columns=list(COST_BY_GROUPING),
+    )
+    return Summary(
+        "cost_by_grouping",
+        "Cost by grouping, all the teams shown",
+        frame,
+        keys=("grouping", "grouping_name"),
+        counts=("open_at_month_end", "contacts_attended"),
+    )
 
 
 def currency_summaries(rows: pd.DataFrame) -> list[Summary]:

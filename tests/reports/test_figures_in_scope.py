@@ -172,11 +172,17 @@ SUMMARY_ROWS = {
 }
 
 
+GROUPING_ROWS = {
+    "team manager": [["GA01", 10], ["GH03", 4]],
+    "service manager": [["GA01", 40], ["GH03", 4]],
+}
+
+
 @pytest.mark.parametrize(("role", "url"), list(SUMMARY_ROWS), ids=[f"{r} {u}" for r, u in SUMMARY_ROWS])
 def test_a_managers_summary_comes_from_the_rows_they_may_see_unrounded(client, world, role, url):
     log_in_with_second_factor(client, world[role])
     page = client.get(url, {"period": "2026-10"})
-    (table,) = page.context["summary_tables"]
+    table, by_grouping = page.context["summary_tables"]
     figures = [[row[0][0], *(cell for cell, _ in row[2:])] for row in table["rows"]]
     written = {
         "team manager": [["TA", "14", "£1,950", "£139.29", "£139.29", "£0.00", "0%"]],
@@ -188,8 +194,10 @@ def test_a_managers_summary_comes_from_the_rows_they_may_see_unrounded(client, w
     assert figures == written[role]
     from reports import selectors
 
-    (view,) = selectors.summaries_for(world[role], page.context["run"])
+    view, grouped = selectors.summaries_for(world[role], page.context["run"])
     assert view.frame.drop(columns="team_name").values.tolist() == SUMMARY_ROWS[role, url]
+    # By grouping, the same rows: a team manager's GA01 is TA's 10 open episodes, not TA's and TB's 40.
+    assert grouped.frame[["grouping", "open_at_month_end"]].values.tolist() == GROUPING_ROWS[role]
     # No figure of the summary exceeds what the user's own rows add up to.
     assert (
         view.frame["cost"].sum() <= page.context["table"].total[page.context["table"].columns.index("cost")]

@@ -132,12 +132,63 @@ def test_each_teams_cost_per_open_episode_is_compared_with_the_mean_of_the_teams
             {"team_code": "TC", "team_name": "Team C", "open_at_month_end": 0, "cost": 90.0},
         ]
     )
-    (view,) = cost_summaries(rows)
+    rows = rows.assign(grouping="GH03", grouping_name="Depression", contacts_attended=1)
+    view, _ = cost_summaries(rows)
     # TA: 1950 / 14 = 139.29; TB: 4000 / 30 = 133.33; mean 6040 / 44 = 137.27; TC has no open episode.
     assert view.frame.values.tolist() == [
         ["TA", "Team A", 14, 1950.0, 139.29, 137.27, 2.02, 1.5],
         ["TB", "Team B", 30, 4000.0, 133.33, 137.27, -3.94, -2.9],
         ["TC", "Team C", 0, 90.0, None, 137.27, None, None],
+    ]
+
+
+def test_the_cost_by_grouping_adds_up_the_teams_shown():
+    rows = pd.DataFrame(
+        [
+            {
+                "team_code": "TA",
+                "team_name": "A",
+                "grouping": "GH03",
+                "grouping_name": "Depression",
+                "open_at_month_end": 10,
+                "contacts_attended": 20,
+                "cost": 1500.0,
+            },
+            {
+                "team_code": "TB",
+                "team_name": "B",
+                "grouping": "GH03",
+                "grouping_name": "Depression",
+                "open_at_month_end": 30,
+                "contacts_attended": 60,
+                "cost": 4000.0,
+            },
+            {
+                "team_code": "TA",
+                "team_name": "A",
+                "grouping": "UNGROUPED",
+                "grouping_name": "Not grouped",
+                "open_at_month_end": 0,
+                "contacts_attended": 2,
+                "cost": 90.0,
+            },
+            {
+                "team_code": "TB",
+                "team_name": "B",
+                "grouping": "GA01",
+                "grouping_name": None,
+                "open_at_month_end": 3,
+                "contacts_attended": 3,
+                "cost": 100.0,
+            },
+        ]
+    )
+    _, view = cost_summaries(rows)
+    # GH03: 10 + 30 open, 5500 / 40 = 137.50; not grouped last, no open episode so no rate.
+    assert view.frame.values.tolist() == [
+        ["GA01", "", 3, 3, 100.0, 33.33],
+        ["GH03", "Depression", 40, 80, 5500.0, 137.5],
+        ["UNGROUPED", "Not grouped", 0, 2, 90.0, None],
     ]
 
 
@@ -180,7 +231,17 @@ def test_every_summary_column_has_a_heading_in_words():
     from reports import headings
 
     rows = pd.DataFrame(
-        [{"team_code": "TA", "team_name": "A", "open_at_month_end": 1, "cost": 1.0, "grouping": "GA01"}]
+        [
+            {
+                "team_code": "TA",
+                "team_name": "A",
+                "open_at_month_end": 1,
+                "contacts_attended": 1,
+                "cost": 1.0,
+                "grouping": "GA01",
+                "grouping_name": "Advice",
+            }
+        ]
     )
     quality = pd.DataFrame(
         [{"grouping": "GA01", "grouping_name": "A", "episodes": 1, "cost_mean": 1.0, "indicative_price": 1.0}]
