@@ -226,4 +226,11 @@ def dictionary(request: AuthenticatedRequest) -> HttpResponse:
     reports = [
         (kind, headings.definitions(kind.report, list(kind.columns))) for _, kind in sorted(KINDS.items())
     ]
-    return render(request, "reports/dictionary.html", {"reports": reports, "codes": headings.CODES})
+    summary_columns = [
+        (entry.heading, entry.kind.value, entry.meaning) for entry in headings.SUMMARY_COLUMNS.values()
+    ]
+    return render(
+        request,
+        "reports/dictionary.html",
+        {"reports": reports, "codes": headings.CODES, "summary_columns": summary_columns},
+    )

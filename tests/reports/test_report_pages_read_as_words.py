@@ -147,6 +147,10 @@ def test_the_data_dictionary_lists_each_reports_csv_columns_with_their_words(cli
     assert (
         "<td><code>cost_per_open_episode</code></td><td>Cost per open episode (£)</td><td>money</td>" in html
     )
+    # The summary views' own columns, in words with their meaning.
+    start = html.index('data-testid="dictionary-summaries"')
+    summary = cells(html[start : html.index("</table>", start)])
+    assert {"Change on last month (%)", "Same month last year", "Variance (%)"} <= set(summary[0::3])
 
 
 def test_the_data_dictionary_is_for_people_who_may_open_reports(client, october):
