@@ -64,14 +64,9 @@ def offer_for(user: User, report: str, scope_kind: str, scope_code: str) -> Offe
     return None
 
 
-def sees_whole_scope(user: User, frame: pd.DataFrame) -> bool:
-    """Whether `user` sees every row of a report's frame (all but a team manager's view of a team column)."""
-    return "team_code" not in frame.columns or user.role != Role.TEAM_MANAGER
-
-
 def rows_for(user: User, frame: pd.DataFrame) -> pd.DataFrame:
     """The rows of a provider report `user` may see: a team manager's own teams where there is a team column."""
-    if sees_whole_scope(user, frame):
+    if "team_code" not in frame.columns or user.role != Role.TEAM_MANAGER:
         return frame
     own = set(Team.objects.in_scope_of(user).values_list("code", flat=True))
     return frame[frame["team_code"].isin(own)]

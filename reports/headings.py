@@ -61,6 +61,26 @@ COLUMNS: dict[str, dict[str, Column]] = {
         "referred_in_month": Column("Referred in month", C, "Cases referred during the month."),
         "closed_in_month": Column("Closed in month", C, "Episodes of care closed during the month."),
     },
+    "teammix": {
+        "period": _PERIOD,
+        "provider_code": _PROVIDER,
+        "team_code": Column("Team code", T, "Code of the team."),
+        "team_name": Column("Team", T, "Name of the team."),
+        "super_group": Column("Super group", T, "The super group of the grouping."),
+        "grouping": _GROUPING,
+        "grouping_name": _GROUPING_NAME,
+        "age_band": Column("Age band", T, "The young person's age in years on the month's last day."),
+        "gender": Column(
+            "Gender",
+            T,
+            "Person stated gender (NHS data dictionary): 1 Male, 2 Female, 9 Indeterminate, X Not known.",
+        ),
+        "open_at_month_end": _OPEN,
+        "referred_in_month": Column("Referred in month", C, "Cases referred to the team during the month."),
+        "closed_in_month": Column(
+            "Closed in month", C, "Episodes of care of the team closed during the month."
+        ),
+    },
     "cost": {
         "period": _PERIOD,
         "provider_code": _PROVIDER,

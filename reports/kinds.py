@@ -55,6 +55,7 @@ class ReportKind:
     trend: Trend
     spread: Spread | None = None
     headline: Headline | None = None
+    headline_columns: tuple[str, ...] = summaries.HEADLINE_COLUMNS
     summarise: Summarise | None = None
 
     def rows(
@@ -119,6 +120,24 @@ CASEMIX = register(
         trend=Trend("Open at month end", "open_at_month_end"),
         headline=lambda month, scope_kind, code: casemix.headline_rows(month, code),
         summarise=summaries.casemix_summaries,
+    )
+)
+
+
+TEAM_CASEMIX = register(
+    ReportKind(
+        report="teammix",
+        label="Case-mix by team",
+        columns=casemix.TEAM_COLUMNS,
+        compute=one_scope(casemix.team_casemix_rows),
+        scope_kinds=frozenset({ScopeKind.PROVIDER.value}),
+        disclosure=casemix.DISCLOSURE,
+        # Each case is on one row (its team, grouping, age band and gender): every figure adds up.
+        totals=Totals(summed=casemix.FIGURES),
+        trend=Trend("Open at month end", "open_at_month_end"),
+        headline=lambda month, scope_kind, code: casemix.team_headline_rows(month, code),
+        headline_columns=("team_code", *summaries.HEADLINE_COLUMNS),
+        summarise=summaries.team_casemix_summaries,
     )
 )
 

@@ -15,7 +15,7 @@ from reports.exports import Cell, plain_rows
 from reports.kinds import kind_of
 from reports.models import HEADLINE, ReportRow, ReportRun, ScopeKind
 from reports.periods import Month
-from reports.summaries import HEADLINE_COLUMNS, Summary, disclosed
+from reports.summaries import Summary, disclosed
 
 # pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
 # build one (tests/test_startup_imports.py).
@@ -42,11 +42,11 @@ def summaries_for(user: User, run: ReportRun) -> list[Summary]:
     kind = kind_of(run.report)
     if kind.summarise is None:
         return []
-    frame = stored_frame(run)
     headline = None
-    if kind.headline is not None and access.sees_whole_scope(user, frame):
-        headline = stored_frame(run, HEADLINE, HEADLINE_COLUMNS)
-    views = kind.summarise(access.rows_for(user, frame), headline)
+    if kind.headline is not None:
+        # A headline of a team's figures is the user's teams' alone, as their rows are.
+        headline = access.rows_for(user, stored_frame(run, HEADLINE, kind.headline_columns))
+    views = kind.summarise(access.rows_for(user, stored_frame(run)), headline)
     if run.scope_kind == ScopeKind.COMMISSIONER:
         return [disclosed(view) for view in views]
     return views

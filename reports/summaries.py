@@ -122,10 +122,30 @@ def _missing(value: object) -> bool:
 
 
 def casemix_summaries(cube: pd.DataFrame, stored_headline: pd.DataFrame | None) -> list[Summary]:
-    """The case-mix views of a cube of raw counts (reports.casemix COLUMNS), unrounded: the headline first
-    (from the run's stored headline rows, or this month alone from the cube for a run stored without them)."""
+    """The case-mix views of a commissioner's cube of raw counts (reports.casemix COLUMNS), unrounded: the
+    headline first (from the run's stored headline rows, or this month alone from the cube for a run stored
+    without them), then by grouping, by provider, by super group and provider, by age band and super group."""
+    return _casemix_views(cube, stored_headline, "provider_code", "provider", "providers")
+
+
+def team_casemix_summaries(cube: pd.DataFrame, stored_headline: pd.DataFrame | None) -> list[Summary]:
+    """The same views of a provider's case-mix by team (reports.casemix TEAM_COLUMNS), by team where the
+    commissioner's are by provider; the stored headline has a row per team and figure, summed here over the
+    teams given (a team manager's own)."""
+    return _casemix_views(cube, stored_headline, "team_name", "team", "teams")
+
+
+def _casemix_views(
+    cube: pd.DataFrame, stored_headline: pd.DataFrame | None, across: str, one: str, many: str
+) -> list[Summary]:
     import pandas as pd
 
+    if stored_headline is not None and "team_code" in stored_headline.columns:
+        stored_headline = stored_headline.groupby("figure", as_index=False, sort=False)[
+            ["this_month", "last_month", "same_month_last_year"]
+        ].sum()
+        order = {figure: n for n, figure in enumerate(CASEMIX_FIGURES)}
+        stored_headline = stored_headline.sort_values("figure", key=lambda f: f.map(order), ignore_index=True)
     if stored_headline is None or stored_headline.empty:
         stored_headline = pd.DataFrame(
             [
@@ -146,23 +166,23 @@ def casemix_summaries(cube: pd.DataFrame, stored_headline: pd.DataFrame | None) 
         headline(stored_headline),
         Summary(
             "by_grouping",
-            "Open at month end by grouping, all providers",
+            f"Open at month end by grouping, all {many}",
             _summed(labelled, ["grouping", "grouping_name"], ["open_at_month_end"]),
             keys=("grouping", "grouping_name"),
             counts=("open_at_month_end",),
         ),
         Summary(
-            "by_provider",
-            "By provider, all groupings",
-            _summed(labelled, ["provider_code"], list(CASEMIX_FIGURES)),
-            keys=("provider_code",),
+            f"by_{one}",
+            f"By {one}, all groupings",
+            _summed(labelled, [across], list(CASEMIX_FIGURES)),
+            keys=(across,),
             counts=CASEMIX_FIGURES,
         ),
         Summary(
-            "super_group_by_provider",
-            "By super group and provider",
-            _summed(labelled, ["super_group", "provider_code"], ["open_at_month_end", "closed_in_month"]),
-            keys=("super_group", "provider_code"),
+            f"super_group_by_{one}",
+            f"By super group and {one}",
+            _summed(labelled, ["super_group", across], ["open_at_month_end", "closed_in_month"]),
+            keys=("super_group", across),
             counts=("open_at_month_end", "closed_in_month"),
         ),
         age_band_by_super_group(labelled),

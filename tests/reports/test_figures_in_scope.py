@@ -10,7 +10,7 @@ from accounts.models import Role
 from camhs_pbr.runs.models import RunStatus
 from groupings.selectors import current_rules_version
 from reports.kinds import kind_of
-from reports.models import ReportRow, ReportRun
+from reports.models import HEADLINE, ReportRow, ReportRun
 from reports.periods import Month
 from tests import factories
 from tests.reports.test_totals import outcome_rows
@@ -202,3 +202,54 @@ def test_a_managers_summary_comes_from_the_rows_they_may_see_unrounded(client, w
     assert (
         view.frame["cost"].sum() <= page.context["table"].total[page.context["table"].columns.index("cost")]
     )
+
+
+def test_a_team_managers_casemix_summary_and_headline_are_their_own_teams(client, world):
+    def cube_row(team: str, grouping: str, open_: int, referred: int, closed: int) -> dict:
+        return {
+            "period": "2026-10",
+            "provider_code": "RHH",
+            "team_code": team,
+            "team_name": f"Team {team}",
+            "super_group": "Getting Help",
+            "grouping": grouping,
+            "grouping_name": grouping,
+            "age_band": "11-15",
+            "gender": "2",
+            "open_at_month_end": open_,
+            "referred_in_month": referred,
+            "closed_in_month": closed,
+        }
+
+    run = stored_run(
+        "teammix",
+        "provider",
+        "RHH",
+        OCTOBER,
+        [cube_row("TA", "GH03", 10, 2, 1), cube_row("TB", "GH03", 30, 5, 4), cube_row("TA", "GH04", 4, 0, 0)],
+    )
+    headline = [
+        ["TA", "open_at_month_end", 14, 12, 9],
+        ["TA", "referred_in_month", 2, 3, 1],
+        ["TA", "closed_in_month", 1, 1, 0],
+        ["TB", "open_at_month_end", 30, 33, 20],
+        ["TB", "referred_in_month", 5, 1, 2],
+        ["TB", "closed_in_month", 4, 0, 1],
+    ]
+    ReportRow.objects.bulk_create(
+        ReportRow(run=run, table=HEADLINE, position=n, values=row) for n, row in enumerate(headline)
+    )
+    from reports import selectors
+
+    expected = {
+        # TA alone: 14 open (10 + 4), against 12 last month and 9 a year before.
+        "team manager": ([14, 12, 9], [["Team TA", 14, 2, 1]]),
+        "service manager": ([44, 45, 29], [["Team TA", 14, 2, 1], ["Team TB", 30, 5, 4]]),
+    }
+    for role, (open_figures, by_team) in expected.items():
+        views = {view.name: view.frame for view in selectors.summaries_for(world[role], run)}
+        top = views["headline"].set_index("figure").loc["open_at_month_end"]
+        assert [top["this_month"], top["last_month"], top["same_month_last_year"]] == open_figures
+        assert views["by_team"].values.tolist() == by_team
+        log_in_with_second_factor(client, world[role])
+        assert client.get("/reports/teammix/provider/RHH/", {"period": "2026-10"}).status_code == 200

@@ -48,6 +48,7 @@ def october(reference_data):
         ("outcomes", "provider", "RAA"),
         ("cost", "provider", "RAA"),
         ("currency", "provider", "RAA"),
+        ("teammix", "provider", "RAA"),
     ]:
         run = done_run(report, scope_kind, code)
         if report in ("cost", "currency"):
@@ -98,7 +99,9 @@ def test_every_report_page_has_headings_in_words_and_no_float_artefacts(client, 
             assert not FLOAT_ARTEFACT.search(title), title
         assert 'href="/reports/dictionary/' in page.content.decode()
         opened.add(report)
-    expected = {"casemix", "outcomes"} if role == Role.COMMISSIONER else {"cost", "currency", "outcomes"}
+    expected = (
+        {"casemix", "outcomes"} if role == Role.COMMISSIONER else {"cost", "currency", "outcomes", "teammix"}
+    )
     assert opened == expected
 
 

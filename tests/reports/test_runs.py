@@ -130,7 +130,7 @@ def test_the_monthly_task_queues_every_report_for_every_scope_of_the_previous_mo
     monkeypatch.setattr(tasks.run_report, "apply_async", lambda args, **options: queued.append(*args))
     monkeypatch.setattr(tasks.timezone, "localdate", lambda: dt.date(2026, 11, 1))
     with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.run_previous_month() == 10
+        assert tasks.run_previous_month() == 12
     requested = ReportRun.objects.filter(pk__in=queued).order_by("report", "scope_kind", "scope_code")
     october_first = dt.date(2026, 10, 1)
     assert [(r.report, r.period, r.scope_kind, r.scope_code) for r in requested] == [
@@ -144,6 +144,8 @@ def test_the_monthly_task_queues_every_report_for_every_scope_of_the_previous_mo
         ("outcomes", october_first, "commissioner", "QZZ"),
         ("outcomes", october_first, "provider", "RAA"),
         ("outcomes", october_first, "provider", "RBB"),
+        ("teammix", october_first, "provider", "RAA"),
+        ("teammix", october_first, "provider", "RBB"),
     ]
 
 
