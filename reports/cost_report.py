@@ -63,7 +63,13 @@ from camhs_pbr.lib.service_time import day_start, service_day, service_zone
 from groupings.models import Grouping, RulesVersion
 from reports import costing
 from reports.models import ReferenceContactCost, UnitCost
-from reports.periods import UNGROUPED, Month, with_grouping_pk_at_closure, with_grouping_pk_for
+from reports.periods import (
+    UNGROUPED,
+    UNGROUPED_NAME,
+    Month,
+    with_grouping_pk_at_closure,
+    with_grouping_pk_for,
+)
 
 # pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
 # build one (tests/test_startup_imports.py).
@@ -337,7 +343,7 @@ def _catalogue(rules_version: RulesVersion, contact_cost: Decimal | None) -> pd.
             "code", "name", "expected_appointments"
         )
     ]
-    rows.append({"grouping": UNGROUPED, "grouping_name": "Ungrouped", "indicative_price": None})
+    rows.append({"grouping": UNGROUPED, "grouping_name": UNGROUPED_NAME, "indicative_price": None})
     return pd.DataFrame(rows, columns=["grouping", "grouping_name", "indicative_price"])
 
 

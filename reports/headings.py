@@ -11,13 +11,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from assessments.choices import Gender
+from assessments.measures import MEASURES
 from assessments.models import Informant
 from camhs_pbr.lib.numbers import Kind, figure
 from camhs_pbr.lib.safe_csv import Cell
 from reports.models import ScopeKind
-from reports.periods import UNGROUPED
+from reports.periods import UNGROUPED, UNGROUPED_NAME
 
-UNGROUPED_MEANING = "Not grouped"
+UNGROUPED_MEANING = UNGROUPED_NAME
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,26 @@ COLUMNS: dict[str, dict[str, Column]] = {
         ),
         "referred_in_month": Column("Referred in month", C, "Cases referred during the month."),
         "closed_in_month": Column("Closed in month", C, "Episodes of care closed during the month."),
+    },
+    "teammix": {
+        "period": _PERIOD,
+        "provider_code": _PROVIDER,
+        "team_code": Column("Team code", T, "Code of the team."),
+        "team_name": Column("Team", T, "Name of the team."),
+        "super_group": Column("Super group", T, "The super group of the grouping."),
+        "grouping": _GROUPING,
+        "grouping_name": _GROUPING_NAME,
+        "age_band": Column("Age band", T, "The young person's age in years on the month's last day."),
+        "gender": Column(
+            "Gender",
+            T,
+            "Person stated gender (NHS data dictionary): 1 Male, 2 Female, 9 Indeterminate, X Not known.",
+        ),
+        "open_at_month_end": _OPEN,
+        "referred_in_month": Column("Referred in month", C, "Cases referred to the team during the month."),
+        "closed_in_month": Column(
+            "Closed in month", C, "Episodes of care of the team closed during the month."
+        ),
     },
     "cost": {
         "period": _PERIOD,
@@ -162,13 +183,60 @@ COLUMNS: dict[str, dict[str, Column]] = {
     },
 }
 
+SUMMARY_COLUMNS: dict[str, Column] = {
+    "provider_code": Column("Provider", T, "The provider (NHS trust), with its ODS code."),
+    "figure": Column("Figure", T, "The headline figure."),
+    "this_month": Column("This month", C, "The figure in the report month."),
+    "last_month": Column("Last month", C, "The figure in the month before."),
+    "change_on_last_month": Column("Change on last month", C, "This month minus last month."),
+    "change_on_last_month_share": Column(
+        "Change on last month (%)", P, "The change on last month in per cent of last month."
+    ),
+    "same_month_last_year": Column("Same month last year", C, "The figure in the same month a year before."),
+    "change_on_last_year": Column("Change on last year", C, "This month minus the same month a year before."),
+    "change_on_last_year_share": Column(
+        "Change on last year (%)", P, "The change on the same month last year in per cent of it."
+    ),
+    # A month's cost per open episode is tens of pounds: its pence matter beside a variance of a few pounds.
+    "cost_per_open_episode": Column(
+        "Cost per open episode (£)", Kind.MONEY_PENCE, "Cost divided by the episodes open at month end."
+    ),
+    "mean_cost_per_open_episode": Column(
+        "Mean of the teams shown (£)",
+        Kind.MONEY_PENCE,
+        "Cost of all the teams shown divided by their episodes open at month end.",
+    ),
+    "variance": Column(
+        "Variance (£)",
+        Kind.MONEY_PENCE,
+        "Cost per episode minus what it is compared with (the mean, or the indicative price).",
+    ),
+    "variance_share": Column(
+        "Variance (%)", P, "The variance in per cent of what the cost is compared with."
+    ),
+}
+"""Headings of the summary views' own columns (reports.summaries); their other columns are the report's."""
+
+
+def summary_column(report: str, column: str) -> Column:
+    """The words, kind and meaning of a column of one of a report's summary views."""
+    return SUMMARY_COLUMNS.get(column) or column_of(report, column)
+
+
 CODES: Mapping[str, Mapping[str, str]] = {
     "gender": dict(Gender.choices),
     "grouping": {UNGROUPED: UNGROUPED_MEANING},
     "informant": dict(Informant.choices),
+    "measure": {code: spec.label for code, spec in MEASURES.items()},
     "scope_kind": dict(ScopeKind.choices),
 }
 """The meaning of a coded value, by column: shown on pages and in files instead of the code."""
+
+
+_SUMMARY_CODES: Mapping[str, Mapping[str, str]] = {
+    "figure": {figure: COLUMNS["casemix"][figure].heading for figure in COLUMNS["casemix"]},
+}
+"""The meaning of a coded value of a summary view's own column (a headline's figure)."""
 
 
 def column_of(report: str, column: str) -> Column:
@@ -187,21 +255,40 @@ def headings(report: str, columns: Sequence[str]) -> list[str]:
 def meaning_of(column: str, value: Cell) -> Cell:
     """A coded value's meaning (gender 2 -> Female, UNGROUPED -> Not grouped); any other value as it is."""
     if isinstance(value, str):
-        return CODES.get(column, {}).get(value, value)
+        return (CODES.get(column) or _SUMMARY_CODES.get(column) or {}).get(value, value)
     return value
+
+
+def scale_name(measure_code: Cell, scale: Cell) -> Cell:
+    """A measure's scale in words (the measure registry's label: "total_difficulties" -> "Total
+    difficulties"); a scale of a measure the registry does not know, as it is."""
+    spec = MEASURES.get(str(measure_code)) if measure_code else None
+    if spec is None or not isinstance(scale, str) or not scale:
+        return scale
+    return spec.scale_label(scale)
+
+
+def _row_meanings(columns: Sequence[str], row: Sequence[Cell]) -> list[Cell]:
+    """Each cell's meaning; a scale's read with the measure of its row (the same code names different scales
+    in different measures: HoNOSCA's "total" is "Total (15 scales)")."""
+    cells = dict(zip(columns, row, strict=True))
+    return [
+        scale_name(cells.get("measure"), value) if column == "scale" else meaning_of(column, value)
+        for column, value in cells.items()
+    ]
 
 
 def shown(report: str, columns: Sequence[str], row: Sequence[Cell]) -> list[str]:
     """A row of a report as a person reads it: codes with their meaning, figures written as their kind."""
     return [
-        figure(meaning_of(column, value), column_of(report, column).kind) if value not in (None, "") else ""
-        for column, value in zip(columns, row, strict=True)
+        figure(meaning, column_of(report, column).kind) if value not in (None, "") else ""
+        for column, value, meaning in zip(columns, row, _row_meanings(columns, row), strict=True)
     ]
 
 
 def readable(columns: Sequence[str], row: Sequence[Cell]) -> list[Cell]:
     """A row with codes replaced by their meanings and figures left as numbers (for a spreadsheet)."""
-    return [meaning_of(column, value) for column, value in zip(columns, row, strict=True)]
+    return _row_meanings(columns, row)
 
 
 def definitions(report: str, columns: Sequence[str]) -> list[list[str]]:

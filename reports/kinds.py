@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from accounts.models import Commissioner, Provider
 from groupings.models import RulesVersion
-from reports import casemix, cost_report, outcome_report
+from reports import casemix, cost_report, outcome_report, summaries
 from reports.disclosure import DisclosureRule
 from reports.models import REPORT_LABELS, ScopeKind
 from reports.periods import Month
@@ -32,6 +32,13 @@ Compute = Callable[[Month, str, str, RulesVersion], "pd.DataFrame"]
 
 SingleScopeCompute = Callable[[Month, str, RulesVersion], "pd.DataFrame"]
 
+Headline = Callable[[Month, str, str], "pd.DataFrame"]
+"""(month, scope_kind, scope_code) -> the raw headline rows of the run (summaries.HEADLINE_COLUMNS), computed
+and stored by the same run as its rows."""
+
+Summarise = Callable[["pd.DataFrame", "pd.DataFrame | None"], list[summaries.Summary]]
+"""(the raw rows a reader may see, the run's stored headline rows or None) -> the report's summary views."""
+
 Spread = Callable[["pd.DataFrame"], tuple[list[tuple[str, float | None]], float | None]]
 """A run's raw rows -> (bars of (label, value), eta squared or None), for a report drawn as a spread."""
 
@@ -47,6 +54,9 @@ class ReportKind:
     totals: Totals
     trend: Trend
     spread: Spread | None = None
+    headline: Headline | None = None
+    headline_columns: tuple[str, ...] = summaries.HEADLINE_COLUMNS
+    summarise: Summarise | None = None
 
     def rows(
         self, month: Month, scope_kind: str, scope_code: str, rules_version: RulesVersion
@@ -108,6 +118,26 @@ CASEMIX = register(
         # Each case is on one row (its grouping, age band and gender), so every figure adds up over the rows.
         totals=Totals(summed=casemix.FIGURES),
         trend=Trend("Open at month end", "open_at_month_end"),
+        headline=lambda month, scope_kind, code: casemix.headline_rows(month, code),
+        summarise=summaries.casemix_summaries,
+    )
+)
+
+
+TEAM_CASEMIX = register(
+    ReportKind(
+        report="teammix",
+        label="Case-mix by team",
+        columns=casemix.TEAM_COLUMNS,
+        compute=one_scope(casemix.team_casemix_rows),
+        scope_kinds=frozenset({ScopeKind.PROVIDER.value}),
+        disclosure=casemix.DISCLOSURE,
+        # Each case is on one row (its team, grouping, age band and gender): every figure adds up.
+        totals=Totals(summed=casemix.FIGURES),
+        trend=Trend("Open at month end", "open_at_month_end"),
+        headline=lambda month, scope_kind, code: casemix.team_headline_rows(month, code),
+        headline_columns=("team_code", *summaries.HEADLINE_COLUMNS),
+        summarise=summaries.team_casemix_summaries,
     )
 )
 
@@ -151,6 +181,7 @@ COST = register(
         # from it are per episode and do not add up.
         totals=Totals(summed=(*cost_report.COUNT_COLUMNS, "attended_hours", "cost")),
         trend=Trend("Cost (£)", "cost"),
+        summarise=lambda rows, headline: summaries.cost_summaries(rows),
     )
 )
 CURRENCY = register(
@@ -172,6 +203,7 @@ CURRENCY = register(
         totals=Totals(summed=("episodes",)),
         trend=Trend("Episodes closed in the 12 months", "episodes"),
         spread=_cost_spread,
+        summarise=lambda rows, headline: summaries.currency_summaries(rows),
     )
 )
 OUTCOMES = register(

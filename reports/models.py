@@ -7,7 +7,7 @@ from accounts.models import Profession
 from camhs_pbr.runs.models import Run
 from groupings.models import RulesVersion
 
-__all__ = ["ReferenceContactCost", "ReportRow", "ReportRun", "ScopeKind", "UnitCost"]
+__all__ = ["HEADLINE", "ReferenceContactCost", "ReportRow", "ReportRun", "ScopeKind", "UnitCost"]
 
 
 class UnitCost(models.Model):
@@ -102,17 +102,30 @@ class ReportRun(Run):
         return self.data_as_of is not None
 
 
+HEADLINE = "headline"
+"""The `table` of a run's stored headline rows (a report kind with a `headline`), beside its own rows."""
+
+
 class ReportRow(models.Model):
     """One row of a run's result, raw (before disclosure control), in the report's column order."""
 
     run = models.ForeignKey(ReportRun, on_delete=models.CASCADE, related_name="result_rows")
+    table = models.CharField(
+        max_length=20,
+        blank=True,
+        default="",
+        help_text="Empty for the report's own rows; else the name of another table of the same run "
+        "(the case-mix's headline figures of three months).",
+    )
     position = models.PositiveIntegerField()
     values = models.JSONField()
 
     class Meta:
-        ordering = ["run", "position"]
+        ordering = ["run", "table", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["run", "position"], name="one_report_row_per_position")
+            models.UniqueConstraint(
+                fields=["run", "table", "position"], name="one_report_row_per_table_and_position"
+            )
         ]
 
     def __str__(self) -> str:

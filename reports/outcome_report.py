@@ -41,14 +41,13 @@ from assessments.models import Case, ChangeThreshold, Informant, MeasureScore
 from assessments.outcomes import first_and_latest
 from groupings.models import Grouping, RulesVersion
 from reports.models import ScopeKind
-from reports.periods import UNGROUPED, Month, with_grouping_for
+from reports.periods import UNGROUPED, UNGROUPED_NAME, Month, with_grouping_for
 
 # pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
 # build one (tests/test_startup_imports.py).
 if TYPE_CHECKING:
     import pandas as pd
 
-UNGROUPED_NAME = "Not grouped"
 KEY_COLUMNS = (
     "period",
     "scope_kind",

@@ -32,6 +32,8 @@ from assessments.models import Case
 from groupings.models import Allocation, open_allocation
 
 UNGROUPED = "UNGROUPED"
+UNGROUPED_NAME = "Not grouped"
+"""What people read for UNGROUPED, wherever a grouping is named."""
 AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
     ("0-4", 0, 4),
     ("5-10", 5, 10),

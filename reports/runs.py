@@ -12,7 +12,7 @@ from camhs_pbr.runs.models import RunStatus
 from groupings.selectors import current_rules_version
 from reports.exports import plain_rows
 from reports.kinds import ReportKind, kind_of
-from reports.models import ReportRow, ReportRun, ScopeKind
+from reports.models import HEADLINE, ReportRow, ReportRun, ScopeKind
 from reports.periods import Month
 
 INSERT_BATCH = 5_000
@@ -54,13 +54,21 @@ def execute_run(run_id: int) -> ReportRun:
     try:
         with lifecycle.heartbeat(ReportRun, run_id):  # the command executes it in its own process
             kind = kind_of(run.report)
-            frame = kind.rows(Month.containing(run.period), run.scope_kind, run.scope_code, run.rules_version)
-        rows = plain_rows(frame)
+            month = Month.containing(run.period)
+            frame = kind.rows(month, run.scope_kind, run.scope_code, run.rules_version)
+            tables = {"": plain_rows(frame)}
+            if kind.headline is not None:
+                tables[HEADLINE] = plain_rows(kind.headline(month, run.scope_kind, run.scope_code))
+        rows = tables[""]
         with transaction.atomic():
             ReportRun.objects.select_for_update().filter(pk=run_id).get()
             ReportRow.objects.filter(run_id=run_id).delete()
             ReportRow.objects.bulk_create(
-                (ReportRow(run_id=run_id, position=n, values=values) for n, values in enumerate(rows)),
+                (
+                    ReportRow(run_id=run_id, table=table, position=n, values=values)
+                    for table, table_rows in tables.items()
+                    for n, values in enumerate(table_rows)
+                ),
                 batch_size=INSERT_BATCH,
             )
             lifecycle.finish(ReportRun, run_id, rows=len(rows), data_as_of=started)

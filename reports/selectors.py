@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -12,8 +13,9 @@ from reports import access
 from reports.disclosure import disclose_frame, disclose_with_total, with_total_row
 from reports.exports import Cell, plain_rows
 from reports.kinds import kind_of
-from reports.models import ReportRow, ReportRun, ScopeKind
+from reports.models import HEADLINE, ReportRow, ReportRun, ScopeKind
 from reports.periods import Month
+from reports.summaries import Summary, disclosed
 
 # pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
 # build one (tests/test_startup_imports.py).
@@ -21,13 +23,33 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def stored_frame(run: ReportRun) -> pd.DataFrame:
-    """The run's stored raw rows in the report's column order."""
+def stored_frame(run: ReportRun, table: str = "", columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """The run's stored raw rows in the report's column order (or another stored `table` of the run, with its
+    `columns`)."""
     import pandas as pd
 
-    columns = list(kind_of(run.report).columns)
-    values = ReportRow.objects.filter(run=run).order_by("position").values_list("values", flat=True)
+    columns = list(columns or kind_of(run.report).columns)
+    values = (
+        ReportRow.objects.filter(run=run, table=table).order_by("position").values_list("values", flat=True)
+    )
     return pd.DataFrame.from_records(list(values), columns=columns)
+
+
+def summaries_for(user: User, run: ReportRun) -> list[Summary]:
+    """The report's summary views for `user`: from the raw rows `user` may see (and the run's stored headline,
+    where the user sees the whole scope), each disclosure-controlled at its own level for a commissioner
+    (reports.summaries); none for a report without them."""
+    kind = kind_of(run.report)
+    if kind.summarise is None:
+        return []
+    headline = None
+    if kind.headline is not None:
+        # A headline of a team's figures is the user's teams' alone, as their rows are.
+        headline = access.rows_for(user, stored_frame(run, HEADLINE, kind.headline_columns))
+    views = kind.summarise(access.rows_for(user, stored_frame(run)), headline)
+    if run.scope_kind == ScopeKind.COMMISSIONER:
+        return [disclosed(view) for view in views]
+    return views
 
 
 def published_frame(run: ReportRun) -> pd.DataFrame:

@@ -135,7 +135,7 @@ def test_the_cost_report_worked_by_hand(october, v1):
             "team_code": team_b.code,
             "team_name": team_b.name,
             "grouping": "UNGROUPED",
-            "grouping_name": "Ungrouped",
+            "grouping_name": "Not grouped",
             "open_at_month_end": 1,
             "contacts_attended": 1,
             "contacts_not_attended": 0,

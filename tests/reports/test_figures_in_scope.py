@@ -10,7 +10,7 @@ from accounts.models import Role
 from camhs_pbr.runs.models import RunStatus
 from groupings.selectors import current_rules_version
 from reports.kinds import kind_of
-from reports.models import ReportRow, ReportRun
+from reports.models import HEADLINE, ReportRow, ReportRun
 from reports.periods import Month
 from tests import factories
 from tests.reports.test_totals import outcome_rows
@@ -158,3 +158,98 @@ def test_the_spread_chart_draws_the_rows_the_user_sees(client, world):
     page = client.get("/reports/currency/provider/RHH/", {"period": "2026-10"})
     assert [bar.label for bar in page.context["spread"].chart.bars] == ["GA01", "GH03"]
     assert page.context["spread"].eta_squared == 0.5
+
+
+# (role, page) -> the summary's rows as (first column, its figures), hand-worked from the world's rows.
+SUMMARY_ROWS = {
+    # TA alone: (1500 + 450) / (10 + 4) = 139.29 per open episode, against the mean of the teams shown (TA's).
+    ("team manager", "/reports/cost/provider/RHH/"): [["TA", 14, 1950.0, 139.29, 139.29, 0.0, 0.0]],
+    # The provider's mean: 5950 / 44 = 135.23; TB 4000 / 30 = 133.33.
+    ("service manager", "/reports/cost/provider/RHH/"): [
+        ["TA", 14, 1950.0, 139.29, 135.23, 4.06, 3.0],
+        ["TB", 30, 4000.0, 133.33, 135.23, -1.9, -1.4],
+    ],
+}
+
+
+GROUPING_ROWS = {
+    "team manager": [["GA01", 10], ["GH03", 4]],
+    "service manager": [["GA01", 40], ["GH03", 4]],
+}
+
+
+@pytest.mark.parametrize(("role", "url"), list(SUMMARY_ROWS), ids=[f"{r} {u}" for r, u in SUMMARY_ROWS])
+def test_a_managers_summary_comes_from_the_rows_they_may_see_unrounded(client, world, role, url):
+    log_in_with_second_factor(client, world[role])
+    page = client.get(url, {"period": "2026-10"})
+    table, by_grouping = page.context["summary_tables"]
+    figures = [[row[0][0], *(cell for cell, _ in row[2:])] for row in table["rows"]]
+    written = {
+        "team manager": [["TA", "14", "£1,950", "£139.29", "£139.29", "£0.00", "0%"]],
+        "service manager": [
+            ["TA", "14", "£1,950", "£139.29", "£135.23", "£4.06", "3%"],
+            ["TB", "30", "£4,000", "£133.33", "£135.23", "-£1.90", "-1%"],
+        ],
+    }
+    assert figures == written[role]
+    from reports import selectors
+
+    view, grouped = selectors.summaries_for(world[role], page.context["run"])
+    assert view.frame.drop(columns="team_name").values.tolist() == SUMMARY_ROWS[role, url]
+    # By grouping, the same rows: a team manager's GA01 is TA's 10 open episodes, not TA's and TB's 40.
+    assert grouped.frame[["grouping", "open_at_month_end"]].values.tolist() == GROUPING_ROWS[role]
+    # No figure of the summary exceeds what the user's own rows add up to.
+    assert (
+        view.frame["cost"].sum() <= page.context["table"].total[page.context["table"].columns.index("cost")]
+    )
+
+
+def test_a_team_managers_casemix_summary_and_headline_are_their_own_teams(client, world):
+    def cube_row(team: str, grouping: str, open_: int, referred: int, closed: int) -> dict:
+        return {
+            "period": "2026-10",
+            "provider_code": "RHH",
+            "team_code": team,
+            "team_name": f"Team {team}",
+            "super_group": "Getting Help",
+            "grouping": grouping,
+            "grouping_name": grouping,
+            "age_band": "11-15",
+            "gender": "2",
+            "open_at_month_end": open_,
+            "referred_in_month": referred,
+            "closed_in_month": closed,
+        }
+
+    run = stored_run(
+        "teammix",
+        "provider",
+        "RHH",
+        OCTOBER,
+        [cube_row("TA", "GH03", 10, 2, 1), cube_row("TB", "GH03", 30, 5, 4), cube_row("TA", "GH04", 4, 0, 0)],
+    )
+    headline = [
+        ["TA", "open_at_month_end", 14, 12, 9],
+        ["TA", "referred_in_month", 2, 3, 1],
+        ["TA", "closed_in_month", 1, 1, 0],
+        ["TB", "open_at_month_end", 30, 33, 20],
+        ["TB", "referred_in_month", 5, 1, 2],
+        ["TB", "closed_in_month", 4, 0, 1],
+    ]
+    ReportRow.objects.bulk_create(
+        ReportRow(run=run, table=HEADLINE, position=n, values=row) for n, row in enumerate(headline)
+    )
+    from reports import selectors
+
+    expected = {
+        # TA alone: 14 open (10 + 4), against 12 last month and 9 a year before.
+        "team manager": ([14, 12, 9], [["Team TA", 14, 2, 1]]),
+        "service manager": ([44, 45, 29], [["Team TA", 14, 2, 1], ["Team TB", 30, 5, 4]]),
+    }
+    for role, (open_figures, by_team) in expected.items():
+        views = {view.name: view.frame for view in selectors.summaries_for(world[role], run)}
+        top = views["headline"].set_index("figure").loc["open_at_month_end"]
+        assert [top["this_month"], top["last_month"], top["same_month_last_year"]] == open_figures
+        assert views["by_team"].values.tolist() == by_team
+        log_in_with_second_factor(client, world[role])
+        assert client.get("/reports/teammix/provider/RHH/", {"period": "2026-10"}).status_code == 200

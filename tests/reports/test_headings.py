@@ -41,3 +41,27 @@ def test_codes_read_as_their_meaning_and_suppressed_figures_stay_stars():
 
 def test_currency_ratios_read_to_two_places():
     assert headings.shown("currency", ["cost_cv", "eta_squared"], [0.123456, 0.75]) == ["0.12", "0.75"]
+
+
+def test_an_outcome_row_names_its_measure_and_scale_in_words_read_with_its_measure():
+    columns = ["grouping", "measure", "informant", "scale", "pairs"]
+    sdq: list[Cell] = ["GH03", "sdq", "parent", "total_difficulties", 12]
+    honosca: list[Cell] = ["UNGROUPED", "honosca", "clinician", "total", 3]
+    goals: list[Cell] = ["GH03", None, None, None, 0]  # a grouping without pairs has no measure
+    assert headings.shown("outcomes", columns, sdq) == [
+        "GH03",
+        "SDQ",
+        "Parent or carer",
+        "Total difficulties",
+        "12",
+    ]
+    # The same scale code in another measure is that measure's scale.
+    assert headings.shown("outcomes", columns, honosca)[1:4] == ["HoNOSCA", "Clinician", "Total (15 scales)"]
+    assert headings.readable(columns, honosca) == [
+        "Not grouped",
+        "HoNOSCA",
+        "Clinician",
+        "Total (15 scales)",
+        3,
+    ]
+    assert headings.shown("outcomes", columns, goals) == ["GH03", "", "", "", "0"]

@@ -34,7 +34,7 @@ def casemix_run():
 
 def page_and_download(client) -> tuple[str, int, str]:
     """The page's status line (with "table" after it when the table is shown) and the CSV download."""
-    page = client.get(CASEMIX, {"period": "2026-10"}).content.decode()
+    page = client.get(CASEMIX, {"period": "2026-10", "columns": "all"}).content.decode()
     status_line = page.split('data-testid="run-status"')[1].split("</p>")[0]
     shown = status_line + (" table" if 'data-testid="report-table"' in page else "")
     download = client.get(f"{CASEMIX}2026-10.csv")

@@ -95,7 +95,7 @@ def test_running_a_month_from_the_page_queues_the_run_and_the_page_follows_it(cl
     assert '<meta http-equiv="refresh"' in response.content.decode()
     runs.execute_run(run.pk)  # what the worker does once the request has committed
     page = client.get(CASEMIX, {"period": "2026-10"}).content.decode()
-    assert '<meta http-equiv="refresh"' not in page and 'data-testid="report-table"' in page
+    assert '<meta http-equiv="refresh"' not in page and 'data-testid="summaries"' in page
 
 
 def test_a_month_that_is_not_a_month_is_refused_with_a_message(client, october):

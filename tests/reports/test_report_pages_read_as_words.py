@@ -48,6 +48,7 @@ def october(reference_data):
         ("outcomes", "provider", "RAA"),
         ("cost", "provider", "RAA"),
         ("currency", "provider", "RAA"),
+        ("teammix", "provider", "RAA"),
     ]:
         run = done_run(report, scope_kind, code)
         if report in ("cost", "currency"):
@@ -67,7 +68,7 @@ def pages_of(client, user):
 
     for offer in offers(user):
         url = f"/reports/{offer.kind.report}/{offer.scope.kind}/{offer.scope.code}/"
-        yield offer.kind.report, client.get(url, {"period": "2026-10"})
+        yield offer.kind.report, client.get(url, {"period": "2026-10", "columns": "all"})
 
 
 @pytest.mark.parametrize("role", [Role.COMMISSIONER, Role.SERVICE_MANAGER, Role.TEAM_MANAGER])
@@ -98,13 +99,15 @@ def test_every_report_page_has_headings_in_words_and_no_float_artefacts(client, 
             assert not FLOAT_ARTEFACT.search(title), title
         assert 'href="/reports/dictionary/' in page.content.decode()
         opened.add(report)
-    expected = {"casemix", "outcomes"} if role == Role.COMMISSIONER else {"cost", "currency", "outcomes"}
+    expected = (
+        {"casemix", "outcomes"} if role == Role.COMMISSIONER else {"cost", "currency", "outcomes", "teammix"}
+    )
     assert opened == expected
 
 
 def test_the_cost_page_writes_money_counts_and_codes_for_people(client, october):
     client.force_login(october["users"][Role.SERVICE_MANAGER])
-    page = client.get("/reports/cost/provider/RAA/", {"period": "2026-10"}).content.decode()
+    page = client.get("/reports/cost/provider/RAA/", {"period": "2026-10", "columns": "all"}).content.decode()
     for written in (
         "£20,581",
         "-£256",
@@ -115,14 +118,18 @@ def test_the_cost_page_writes_money_counts_and_codes_for_people(client, october)
         "Open at month end",
     ):
         assert written in page
-    currency = client.get("/reports/currency/provider/RAA/", {"period": "2026-10"}).content.decode()
+    currency = client.get(
+        "/reports/currency/provider/RAA/", {"period": "2026-10", "columns": "all"}
+    ).content.decode()
     assert "<strong>0.12</strong>" in currency and "0.31" in currency
     assert "UNGROUPED" not in currency and 'font-size="10">Not grouped</text>' in currency
 
 
 def test_the_casemix_page_shows_gender_and_ungrouped_by_their_meaning(client, october):
     client.force_login(october["users"][Role.COMMISSIONER])
-    page = client.get("/reports/casemix/commissioner/QAA/", {"period": "2026-10"}).content.decode()
+    page = client.get(
+        "/reports/casemix/commissioner/QAA/", {"period": "2026-10", "columns": "all"}
+    ).content.decode()
     table = page[
         page.index('data-testid="report-table"') : page.index("</table>", page.index("report-table"))
     ]
@@ -143,8 +150,33 @@ def test_the_data_dictionary_lists_each_reports_csv_columns_with_their_words(cli
     assert (
         "<td><code>cost_per_open_episode</code></td><td>Cost per open episode (£)</td><td>money</td>" in html
     )
+    # The summary views' own columns, in words with their meaning.
+    start = html.index('data-testid="dictionary-summaries"')
+    summary = cells(html[start : html.index("</table>", start)])
+    assert {"Change on last month (%)", "Same month last year", "Variance (%)"} <= set(summary[0::3])
 
 
 def test_the_data_dictionary_is_for_people_who_may_open_reports(client, october):
     client.force_login(factories.user(Role.CLINICIAN))
     assert client.get("/reports/dictionary/").status_code in (302, 403)
+
+
+def test_the_casemix_summary_names_each_provider_and_its_figures_in_words(client, october):
+    client.force_login(october["users"][Role.COMMISSIONER])
+    page = client.get("/reports/casemix/commissioner/QAA/", {"period": "2026-10"})
+    tables = {table["name"]: table for table in page.context["summary_tables"]}
+    by_provider = tables["by_provider"]
+    provider = Provider.objects.get(code="RAA")
+    assert [heading for heading, _ in by_provider["headings"]] == [
+        "Provider",
+        "Open at month end",
+        "Referred in month",
+        "Closed in month",
+    ]
+    assert by_provider["rows"][0][0][0] == f"{provider.name} (RAA)"
+    headline = tables["headline"]
+    assert [row[0][0] for row in headline["rows"]] == [
+        "Open at month end",
+        "Referred in month",
+        "Closed in month",
+    ]

@@ -40,7 +40,7 @@ def test_a_commissioners_casemix_file_has_every_count_disclosed(october, tmp_pat
         ["0", "*", "0"],
         ["0", "0", "*"],
     ]
-    assert ReportRow.objects.count() == 6  # stored raw
+    assert ReportRow.objects.filter(table="").count() == 6  # stored raw
 
 
 def test_a_month_without_cases_writes_the_header_alone(october, tmp_path):
@@ -56,7 +56,7 @@ def test_the_same_command_on_the_same_data_writes_the_same_bytes(october, tmp_pa
     run("casemix", "--period", "2026-10", "--commissioner", "QAA", "--out", str(first))
     run("casemix", "--period", "2026-10", "--commissioner", "QAA", "--out", str(second))
     assert first.read_bytes() == second.read_bytes()
-    assert ReportRun.objects.count() == 1 and ReportRow.objects.count() == 6
+    assert ReportRun.objects.count() == 1 and ReportRow.objects.filter(table="").count() == 6
 
 
 def test_the_xlsx_file_holds_the_same_cells_each_time(october, tmp_path):

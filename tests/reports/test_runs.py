@@ -12,7 +12,7 @@ from groupings.selectors import current_rules_version
 from reports import runs, services, tasks
 from reports.disclosure import DisclosureRule
 from reports.kinds import KINDS, one_scope
-from reports.models import ReportRow, ReportRun
+from reports.models import HEADLINE, ReportRow, ReportRun
 from reports.periods import Month
 from reports.selectors import published_frame, stored_frame
 from tests.reports.helpers import expected_october_rows, october_casemix
@@ -42,11 +42,13 @@ def test_an_executed_run_stores_its_raw_rows_and_when_the_data_was_read(october)
 
 def test_running_again_replaces_the_rows_with_one_identical_result(october):
     first = runs.execute_run(casemix_run().pk)
-    first_rows = list(ReportRow.objects.filter(run=first).values_list("position", "values"))
+    first_rows = list(ReportRow.objects.filter(run=first).values_list("table", "position", "values"))
     again = runs.execute_run(casemix_run().pk)
     assert again.pk == first.pk and ReportRun.objects.count() == 1
-    assert list(ReportRow.objects.filter(run=again).values_list("position", "values")) == first_rows
-    assert ReportRow.objects.count() == 6
+    assert list(ReportRow.objects.filter(run=again).values_list("table", "position", "values")) == first_rows
+    # Its 6 rows, and the headline's 3 figures stored beside them by the same run.
+    assert ReportRow.objects.filter(table="").count() == 6
+    assert ReportRow.objects.filter(table=HEADLINE).count() == 3
 
 
 def test_there_is_one_run_per_report_month_scope_and_rules_version(october):
@@ -83,7 +85,8 @@ def test_a_failing_report_is_marked_failed_with_its_error_and_keeps_its_last_row
     )
     failed = runs.execute_run(run.pk)
     assert (failed.status, failed.error) == (RunStatus.FAILED, "RuntimeError: the database went away")
-    assert ReportRow.objects.filter(run=run).count() == 6
+    assert ReportRow.objects.filter(run=run, table="").count() == 6
+    assert ReportRow.objects.filter(run=run, table=HEADLINE).count() == 3
 
 
 @pytest.mark.parametrize(
@@ -127,7 +130,7 @@ def test_the_monthly_task_queues_every_report_for_every_scope_of_the_previous_mo
     monkeypatch.setattr(tasks.run_report, "apply_async", lambda args, **options: queued.append(*args))
     monkeypatch.setattr(tasks.timezone, "localdate", lambda: dt.date(2026, 11, 1))
     with django_capture_on_commit_callbacks(execute=True):
-        assert tasks.run_previous_month() == 10
+        assert tasks.run_previous_month() == 12
     requested = ReportRun.objects.filter(pk__in=queued).order_by("report", "scope_kind", "scope_code")
     october_first = dt.date(2026, 10, 1)
     assert [(r.report, r.period, r.scope_kind, r.scope_code) for r in requested] == [
@@ -141,6 +144,8 @@ def test_the_monthly_task_queues_every_report_for_every_scope_of_the_previous_mo
         ("outcomes", october_first, "commissioner", "QZZ"),
         ("outcomes", october_first, "provider", "RAA"),
         ("outcomes", october_first, "provider", "RBB"),
+        ("teammix", october_first, "provider", "RAA"),
+        ("teammix", october_first, "provider", "RBB"),
     ]
 
 
