@@ -46,9 +46,8 @@ def main() -> None:
 
     total = cohen_seconds + fleiss_seconds + items_seconds
     print(f"{args.pairs:,} pairs, {args.resamples:,} resamples")
-    print(
-        f"Cohen's kappa {kappa:.3f}, 95% interval {interval[0]:.3f} to {interval[1]:.3f}: {cohen_seconds:.3f} s"
-    )  # type: ignore[index]
+    low, high = interval or (float("nan"), float("nan"))
+    print(f"Cohen's kappa {kappa:.3f}, 95% interval {low:.3f} to {high:.3f}: {cohen_seconds:.3f} s")
     print(f"Fleiss' kappa bootstrap over subjects {fleiss_interval}: {fleiss_seconds:.3f} s")
     print(f"50 items' weighted kappa: {items_seconds:.3f} s")
     print(f"all: {total:.3f} s (target: under 5 s)")

@@ -102,10 +102,10 @@ def read_ratings(text: str) -> list[Rating]:
             ]
             codes = []
             for item, at in zip(ALL_ITEMS, positions, strict=True):
-                code, error = item_code(item, row[at])
+                code, fault = item_code(item, row[at])
                 codes.append(code)
-                if error:
-                    reasons.append(error)
+                if fault:
+                    reasons.append(fault)
             subject, rater = row[subject_at].strip(), row[rater_at].strip()
             if subject and rater and (subject, rater) in seen:
                 reasons.append(
