@@ -38,6 +38,7 @@ PAGES: tuple[tuple[str, str, Callable[[HttpRequest], bool]], ...] = (
     ("Re-grouping", "groupings:regrouping", lambda request: manager_page.admits(request.user)),
     ("Audits", "consistency:audits", lambda request: manager_page.admits(request.user)),
     ("To rate", "consistency:my_audit_cases", lambda request: case_level_page.admits(request.user)),
+    ("Vignettes", "consistency:vignettes", lambda request: case_level_page.admits(request.user)),
     ("Lab", "lab:index", lambda request: service_manager_page.admits(request.user)),
     ("Reports", "reports:index", _reports),
     ("Admin", "admin:index", admin.site.has_permission),

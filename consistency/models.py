@@ -132,3 +132,74 @@ for _item in CURRENT_VIEW_ITEMS:
     AuditRating.add_to_class(
         _item.id, models.SmallIntegerField(f"{_item.id} {_item.name}", null=True, blank=True)
     )
+
+
+def _item_constraints(prefix: str) -> list[models.BaseConstraint]:
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{item.id}__isnull": True})
+            | Q(**{f"{item.id}__gte": 0, f"{item.id}__lte": MAX_CODE[item.response_scale]}),
+            name=f"{prefix}_{item.id}_range",
+        )
+        for item in CURRENT_VIEW_ITEMS
+    ]
+
+
+class Vignette(models.Model):
+    """A written case for training, with the reference ratings of its 50 items and its reference grouping,
+    as agreed by the people named in `agreed_by`. Loaded from CSV by an administrator (`load_vignettes`)."""
+
+    code = models.CharField("id", max_length=20, unique=True)
+    vignette_set = models.CharField("set", max_length=100)
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+    reference_grouping = models.CharField(max_length=25, help_text='A code, or a pair: "GH03 + GA02".')
+    agreed_by = models.CharField(max_length=300, help_text="Who agreed the reference ratings.")
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["vignette_set", "code"]
+        constraints = _item_constraints("vignette")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def ratings(self) -> dict[str, int | None]:
+        return {item.id: getattr(self, item.id) for item in CURRENT_VIEW_ITEMS}
+
+
+class VignetteRating(models.Model):
+    """A clinician's rating of a vignette: the 50 items and a grouping, once per clinician and vignette."""
+
+    vignette = models.ForeignKey(Vignette, on_delete=models.PROTECT, related_name="ratings_given")
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rated_at = models.DateTimeField(auto_now_add=True)
+    grouping = models.ForeignKey(Grouping, on_delete=models.PROTECT, related_name="+")
+    add_on_grouping = models.ForeignKey(
+        Grouping, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-rated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vignette", "rated_by"], name="one_rating_per_vignette_and_rater"
+            ),
+            *_item_constraints("vignetterating"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vignette.code} rated by {self.rated_by_id}"
+
+    def ratings(self) -> dict[str, int | None]:
+        return {item.id: getattr(self, item.id) for item in CURRENT_VIEW_ITEMS}
+
+
+for _model in (Vignette, VignetteRating):
+    for _item in CURRENT_VIEW_ITEMS:
+        _model.add_to_class(
+            _item.id, models.SmallIntegerField(f"{_item.id} {_item.name}", null=True, blank=True)
+        )

@@ -13,7 +13,9 @@ from assessments.current_view_items import ALL_ITEMS
 from assessments.models import Case
 from camhs_pbr.runs.models import RunStatus
 from consistency.audit_agreement import RatedPair
-from consistency.models import Audit, AuditCase
+from consistency.models import Audit, AuditCase, VignetteRating
+from consistency.vignettes import clinician_agreement
+from groupings.agreement import fleiss_kappa
 from groupings.models import Allocation
 from groupings.rules import NOT_KNOWN_CODE, pair_code
 
@@ -139,3 +141,63 @@ def rated_pairs(audit_cases: QuerySet[AuditCase]) -> list[RatedPair]:
             )
         )
     return pairs
+
+
+def vignette_ratings_in_scope(user: User) -> QuerySet[VignetteRating]:
+    """Vignette ratings of the clinicians in the teams a manager sees (none for anyone else)."""
+    if not (user.is_authenticated and user.is_active and user.role in MANAGER_ROLES):
+        return VignetteRating.objects.none()
+    raters = User.objects.filter(teams__in=Team.objects.in_scope_of(user)).values("pk")
+    return VignetteRating.objects.filter(rated_by__in=raters)
+
+
+def vignette_sets_agreement(user: User) -> list[dict]:
+    """Per vignette set: each clinician's agreement with the reference, and Fleiss' kappa of the groupings
+    across every rater (vignettes rated by two or more), over the clinicians a manager sees."""
+    ratings = list(
+        vignette_ratings_in_scope(user).select_related("vignette", "grouping", "add_on_grouping", "rated_by")
+    )
+    sets: dict[str, list[VignetteRating]] = {}
+    for rating in ratings:
+        sets.setdefault(rating.vignette.vignette_set, []).append(rating)
+    result = []
+    for name, rated in sorted(sets.items()):
+        by_clinician: dict[str, list] = {}
+        for rating in rated:
+            by_clinician.setdefault(rating.rated_by.display_name, []).append(
+                (
+                    rating.vignette.reference_grouping,
+                    pair_code(
+                        rating.grouping.code, rating.add_on_grouping.code if rating.add_on_grouping else None
+                    ),
+                    rating.vignette.ratings(),
+                    rating.ratings(),
+                )
+            )
+        result.append(
+            {
+                "set": name,
+                "vignettes": len({r.vignette_id for r in rated}),
+                "clinicians": [clinician_agreement(n, p) for n, p in sorted(by_clinician.items())],
+                "fleiss": _fleiss_of(rated),
+            }
+        )
+    return result
+
+
+def _fleiss_of(rated: list[VignetteRating]) -> tuple[float | None, int]:
+    """Fleiss' kappa of the groupings given to the vignettes rated by two or more, and how many those are."""
+    import numpy as np
+
+    codes: dict[int, list[str]] = {}
+    for rating in rated:
+        codes.setdefault(rating.vignette_id, []).append(
+            pair_code(rating.grouping.code, rating.add_on_grouping.code if rating.add_on_grouping else None)
+            or ""
+        )
+    subjects = [given for given in codes.values() if len(given) >= 2]
+    categories = sorted({code for given in subjects for code in given})
+    if not subjects:
+        return None, 0
+    counts = np.array([[given.count(code) for code in categories] for given in subjects])
+    return fleiss_kappa(counts), len(subjects)

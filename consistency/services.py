@@ -5,14 +5,15 @@ with its audit event. None of them writes a Current View, a suggestion or an all
 import datetime as dt
 from collections.abc import Mapping
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.audit import Action, record
 from accounts.models import MANAGER_ROLES, Role, Team, User
 from camhs_pbr.runs import lifecycle
 from consistency import limits, selectors
-from consistency.models import Audit, AuditCase, AuditRating, SamplingMethod
+from consistency.models import Audit, AuditCase, AuditRating, SamplingMethod, Vignette, VignetteRating
+from consistency.vignettes import VignetteRow, read_vignettes
 from groupings import rules
 from groupings.models import Grouping
 from groupings.selectors import age_at, current_rules_version
@@ -168,3 +169,66 @@ def close_audit(*, by: User, audit: Audit) -> Audit:
         audit.save(update_fields=["closed_at", "closed_by"])
         record(Action.CLOSE_RATER_AUDIT, by=by, target=audit, changed=["closed_at"])
         return audit
+
+
+def load_vignettes(*, by: User | None, rows: list[VignetteRow]) -> int:
+    """Add the vignettes of a checked file (consistency.vignettes.read_vignettes), all or none."""
+    with transaction.atomic():
+        created = Vignette.objects.bulk_create(
+            Vignette(
+                code=row.code,
+                vignette_set=row.vignette_set,
+                title=row.title,
+                text=row.text,
+                reference_grouping=row.reference_grouping,
+                agreed_by=row.agreed_by,
+                loaded_by=by,
+                **row.ratings,
+            )
+            for row in rows
+        )
+        record(
+            Action.LOAD_VIGNETTES,
+            by=by,
+            object_type="consistency.vignette",
+            object_id=",".join(row.code for row in rows)[:64],
+            username="" if by else "load_vignettes",
+        )
+        return len(created)
+
+
+def record_vignette_rating(
+    *,
+    by: User,
+    vignette: Vignette,
+    ratings: Mapping[str, int | None],
+    grouping: Grouping,
+    add_on_grouping: Grouping | None = None,
+) -> VignetteRating:
+    """A clinician's rating of a vignette, once: their 50 items and grouping."""
+    with transaction.atomic():
+        if VignetteRating.objects.filter(vignette=vignette, rated_by=by).exists():
+            raise AuditRefused("You have rated this vignette already.")
+        if add_on_grouping is not None and add_on_grouping.pk == grouping.pk:
+            raise AuditRefused("The add-on grouping must differ from the grouping.")
+        try:
+            with transaction.atomic():
+                rating = VignetteRating.objects.create(
+                    vignette=vignette,
+                    rated_by=by,
+                    grouping=grouping,
+                    add_on_grouping=add_on_grouping,
+                    **dict(ratings),
+                )
+        except IntegrityError:
+            raise AuditRefused("You have rated this vignette already.") from None
+        record(Action.RATE_VIGNETTE, by=by, target=rating)
+        return rating
+
+
+def load_vignette_file(*, by: User | None, content: bytes) -> int:
+    """Check a vignette file against the current rules version's groupings and the ids already loaded, then
+    load it; VignettesRefused (every bad line) and nothing loaded when it is bad."""
+    codes = set(current_rules_version().groupings.values_list("code", flat=True))
+    existing = set(Vignette.objects.values_list("code", flat=True))
+    return load_vignettes(by=by, rows=read_vignettes(content, groupings=codes, existing=existing))

@@ -13,3 +13,9 @@ urlpatterns = [
     path("consistency/to-rate/", views.my_audit_cases, name="my_audit_cases"),
     path("consistency/to-rate/<int:pk>/", views.rate_audit_case, name="rate_audit_case"),
 ]
+urlpatterns += [
+    path("consistency/vignettes/", views.vignettes, name="vignettes"),
+    path("consistency/vignettes/<int:pk>/", views.vignette, name="vignette"),
+    path("consistency/vignettes/my-record.csv", views.vignette_record, name="vignette_record"),
+    path("consistency/vignettes/agreement/", views.vignette_agreement, name="vignette_agreement"),
+]

@@ -13,12 +13,15 @@ from accounts.audit import Action, record
 from assessments.current_view_answers import answered_sections
 from assessments.models import Case
 from assessments.validation import age_in_years
+from camhs_pbr.lib.safe_csv import csv_lines
 from camhs_pbr.runs.wording import UNREACHABLE_NOW
 from consistency import selectors, services
 from consistency.audit_agreement import audit_agreement
 from consistency.differences import differences
 from consistency.forms import AssignmentForm, GroupingChoiceForm, StartAuditForm
-from consistency.models import Audit, AuditCase
+from consistency.models import Audit, AuditCase, Vignette, VignetteRating
+from groupings import rules
+from groupings.rules import pair_code
 from groupings.selectors import NoSuchRulesVersion, current_rules_version, explanation
 
 
@@ -236,3 +239,116 @@ def _revealed(audit_case: AuditCase) -> dict:
         "differences": differences(first, rating.ratings()),
         "sections": answered_sections(rating.ratings()),
     }
+
+
+# Training vignettes.
+
+
+@case_level_page
+@require_safe
+def vignettes(request: AuthenticatedRequest) -> HttpResponse:
+    rated = set(VignetteRating.objects.filter(rated_by=request.user).values_list("vignette_id", flat=True))
+    rows = [(vignette, vignette.pk in rated) for vignette in Vignette.objects.all()]
+    return render(request, "consistency/vignettes.html", {"rows": rows, "rated": len(rated)})
+
+
+@case_level_page
+@require_http_methods(["GET", "POST"])
+def vignette(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Rate a vignette like a Current View; once rated, the reference, the differences and the rule it fires."""
+    chosen = get_object_or_404(Vignette, pk=pk)
+    rating = (
+        VignetteRating.objects.filter(vignette=chosen, rated_by=request.user)
+        .select_related("grouping", "add_on_grouping")
+        .first()
+    )
+    try:
+        version = current_rules_version()
+    except NoSuchRulesVersion:
+        raise Http404("No rules version is current.") from None
+    if rating is not None:
+        ruleset = version.ruleset()
+        outcome = rules.suggest(chosen.ratings(), ruleset)
+        context = {
+            "vignette": chosen,
+            "rating": rating,
+            "yours": pair_code(
+                rating.grouping.code, rating.add_on_grouping.code if rating.add_on_grouping else None
+            ),
+            "differences": differences(chosen.ratings(), rating.ratings()),
+            "rule": outcome.rule,
+            "rule_words": rules.explain(outcome, ruleset),
+            "rules_version": version,
+        }
+        return render(request, "consistency/vignette_rated.html", context)
+    form = GroupingChoiceForm(request.POST if request.method == "POST" else None, rules_version=version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_vignette_rating(
+                by=request.user,
+                vignette=chosen,
+                ratings=form.ratings(),
+                grouping=form.cleaned_data["grouping"],
+                add_on_grouping=form.cleaned_data["add_on_grouping"],
+            )
+        except services.AuditRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            return redirect("consistency:vignette", pk=chosen.pk)
+    return render(request, "consistency/vignette_form.html", {"vignette": chosen, "form": form})
+
+
+RECORD_COLUMNS = (
+    "vignette",
+    "set",
+    "title",
+    "rated_on",
+    "your_grouping",
+    "reference_grouping",
+    "same_grouping",
+    "items_as_reference",
+    "items_rated_by_both",
+)
+
+
+@case_level_page
+@require_safe
+def vignette_record(request: AuthenticatedRequest) -> HttpResponse:
+    """The signed-in clinician's record of the vignettes they rated, for their training record (CSV)."""
+    rows = []
+    for rating in (
+        VignetteRating.objects.filter(rated_by=request.user)
+        .select_related("vignette", "grouping", "add_on_grouping")
+        .order_by("rated_at")
+    ):
+        yours = pair_code(
+            rating.grouping.code, rating.add_on_grouping.code if rating.add_on_grouping else None
+        )
+        both = [d for d in differences(rating.vignette.ratings(), rating.ratings()) if d.steps is not None]
+        rows.append(
+            (
+                rating.vignette.code,
+                rating.vignette.vignette_set,
+                rating.vignette.title,
+                f"{rating.rated_at:%Y-%m-%d}",
+                yours,
+                rating.vignette.reference_grouping,
+                "yes" if yours == rating.vignette.reference_grouping else "no",
+                sum(1 for d in both if not d.differs),
+                len(both),
+            )
+        )
+    response = HttpResponse("".join(csv_lines(RECORD_COLUMNS, rows)), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="vignette-training-record.csv"'
+    record(Action.EXPORT_VIGNETTE_RECORD, by=request.user, object_type="consistency.vignetterating")
+    return response
+
+
+@manager_page
+@require_safe
+def vignette_agreement(request: AuthenticatedRequest) -> HttpResponse:
+    return render(
+        request,
+        "consistency/vignette_agreement.html",
+        {"sets": selectors.vignette_sets_agreement(request.user)},
+    )

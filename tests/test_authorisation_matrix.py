@@ -222,6 +222,12 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     },
     # Only the clinician asked to rate it opens it, while the audit is open; an empty POST shows the errors.
     "consistency:rate_audit_case": {"GET": CASE_TO_RATE, "POST": CASE_TO_RATE},
+    # Training vignettes: every clinical role rates them and downloads their own record; managers read the
+    # agreement of their teams' clinicians.
+    "consistency:vignettes": {"GET": CASE_LIST, "POST": {**CASE_LIST, **dict.fromkeys(CLINICAL, 405)}},
+    "consistency:vignette": {"GET": CASE_LIST, "POST": CASE_LIST},  # an empty POST shows the errors
+    "consistency:vignette_record": {"GET": CASE_LIST, "POST": {**CASE_LIST, **dict.fromkeys(CLINICAL, 405)}},
+    "consistency:vignette_agreement": MANAGERS_READ_ONLY,
     "lab:index": {"GET": LAB, "POST": LAB},
     "lab:run": {"GET": LAB, "POST": LAB},
     "lab:allocation_help": {"GET": LAB, "POST": LAB},
@@ -378,6 +384,10 @@ def world(reference_data):
         "consistency:agreement": reverse("consistency:agreement"),
         "consistency:my_audit_cases": reverse("consistency:my_audit_cases"),
         "consistency:rate_audit_case": reverse("consistency:rate_audit_case", args=[audit.cases.get().pk]),
+        "consistency:vignettes": reverse("consistency:vignettes"),
+        "consistency:vignette": reverse("consistency:vignette", args=[vignette_for_matrix().pk]),
+        "consistency:vignette_record": reverse("consistency:vignette_record"),
+        "consistency:vignette_agreement": reverse("consistency:vignette_agreement"),
         "lab:index": reverse("lab:index"),
         "lab:run": reverse("lab:run", args=[lab_run.pk]),
         "lab:allocation_help": reverse("lab:allocation_help", args=[lab_run.pk]),
@@ -417,6 +427,20 @@ def audit_of(case, clinician, team):
     )
     AuditCase.objects.create(audit=audit, allocation=allocation, case=case, team=team, auditor=clinician)
     return audit
+
+
+def vignette_for_matrix():
+    from consistency.models import Vignette
+
+    return Vignette.objects.create(
+        code="M1",
+        vignette_set="Matrix",
+        title="A vignette",
+        text="Synthetic.",
+        reference_grouping="GH03",
+        agreed_by="The tests",
+        p09=2,
+    )
 
 
 def outcome(response) -> object:

@@ -47,6 +47,7 @@ NOT_PAGES = {
     "lab:publish_tree",  # POST only: publishes, then back to the run page (errors: the run page, checked)
     "consistency:audit_assign",  # POST only: then back to the audit page (errors: the audit page, checked)
     "consistency:audit_close",  # POST only: then back to the audit page
+    "consistency:vignette_record",  # a CSV file
     # The API for other systems answers JSON (its reference page, api:reference, is checked).
     "api:schema",
     "api:suggestions",
@@ -96,7 +97,15 @@ def _demo_urls() -> dict[str, list[tuple[str, str]]]:
 
     lab_runs = _lab_runs(User.objects.get(username="service.manager"))
     audit, rater, to_rate, rated = _audit(User.objects.get(username="manager"))
+    vignettes = _vignettes(clinician)
     return {
+        "consistency:vignettes": each(clinical, reverse("consistency:vignettes")),
+        "consistency:vignette": [
+            ("clinician", reverse("consistency:vignette", args=[pk])) for pk in vignettes
+        ],
+        "consistency:vignette_agreement": each(
+            ["manager", "service.manager"], reverse("consistency:vignette_agreement")
+        ),
         "consistency:audits": each(["manager", "service.manager"], reverse("consistency:audits")),
         "consistency:audit": each(["manager"], reverse("consistency:audit", args=[audit.pk])),
         "consistency:audit_agreement": each(
@@ -194,6 +203,22 @@ def _audit(manager: User) -> tuple[Audit, str, int, int]:
         grouping=current_rules_version().groupings.get(code="GA01"),
     )
     return audit, rater.username, cases[0].pk, cases[1].pk
+
+
+def _vignettes(clinician: User) -> list[int]:
+    """A demo vignette the clinician rated (its reference page) and one they have not (its form)."""
+    from consistency import services as vignette_services
+    from consistency.models import Vignette
+    from groupings.selectors import current_rules_version
+
+    rated, to_rate = Vignette.objects.order_by("code")[:2]
+    vignette_services.record_vignette_rating(
+        by=clinician,
+        vignette=rated,
+        ratings={**rated.ratings(), "p09": 1},
+        grouping=current_rules_version().groupings.get(code="GA01"),
+    )
+    return [rated.pk, to_rate.pk]
 
 
 def _lab_runs(manager: User) -> list[LabRun]:
@@ -296,6 +321,9 @@ _PAGE_NAMES = (
     "consistency:agreement",
     "consistency:my_audit_cases",
     "consistency:rate_audit_case",
+    "consistency:vignettes",
+    "consistency:vignette",
+    "consistency:vignette_agreement",
 )
 
 
