@@ -10,6 +10,7 @@ from accounts.models import Role, Team, User
 from assessments.forms import CurrentViewItemsForm, DateInput
 from consistency import limits
 from consistency.models import AuditCase, SamplingMethod
+from consistency.selectors import first_raters
 from groupings.models import Grouping, RulesVersion
 
 
@@ -58,29 +59,23 @@ class StartAuditForm(forms.Form):
         return cleaned
 
 
-class SecondRaterField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return obj.display_name
-
-
 class AssignmentForm(forms.Form):
-    """One choice of second rater per audit case not yet rated; the first raters are not offered."""
+    """One choice of second rater per audit case not yet rated; the first raters are not offered. The raters
+    are read once and offered as plain choices (no query per case)."""
 
     def __init__(self, *args: Any, cases: list[AuditCase], raters: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cases = cases
+        self.raters = {str(rater.pk): rater for rater in raters}
         for audit_case in cases:
-            excluded = _first_raters(audit_case)
-            field = SecondRaterField(
-                queryset=User.objects.filter(pk__in=[r.pk for r in raters if r.pk not in excluded]).order_by(
-                    "last_name", "first_name", "pk"
-                ),
+            excluded = first_raters(audit_case)
+            self.fields[self.name_of(audit_case)] = forms.ChoiceField(
+                choices=[("", "Not yet asked")]
+                + [(str(r.pk), r.display_name) for r in raters if r.pk not in excluded],
                 required=False,
                 label=f"Second rater of {audit_case.case.reference}",
-                empty_label="Not yet asked",
             )
-            self.fields[self.name_of(audit_case)] = field
-            self.initial[self.name_of(audit_case)] = audit_case.auditor_id
+            self.initial[self.name_of(audit_case)] = str(audit_case.auditor_id or "")
 
     @staticmethod
     def name_of(audit_case: AuditCase) -> str:
@@ -90,13 +85,10 @@ class AssignmentForm(forms.Form):
         return [(audit_case, self[self.name_of(audit_case)]) for audit_case in self.cases]
 
     def choices(self) -> dict[int, User | None]:
-        return {audit_case.pk: self.cleaned_data[self.name_of(audit_case)] for audit_case in self.cases}
-
-
-def _first_raters(audit_case: AuditCase) -> set[int]:
-    from consistency.selectors import first_raters
-
-    return first_raters(audit_case)
+        return {
+            audit_case.pk: self.raters.get(self.cleaned_data[self.name_of(audit_case)])
+            for audit_case in self.cases
+        }
 
 
 class GroupingChoiceForm(CurrentViewItemsForm):

@@ -216,3 +216,19 @@ def test_start_audit_page_starts_a_sampling_run(client, service):
     assert response.status_code == 302
     audit = services.Audit.objects.get()
     assert (audit.seed, audit.method, audit.period_from) == (9, "stratified", dt.date(2025, 3, 1))
+
+
+def test_the_audit_page_reads_a_fixed_number_of_queries_whatever_its_size(client, service):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w = world(service, cases=6)
+    small, large = sampled_audit(w, size=2, seed=1), sampled_audit(w, size=6, seed=2)
+    client.force_login(w.manager)
+    client.get(reverse("consistency:audits"))  # the session's first page looks up what the menu offers
+    counts = []
+    for audit in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("consistency:audit", args=[audit.pk])).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
