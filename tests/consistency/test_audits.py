@@ -232,3 +232,37 @@ def test_the_audit_page_reads_a_fixed_number_of_queries_whatever_its_size(client
             assert client.get(reverse("consistency:audit", args=[audit.pk])).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_service_manager_audits_every_team_stratified_by_team_and_grouping(service):
+    from accounts.models import Role
+    from consistency.tasks import sample_audit
+    from tests import factories
+    from tests.consistency.helpers import allocated_case
+
+    w = world(service, cases=4)  # team A, GH03
+    for _ in range(4):
+        allocated_case(w.team_b, w.elsewhere, p20=3, p29=2)  # team B, GMH01
+    manager = factories.user(Role.SERVICE_MANAGER, provider=w.team_a.provider)
+    audit = services.start_audit(
+        by=manager,
+        team=None,
+        period_from=dt.date(2025, 3, 1),
+        period_to=dt.date(2025, 3, 31),
+        size=4,
+        method="stratified",
+        seed=5,
+    )
+    sample_audit(audit.pk)
+    teams = sorted(audit.cases.values_list("team__pk", flat=True))
+    assert teams == sorted([w.team_a.pk] * 2 + [w.team_b.pk] * 2)
+    with pytest.raises(services.AuditRefused, match="Choose one of your teams"):
+        services.start_audit(
+            by=w.manager,
+            team=None,
+            period_from=dt.date(2025, 3, 1),
+            period_to=dt.date(2025, 3, 31),
+            size=4,
+            method="random",
+            seed=5,
+        )
