@@ -345,23 +345,13 @@ def _choices(scale: str) -> list[tuple[str, str]]:
     return [(NOT_KNOWN if code is None else str(code), word) for word, code in RESPONSES[scale].items()]
 
 
-class CurrentViewForm(forms.Form):
-    """Every item must be answered: nothing is pre-filled and "Not known" is an answer of its own."""
+class CurrentViewItemsForm(forms.Form):
+    """The 50 items of the Current View, every one to be answered: nothing is pre-filled and "Not known" is an
+    answer of its own. The Current View form adds its date, reason and practitioner; a second rater's audit
+    form and a vignette's add their grouping."""
 
-    completed_on = forms.DateField(label="Date completed", widget=DateInput())
-    reason = forms.ChoiceField(label="Reason for completing", choices=[("", "—"), *CurrentViewReason.choices])
-    practitioner = PractitionerChoiceField(queryset=User.objects.none())
-    submission_key = key_field()
-
-    def __init__(self, *args: Any, case: Case, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.case = case
-        self.initial.setdefault("completed_on", timezone.localdate())
-        practitioners = User.objects.filter(teams=case.team, role__in=CLINICAL_ROLES, is_active=True)
-        practitioner = cast(PractitionerChoiceField, self.fields["practitioner"])
-        practitioner.queryset = practitioners.order_by("last_name", "first_name")
-        if practitioners.filter(pk=user.pk).exists():
-            self.initial.setdefault("practitioner", user.pk)
         for item in ITEMS:
             self.fields[item.id] = forms.ChoiceField(
                 label=item.name,
@@ -382,6 +372,31 @@ class CurrentViewForm(forms.Form):
             result.append((title, words, [self[item.id] for item in items]))
         return result
 
+    def ratings(self) -> dict[str, int | None]:
+        return {
+            item.id: None if self.cleaned_data[item.id] == NOT_KNOWN else int(self.cleaned_data[item.id])
+            for item in ITEMS
+        }
+
+
+class CurrentViewForm(CurrentViewItemsForm):
+    """The Current View of a case: its items, and when, why and by whom it was completed."""
+
+    completed_on = forms.DateField(label="Date completed", widget=DateInput())
+    reason = forms.ChoiceField(label="Reason for completing", choices=[("", "—"), *CurrentViewReason.choices])
+    practitioner = PractitionerChoiceField(queryset=User.objects.none())
+    submission_key = key_field()
+
+    def __init__(self, *args: Any, case: Case, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.initial.setdefault("completed_on", timezone.localdate())
+        practitioners = User.objects.filter(teams=case.team, role__in=CLINICAL_ROLES, is_active=True)
+        practitioner = cast(PractitionerChoiceField, self.fields["practitioner"])
+        practitioner.queryset = practitioners.order_by("last_name", "first_name")
+        if practitioners.filter(pk=user.pk).exists():
+            self.initial.setdefault("practitioner", user.pk)
+
     def clean_completed_on(self) -> dt.date:
         value = self.cleaned_data["completed_on"]
         error = validation.completed_on_error(
@@ -390,12 +405,6 @@ class CurrentViewForm(forms.Form):
         if error:
             raise forms.ValidationError(error)
         return value
-
-    def ratings(self) -> dict[str, int | None]:
-        return {
-            item.id: None if self.cleaned_data[item.id] == NOT_KNOWN else int(self.cleaned_data[item.id])
-            for item in ITEMS
-        }
 
 
 class CurrentViewCorrectionForm(CurrentViewForm):

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("dashboards.urls")),  # /dashboard/
     path("", include("assessments.urls")),
     path("", include("groupings.urls")),
+    path("", include("consistency.urls")),  # /consistency/
     path("", include("lab.urls")),  # /lab/
     path("api/", include("api.urls")),  # /api/v1/ and /api/fhir/ for other systems
 ]

@@ -36,6 +36,7 @@ __all__ = [
     "decode_items",
     "group_csv",
     "group_csv_file",
+    "item_code",
     "item_positions",
 ]
 
@@ -122,6 +123,16 @@ def _item_positions(header: list[str]) -> list[int]:
     if missing:
         raise BatchInputError(f"missing item column(s): {', '.join(missing)}")
     return [found[item] for item in ALL_ITEMS] + age
+
+
+def item_code(item: str, cell: str) -> tuple[int, str | None]:
+    """One item's cell as the batch grouper reads it: its code (NOT_KNOWN_CODE for blank or Not known) and
+    None, or NOT_KNOWN_CODE and what is wrong with the cell."""
+    scale = ITEMS_BY_ID[item].response_scale
+    code = _CODE_OF[scale](cell)
+    if code == BAD_CODE:
+        return NOT_KNOWN_CODE, f"{item}: {cell!r} {_EXPECTED[scale]}"
+    return code, None
 
 
 def item_positions(header: list[str]) -> list[int]:

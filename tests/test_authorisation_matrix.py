@@ -108,6 +108,15 @@ LAB = rule(
     administrator=403,
     anonymous=LOGIN,
 )
+CASE_TO_RATE = rule(
+    own_team=200,
+    other_team=404,
+    other_provider=404,
+    team_manager=404,
+    commissioner=403,
+    administrator=403,
+    anonymous=LOGIN,
+)
 # A manager's read-only pages: GET only (a POST is refused with 405 once the role is allowed in).
 MANAGERS_READ_ONLY = {"GET": MANAGERS_ONLY, "POST": {**MANAGERS_ONLY, "team_manager": 405}}
 ADMIN_ONLY: dict[str, object] = {**dict.fromkeys(ROLES, ADMIN_LOGIN), "administrator": 200}
@@ -195,6 +204,32 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "dashboards:dashboard_quality": MANAGERS_READ_ONLY,
     "dashboards:dashboard_cases": MANAGERS_READ_ONLY,
     "dashboards:dashboard_csv": MANAGERS_READ_ONLY,
+    # Second-rater audits: managers of the audit's team; another team's manager does not find it (404). The
+    # team manager's audit is of team A; the own-team clinician is asked to rate its one case (CASE_TO_RATE).
+    "consistency:audits": {"GET": MANAGERS_ONLY, "POST": MANAGERS_ONLY},  # an empty POST shows the errors
+    "consistency:audit": MANAGERS_READ_ONLY,
+    "consistency:audit_assign": {
+        "GET": {**MANAGERS_ONLY, "team_manager": 405},
+        "POST": {**MANAGERS_ONLY, "team_manager": REDIRECT},  # nothing chosen: nothing changes
+    },
+    "consistency:audit_close": {
+        "GET": {**MANAGERS_ONLY, "team_manager": 405},
+        "POST": {**MANAGERS_ONLY, "team_manager": REDIRECT},
+    },
+    "consistency:audit_agreement": MANAGERS_READ_ONLY,
+    "consistency:agreement": MANAGERS_READ_ONLY,
+    "consistency:my_audit_cases": {
+        "GET": CASE_LIST,
+        "POST": {**CASE_LIST, **dict.fromkeys(CLINICAL, 405)},
+    },
+    # Only the clinician asked to rate it opens it, while the audit is open; an empty POST shows the errors.
+    "consistency:rate_audit_case": {"GET": CASE_TO_RATE, "POST": CASE_TO_RATE},
+    # Training vignettes: every clinical role rates them and downloads their own record; managers read the
+    # agreement of their teams' clinicians.
+    "consistency:vignettes": {"GET": CASE_LIST, "POST": {**CASE_LIST, **dict.fromkeys(CLINICAL, 405)}},
+    "consistency:vignette": {"GET": CASE_LIST, "POST": CASE_LIST},  # an empty POST shows the errors
+    "consistency:vignette_record": {"GET": CASE_LIST, "POST": {**CASE_LIST, **dict.fromkeys(CLINICAL, 405)}},
+    "consistency:vignette_agreement": MANAGERS_READ_ONLY,
     "lab:index": {"GET": LAB, "POST": LAB},
     "lab:run": {"GET": LAB, "POST": LAB},
     "lab:allocation_help": {"GET": LAB, "POST": LAB},
@@ -298,6 +333,7 @@ def world(reference_data):
         closed_to=dt.date(2025, 12, 31),
         rules_version=current_rules_version(),
     )
+    audit = audit_of(case, clinician, team_a)
     users = {
         "own_team": clinician,
         "other_team": factories.user(Role.CLINICIAN, teams=(team_b,)),
@@ -347,6 +383,18 @@ def world(reference_data):
         "dashboards:dashboard_quality": reverse("dashboards:dashboard_quality"),
         "dashboards:dashboard_cases": reverse("dashboards:dashboard_cases", args=["review-overdue"]),
         "dashboards:dashboard_csv": reverse("dashboards:dashboard_csv", args=["caseload"]),
+        "consistency:audits": reverse("consistency:audits"),
+        "consistency:audit": reverse("consistency:audit", args=[audit.pk]),
+        "consistency:audit_assign": reverse("consistency:audit_assign", args=[audit.pk]),
+        "consistency:audit_close": reverse("consistency:audit_close", args=[audit.pk]),
+        "consistency:audit_agreement": reverse("consistency:audit_agreement", args=[audit.pk]),
+        "consistency:agreement": reverse("consistency:agreement"),
+        "consistency:my_audit_cases": reverse("consistency:my_audit_cases"),
+        "consistency:rate_audit_case": reverse("consistency:rate_audit_case", args=[audit.cases.get().pk]),
+        "consistency:vignettes": reverse("consistency:vignettes"),
+        "consistency:vignette": reverse("consistency:vignette", args=[vignette_for_matrix().pk]),
+        "consistency:vignette_record": reverse("consistency:vignette_record"),
+        "consistency:vignette_agreement": reverse("consistency:vignette_agreement"),
         "lab:index": reverse("lab:index"),
         "lab:run": reverse("lab:run", args=[lab_run.pk]),
         "lab:allocation_help": reverse("lab:allocation_help", args=[lab_run.pk]),
@@ -362,6 +410,44 @@ def world(reference_data):
         "api:allocations": reverse("api:allocations", args=[case.reference]),
     }
     return users, urls
+
+
+def audit_of(case, clinician, team):
+    """An open audit of team A whose one case (allocated by another clinician) `clinician` is asked to rate."""
+    from consistency.models import Audit, AuditCase
+
+    allocator = factories.user(Role.CLINICIAN, teams=(team,))
+    suggestion = case.current_views.get().suggestions.get()
+    allocation = grouping_services.allocate_grouping(
+        by=allocator, case=case, suggestion=suggestion, grouping=suggestion.grouping, seen_allocation=None
+    )
+    manager = factories.user(Role.TEAM_MANAGER, teams=(team,))
+    audit = Audit.objects.create(
+        provider=team.provider,
+        team=team,
+        requested_by=manager,
+        status="done",
+        period_from=dt.date(2025, 1, 1),
+        period_to=dt.date(2025, 12, 31),
+        size=1,
+        method="random",
+    )
+    AuditCase.objects.create(audit=audit, allocation=allocation, case=case, team=team, auditor=clinician)
+    return audit
+
+
+def vignette_for_matrix():
+    from consistency.models import Vignette
+
+    return Vignette.objects.create(
+        code="M1",
+        vignette_set="Matrix",
+        title="A vignette",
+        text="Synthetic.",
+        reference_grouping="GH03",
+        agreed_by="The tests",
+        p09=2,
+    )
 
 
 def outcome(response) -> object:

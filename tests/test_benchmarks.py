@@ -97,3 +97,9 @@ def test_the_api_benchmark_times_one_view_and_a_thousand_per_call():
     out = bench("bench/api.py", "--calls", "20", "--batches", "2")
     assert "one view per call, 20 calls" in out and "1,000 views per call, 2 calls" in out
     assert out.count("views/s") >= 2
+
+
+@pytest.mark.bench
+def test_the_rater_agreement_benchmark_runs():
+    out = bench("-m", "bench.rater_agreement", "--pairs", "500", "--resamples", "50")
+    assert "500 pairs, 50 resamples" in out and "all:" in out

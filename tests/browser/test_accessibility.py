@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from assessments.models import Case, MeasureResponse
+from consistency.models import Audit
 from groupings.models import Allocation, RulesVersion
 from lab import model_files, services
 from lab.methods import METHODS, fit
@@ -44,6 +45,9 @@ NOT_PAGES = {
     "favicon",  # an image
     "lab:allocation_help",  # POST only: publishes or withdraws, then back to the run page
     "lab:publish_tree",  # POST only: publishes, then back to the run page (errors: the run page, checked)
+    "consistency:audit_assign",  # POST only: then back to the audit page (errors: the audit page, checked)
+    "consistency:audit_close",  # POST only: then back to the audit page
+    "consistency:vignette_record",  # a CSV file
     # The API for other systems answers JSON (its reference page, api:reference, is checked).
     "api:schema",
     "api:suggestions",
@@ -94,7 +98,27 @@ def _demo_urls() -> dict[str, list[tuple[str, str]]]:
         return [(name, url) for name in usernames]
 
     lab_runs = _lab_runs(User.objects.get(username="service.manager"))
+    audit, rater, to_rate, rated = _audit(User.objects.get(username="manager"))
+    vignettes = _vignettes(clinician)
     return {
+        "consistency:vignettes": each(clinical, reverse("consistency:vignettes")),
+        "consistency:vignette": [
+            ("clinician", reverse("consistency:vignette", args=[pk])) for pk in vignettes
+        ],
+        "consistency:vignette_agreement": each(
+            ["manager", "service.manager"], reverse("consistency:vignette_agreement")
+        ),
+        "consistency:audits": each(["manager", "service.manager"], reverse("consistency:audits")),
+        "consistency:audit": each(["manager"], reverse("consistency:audit", args=[audit.pk])),
+        "consistency:audit_agreement": each(
+            ["manager"], reverse("consistency:audit_agreement", args=[audit.pk])
+        ),
+        "consistency:agreement": each(["manager", "service.manager"], reverse("consistency:agreement")),
+        "consistency:my_audit_cases": each([rater, "clinician"], reverse("consistency:my_audit_cases")),
+        "consistency:rate_audit_case": [
+            (rater, reverse("consistency:rate_audit_case", args=[to_rate])),
+            (rater, reverse("consistency:rate_audit_case", args=[rated])),
+        ],
         "lab:index": each(["service.manager"], reverse("lab:index")),
         "lab:run": [("service.manager", reverse("lab:run", args=[run.pk])) for run in lab_runs],
         "login": [("", reverse("login"))],
@@ -153,6 +177,56 @@ def _demo_urls() -> dict[str, list[tuple[str, str]]]:
             f"{reverse('reports:report', args=[run.report, run.scope_kind, run.scope_code])}?period={run.period:%Y-%m}",
         ),
     }
+
+
+def _audit(manager: User) -> tuple[Audit, str, int, int]:
+    """An open audit of the team manager's team with two cases asked of a second rater, one of them rated:
+    (the audit, the second rater's username, the case to rate, the rated case)."""
+    from consistency import selectors
+    from consistency import services as audits
+    from consistency.tasks import sample_audit
+    from groupings.selectors import current_rules_version
+
+    team = manager.teams.get()
+    audit = audits.start_audit(
+        by=manager,
+        team=team,
+        period_from=AS_OF - dt.timedelta(days=365),
+        period_to=AS_OF,
+        size=2,
+        method="stratified",
+        seed=1,
+    )
+    sample_audit(audit.pk)
+    cases = list(audit.cases.select_related("allocation__suggestion__current_view"))
+    assert len(cases) == 2, "the demo has allocations in the year to its date"
+    taken = selectors.first_raters(cases[0]) | selectors.first_raters(cases[1])
+    rater = selectors.second_raters_for(manager).exclude(pk__in=taken).first()
+    assert rater is not None
+    audits.assign_second_raters(by=manager, audit=audit, choices={c.pk: rater for c in cases})
+    audits.record_audit_rating(
+        by=rater,
+        audit_case=cases[1],
+        ratings=cases[1].allocation.suggestion.current_view.ratings(),  # type: ignore[union-attr]
+        grouping=current_rules_version().groupings.get(code="GA01"),
+    )
+    return audit, rater.username, cases[0].pk, cases[1].pk
+
+
+def _vignettes(clinician: User) -> list[int]:
+    """A demo vignette the clinician rated (its reference page) and one they have not (its form)."""
+    from consistency import services as vignette_services
+    from consistency.models import Vignette
+    from groupings.selectors import current_rules_version
+
+    rated, to_rate = Vignette.objects.order_by("code")[:2]
+    vignette_services.record_vignette_rating(
+        by=clinician,
+        vignette=rated,
+        ratings={**rated.ratings(), "p09": 1},
+        grouping=current_rules_version().groupings.get(code="GA01"),
+    )
+    return [rated.pk, to_rate.pk]
 
 
 def _lab_runs(manager: User) -> list[LabRun]:
@@ -251,6 +325,15 @@ _PAGE_NAMES = (
     "lab:index",
     "lab:run",
     "api:reference",
+    "consistency:audits",
+    "consistency:audit",
+    "consistency:audit_agreement",
+    "consistency:agreement",
+    "consistency:my_audit_cases",
+    "consistency:rate_audit_case",
+    "consistency:vignettes",
+    "consistency:vignette",
+    "consistency:vignette_agreement",
 )
 
 

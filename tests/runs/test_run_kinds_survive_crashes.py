@@ -17,6 +17,7 @@ from camhs_pbr.celery import app
 from camhs_pbr.runs import registry
 from camhs_pbr.runs.models import Run, RunStatus
 from camhs_pbr.runs.tasks import reap_stalled_runs
+from consistency.models import Audit
 from groupings.models import RegroupingRun
 from groupings.selectors import current_rules_version
 from lab.models import LabRun
@@ -78,6 +79,23 @@ def request_report(service: dict) -> Run:
     )
 
 
+def request_audit(service: dict) -> Run:
+    from consistency import services
+    from tests.consistency.helpers import allocated_case
+
+    allocated_case(service["team_a"], service["clinician"], p09=2)
+    manager = factories.user(Role.TEAM_MANAGER, teams=(service["team_a"],))
+    return services.start_audit(
+        by=manager,
+        team=service["team_a"],
+        period_from=dt.date(2025, 3, 1),
+        period_to=dt.date(2025, 3, 31),
+        size=5,
+        method="stratified",
+        seed=1,
+    )
+
+
 @dataclass(frozen=True)
 class Scenario:
     """How a test asks for a run of one kind, through its own service."""
@@ -89,12 +107,19 @@ SCENARIOS = {
     RegroupingRun._meta.label_lower: Scenario(request_regrouping),
     LabRun._meta.label_lower: Scenario(request_lab_run),
     ReportRun._meta.label_lower: Scenario(request_report),
+    Audit._meta.label_lower: Scenario(request_audit),
 }
-SLOW_MODULES = ["tests.support.slow_chunks", "tests.support.slow_fit", "tests.support.slow_report"]
+SLOW_MODULES = [
+    "tests.support.slow_chunks",
+    "tests.support.slow_fit",
+    "tests.support.slow_report",
+    "tests.support.slow_sampling",
+]
 SLOW_ENV = {
     "SLOW_CHUNK_SECONDS": str(PAUSE_SECONDS),
     "SLOW_FIT_SECONDS": str(PAUSE_SECONDS),
     "SLOW_REPORT_SECONDS": str(PAUSE_SECONDS),
+    "SLOW_SAMPLING_SECONDS": str(PAUSE_SECONDS),
     "RUN_HEARTBEAT_SECONDS": str(HEARTBEAT_SECONDS),
 }
 

@@ -1,12 +1,17 @@
 import datetime as dt
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from accounts.models import Provider
+from consistency.services import load_vignette_file
 from demo import seed as demo
 from demo.reports import failed_runs, run_demo_reports
+
+# 12 vignettes written for this project (each says so), spanning the three super-groups.
+DEMO_VIGNETTES = Path(__file__).resolve().parents[2] / "vignettes.csv"
 
 
 class Command(BaseCommand):
@@ -39,6 +44,7 @@ class Command(BaseCommand):
         as_of = as_of or timezone.localdate()
         summary = demo.seed(cases=cases, seed=seed, as_of=as_of)
         reports = run_demo_reports(as_of)
+        vignettes = load_vignette_file(by=None, content=DEMO_VIGNETTES.read_bytes())
         if failed := failed_runs():
             raise CommandError("Demo reports failed: " + "; ".join(failed))
         seconds = time.perf_counter() - started
@@ -46,7 +52,8 @@ class Command(BaseCommand):
             f"Seeded {summary.providers} providers, {summary.teams} teams, {summary.clinicians} clinicians, "
             f"{summary.patients} patients, {summary.cases} cases, {summary.contacts} contacts, "
             f"{summary.current_views} Current Views with suggestions and allocations, "
-            f"{summary.measures} scored outcome measures and {reports} report runs "
+            f"{summary.measures} scored outcome measures, {reports} report runs and {vignettes} synthetic "
+            "training vignettes "
             f"in {seconds:.1f} s."
         )
         self._print_logins(demo.DEMO_LOGINS)

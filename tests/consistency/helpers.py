@@ -1,0 +1,83 @@
+"""A service with allocations to audit: the first clinician rated and allocated each case."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from accounts.models import Role, Team, User
+from assessments.models import Case
+from consistency import services
+from consistency.models import Audit, AuditCase
+from consistency.tasks import sample_audit
+from groupings import services as grouping_services
+from tests import factories
+from tests.groupings.helpers import ratings
+
+ALLOCATED_ON = dt.date(2025, 3, 10)
+
+
+@dataclass
+class World:
+    team_a: Team
+    team_b: Team
+    first: User
+    second: User
+    elsewhere: User
+    manager: User
+    cases: list[Case]
+
+
+def allocated_case(team: Team, clinician: User, **items: int | None) -> Case:
+    case = factories.case(team, referral_date=dt.date(2025, 1, 6))
+    _, suggestion = grouping_services.record_and_suggest(
+        by=clinician,
+        case=case,
+        completed_on=dt.date(2025, 3, 3),
+        reason="first_contact",
+        practitioner=clinician,
+        ratings=ratings(**items),
+    )
+    grouping_services.allocate_grouping(
+        by=clinician,
+        case=case,
+        suggestion=suggestion,
+        grouping=suggestion.grouping,  # type: ignore[arg-type]
+        seen_allocation=None,
+        on=ALLOCATED_ON,
+    )
+    return case
+
+
+def world(service: dict, cases: int = 3) -> World:
+    first = service["clinician"]
+    return World(
+        team_a=service["team_a"],
+        team_b=service["team_b"],
+        first=first,
+        second=factories.user(
+            Role.CLINICIAN, teams=(service["team_a"],), first_name="Sam", last_name="Second"
+        ),
+        elsewhere=factories.user(Role.CLINICIAN, teams=(service["team_b"],)),
+        manager=factories.user(Role.TEAM_MANAGER, teams=(service["team_a"],)),
+        cases=[allocated_case(service["team_a"], first, p09=2, p03=n % 3) for n in range(cases)],
+    )
+
+
+def sampled_audit(w: World, size: int = 10, seed: int = 1, method: str = "random") -> Audit:
+    audit = services.start_audit(
+        by=w.manager,
+        team=w.team_a,
+        period_from=dt.date(2025, 3, 1),
+        period_to=dt.date(2025, 3, 31),
+        size=size,
+        method=method,
+        seed=seed,
+    )
+    sample_audit(audit.pk)
+    audit.refresh_from_db()
+    return audit
+
+
+def assign_all(w: World, audit: Audit, rater: User | None = None) -> list[AuditCase]:
+    cases = list(audit.cases.all())
+    services.assign_second_raters(by=w.manager, audit=audit, choices={c.pk: rater or w.second for c in cases})
+    return list(audit.cases.all())
