@@ -107,7 +107,7 @@ CASEMIX = register(
         disclosure=casemix.DISCLOSURE,
         # Each case is on one row (its grouping, age band and gender), so every figure adds up over the rows.
         totals=Totals(summed=casemix.FIGURES),
-        trend=Trend("Open at month end", "open_at_month_end"),
+        trend=Trend("Open at month end", "open_at_month_end", unit="episodes"),
     )
 )
 
@@ -170,7 +170,7 @@ CURRENCY = register(
         ),
         # Each closed episode is in one grouping; the means, medians, spreads, price and eta squared do not add up.
         totals=Totals(summed=("episodes",)),
-        trend=Trend("Episodes closed in the 12 months", "episodes"),
+        trend=Trend("Episodes closed in the 12 months", "episodes", unit="episodes"),
         spread=_cost_spread,
     )
 )
@@ -191,7 +191,7 @@ OUTCOMES = register(
             summed=outcome_report.COUNT_COLUMNS[2:],
             once_per={column: ("grouping",) for column in outcome_report.COUNT_COLUMNS[:2]},
         ),
-        trend=Trend("Closed episodes", "closed_episodes"),
+        trend=Trend("Closed episodes", "closed_episodes", unit="episodes"),
     )
 )
 

@@ -10,13 +10,16 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import AuthenticatedRequest
 from accounts.audit import Action, record
+from camhs_pbr.lib import vega
 from camhs_pbr.lib.numbers import Kind
 from camhs_pbr.runs.wording import UNREACHABLE_NOW
 from reports import access, headings, selectors, services, workbook
+from reports.charts import ChartSpec
 from reports.exports import csv_lines, plain_rows
 from reports.kinds import KINDS
 from reports.periods import Month
@@ -95,6 +98,8 @@ def report(request: AuthenticatedRequest, report: str, scope_kind: str, scope_co
         }
     trend = selectors.trend(request.user, report, month, scope_kind, scope_code)
     spread = selectors.spread(request.user, run) if run and run.has_result else None
+    scope_words = f"{offer.scope.name} ({offer.scope.code})"
+    charts = selectors.report_charts(report, scope_words, month, trend, spread)
     context = {
         "offer": offer,
         "month": month,
@@ -106,9 +111,8 @@ def report(request: AuthenticatedRequest, report: str, scope_kind: str, scope_co
         "trend_kind": headings.column_of(report, offer.kind.trend.column).kind,
         "trend": trend,
         "spread": spread,
-        "spread_bars": [(headings.meaning_of("grouping", bar.label), bar) for bar in spread.chart.bars]
-        if spread
-        else [],
+        "trend_chart": _drawn(charts[0]),
+        "spread_chart": _drawn(charts[1]) if len(charts) > 1 else None,
         "in_progress": bool(run and run.status in ("queued", "running")),
         "downloads": [
             (
@@ -119,6 +123,14 @@ def report(request: AuthenticatedRequest, report: str, scope_kind: str, scope_co
         ],
     }
     return render(request, "reports/report.html", context)
+
+
+def _drawn(chart: ChartSpec) -> tuple[ChartSpec, SafeString | None]:
+    """A chart and its inline SVG (None when it is said in words); the SVG is drawn by vl-convert from our
+    own spec, with no script, and is cached."""
+    if chart.spec is None:
+        return chart, None
+    return chart, mark_safe(vega.inline_svg(chart.spec, label=chart.summary, prefix=chart.key))  # noqa: S308
 
 
 @login_required
