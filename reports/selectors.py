@@ -12,7 +12,7 @@ from reports import access, charts, headings
 from reports.disclosure import disclose_frame, disclose_with_total, with_total_row
 from reports.exports import Cell, plain_rows
 from reports.kinds import kind_of
-from reports.models import ReportRow, ReportRun, ScopeKind
+from reports.models import ReportPack, ReportRow, ReportRun, ScopeKind
 from reports.periods import Month
 
 # pandas (and the pyarrow it loads) is imported where frames are built: every process loads this module, few
@@ -174,3 +174,33 @@ def report_charts(
             )
         )
     return built
+
+
+def packs_for(user: User, limit: int = 12) -> list[ReportPack]:
+    """The made monthly packs `user` may download, newest first (without their PDF bytes)."""
+    packs = []
+    for scope in access.scopes_of(user):
+        if not access.may_see_pack(user, scope.kind, scope.code):
+            continue
+        packs += list(
+            ReportPack.objects.filter(
+                scope_kind=scope.kind,
+                scope_code=scope.code,
+                made_at__isnull=False,
+                rules_version=current_rules_version(),
+            )
+            .defer("pdf")
+            .order_by("-period")[:limit]
+        )
+    return sorted(packs, key=lambda pack: (-pack.period.toordinal(), pack.scope_kind, pack.scope_code))
+
+
+def pack_of(scope_kind: str, scope_code: str, month: Month) -> ReportPack | None:
+    """The made monthly pack of a scope and month under the current rules version, if there is one."""
+    return ReportPack.objects.filter(
+        scope_kind=scope_kind,
+        scope_code=scope_code,
+        period=month.first,
+        rules_version=current_rules_version(),
+        made_at__isnull=False,
+    ).first()

@@ -6,7 +6,7 @@ Commissioners see aggregates only, disclosure-controlled (SPEC §7); who sees wh
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -59,7 +59,11 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
         (offer, selectors.run_of(offer.kind.report, month, offer.scope.kind, offer.scope.code))
         for offer in offers
     ]
-    return render(request, "reports/index.html", {"rows": rows, "month": month})
+    return render(
+        request,
+        "reports/index.html",
+        {"rows": rows, "month": month, "packs": selectors.packs_for(request.user)},
+    )
 
 
 @login_required
@@ -162,6 +166,27 @@ def download(
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     record(Action.EXPORT_REPORT, by=request.user, target=run)
+    return response
+
+
+@login_required
+@require_http_methods(["GET"])
+def pack(request: AuthenticatedRequest, scope_kind: str, scope_code: str, period: str) -> HttpResponse:
+    """A scope's monthly PDF pack, for whoever sees the whole scope (reports.access.may_see_pack)."""
+    if not access.may_see_pack(request.user, scope_kind, scope_code):
+        raise PermissionDenied("This pack is not in your scope.")
+    try:
+        month = Month.of(period)
+    except ValueError as error:
+        raise Http404(str(error)) from error
+    made = selectors.pack_of(scope_kind, scope_code, month)
+    if made is None:
+        raise Http404(f"No pack of {scope_code} for {month.label()} has been made.")
+    response = HttpResponse(bytes(made.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="pack-{scope_kind}-{scope_code}-{month.label()}.pdf"'
+    )
+    record(Action.EXPORT_REPORT, by=request.user, target=made)
     return response
 
 
