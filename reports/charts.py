@@ -106,7 +106,7 @@ def trend_chart(
         else:
             month = dt.date.fromisoformat(months[0])
             said = ", ".join(
-                f"{row['series']} {figure(row['value'], kind)}"
+                f"{row['series']}: {figure(row['value'], kind)}"
                 for row in plotted
                 if row["month"] == months[0]
             )
@@ -151,7 +151,7 @@ def trend_chart(
         .configure(**_config())
     )
     latest = [row for row in plotted if row["month"] == months[-1]]
-    said = "; ".join(f"{row['series']} {figure(row['value'], kind)}" for row in latest)
+    said = "; ".join(f"{row['series']}: {figure(row['value'], kind)}" for row in latest)
     summary = (
         f"{title}, {when}: line chart of {value_title} by month, {_month_words(first)} to "
         f"{_month_words(last)}; {_month_words(last)}: {said}."

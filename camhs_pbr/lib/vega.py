@@ -64,6 +64,7 @@ def png_of(spec: dict[str, Any], scale: float = PNG_SCALE) -> bytes:
 
 _ROOT = re.compile(r"<svg\b([^>]*)>")
 _ID = re.compile(r'\bid="([^"]+)"')
+_MARK_ROLES = re.compile(r'\s(?:role|aria-roledescription)="[^"]*"')
 
 
 def inline_svg(spec: dict[str, Any], *, label: str, prefix: str, css_class: str = "chart") -> str:
@@ -71,6 +72,9 @@ def inline_svg(spec: dict[str, Any], *, label: str, prefix: str, css_class: str 
     its size from the drawing, kept within its box by a class (no style attribute), ids made unique by `prefix`."""
     drawn = svg_of(spec)
     drawn = re.sub(r"<\?xml[^>]*>\s*", "", drawn)
+    # The image is read as a whole by its label: its marks carry no roles of their own (Vega marks some as
+    # graphics symbols, which would each need a name).
+    drawn = _MARK_ROLES.sub("", drawn)
     ids = set(_ID.findall(drawn))
     for old in ids:
         drawn = drawn.replace(f'id="{old}"', f'id="{prefix}-{old}"').replace(f"#{old})", f"#{prefix}-{old})")

@@ -27,6 +27,7 @@ def test_an_inline_svg_is_one_labelled_image_without_script_or_style_attributes(
     assert 'aria-label="Two bars: &quot;a&quot; 1, &quot;b&quot; 3"' in root
     assert "<title>Two bars: &quot;a&quot; 1, &quot;b&quot; 3</title>" in drawn
     assert "<script" not in drawn.lower() and " style=" not in drawn
+    assert drawn.count("role=") == 1  # the marks inside have no role of their own to name
 
 
 def test_every_id_of_an_inline_svg_carries_its_prefix():

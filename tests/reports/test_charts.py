@@ -31,7 +31,7 @@ def test_a_trend_has_a_title_saying_what_and_when_and_axes_with_units():
     assert "£" in spec["encoding"]["y"]["axis"]["labelExpr"]
     assert spec["encoding"]["x"]["axis"]["tickCount"] == {"interval": "month", "step": 1}
     assert "legend" not in str(spec["encoding"].get("color", {}))  # one series: no legend
-    assert chart.summary.endswith("October 2026: Cost (£) £5,951.")
+    assert chart.summary.endswith("October 2026: Cost (£): £5,951.")
     assert chart.message == ""
 
 
@@ -54,7 +54,7 @@ def test_a_trend_of_more_than_one_series_has_a_legend():
 def test_a_trend_with_one_month_of_figures_says_so_in_words_and_draws_nothing():
     chart = trend({"Cost (£)": [(MONTHS[0], None), (MONTHS[1], None), (MONTHS[2], 20581.0)]})
     assert chart.spec is None
-    assert chart.message == "Only one month so far: Cost (£) £20,581 in October 2026."
+    assert chart.message == "Only one month so far: Cost (£): £20,581 in October 2026."
 
 
 def test_suppressed_months_are_gaps_and_said():
