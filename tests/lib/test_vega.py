@@ -1,6 +1,7 @@
 """Vega-Lite specs drawn on the server: an inline SVG image with its words, no script, ids unique per chart."""
 
 import re
+from xml.etree import ElementTree
 
 import pytest
 from django.core.cache import cache
@@ -42,3 +43,16 @@ def test_a_png_is_drawn_once_and_then_read_from_the_cache(monkeypatch):
 
     monkeypatch.setattr(vl_convert, "vegalite_to_png", lambda *args, **kwargs: pytest.fail("drawn again"))
     assert vega.png_of(SPEC) == first
+
+
+def test_words_from_the_data_are_escaped_in_the_svg():
+    hostile = {**SPEC, "title": '<script>alert(1)</script>" onload="x'}
+    hostile["data"] = {"values": [{"x": "<img src=x onerror=y>", "y": 1}]}
+    drawn = vega.inline_svg(hostile, label='<script>" onload="x', prefix="p")
+    elements = list(ElementTree.fromstring(drawn).iter())
+    assert {element.tag.split("}")[-1] for element in elements} <= SVG_ELEMENTS
+    assert not [name for element in elements for name in element.attrib if name.startswith("on")]
+    assert "<script>alert(1)</script>" in "".join(element.text or "" for element in elements)  # as words
+
+
+SVG_ELEMENTS = {"svg", "title", "rect", "g", "path", "line", "text", "defs", "clipPath", "circle", "tspan"}
