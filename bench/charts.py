@@ -10,6 +10,7 @@ import os
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 
 import django
 
@@ -51,16 +52,31 @@ def main() -> None:
     cache.clear()
     print(f"{'first spec in the process (imports Altair)':<44} {1000 * timed(lambda: build(0)):7.1f} ms")
     charts: list[ChartSpec] = []
-    spec_times = [timed(lambda n=n: charts.append(build(n))) for n in range(1, args.charts + 1)]
+    spec_times = []
+    for n in range(1, args.charts + 1):
+        started = time.perf_counter()
+        charts.append(build(n))
+        spec_times.append(time.perf_counter() - started)
     specs = [chart.spec for chart in charts if chart.spec is not None]
+    first = build(-1).spec or {}
     print(
-        f"{'first SVG in the process (starts vl-convert)':<44} {1000 * timed(lambda: vega.svg_of(build(-1).spec or {})):7.1f} ms"
+        f"{'first SVG in the process (starts vl-convert)':<44} {1000 * timed(lambda: vega.svg_of(first)):7.1f} ms"
     )
     print(f"{f'spec ({args.charts} charts)':<44} {median_ms(spec_times)}")
-    print(f"{'SVG':<44} {median_ms([timed(lambda s=s: vega.svg_of(s)) for s in specs])}")
-    print(f"{'PNG, twice the pixels':<44} {median_ms([timed(lambda s=s: vega.png_of(s)) for s in specs])}")
-    cached = [timed(lambda s=s: vega.inline_svg(s, label="x", prefix="p")) for s in specs]
-    print(f"{'inline SVG from the cache':<44} {median_ms(cached)} ({cache.__class__.__name__})")
+    drawings: dict[str, list[float]] = {
+        "SVG": [],
+        "PNG, twice the pixels": [],
+        "inline SVG from the cache": [],
+    }
+    for spec in specs:
+        drawings["SVG"].append(timed(partial(vega.svg_of, spec)))
+        drawings["PNG, twice the pixels"].append(timed(partial(vega.png_of, spec)))
+        drawings["inline SVG from the cache"].append(
+            timed(partial(vega.inline_svg, spec, label="x", prefix="p"))
+        )
+    for what, times in drawings.items():
+        print(f"{what:<44} {median_ms(times)}")
+    print(f"(the cache: {cache.__class__.__name__})")
 
 
 if __name__ == "__main__":
