@@ -70,3 +70,12 @@ def rows_for(user: User, frame: pd.DataFrame) -> pd.DataFrame:
         return frame
     own = set(Team.objects.in_scope_of(user).values_list("code", flat=True))
     return frame[frame["team_code"].isin(own)]
+
+
+def may_see_pack(user: User, scope_kind: str, scope_code: str) -> bool:
+    """Whether `user` may download the scope's monthly pack: it holds the whole scope's figures, so those
+    who see all of the scope (its commissioners, its provider's service managers), not a team manager,
+    whose pages show their own teams' rows only."""
+    if user.is_authenticated and user.role == Role.TEAM_MANAGER and scope_kind == ScopeKind.PROVIDER:
+        return False
+    return any((scope.kind, scope.code) == (scope_kind, scope_code) for scope in scopes_of(user))

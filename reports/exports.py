@@ -73,6 +73,7 @@ class Layout:
     kinds: Sequence[Kind] | None = None  # how each column's numbers read; TEXT when None
     total: Sequence[Cell] | None = None
     definitions: Sequence[Sequence[str]] = ()  # rows under DEFINITION_HEADINGS
+    charts: Sequence[tuple[str, bytes]] = ()  # (what it shows, PNG image) on a Charts sheet
 
 
 DEFINITION_HEADINGS = ("CSV column", "Heading", "Kind", "Meaning")
@@ -127,6 +128,8 @@ def xlsx_bytes(
     if layout.title_block or layout.total is not None:
         sheet.freeze_panes = f"A{heading_row + 1}"
         sheet.auto_filter.ref = f"A{heading_row}:{get_column_letter(max(len(columns), 1))}{last_row}"
+    if layout.charts:
+        _add_charts(workbook.create_sheet("Charts"), layout.charts)
     if layout.definitions:
         definitions = workbook.create_sheet("Definitions")
         definitions.append(list(DEFINITION_HEADINGS))
@@ -140,6 +143,22 @@ def xlsx_bytes(
     workbook.save(written)  # sets the modified date to now: the rewrite puts FIXED_TIME back
     workbook.properties.modified = FIXED_TIME
     return _fixed(written.getvalue(), core_properties=tostring(workbook.properties.to_tree()))
+
+
+CHART_ROWS_PER_INCH = 5  # rows of the default height (15 points) per inch of image
+
+
+def _add_charts(sheet: Worksheet, charts: Sequence[tuple[str, bytes]]) -> None:
+    """Each chart's words above its PNG image, one below the other."""
+    from openpyxl.drawing.image import Image
+
+    at = 1
+    for summary, png in charts:
+        sheet.cell(at, 1, neutralise(summary))
+        image = Image(io.BytesIO(png))
+        image.width, image.height = image.width / 2, image.height / 2  # drawn at twice the pixels per point
+        sheet.add_image(image, f"A{at + 1}")
+        at += 3 + int(image.height / 20)
 
 
 def _append_figures(sheet: Worksheet, row: Sequence[Cell], kinds: Sequence[Kind]) -> None:

@@ -117,7 +117,7 @@ CASEMIX = register(
         disclosure=casemix.DISCLOSURE,
         # Each case is on one row (its grouping, age band and gender), so every figure adds up over the rows.
         totals=Totals(summed=casemix.FIGURES),
-        trend=Trend("Open at month end", "open_at_month_end"),
+        trend=Trend("Open at month end", "open_at_month_end", unit="episodes"),
         headline=lambda month, scope_kind, code: casemix.headline_rows(month, code),
         summarise=summaries.casemix_summaries,
     )
@@ -134,7 +134,7 @@ TEAM_CASEMIX = register(
         disclosure=casemix.DISCLOSURE,
         # Each case is on one row (its team, grouping, age band and gender): every figure adds up.
         totals=Totals(summed=casemix.FIGURES),
-        trend=Trend("Open at month end", "open_at_month_end"),
+        trend=Trend("Open at month end", "open_at_month_end", unit="episodes"),
         headline=lambda month, scope_kind, code: casemix.team_headline_rows(month, code),
         headline_columns=("team_code", *summaries.HEADLINE_COLUMNS),
         summarise=summaries.team_casemix_summaries,
@@ -201,7 +201,7 @@ CURRENCY = register(
         ),
         # Each closed episode is in one grouping; the means, medians, spreads, price and eta squared do not add up.
         totals=Totals(summed=("episodes",)),
-        trend=Trend("Episodes closed in the 12 months", "episodes"),
+        trend=Trend("Episodes closed in the 12 months", "episodes", unit="episodes"),
         spread=_cost_spread,
         summarise=lambda rows, headline: summaries.currency_summaries(rows),
     )
@@ -223,7 +223,7 @@ OUTCOMES = register(
             summed=outcome_report.COUNT_COLUMNS[2:],
             once_per={column: ("grouping",) for column in outcome_report.COUNT_COLUMNS[:2]},
         ),
-        trend=Trend("Closed episodes", "closed_episodes"),
+        trend=Trend("Closed episodes", "closed_episodes", unit="episodes"),
     )
 )
 

@@ -7,7 +7,15 @@ from accounts.models import Profession
 from camhs_pbr.runs.models import Run
 from groupings.models import RulesVersion
 
-__all__ = ["HEADLINE", "ReferenceContactCost", "ReportRow", "ReportRun", "ScopeKind", "UnitCost"]
+__all__ = [
+    "HEADLINE",
+    "ReferenceContactCost",
+    "ReportPack",
+    "ReportRow",
+    "ReportRun",
+    "ScopeKind",
+    "UnitCost",
+]
 
 
 class UnitCost(models.Model):
@@ -130,3 +138,35 @@ class ReportRow(models.Model):
 
     def __str__(self) -> str:
         return f"row {self.position} of {self.run}"
+
+
+class ReportPack(models.Model):
+    """The monthly PDF pack of one commissioner or provider: its reports' charts, tables and definitions.
+
+    The monthly beat asks for it with the month's reports; it is made (again) once none of the scope's report
+    runs of that month is queued or running (reports.runs.make_pack_when_reports_are_done)."""
+
+    scope_kind = models.CharField(max_length=12, choices=ScopeKind.choices)
+    scope_code = models.CharField(max_length=10, help_text="ODS code of the commissioner or provider.")
+    period = models.DateField(help_text="The first day of the month reported.")
+    rules_version = models.ForeignKey(RulesVersion, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    made_at = models.DateTimeField(null=True, blank=True, help_text="When the PDF below was made.")
+    pdf = models.BinaryField(default=b"", editable=False)
+    error = models.TextField(blank=True, help_text="Why the last attempt to make it failed, in words.")
+
+    class Meta:
+        ordering = ["-period", "scope_kind", "scope_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope_kind", "scope_code", "period", "rules_version"],
+                name="one_pack_per_scope_period_and_rules_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"pack {self.period:%Y-%m} {self.scope_kind} {self.scope_code}"
+
+    @property
+    def made(self) -> bool:
+        return self.made_at is not None

@@ -1,6 +1,9 @@
 """State changes of report runs: requesting the one run of a report, month, scope and rules version (on the
 run platform, camhs_pbr.runs), and executing it (the one code path of the Celery task and the management
-command)."""
+command); asking for a scope's monthly PDF pack and making it once the scope's runs of the month are done."""
+
+import logging
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -8,14 +11,15 @@ from django.utils import timezone
 from accounts.audit import Action, Outcome, record
 from accounts.models import Commissioner, Provider, User
 from camhs_pbr.runs import lifecycle
-from camhs_pbr.runs.models import RunStatus
+from camhs_pbr.runs.models import ACTIVE, RunStatus
 from groupings.selectors import current_rules_version
 from reports.exports import plain_rows
 from reports.kinds import ReportKind, kind_of
-from reports.models import HEADLINE, ReportRow, ReportRun, ScopeKind
+from reports.models import HEADLINE, ReportPack, ReportRow, ReportRun, ScopeKind
 from reports.periods import Month
 
 INSERT_BATCH = 5_000
+logger = logging.getLogger(__name__)
 
 
 class ReportRequestError(ValueError):
@@ -77,7 +81,67 @@ def execute_run(run_id: int) -> ReportRun:
     finished = ReportRun.objects.get(pk=run_id)
     outcome = Outcome.DONE if finished.status == RunStatus.DONE else Outcome.FAILED
     record(Action.EXECUTE_REPORT_RUN, by=None, target=finished, outcome=outcome)
+    make_pack_when_reports_are_done(finished)
     return finished
+
+
+def _pack_key(scope_kind: str, scope_code: str, month: Month) -> dict[str, Any]:
+    return {
+        "scope_kind": scope_kind,
+        "scope_code": scope_code,
+        "period": month.first,
+        "rules_version": current_rules_version(),
+    }
+
+
+def ask_for_pack(*, month: Month, scope_kind: str, scope_code: str) -> ReportPack:
+    """Ask for the scope's monthly pack (the monthly beat does, with the month's reports): it is made once
+    none of the scope's report runs of the month is queued or running."""
+    _check_scope_code(scope_kind, scope_code)
+    with transaction.atomic():
+        pack, created = ReportPack.objects.get_or_create(**_pack_key(scope_kind, scope_code, month))
+        if created:
+            record(Action.REQUEST_REPORT_RUN, by=None, target=pack)
+    return pack
+
+
+def make_pack(*, month: Month, scope_kind: str, scope_code: str) -> ReportPack:
+    """Make (again) the scope's monthly pack from its report runs' stored results, and keep it."""
+    from reports.pack import pack_pdf
+
+    pdf = pack_pdf(scope_kind, scope_code, month)
+    with transaction.atomic():
+        pack, _ = ReportPack.objects.update_or_create(
+            **_pack_key(scope_kind, scope_code, month),
+            defaults={"pdf": pdf, "made_at": timezone.now(), "error": ""},
+        )
+        record(Action.EXECUTE_REPORT_RUN, by=None, target=pack)
+    return pack
+
+
+def make_pack_when_reports_are_done(run: ReportRun) -> ReportPack | None:
+    """After a report run ends: when its scope's pack of that month was asked for and none of the scope's
+    report runs of the month is still queued or running, make the pack (a failure is kept on the pack, in
+    words, and never fails the report run)."""
+    month = Month.containing(run.period)
+    key = _pack_key(run.scope_kind, run.scope_code, month)
+    if key["rules_version"] != run.rules_version or not ReportPack.objects.filter(**key).exists():
+        return None
+    others = ReportRun.objects.filter(
+        period=run.period,
+        scope_kind=run.scope_kind,
+        scope_code=run.scope_code,
+        rules_version=run.rules_version,
+        status__in=ACTIVE,
+    )
+    if others.exists():
+        return None
+    try:
+        return make_pack(month=month, scope_kind=run.scope_kind, scope_code=run.scope_code)
+    except Exception as error:
+        logger.exception("the pack of %s %s %s was not made", run.scope_kind, run.scope_code, month.label())
+        ReportPack.objects.filter(**key).update(error=f"{type(error).__name__}: {error}"[:2000])
+        return None
 
 
 def _known_report(report: str) -> ReportKind:

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from accounts.models import User
-from camhs_pbr.lib.charts import BarChart, Chart, bar_chart, line_chart
+from camhs_pbr.lib.numbers import Kind
 from groupings.selectors import current_rules_version
-from reports import access
+from reports import access, charts, headings
 from reports.disclosure import disclose_frame, disclose_with_total, with_total_row
 from reports.exports import Cell, plain_rows
 from reports.kinds import kind_of
-from reports.models import HEADLINE, ReportRow, ReportRun, ScopeKind
+from reports.models import HEADLINE, ReportPack, ReportRow, ReportRun, ScopeKind
 from reports.periods import Month
 from reports.summaries import Summary, disclosed
 
@@ -75,6 +75,12 @@ def run_of(report: str, month: Month, scope_kind: str, scope_code: str) -> Repor
     )
 
 
+def _visible(user: User | None, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows `user` may see; with no user, the whole scope's (as its commissioner or service manager sees
+    it, for the scope's monthly pack)."""
+    return frame if user is None else access.rows_for(user, frame)
+
+
 def download_frame(user: User, run: ReportRun) -> pd.DataFrame:
     """What `user` downloads of a run: published for its scope, only the rows the user may see."""
     return access.rows_for(user, published_frame(run))
@@ -87,17 +93,17 @@ class PageTable:
     total: list[Cell]
 
 
-def page_table(user: User, run: ReportRun) -> PageTable:
-    """The run's table for the page: the rows `user` may see, and their total computed from raw values and
-    then disclosed like every other figure of the scope."""
+def page_table(user: User | None, run: ReportRun) -> PageTable:
+    """The run's table for the page: the rows `user` may see (the whole scope's without a user), and their
+    total computed from raw values and then disclosed like every other figure of the scope."""
     rows = plain_rows(_with_total(user, run))
     return PageTable(list(kind_of(run.report).columns), rows[:-1], rows[-1])
 
 
-def _with_total(user: User, run: ReportRun) -> pd.DataFrame:
+def _with_total(user: User | None, run: ReportRun) -> pd.DataFrame:
     """The rows of the run `user` may see, as published for its scope, with their Total row last."""
     kind = kind_of(run.report)
-    raw = access.rows_for(user, stored_frame(run))
+    raw = _visible(user, stored_frame(run))
     label_column = kind.columns[0]
     if run.scope_kind == ScopeKind.COMMISSIONER:
         return disclose_with_total(raw, kind.disclosure, label_column=label_column, totals=kind.totals)
@@ -114,10 +120,9 @@ class TrendPoint:
 class TrendView:
     label: str
     points: list[TrendPoint]
-    chart: Chart
 
 
-def trend(user: User, report: str, month: Month, scope_kind: str, scope_code: str) -> TrendView:
+def trend(user: User | None, report: str, month: Month, scope_kind: str, scope_code: str) -> TrendView:
     """The report's headline figure over the 12 months to `month`, from the finished runs of the scope: each
     month's figure is the Total of the trend's column on that month's page for `user`."""
     kind = kind_of(report)
@@ -142,23 +147,82 @@ def trend(user: User, report: str, month: Month, scope_kind: str, scope_code: st
         if run is not None:
             value = plain_rows(_with_total(user, run).tail(1))[0][column]
         points.append(TrendPoint(each, value))
-    plotted = [(p.month.first, p.value) for p in points if isinstance(p.value, int | float)]
-    top = max([int(v) for _, v in plotted] or [0])
-    chart = line_chart({spec.label: [(day, int(v)) for day, v in plotted]}, 0, max(top, 1))
-    return TrendView(spec.label, points, chart)
+    return TrendView(spec.label, points)
 
 
 @dataclass(frozen=True)
 class SpreadView:
-    chart: BarChart
+    bars: list[tuple[str, float | None]]  # (grouping code, mean cost per closed episode)
     eta_squared: float | None
 
 
-def spread(user: User, run: ReportRun) -> SpreadView | None:
-    """The run's spread chart and eta squared from the rows `user` may see, for a report kind drawn as a
+def spread(user: User | None, run: ReportRun) -> SpreadView | None:
+    """The run's spread (bars) and eta squared from the rows `user` may see, for a report kind drawn as a
     spread (the currency quality)."""
     kind = kind_of(run.report)
     if kind.spread is None:
         return None
-    bars, eta_squared = kind.spread(access.rows_for(user, stored_frame(run)))
-    return SpreadView(bar_chart(bars), eta_squared)
+    bars, eta_squared = kind.spread(_visible(user, stored_frame(run)))
+    return SpreadView(bars, eta_squared)
+
+
+def report_charts(
+    report: str, scope: str, month: Month, trend: TrendView, spread: SpreadView | None
+) -> list[charts.ChartSpec]:
+    """The charts of a report's month for one scope (`scope` in words): its trend over 12 months and, for a
+    report drawn as a spread, the spread. The page, the XLSX and the PDF pack show these."""
+    kind = kind_of(report)
+    months = month.trailing(12)
+    built = [
+        charts.trend_chart(
+            key=f"trend-{report}",
+            title=f"{trend.label}, month by month",
+            when=f"{kind.label}, {scope}, {months[0].first:%b %Y} to {month.first:%b %Y}",
+            series={trend.label: [(point.month.first, point.value) for point in trend.points]},
+            kind=headings.column_of(report, kind.trend.column).kind,
+            unit=kind.trend.unit,
+        )
+    ]
+    if spread is not None:
+        built.append(
+            charts.bar_chart(
+                key=f"spread-{report}",
+                title="Mean cost per closed episode by grouping",
+                when=f"{kind.label}, {scope}, episodes closed in the 12 months to {month.first:%B %Y}",
+                bars=[(str(headings.meaning_of("grouping", label)), value) for label, value in spread.bars],
+                value_label="Mean cost per closed episode",
+                kind=Kind.MONEY,
+                category_label="Grouping",
+            )
+        )
+    return built
+
+
+def packs_for(user: User, limit: int = 12) -> list[ReportPack]:
+    """The made monthly packs `user` may download, newest first (without their PDF bytes)."""
+    packs = []
+    for scope in access.scopes_of(user):
+        if not access.may_see_pack(user, scope.kind, scope.code):
+            continue
+        packs += list(
+            ReportPack.objects.filter(
+                scope_kind=scope.kind,
+                scope_code=scope.code,
+                made_at__isnull=False,
+                rules_version=current_rules_version(),
+            )
+            .defer("pdf")
+            .order_by("-period")[:limit]
+        )
+    return sorted(packs, key=lambda pack: (-pack.period.toordinal(), pack.scope_kind, pack.scope_code))
+
+
+def pack_of(scope_kind: str, scope_code: str, month: Month) -> ReportPack | None:
+    """The made monthly pack of a scope and month under the current rules version, if there is one."""
+    return ReportPack.objects.filter(
+        scope_kind=scope_kind,
+        scope_code=scope_code,
+        period=month.first,
+        rules_version=current_rules_version(),
+        made_at__isnull=False,
+    ).first()

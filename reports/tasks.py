@@ -20,13 +20,18 @@ def run_report(run_id: int) -> str:
 @shared_task
 def run_previous_month() -> int:
     """Queue every report for every scope it runs for (all providers, all commissioners) for the month
-    before today (Europe/London); returns the number of runs queued."""
+    before today (Europe/London), and ask for each scope's monthly pack, made once its runs are done;
+    returns the number of runs queued."""
     month = Month.containing(timezone.localdate()).previous()
+    scopes = every_scope()
     with transaction.atomic():
+        # Each scope's pack is made after the last of its runs ends (reports.runs.make_pack_when_reports_are_done).
+        for scope_kind, code in sorted({(scope_kind, code) for _, scope_kind, code in scopes}):
+            runs.ask_for_pack(month=month, scope_kind=scope_kind, scope_code=code)
         queued = [
             runs.prepare_run(
                 report=report, month=month, scope_kind=scope_kind, scope_code=code, by=None, send=True
             )
-            for report, scope_kind, code in every_scope()
+            for report, scope_kind, code in scopes
         ]
     return len(queued)

@@ -10,3 +10,4 @@ from dataclasses import dataclass
 class Trend:
     label: str
     column: str  # the column whose total (as in the page's Total row) is followed
+    unit: str = ""  # what a count counts, for the chart's axis ("episodes"); money says £ itself

@@ -6,18 +6,21 @@ Commissioners see aggregates only, disclosure-controlled (SPEC §7); who sees wh
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import AuthenticatedRequest
 from accounts.audit import Action, record
 from accounts.models import Provider
+from camhs_pbr.lib import vega
 from camhs_pbr.lib.numbers import Kind, figure
 from camhs_pbr.runs.wording import UNREACHABLE_NOW
 from reports import access, headings, selectors, services, workbook
+from reports.charts import ChartSpec
 from reports.exports import Cell, csv_lines, plain_rows
 from reports.kinds import KINDS
 from reports.models import ScopeKind
@@ -59,7 +62,11 @@ def index(request: AuthenticatedRequest) -> HttpResponse:
         (offer, selectors.run_of(offer.kind.report, month, offer.scope.kind, offer.scope.code))
         for offer in offers
     ]
-    return render(request, "reports/index.html", {"rows": rows, "month": month})
+    return render(
+        request,
+        "reports/index.html",
+        {"rows": rows, "month": month, "packs": selectors.packs_for(request.user)},
+    )
 
 
 @login_required
@@ -101,6 +108,8 @@ def report(request: AuthenticatedRequest, report: str, scope_kind: str, scope_co
     )
     trend = selectors.trend(request.user, report, month, scope_kind, scope_code)
     spread = selectors.spread(request.user, run) if run and run.has_result else None
+    scope_words = f"{offer.scope.name} ({offer.scope.code})"
+    charts = selectors.report_charts(report, scope_words, month, trend, spread)
     context = {
         "offer": offer,
         "month": month,
@@ -112,13 +121,12 @@ def report(request: AuthenticatedRequest, report: str, scope_kind: str, scope_co
         "trend_kind": headings.column_of(report, offer.kind.trend.column).kind,
         "trend": trend,
         "spread": spread,
-        "spread_bars": [(headings.meaning_of("grouping", bar.label), bar) for bar in spread.chart.bars]
-        if spread
-        else [],
         "summary_tables": summary_tables,
         # A report with summary views opens on them; its full table is one choice away (no script needed).
         "all_columns": not summary_tables or request.GET.get("columns") == "all",
         "disclosure_note": DISCLOSURE_NOTE if scope_kind == ScopeKind.COMMISSIONER else "",
+        "trend_chart": _drawn(charts[0]),
+        "spread_chart": _drawn(charts[1]) if len(charts) > 1 else None,
         "in_progress": bool(run and run.status in ("queued", "running")),
         "downloads": [
             (
@@ -186,6 +194,14 @@ def _summary_cell(column: str, value: Cell, kind: Kind, providers: dict[str, str
     return figure(headings.meaning_of(column, value), kind)
 
 
+def _drawn(chart: ChartSpec) -> tuple[ChartSpec, SafeString | None]:
+    """A chart and its inline SVG (None when it is said in words); the SVG is drawn by vl-convert from our
+    own spec, with no script, and is cached."""
+    if chart.spec is None:
+        return chart, None
+    return chart, mark_safe(vega.inline_svg(chart.spec, label=chart.summary, prefix=chart.key))  # noqa: S308
+
+
 @login_required
 def download(
     request: AuthenticatedRequest, report: str, scope_kind: str, scope_code: str, period: str, fmt: str
@@ -215,6 +231,27 @@ def download(
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     record(Action.EXPORT_REPORT, by=request.user, target=run)
+    return response
+
+
+@login_required
+@require_http_methods(["GET"])
+def pack(request: AuthenticatedRequest, scope_kind: str, scope_code: str, period: str) -> HttpResponse:
+    """A scope's monthly PDF pack, for whoever sees the whole scope (reports.access.may_see_pack)."""
+    if not access.may_see_pack(request.user, scope_kind, scope_code):
+        raise PermissionDenied("This pack is not in your scope.")
+    try:
+        month = Month.of(period)
+    except ValueError as error:
+        raise Http404(str(error)) from error
+    made = selectors.pack_of(scope_kind, scope_code, month)
+    if made is None:
+        raise Http404(f"No pack of {scope_code} for {month.label()} has been made.")
+    response = HttpResponse(bytes(made.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="pack-{scope_kind}-{scope_code}-{month.label()}.pdf"'
+    )
+    record(Action.EXPORT_REPORT, by=request.user, target=made)
     return response
 
 

@@ -45,6 +45,12 @@ def test_the_scoring_benchmark_runs():
 
 
 @pytest.mark.bench
+def test_the_charts_benchmark_times_specs_svg_png_and_the_cache():
+    out = bench("-m", "bench.charts", "--charts", "2", timeout=120)
+    assert "first SVG in the process" in out and "PNG, twice the pixels" in out and "from the cache" in out
+
+
+@pytest.mark.bench
 def test_the_passwords_benchmark_times_a_check_with_each_hasher():
     out = bench("-m", "bench.passwords", "--checks", "1", timeout=120)
     assert "Argon2idPasswordHasher" in out and "PBKDF2PasswordHasher" in out

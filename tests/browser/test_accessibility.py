@@ -40,6 +40,7 @@ NOT_PAGES = {
     "logout",  # POST only
     "home",  # redirects to the role's first page
     "reports:download",  # a CSV/XLSX file
+    "reports:pack",  # a PDF file
     "dashboards:dashboard_csv",  # a CSV file
     "groupings:regrouping_movement_csv",  # a CSV file
     "favicon",  # an image

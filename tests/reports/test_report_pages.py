@@ -65,7 +65,9 @@ def test_the_casemix_page_shows_disclosed_figures_a_total_and_the_trend(client, 
     assert table.total[-3:] == ["*", "*", "*"]  # totals from raw values (4, 4, 2), then disclosed
     trend = page.context["trend"]
     assert [p.month.label() for p in trend.points][-1] == "2026-10" and trend.points[-1].value == "*"
-    assert "<svg" in page.content.decode() and 'data-testid="trend"' in page.content.decode()
+    html = page.content.decode()
+    # One month, its figure suppressed: said in words, not drawn; the table behind it is there.
+    assert "every figure so far is suppressed (*)" in html and 'data-testid="trend"' in html
 
 
 def test_the_downloaded_csv_is_the_disclosed_report_with_no_identifier(client, october):
@@ -141,9 +143,24 @@ def test_the_currency_quality_page_charts_mean_cost_by_grouping_with_eta_squared
     page = client.get("/reports/currency/provider/RAA/", {"period": "2026-10"})
     spread = page.context["spread"]
     assert spread.eta_squared == 0.75
-    assert [bar.label for bar in spread.chart.bars] == ["GA01", "GH04"]
-    assert spread.chart.bars[1].width == 3 * spread.chart.bars[0].width
-    assert "<strong>0.75</strong>" in page.content.decode()
+    assert spread.bars == [("GA01", 100.0), ("GH04", 300.0)]
+    html = page.content.decode()
+    assert "<strong>0.75</strong>" in html
+    # Drawn on the server: an inline SVG image with its words, no script in it, and its table one click away.
+    figure = html[
+        html.index('data-testid="chart-spread-currency"') : html.index(
+            "</figure>", html.index("chart-spread")
+        )
+    ]
+    svg = figure[figure.index("<svg") : figure.index("</svg>")]
+    assert 'role="img"' in svg and "<script" not in svg.lower()
+    assert 'aria-label="Mean cost per closed episode by grouping, Currency quality' in svg
+    assert "highest GH04 at £300" in svg
+    assert ">Mean cost per closed episode (£)</text>" in svg  # the axis title with its unit
+    # The page opens on the summary, so the link opens the full table (all columns) at the table.
+    assert 'href="?period=2026-10&amp;columns=all#report-table"' in figure
+    all_columns = client.get("/reports/currency/provider/RAA/", {"period": "2026-10", "columns": "all"}).content
+    assert b'href="#report-table"' in all_columns and b'id="report-table"' in all_columns
 
 
 def test_one_registry_entry_is_all_a_report_needs_its_label_choice_and_trend_come_from_it():

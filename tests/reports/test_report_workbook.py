@@ -1,6 +1,7 @@
 """The downloaded XLSX reads like the page: title block, headings in words, formats, total, definitions."""
 
 import io
+import zipfile
 
 import pytest
 from openpyxl import load_workbook
@@ -9,6 +10,7 @@ from accounts.models import Provider, Role
 from camhs_pbr.lib.numbers import XLSX_FORMATS, Kind
 from reports import runs
 from reports.kinds import kind_of
+from reports.models import ReportRow
 from reports.periods import Month
 from tests import factories
 from tests.reports.helpers import october_casemix, with_awkward_row
@@ -83,3 +85,29 @@ def test_a_commissioners_xlsx_keeps_suppressed_figures_as_stars_and_codes_as_mea
     genders = {row[headings.index("Gender")] for row in values[:-1]}
     assert "Female" in genders and "2" not in genders
     assert "Not grouped" in {row[headings.index("Grouping code")] for row in values[:-1]}
+
+
+def test_the_xlsx_holds_the_pages_chart_as_an_image_with_its_words(client, reference_data):
+    october_casemix()
+    run = runs.prepare_run(report="currency", month=OCTOBER, scope_kind="provider", scope_code="RAA", by=None)
+    run = runs.execute_run(run.pk)
+    ReportRow.objects.filter(run=run).delete()
+    columns = kind_of("currency").columns
+    for n, row in enumerate(
+        [
+            {"grouping": "GA01", "episodes": 12, "cost_mean": 100.0},
+            {"grouping": "GH04", "episodes": 9, "cost_mean": 300.0},
+        ]
+    ):
+        ReportRow.objects.create(run=run, position=n, values=[row.get(column) for column in columns])
+    client.force_login(factories.user(Role.SERVICE_MANAGER, provider=Provider.objects.get(code="RAA")))
+    content = download(client, "/reports/currency/provider/RAA/2026-10.xlsx")
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        images = [name for name in archive.namelist() if name.startswith("xl/media/")]
+        assert len(images) == 1 and archive.read(images[0]).startswith(b"\x89PNG")
+    book = load_workbook(io.BytesIO(content))
+    assert book.sheetnames == ["Currency quality", "Charts", "Definitions"]
+    charts = book["Charts"]
+    assert charts["A1"].value.startswith("Mean cost per closed episode by grouping, Currency quality")
+    assert len(charts._images) == 1
+    assert content == download(client, "/reports/currency/provider/RAA/2026-10.xlsx")  # same bytes again
