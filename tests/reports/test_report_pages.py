@@ -159,7 +159,9 @@ def test_the_currency_quality_page_charts_mean_cost_by_grouping_with_eta_squared
     assert ">Mean cost per closed episode (£)</text>" in svg  # the axis title with its unit
     # The page opens on the summary, so the link opens the full table (all columns) at the table.
     assert 'href="?period=2026-10&amp;columns=all#report-table"' in figure
-    all_columns = client.get("/reports/currency/provider/RAA/", {"period": "2026-10", "columns": "all"}).content
+    all_columns = client.get(
+        "/reports/currency/provider/RAA/", {"period": "2026-10", "columns": "all"}
+    ).content
     assert b'href="#report-table"' in all_columns and b'id="report-table"' in all_columns
 
 
