@@ -72,3 +72,7 @@ CONTACT_DATE = DateRange(earliest=dt.date(2000, 1, 1), days_ahead=366)
 CASE_CLOSED = "This case is closed: reopen it, with a reason, before recording anything on it."
 REOPEN_NEEDS_REASON = "Say why the case is reopened."
 PATIENT_ALREADY_REGISTERED = "A patient with this NHS number is already registered."
+FROM_RECORDS_SYSTEM = (
+    "This record comes from the records system and is read-only here: correct it in the records system and "
+    "the correction arrives with its next extract."
+)
