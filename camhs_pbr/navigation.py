@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from accounts.access import case_level_page, manager_page
 from accounts.middleware import has_confirmed_device
+from imports.views import data_manager_page
 from lab.views import service_manager_page
 from reports import access as report_access
 
@@ -37,6 +38,7 @@ PAGES: tuple[tuple[str, str, Callable[[HttpRequest], bool]], ...] = (
     ("Dashboard", "dashboards:dashboard", lambda request: manager_page.admits(request.user)),
     ("Re-grouping", "groupings:regrouping", lambda request: manager_page.admits(request.user)),
     ("Lab", "lab:index", lambda request: service_manager_page.admits(request.user)),
+    ("Imports", "imports:index", lambda request: data_manager_page.admits(request.user)),
     ("Reports", "reports:index", _reports),
     ("Admin", "admin:index", admin.site.has_permission),
 )

@@ -10,13 +10,11 @@ from pathlib import Path
 from django.conf import settings
 
 from accounts.models import Provider
-from camhs_pbr.lib import safe_csv
-from camhs_pbr.runs.models import RunStatus
-from imports.models import ImportRun
+from imports.filing import DONE, FAILED, PROCESSING
+from imports.services import request_import
 
 logger = logging.getLogger(__name__)
 
-PROCESSING, DONE, FAILED = "processing", "done", "failed"
 SETTLED_SECONDS = 10  # a folder still being written (changed in the last seconds) waits for the next round
 
 
@@ -32,8 +30,6 @@ def _settled(entry: Path) -> bool:
 
 def pick_up(settled_seconds: float | None = None) -> int:
     """Queue the import of every settled extract in the drop folder of each provider; returns how many."""
-    from imports.services import request_import
-
     root = settings.IMPORT_DROP_DIR
     if not root:
         return 0
@@ -56,29 +52,3 @@ def pick_up(settled_seconds: float | None = None) -> int:
             request_import(by=None, provider=provider, path=target, name=entry.name, source="drop_folder")
             queued += 1
     return queued
-
-
-def file_away(run: ImportRun) -> None:
-    """Move a picked-up extract to done/ or failed/ with its report (`<name>.report.csv`)."""
-    path = Path(run.path)
-    if not path.exists() or path.parent.name != PROCESSING:
-        return
-    folder = path.parent.parent / (FAILED if run.refused or run.status == RunStatus.FAILED else DONE)
-    folder.mkdir(exist_ok=True)
-    target = folder / path.name
-    shutil.move(str(path), target)
-    with open(folder / f"{path.name}.report.csv", "w", newline="", encoding="utf-8") as out:
-        write_report(run, out)
-    run.path = str(target)
-    run.save(update_fields=["path"])
-
-
-def write_report(run: ImportRun, out) -> None:
-    """The run's report as CSV: one line per rejected row (`file, line, column, reason`), or the reason the
-    whole extract was refused (line 0)."""
-    writer = safe_csv.writer(out)
-    writer.writerow(["file", "line", "column", "reason"])
-    if run.refused:
-        writer.writerow(["", 0, "", run.refused])
-    for rejection in run.rejections.order_by("pk").iterator():
-        writer.writerow([rejection.file, rejection.line, rejection.column, rejection.reason])

@@ -8,7 +8,7 @@ from django.db import transaction
 from accounts.audit import Action
 from accounts.models import Provider, User
 from camhs_pbr.runs import lifecycle
-from imports import drop_folder, merge
+from imports import filing, merge
 from imports.extracts import fingerprint
 from imports.files import ExtractRefused, read_extract
 from imports.models import ImportMode, ImportRun, ImportSource, Rejection
@@ -79,5 +79,5 @@ def run_import(run_id: int) -> ImportRun | None:
             lifecycle.finish(ImportRun, run_id, counts=outcome.as_json(), stage="")
     run.refresh_from_db()
     if run.source == ImportSource.DROP_FOLDER:
-        drop_folder.file_away(run)
+        filing.file_away(run)
     return run

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Provider
 from imports import services, tasks
-from imports.drop_folder import write_report
+from imports.filing import write_report
 from imports.models import ImportMode, ImportRun, ImportSource
 
 
