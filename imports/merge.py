@@ -140,10 +140,11 @@ def load(
 ) -> Outcome:
     """Check every row and merge what passes into the provider's records in one transaction (nothing when
     `dry_run`); the counts per file and every rejected row with its reason."""
+    # Said before the transaction: a stage written inside it would not be seen until it commits.
+    stage("Checking the rows and writing the records")
     with transaction.atomic():
         # One merge per provider at a time: a second extract waits for the first to commit.
         Provider.objects.select_for_update().get(pk=provider.pk)
-        stage("Checking the rows")
         summary, records = held(provider)
         checked = checks.check(files, reference(provider), summary, _at)
         outcome = Outcome(rejected=checked.rejected)
@@ -152,7 +153,6 @@ def load(
                 read=checked.read.get(name, 0), rejected=checked.rejected_count(name)
             )
         merger = _Merger(provider, checked, records, outcome, by, full=full, files=files)
-        stage("Writing the records")
         merger.merge()
         if dry_run:
             transaction.set_rollback(True)

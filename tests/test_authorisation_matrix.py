@@ -456,7 +456,9 @@ def test_imports_are_for_the_data_managers_of_the_runs_provider_who_see_no_case(
             for method, expected in methods.items():
                 got = outcome(getattr(client, method.lower())(urls[name]))
                 if got != expected[which]:
-                    wrong.append(f"{method} {name} as data manager {which}: {got}, expected {expected[which]}")
+                    wrong.append(
+                        f"{method} {name} as data manager {which}: {got}, expected {expected[which]}"
+                    )
         for name, methods in EXPECTED.items():
             if methods["GET"] in (CASE_PAGE, CASE_LIST):
                 got = outcome(client.get(urls[name]))
