@@ -29,8 +29,8 @@ def _counts() -> list[int]:
 
 def test_a_worker_killed_mid_merge_leaves_the_state_before_and_the_run_again_gives_the_same_result(
     service,
-    slow_workers,
-    tmp_path,  # noqa: F811
+    slow_workers,  # noqa: F811
+    tmp_path,
 ):
     folder = helpers.write(tmp_path / "extract", helpers.rows(service))
     before = _counts()
