@@ -38,7 +38,9 @@ def test_a_worker_killed_mid_merge_leaves_the_state_before_and_the_run_again_giv
     run = services.request_import(
         by=None, provider=service["provider"], path=folder, name="x", source="command"
     )
-    wait_until(lambda: ImportRun.objects.get(pk=run.pk).stage.startswith("Checking the rows"), "the merge to start")
+    wait_until(
+        lambda: ImportRun.objects.get(pk=run.pk).stage.startswith("Checking the rows"), "the merge to start"
+    )
     time.sleep(2)  # patients and referrals written inside the merge's transaction, contacts not yet
     for pid in [*pool_children(worker), worker.pid]:
         os.kill(pid, signal.SIGKILL)
