@@ -133,6 +133,7 @@ class User(AbstractUser):
         "local id in the records system",
         max_length=40,
         blank=True,
+        db_default="",
         help_text="CareProfLocalId of a practitioner loaded from the provider's records system; empty otherwise.",
     )
     must_change_password = models.BooleanField(

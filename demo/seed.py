@@ -16,9 +16,9 @@ from assessments.choices import (
     ReferralSource,
 )
 from assessments.models import Case, Contact, Patient
+from camhs_pbr.lib.copy_rows import insert_rows
 from camhs_pbr.lib.service_time import service_zone
 from demo.appointments import contact_counts, expected_contacts
-from demo.copy_rows import insert_rows
 from demo.groupings import ratings, seed_grouping_history
 from demo.outcomes import seed_outcomes
 from demo.stamps import Stamps, stamped_as_given

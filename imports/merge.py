@@ -19,6 +19,7 @@ from accounts.models import Commissioner, Profession, Provider, Role, Team, User
 from assessments import discharge
 from assessments.current_view_items import ALL_ITEMS
 from assessments.models import Case, Contact, CurrentView, Patient
+from camhs_pbr.lib.copy_rows import insert_rows
 from camhs_pbr.lib.service_time import service_today, service_zone
 from groupings.bulk import suggest_views
 from groupings.selectors import current_rules_version
@@ -47,6 +48,7 @@ CASE_FIELDS = (
 )
 CONTACT_FIELDS = ("case_id", "starts_at", "duration_minutes", "attendance", "mode", "clinician_id")
 VIEW_FIELDS = ("case_id", "completed_on", "practitioner_id", *ALL_ITEMS)
+BATCH = 5000
 
 
 @dataclass
@@ -68,8 +70,11 @@ class Outcome:
         return {name: vars(counts) for name, counts in self.counts.items()}
 
 
-def _at(day: dt.date, time: dt.time) -> dt.datetime:
-    return dt.datetime.combine(day, time, tzinfo=service_zone())
+def _at_in(zone: dt.tzinfo):
+    def at(day: dt.date, time: dt.time) -> dt.datetime:
+        return dt.datetime.combine(day, time, tzinfo=zone)
+
+    return at
 
 
 def reference(provider: Provider) -> rows.Reference:
@@ -146,7 +151,7 @@ def load(
         # One merge per provider at a time: a second extract waits for the first to commit.
         Provider.objects.select_for_update().get(pk=provider.pk)
         summary, records = held(provider)
-        checked = checks.check(files, reference(provider), summary, _at)
+        checked = checks.check(files, reference(provider), summary, _at_in(service_zone()))
         outcome = Outcome(rejected=checked.rejected)
         for name in files:
             outcome.counts[name] = Counts(
@@ -257,8 +262,12 @@ class _Merger:
         if PATIENTS.name not in self.files:
             return
         created, changed = self._plan(PATIENTS.name, values, PATIENT_FIELDS)
-        Patient.objects.bulk_create(
-            [Patient(provider=self.provider, **values[local]) for local in created], batch_size=2000
+        fields = ("local_id", *PATIENT_FIELDS)
+        insert_rows(
+            Patient,
+            ("provider_id", "registered_at", *fields),
+            ([self.provider.pk, self.now, *(values[local][f] for f in fields)] for local in created),
+            BATCH,
         )
         self._update(Patient, PATIENTS.name, values, changed, case_of=lambda held: (None, held["pk"]))
         self._flags(Patient, PATIENTS.name, "provider", values)
@@ -340,13 +349,14 @@ class _Merger:
             obj.updated_at = self.now
             obj._import_extra = ("version", "updated_at")  # type: ignore[attr-defined]
 
-        fields = {f: None for f in CASE_FIELDS}
-        Case.objects.bulk_create(
-            [
-                Case(source_provider=self.provider, local_id=local, **{f: values[local][f] for f in fields})
+        insert_rows(
+            Case,
+            ("source_provider_id", "local_id", "version", "created_at", "updated_at", *CASE_FIELDS),
+            (
+                [self.provider.pk, local, 1, self.now, self.now, *(values[local][f] for f in CASE_FIELDS)]
                 for local in created
-            ],
-            batch_size=2000,
+            ),
+            BATCH,
         )
         self._update(
             Case, REFERRALS.name, values, changed, extra=bump, case_of=lambda h: (h["pk"], h["patient_id"])
@@ -390,9 +400,12 @@ class _Merger:
                 obj.profession_id = values[local]["profession_id"]
                 obj._import_extra = ("profession_id",)  # type: ignore[attr-defined]
 
-        Contact.objects.bulk_create(
-            [Contact(source_provider=self.provider, local_id=local, **values[local]) for local in created],
-            batch_size=5000,
+        fields = (*CONTACT_FIELDS, "profession_id")
+        insert_rows(
+            Contact,
+            ("source_provider_id", "local_id", "recorded_at", *fields),
+            ([self.provider.pk, local, self.now, *(values[local][f] for f in fields)] for local in created),
+            BATCH,
         )
         case_patient = {}
         if changed:
@@ -425,18 +438,21 @@ class _Merger:
                 "practitioner_id": practitioner_id,
             }
         created, changed = self._plan(CURRENT_VIEWS.name, values, VIEW_FIELDS)
-        CurrentView.objects.bulk_create(
-            [
-                CurrentView(
-                    source_provider=self.provider,
-                    local_id=local,
-                    reason="",
-                    recorded_by_id=values[local]["practitioner_id"],
-                    **values[local],
-                )
+        insert_rows(
+            CurrentView,
+            ("source_provider_id", "local_id", "reason", "recorded_at", "recorded_by_id", *VIEW_FIELDS),
+            (
+                [
+                    self.provider.pk,
+                    local,
+                    "",
+                    self.now,
+                    values[local]["practitioner_id"],
+                    *(values[local][f] for f in VIEW_FIELDS),
+                ]
                 for local in created
-            ],
-            batch_size=2000,
+            ),
+            BATCH,
         )
         self._update(CurrentView, CURRENT_VIEWS.name, values, changed, case_of=lambda h: (h["case_id"], None))
         self._flags(CurrentView, CURRENT_VIEWS.name, "source_provider", values)

@@ -59,6 +59,7 @@ def local_id_field(what: str) -> models.CharField:
         f"local id in the records system ({what})",
         max_length=40,
         blank=True,
+        db_default="",  # rows COPYed in by the demo and the benchmarks leave it out
         help_text="Set when the record came from an extract of the provider's records system.",
     )
 
