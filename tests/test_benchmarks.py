@@ -97,3 +97,9 @@ def test_the_api_benchmark_times_one_view_and_a_thousand_per_call():
     out = bench("bench/api.py", "--calls", "20", "--batches", "2")
     assert "one view per call, 20 calls" in out and "1,000 views per call, 2 calls" in out
     assert out.count("views/s") >= 2
+
+
+@pytest.mark.bench_long
+def test_the_imports_benchmark_loads_each_file_beside_the_copy_floor():
+    out = bench("-m", "bench.imports", "--scale", "0.0005")
+    assert "contacts.csv" in out and "Whole extract loaded" in out and "loaded again" in out
