@@ -44,6 +44,7 @@ NOT_PAGES = {
     "favicon",  # an image
     "lab:allocation_help",  # POST only: publishes or withdraws, then back to the run page
     "lab:publish_tree",  # POST only: publishes, then back to the run page (errors: the run page, checked)
+    "imports:report",  # a CSV file
     # The API for other systems answers JSON (its reference page, api:reference, is checked).
     "api:schema",
     "api:suggestions",
@@ -92,7 +93,10 @@ def _demo_urls() -> dict[str, list[tuple[str, str]]]:
         return [(name, url) for name in usernames]
 
     lab_runs = _lab_runs(User.objects.get(username="service.manager"))
+    import_run = _import_run(User.objects.get(username="data.manager"))
     return {
+        "imports:index": each(["data.manager"], reverse("imports:index")),
+        "imports:run": each(["data.manager"], reverse("imports:run", args=[import_run.pk])),
         "lab:index": each(["service.manager"], reverse("lab:index")),
         "lab:run": [("service.manager", reverse("lab:run", args=[run.pk])) for run in lab_runs],
         "login": [("", reverse("login"))],
@@ -145,6 +149,17 @@ def _demo_urls() -> dict[str, list[tuple[str, str]]]:
             f"{reverse('reports:report', args=[run.report, run.scope_kind, run.scope_code])}?period={run.period:%Y-%m}",
         ),
     }
+
+
+def _import_run(manager: User):
+    """The demo's extract loaded by its data manager: a done import with counts and rejected rows."""
+    from imports import services
+    from tests.imports.test_demo_extract import DEMO_EXTRACT
+
+    run = services.request_import(
+        by=manager, provider=manager.provider, path=DEMO_EXTRACT, name="extract", source="upload", send=False
+    )
+    return services.run_import(run.pk)
 
 
 def _lab_runs(manager: User) -> list[LabRun]:
@@ -240,6 +255,8 @@ _PAGE_NAMES = (
     "dashboards:dashboard_cases",
     "lab:index",
     "lab:run",
+    "imports:index",
+    "imports:run",
     "api:reference",
 )
 
