@@ -31,22 +31,22 @@ def fingerprint(path: Path) -> str:
 def keep_upload(files: Iterable[UploadedFile]) -> tuple[Path, str]:
     """Save uploaded files (one zip, or the extract's CSV files) where the workers read them: (path, name)."""
     files = list(files)
+    names = [Path(upload.name or "extract.zip").name for upload in files]
     base = Path(settings.IMPORT_UPLOAD_DIR)
     base.mkdir(parents=True, exist_ok=True)
     target = base / uuid.uuid4().hex
-    if len(files) == 1 and not files[0].name.lower().endswith(".csv"):
+    if len(files) == 1 and not names[0].lower().endswith(".csv"):
         target = target.with_suffix(".zip")
         with open(target, "wb") as out:
             for chunk in files[0].chunks():
                 out.write(chunk)
-        return target, files[0].name
+        return target, names[0]
     target.mkdir()
-    for upload in files:
-        name = Path(upload.name).name
+    for upload, name in zip(files, names, strict=True):
         with open(target / name, "wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
-    return target, ", ".join(sorted(Path(upload.name).name for upload in files))
+    return target, ", ".join(sorted(names))
 
 
 def remove(path: Path) -> None:

@@ -11,6 +11,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from assessments.current_view_items import ALL_ITEMS
 
@@ -159,8 +160,8 @@ def _read_file(spec: FileSpec, data: bytes) -> ExtractFile:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ExtractRefused(f"{name} line {line} is not UTF-8 text; save the file as UTF-8") from error
+        bad_line = data[: error.start].count(b"\n") + 1
+        raise ExtractRefused(f"{name} line {bad_line} is not UTF-8 text; save the file as UTF-8") from error
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [cell.strip() for cell in next(reader)]
@@ -190,7 +191,7 @@ def _check_header(spec: FileSpec, header: list[str]) -> None:
         raise ExtractRefused(f"{spec.name}: {'; '.join(faults)} (its columns: {', '.join(spec.columns)})")
 
 
-def _rows(reader: "csv._reader", header: list[str]) -> Iterator[Row]:
+def _rows(reader: Any, header: list[str]) -> Iterator[Row]:
     width = len(header)
     line = reader.line_num + 1
     for cells in reader:

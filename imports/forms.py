@@ -27,7 +27,7 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(
+    extract = MultipleFileField(
         label="Extract",
         help_text="One zip file, or the extract's CSV files (patients.csv, staff.csv, referrals.csv, "
         "contacts.csv and, if you have them, current_views.csv).",

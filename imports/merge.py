@@ -364,6 +364,7 @@ class _Merger:
         self._flags(Case, REFERRALS.name, "source_provider", values)
         for local in newly_closed:
             case = Case.objects.get(pk=held[local]["pk"])
+            assert case.closed_date is not None
             for step in discharge.discharge_steps():
                 step(case, case.closed_date)
         self.case_ids = {

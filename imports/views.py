@@ -33,7 +33,7 @@ def _runs_of(request: AuthenticatedRequest):
 def index(request: AuthenticatedRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        path, name = keep_upload(form.cleaned_data["files"])
+        path, name = keep_upload(form.cleaned_data["extract"])
         run = services.request_import(
             by=request.user,
             provider=request.user.provider,  # type: ignore[arg-type]

@@ -459,8 +459,8 @@ def test_imports_are_for_the_data_managers_of_the_runs_provider_who_see_no_case(
                     wrong.append(
                         f"{method} {name} as data manager {which}: {got}, expected {expected[which]}"
                     )
-        for name, methods in EXPECTED.items():
-            if methods["GET"] in (CASE_PAGE, CASE_LIST):
+        for name, rules in EXPECTED.items():
+            if rules["GET"] in (CASE_PAGE, CASE_LIST):
                 got = outcome(client.get(urls[name]))
                 if got != 403:
                     wrong.append(f"GET {name} as data manager {which}: {got}, expected 403")

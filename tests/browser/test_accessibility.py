@@ -18,6 +18,7 @@ from django.urls import reverse
 from accounts.models import Role, User
 from assessments.models import Case, MeasureResponse
 from groupings.models import Allocation, RulesVersion
+from imports.models import ImportRun
 from lab import model_files, services
 from lab.methods import METHODS, fit
 from lab.models import LabRun
@@ -151,15 +152,18 @@ def _demo_urls() -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def _import_run(manager: User):
+def _import_run(manager: User) -> ImportRun:
     """The demo's extract loaded by its data manager: a done import with counts and rejected rows."""
     from imports import services
     from tests.imports.test_demo_extract import DEMO_EXTRACT
 
+    assert manager.provider is not None
     run = services.request_import(
         by=manager, provider=manager.provider, path=DEMO_EXTRACT, name="extract", source="upload", send=False
     )
-    return services.run_import(run.pk)
+    done = services.run_import(run.pk)
+    assert done is not None
+    return done
 
 
 def _lab_runs(manager: User) -> list[LabRun]:

@@ -28,7 +28,7 @@ def test_a_data_manager_uploads_the_demo_extract_and_reads_its_errors(
     manager = factories.user(Role.DATA_MANAGER, provider=provider)
     log_in(page, manager.username)
     page.get_by_role("link", name="Imports", exact=True).click()
-    page.set_input_files("#id_files", sorted(str(path) for path in DEMO_EXTRACT.glob("*.csv")))
+    page.set_input_files("#id_extract", sorted(str(path) for path in DEMO_EXTRACT.glob("*.csv")))
     page.get_by_role("button", name="Load the extract").click()
     expect(page.get_by_test_id("run-status")).to_contain_text("Queued")
     page.wait_for_function("() => window.htmx !== undefined")

@@ -38,7 +38,9 @@ def test_an_extract_loads_every_valid_record_keyed_by_local_id(service, tmp_path
     )
     view = CurrentView.objects.get(local_id="A0")
     suggestion = Suggestion.objects.get(current_view=view)
-    assert suggestion.grouping.code == "GH03"  # p09 Moderate alone: depression
+    assert (
+        suggestion.grouping is not None and suggestion.grouping.code == "GH03"
+    )  # p09 Moderate alone: depression
     assert not Allocation.objects.exists()
 
 
