@@ -3,12 +3,13 @@ upload page, the drop folder and the import_records command)."""
 
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from accounts.audit import Action
 from accounts.models import Provider, User
 from camhs_pbr.runs import lifecycle
-from imports import filing, merge
+from imports import extracts, filing, merge
 from imports.extracts import fingerprint
 from imports.files import ExtractRefused, read_extract
 from imports.models import ImportMode, ImportRun, ImportSource, Rejection
@@ -80,4 +81,6 @@ def run_import(run_id: int) -> ImportRun | None:
     run.refresh_from_db()
     if run.source == ImportSource.DROP_FOLDER:
         filing.file_away(run)
+    elif run.source == ImportSource.UPLOAD and Path(run.path).is_relative_to(settings.IMPORT_UPLOAD_DIR):
+        extracts.remove(Path(run.path))  # personal data: an uploaded extract is kept only until it is loaded
     return run

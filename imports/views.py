@@ -9,6 +9,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import AuthenticatedRequest, for_roles
+from accounts.audit import Action, record
 from accounts.models import Role
 from camhs_pbr.runs.wording import UNREACHABLE_NOW
 from imports import services
@@ -68,6 +69,7 @@ def run_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_safe
 def report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(_runs_of(request), pk=pk)
+    record(Action.EXPORT_REPORT, by=request.user, target=run)  # a download: its reasons may quote a cell
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-report.csv"'
     write_report(run, response)  # type: ignore[arg-type]

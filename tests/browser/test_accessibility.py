@@ -159,7 +159,7 @@ def _import_run(manager: User) -> ImportRun:
 
     assert manager.provider is not None
     run = services.request_import(
-        by=manager, provider=manager.provider, path=DEMO_EXTRACT, name="extract", source="upload", send=False
+        by=manager, provider=manager.provider, path=DEMO_EXTRACT, name="extract", source="command", send=False
     )
     done = services.run_import(run.pk)
     assert done is not None

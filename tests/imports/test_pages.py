@@ -58,6 +58,7 @@ def test_a_data_manager_uploads_an_extract_and_reads_its_report(
     assert report["Content-Type"].startswith("text/csv")
     assert report.content.decode().splitlines()[1].startswith("contacts.csv,3,AttendOrDNACode,")
     assert Patient.objects.filter(provider=service["provider"]).count() == 2
+    assert list((tmp_path / "uploads").iterdir()) == []  # the uploaded extract is not kept once loaded
 
 
 def test_a_data_manager_of_another_provider_can_neither_read_nor_load_into_it(
