@@ -12,12 +12,14 @@ from imports.models import ImportRun
 PROCESSING, DONE, FAILED = "processing", "done", "failed"
 
 
-def file_away(run: ImportRun) -> None:
+def file_away(run: ImportRun, *, failed: bool = False) -> None:
     """Move a picked-up extract to done/ or failed/ with its report (`<name>.report.csv`)."""
     path = Path(run.path)
     if not path.exists() or path.parent.name != PROCESSING:
         return
-    folder = path.parent.parent / (FAILED if run.refused or run.status == RunStatus.FAILED else DONE)
+    folder = path.parent.parent / (
+        FAILED if failed or run.refused or run.status == RunStatus.FAILED else DONE
+    )
     folder.mkdir(exist_ok=True)
     target = folder / path.name
     shutil.move(str(path), target)

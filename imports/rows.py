@@ -49,7 +49,8 @@ def key(cells: Mapping[str, str], column: str) -> str:
 
 
 def _plain(column: str, text: str) -> None:
-    char = refused_character(text)
+    # Printable ASCII holds no control, bidirectional or zero-width character: the common case, checked at once.
+    char = None if text.isascii() and text.isprintable() else refused_character(text)
     if char is not None:
         raise Fault(column, f"{column} holds an invisible or control character (U+{ord(char):04X})")
     if text.startswith(FORMULA_STARTS):

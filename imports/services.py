@@ -4,7 +4,7 @@ upload page, the drop folder and the import_records command)."""
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 
 from accounts.audit import Action
 from accounts.models import Provider, User
@@ -67,6 +67,12 @@ def run_import(run_id: int) -> ImportRun | None:
     except ExtractRefused as refused:
         with transaction.atomic():
             lifecycle.finish(ImportRun, run_id, refused=f"The extract was not loaded: {refused}.", stage="")
+    except (OperationalError, InterfaceError):
+        raise  # the platform retries the run with a fresh connection: the extract stays where it is
+    except Exception:
+        if run.source == ImportSource.DROP_FOLDER:
+            filing.file_away(run, failed=True)  # the platform fails the run with the reason
+        raise
     else:
         with transaction.atomic():
             Rejection.objects.filter(run_id=run_id).delete()

@@ -58,3 +58,23 @@ def test_an_unknown_provider_folder_and_the_filed_extracts_are_left_alone(servic
     helpers.write(tmp_path / "drop" / service["provider"].code / "done" / "night-0", helpers.rows(service))
     assert drop_folder.pick_up(settled_seconds=0) == 0
     assert not ImportRun.objects.exists()
+
+
+def test_an_extract_whose_run_fails_is_moved_to_failed(
+    service, tmp_path, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    from imports import merge
+
+    settings.IMPORT_DROP_DIR = str(tmp_path / "drop")
+    provider_dir = tmp_path / "drop" / service["provider"].code
+    helpers.write(provider_dir / "night-3", helpers.rows(service))
+    with django_capture_on_commit_callbacks(execute=False):
+        drop_folder.pick_up(settled_seconds=0)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(merge, "load", broken)
+    with pytest.raises(RuntimeError):
+        run_import(ImportRun.objects.get().pk)
+    assert (provider_dir / "failed" / "night-3").is_dir()
