@@ -12,7 +12,7 @@ from accounts.access import AuthenticatedRequest, for_roles
 from accounts.audit import Action, record
 from accounts.models import Role
 from camhs_pbr.runs.wording import UNREACHABLE_NOW
-from imports import services
+from imports import selectors, services
 from imports.extracts import keep_upload
 from imports.filing import write_report
 from imports.forms import UploadForm
@@ -74,3 +74,15 @@ def report(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-report.csv"'
     write_report(run, response)  # type: ignore[arg-type]
     return response
+
+
+@data_manager_page
+@require_safe
+def not_in_extract(request: AuthenticatedRequest) -> HttpResponse:
+    """The provider's records a full extract no longer held, by their ids in the records system, to review
+    (nothing was deleted; a record is cleared from here when an extract holds it again)."""
+    return render(
+        request,
+        "imports/not_in_extract.html",
+        {"groups": selectors.not_in_extract(request.user.provider_id or 0)},
+    )

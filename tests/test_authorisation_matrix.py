@@ -204,6 +204,7 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "imports:index": {"GET": IMPORTS, "POST": IMPORTS},
     "imports:run": {"GET": IMPORTS, "POST": IMPORTS},
     "imports:report": {"GET": IMPORTS, "POST": IMPORTS},
+    "imports:not_in_extract": {"GET": IMPORTS, "POST": IMPORTS},
     "api:reference": {
         "GET": EVERYONE,
         "POST": rule(**dict.fromkeys(ROLES, 405)),
@@ -249,6 +250,7 @@ DATA_MANAGERS: dict[str, dict[str, tuple[object, object]]] = {
     "imports:index": {"GET": (200, 200), "POST": (200, 200)},
     "imports:run": {"GET": (200, 404), "POST": (405, 405)},
     "imports:report": {"GET": (200, 404), "POST": (405, 405)},
+    "imports:not_in_extract": {"GET": (200, 200), "POST": (405, 405)},  # each sees their own provider's
 }
 
 
@@ -366,6 +368,7 @@ def world(reference_data):
         "imports:index": reverse("imports:index"),
         "imports:run": reverse("imports:run", args=[import_run.pk]),
         "imports:report": reverse("imports:report", args=[import_run.pk]),
+        "imports:not_in_extract": reverse("imports:not_in_extract"),
         "api:reference": reverse("api:reference"),
         "api:schema": reverse("api:schema"),
         "api:suggestions": reverse("api:suggestions"),

@@ -98,6 +98,7 @@ def _demo_urls() -> dict[str, list[tuple[str, str]]]:
     return {
         "imports:index": each(["data.manager"], reverse("imports:index")),
         "imports:run": each(["data.manager"], reverse("imports:run", args=[import_run.pk])),
+        "imports:not_in_extract": each(["data.manager"], reverse("imports:not_in_extract")),
         "lab:index": each(["service.manager"], reverse("lab:index")),
         "lab:run": [("service.manager", reverse("lab:run", args=[run.pk])) for run in lab_runs],
         "login": [("", reverse("login"))],
@@ -261,6 +262,7 @@ _PAGE_NAMES = (
     "lab:run",
     "imports:index",
     "imports:run",
+    "imports:not_in_extract",
     "api:reference",
 )
 

@@ -87,3 +87,21 @@ def test_a_data_manager_sees_no_case_page(client, service, data_manager, tmp_pat
     assert client.get(reverse("assessments:case_detail", args=[case.pk])).status_code == 403
     assert client.get(reverse("assessments:caseload")).status_code == 403
     assert client.get("/").url == reverse("imports:index")
+
+
+def test_a_data_manager_reviews_the_records_a_full_extract_no_longer_holds(
+    client, service, data_manager, tmp_path
+):
+    from imports import merge
+    from imports.files import read_extract
+
+    files = helpers.rows(service)
+    merge.load(service["provider"], read_extract(helpers.write(tmp_path / "a", files)))
+    files[helpers.CONTACTS] = files[helpers.CONTACTS][:1]
+    merge.load(service["provider"], read_extract(helpers.write(tmp_path / "b", files), full=True), full=True)
+    client.force_login(data_manager)
+    page = client.get(reverse("imports:not_in_extract")).content.decode()
+    assert "contacts.csv: 1 record" in page and "<td>C1</td>" in page
+    other = factories.user(Role.DATA_MANAGER, provider=factories.provider())
+    client.force_login(other)
+    assert "<td>C1</td>" not in client.get(reverse("imports:not_in_extract")).content.decode()
