@@ -78,4 +78,4 @@ def contact_mode_refusal(cell: str) -> str:
 
 
 def code_refusal(column: str, cell: str, allowed: frozenset[str]) -> str:
-    return f"{cell.strip()!r} is not a {column} code ({', '.join(sorted(allowed))})"
+    return f"{cell.strip()!r} is not one of the {column} codes ({', '.join(sorted(allowed))})"

@@ -55,13 +55,13 @@ ROW_FAULTS = [
         "unknown gender code",
         _set(PATIENTS, 1, Gender="M"),
         ("patients.csv", 3, "Gender"),
-        "not a Gender code",
+        "not one of the Gender codes",
     ),
     (
         "unknown ethnic category",
         _set(PATIENTS, 1, EthnicCategory="Q"),
         ("patients.csv", 3, "EthnicCategory"),
-        "not a EthnicCategory code",
+        "not one of the EthnicCategory codes",
     ),
     (
         "formula-looking name",
