@@ -52,6 +52,9 @@ class Action(models.TextChoices):
     RATE_VIGNETTE = "rate_vignette", "Rated a training vignette"
     EXPORT_VIGNETTE_RECORD = "export_vignette_record", "Downloaded a vignette training record"
     EXPORT_AUDIT = "export_audit", "Exported audit events"
+    REQUEST_IMPORT = "request_import", "Requested a records import"
+    IMPORT_RECORDS = "import_records", "Loaded records from an extract"
+    UPDATE_FROM_EXTRACT = "update_from_extract", "Updated a record from an extract"
     LOGIN = "login", "Logged in"
     LOGIN_FAILED = "login_failed", "Failed to log in"
     LOGOUT = "logout", "Logged out"
@@ -158,3 +161,30 @@ def latest_admin_change() -> Latest:
     """A stamp's source (camhs_pbr.figures_cache.stamp) for any change made in the admin: names, members and
     details are edited there in place, so kept figures that show them are stale after one."""
     return (AuditEvent.objects.filter(action__in=ADMIN_ACTIONS), "pk")
+
+
+def record_changes(
+    action: str, *, by: Any, changes: Iterable[tuple[str, object, int | None, int | None, Iterable[str]]]
+) -> int:
+    """One audit event per changed record, written together: (object type, id, case id, patient id, the names
+    of the fields that changed; never their values). Returns how many."""
+    user = by if by is not None and getattr(by, "is_authenticated", False) else None
+    request_id = current_request_id()
+    events = [
+        AuditEvent(
+            user=user,
+            username=user.get_username() if user else "",
+            role=getattr(user, "role", "") if user else "",
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            case_id=case_id,
+            patient_id=patient_id,
+            outcome=Outcome.DONE,
+            changed_fields=sorted(set(changed)),
+            request_id=request_id,
+        )
+        for object_type, object_id, case_id, patient_id, changed in changes
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=5000)
+    return len(events)

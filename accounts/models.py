@@ -105,6 +105,8 @@ class Role(models.TextChoices):
     SERVICE_MANAGER = "service_manager", "Service manager"
     COMMISSIONER = "commissioner", "Commissioner"
     ADMINISTRATOR = "administrator", "Administrator"
+    # A provider's administrator of data (issue 31): loads its records system's extracts, sees no case page.
+    DATA_MANAGER = "data_manager", "Data manager"
 
 
 CLINICAL_ROLES = (Role.CLINICIAN, Role.TEAM_MANAGER, Role.SERVICE_MANAGER)
@@ -127,6 +129,13 @@ class User(AbstractUser):
         Commissioner, on_delete=models.PROTECT, null=True, blank=True, help_text="Commissioner users only."
     )
     profession = models.ForeignKey(Profession, on_delete=models.PROTECT, null=True, blank=True)
+    local_id = models.CharField(
+        "local id in the records system",
+        max_length=40,
+        blank=True,
+        db_default="",
+        help_text="CareProfLocalId of a practitioner loaded from the provider's records system; empty otherwise.",
+    )
     must_change_password = models.BooleanField(
         default=False,
         help_text="Set when an administrator sets the password; cleared when the user changes it.",
@@ -145,6 +154,15 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~Q(role=Role.SERVICE_MANAGER) | Q(provider__isnull=False),
                 name="service_manager_has_provider",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.DATA_MANAGER) | Q(provider__isnull=False),
+                name="data_manager_has_provider",
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "local_id"],
+                condition=~Q(local_id=""),
+                name="practitioner_local_id_unique_per_provider",
             ),
         ]
 
@@ -165,6 +183,15 @@ class User(AbstractUser):
     def is_administrator(self) -> bool:
         """Reaches the Django admin or holds the administrator role: a second factor may be required."""
         return self.is_staff or self.is_superuser or self.role == Role.ADMINISTRATOR
+
+    @property
+    def is_data_manager(self) -> bool:
+        return self.role == Role.DATA_MANAGER
+
+    @property
+    def from_records_system(self) -> bool:
+        """A practitioner record loaded from an extract (it cannot log in until an administrator enables it)."""
+        return bool(self.local_id)
 
     @property
     def display_name(self) -> str:

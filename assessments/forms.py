@@ -1,7 +1,6 @@
 """Forms for case records: they parse and validate input; services in services.py do the writing."""
 
 import datetime as dt
-import re
 from typing import Any, cast
 
 from django import forms
@@ -17,8 +16,6 @@ from assessments.current_view_items import ITEMS, RESPONSES
 from assessments.models import Case, Contact, CurrentView, CurrentViewReason, Patient
 from assessments.submissions import key_field
 from camhs_pbr.lib.text import PlainTextField
-
-_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 
 
 class DateInput(forms.DateInput):
@@ -121,11 +118,10 @@ class PatientForm(forms.ModelForm):
         return value
 
     def clean_postcode(self) -> str:
-        compact = re.sub(r"\s+", "", self.cleaned_data["postcode"].upper())
-        match = _POSTCODE.match(compact)
-        if not match:
-            raise forms.ValidationError("Enter a UK postcode, e.g. LS1 4AP.")
-        return f"{match.group(1)} {match.group(2)}"
+        postcode = validation.normalised_postcode(self.cleaned_data["postcode"])
+        if postcode is None:
+            raise forms.ValidationError(validation.POSTCODE_MESSAGE)
+        return postcode
 
 
 def _record_url(user: User, patient: Patient) -> str | None:

@@ -73,3 +73,7 @@ CASE_CLOSED = "This case is closed: reopen it, with a reason, before recording a
 REOPEN_NEEDS_REASON = "Say why the case is reopened."
 PATIENT_ALREADY_REGISTERED = "A patient with this NHS number is already registered."
 CORRECTION_NEEDS_REASON = "Say why this record is corrected."
+FROM_RECORDS_SYSTEM = (
+    "This record comes from the records system and is read-only here: correct it in the records system and "
+    "the correction arrives with its next extract."
+)

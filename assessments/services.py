@@ -102,8 +102,15 @@ def open_referral(*, by: User, patient: Patient, **fields) -> Case:
         raise CaseConflict(limits.ONE_OPEN_REFERRAL_PER_TEAM) from error
 
 
+def _refuse_read_only(case: Case) -> None:
+    """A referral from the records system, and its contacts, are corrected there (issue 31)."""
+    if case.from_records_system:
+        raise RecordRefused(limits.FROM_RECORDS_SYSTEM)
+
+
 @transaction.atomic
 def record_contact(*, by: User, case: Case, **fields) -> Contact:
+    _refuse_read_only(case)
     open_case_for_writing(case)
     if not limits.CONTACT_MINUTES.contains(fields["duration_minutes"]):
         raise RecordRefused(limits.CONTACT_MINUTES.sentence)
@@ -155,6 +162,8 @@ def correct_contact(
     """Correct a contact as seen at `version` (date and time, duration, attendance, mode, clinician), with a
     reason. The contact is changed in place, so every report counts it once; as it read before is kept, with
     who recorded it and who corrected it and why, as a ContactVersion."""
+    if contact.from_records_system:  # corrected in the records system, arriving with its next extract
+        raise RecordRefused(limits.FROM_RECORDS_SYSTEM)
     reason = _correction_reason(reason)
     details = {
         "starts_at": starts_at,
@@ -200,6 +209,7 @@ def discharge_case(*, by: User, case: Case, closed_date, discharge_reason: str, 
     """Close the case on `closed_date` as seen at `version`; registered steps (the open allocation) end too."""
     _refuse_implausible(limits.RECORD_DATE, "discharge date", closed_date)
     locked = Case.objects.select_for_update().get(pk=case.pk)
+    _refuse_read_only(locked)
     _check_case_version(locked, version)
     if not locked.is_open:
         raise RecordRefused("This case is already closed.")
@@ -223,6 +233,7 @@ def reopen_case(*, by: User, case: Case, reason: str, version: int) -> Case:
     try:
         with transaction.atomic():
             locked = Case.objects.select_for_update().get(pk=case.pk)
+            _refuse_read_only(locked)
             _check_case_version(locked, version)
             if locked.is_open:
                 raise RecordRefused("This case is open already.")

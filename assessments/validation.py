@@ -1,8 +1,19 @@
 """Rules a case record must keep (SPEC §7 and the foundation issue), as pure functions over dates."""
 
 import datetime as dt
+import re
 
 from assessments import limits
+
+_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
+POSTCODE_MESSAGE = "Enter a UK postcode, e.g. LS1 4AP."
+
+
+def normalised_postcode(text: str) -> str | None:
+    """A UK postcode as stored (outward and inward parts, one space), or None when `text` is not one."""
+    match = _POSTCODE.match(re.sub(r"\s+", "", text.upper()))
+    return f"{match.group(1)} {match.group(2)}" if match else None
+
 
 MIN_AGE_AT_REFERRAL = 0
 MAX_AGE_AT_REFERRAL = 25

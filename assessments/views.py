@@ -33,6 +33,15 @@ from assessments.submissions import create_once, made_before
 PAGE_SIZE = 50
 
 
+def read_only_redirect(request: AuthenticatedRequest, case: Case) -> HttpResponse | None:
+    """For a page that changes a referral or adds a contact: back to the case page when the referral came from
+    the records system (corrections are made there and arrive with the next extract)."""
+    if not case.from_records_system:
+        return None
+    messages.warning(request, limits.FROM_RECORDS_SYSTEM)
+    return redirect("assessments:case_detail", pk=case.pk)
+
+
 def closed_case_redirect(request: AuthenticatedRequest, case: Case) -> HttpResponse | None:
     """For a page that records something on a case: back to the case page when the case is closed."""
     if case.is_open:
@@ -181,8 +190,8 @@ def referral_create(request: AuthenticatedRequest, patient_pk: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def contact_create(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = visible_case(request.user, pk)
-    if closed := closed_case_redirect(request, case):
-        return closed
+    if refused := read_only_redirect(request, case) or closed_case_redirect(request, case):
+        return refused
     form = ContactForm(request.POST or None, case=case, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -234,6 +243,8 @@ def contact_correct(request: AuthenticatedRequest, pk: int, contact_pk: int) -> 
 @require_http_methods(["GET", "POST"])
 def case_discharge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = visible_case(request.user, pk)
+    if refused := read_only_redirect(request, case):
+        return refused
     if request.method == "GET" and not case.is_open:
         messages.info(request, "This case is already closed.")
         return redirect("assessments:case_detail", pk=case.pk)
@@ -256,6 +267,8 @@ def case_discharge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_reopen(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = visible_case(request.user, pk)
+    if refused := read_only_redirect(request, case):
+        return refused
     if request.method == "GET" and case.is_open:
         messages.info(request, "This case is open.")
         return redirect("assessments:case_detail", pk=case.pk)

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from accounts.access import case_level_page, manager_page
 from accounts.middleware import has_confirmed_device
+from imports.views import data_manager_page
 from lab.views import service_manager_page
 from reports import access as report_access
 
@@ -40,6 +41,7 @@ PAGES: tuple[tuple[str, str, Callable[[HttpRequest], bool]], ...] = (
     ("To rate", "consistency:my_audit_cases", lambda request: case_level_page.admits(request.user)),
     ("Vignettes", "consistency:vignettes", lambda request: case_level_page.admits(request.user)),
     ("Lab", "lab:index", lambda request: service_manager_page.admits(request.user)),
+    ("Imports", "imports:index", lambda request: data_manager_page.admits(request.user)),
     ("Reports", "reports:index", _reports),
     ("Admin", "admin:index", admin.site.has_permission),
 )

@@ -312,12 +312,19 @@ RUN_REQUEUE_LIMIT = int(env_str("RUN_REQUEUE_LIMIT", "3"))
 # The algorithm lab's fitted models (joblib files), written by the workers and read by the web processes:
 # one directory both see (a shared volume in docker-compose).
 LAB_MODELS_DIR = Path(env_str("LAB_MODELS_DIR", str(BASE_DIR / "var" / "lab-models")))
+# Records from the records system (imports/, issue 31): uploaded extracts wait for a worker under
+# IMPORT_UPLOAD_DIR; a provider's records system may leave extracts in IMPORT_DROP_DIR/<ODS code>/ (empty: no
+# drop folder), picked up every IMPORT_DROP_SECONDS. Both directories are shared by web and worker processes.
+IMPORT_UPLOAD_DIR = Path(env_str("IMPORT_UPLOAD_DIR", str(BASE_DIR / "var" / "imports")))
+IMPORT_DROP_DIR = env_str("IMPORT_DROP_DIR", "")
+IMPORT_DROP_SECONDS = float(env_str("IMPORT_DROP_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE: dict = {
     "monthly-reports": {
         "task": "reports.tasks.run_previous_month",
         "schedule": crontab(minute="0", hour="2", day_of_month="1"),  # 02:00 on the 1st, CELERY_TIMEZONE
     },
     "reap-stalled-runs": {"task": "camhs_pbr.runs.tasks.reap_stalled_runs", "schedule": RUN_REAPER_SECONDS},
+    "pick-up-drop-folder": {"task": "imports.tasks.pick_up_drop_folder", "schedule": IMPORT_DROP_SECONDS},
 }
 
 # The API for other systems (issue 33, api/): API keys or a session, scopes, API_RATE calls per key.

@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("groupings.urls")),
     path("", include("consistency.urls")),  # /consistency/
     path("", include("lab.urls")),  # /lab/
+    path("", include("imports.urls")),  # /imports/
     path("api/", include("api.urls")),  # /api/v1/ and /api/fhir/ for other systems
 ]

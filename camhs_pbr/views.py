@@ -30,6 +30,8 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         return redirect("assessments:caseload")
     if request.user.role == Role.ADMINISTRATOR or request.user.is_superuser:
         return redirect("admin:index")
+    if request.user.role == Role.DATA_MANAGER:
+        return redirect("imports:index")
     return redirect("reports:index")
 
 

@@ -13,7 +13,7 @@ from assessments.measures import SDQ, score_answers
 from assessments.models import Case, MeasureResponse, MeasureScore
 from assessments.scoring import Answers
 from assessments.selectors import as_parameters, current_scoring_rules
-from demo.copy_rows import insert_rows
+from camhs_pbr.lib.copy_rows import insert_rows
 from demo.stamps import Stamps, stamped_as_given
 
 BATCH = 5000

@@ -16,9 +16,9 @@ from assessments.choices import (
     ReferralSource,
 )
 from assessments.models import Case, Contact, Patient
+from camhs_pbr.lib.copy_rows import insert_rows
 from camhs_pbr.lib.service_time import service_zone
 from demo.appointments import contact_counts, expected_contacts
-from demo.copy_rows import insert_rows
 from demo.groupings import ratings, seed_grouping_history
 from demo.outcomes import seed_outcomes
 from demo.stamps import Stamps, stamped_as_given
@@ -74,6 +74,7 @@ DEMO_LOGINS = (
     DemoLogin("manager", "Team manager", "North Community CAMHS"),
     DemoLogin("service.manager", "Service manager", "Northshire Children's NHS Trust (demo)"),
     DemoLogin("commissioner", "Commissioner", "Demo ICB North (QDN)"),
+    DemoLogin("data.manager", "Data manager", "Northshire Children's NHS Trust (demo): load demo/extract/"),
     DemoLogin("admin", "Administrator", "Django admin"),
 )
 
@@ -91,8 +92,9 @@ class SeedSummary:
 
 
 def demo_nhs_numbers(count: int, rng: np.random.Generator) -> list[str]:
-    """`count` distinct valid NHS numbers from the 999 range, which is never issued to patients (SPEC §7)."""
-    stems = np.arange(999_000_000, 1_000_000_000, dtype=np.int64)
+    """`count` distinct valid NHS numbers from the 999 range, which is never issued to patients (SPEC §7), bar
+    its last 10,000 stems: the demo extract's patients (demo/extract/) have those, so they load beside these."""
+    stems = np.arange(999_000_000, 999_990_000, dtype=np.int64)
     digits = (stems[:, None] // 10 ** np.arange(8, -1, -1)) % 10
     check = 11 - (digits * np.arange(10, 1, -1)).sum(axis=1) % 11
     check[check == 11] = 0
@@ -211,6 +213,16 @@ def _users(orgs: dict, cases: int, rng: np.random.Generator) -> dict[int, list[U
                 first_name="Sid",
                 last_name="Marsh",
                 role=Role.SERVICE_MANAGER,
+                provider=orgs["providers"][0],
+            ),
+            [],
+        ),
+        (
+            User(
+                username="data.manager",
+                first_name="Dana",
+                last_name="Moor",
+                role=Role.DATA_MANAGER,
                 provider=orgs["providers"][0],
             ),
             [],

@@ -171,3 +171,63 @@ def _store_with_orm(frame: pd.DataFrame, rules_version: RulesVersion) -> None:
         for row in frame.astype(object).to_dict("records")
     ]
     Suggestion.objects.bulk_create(suggestions, batch_size=5000, ignore_conflicts=True)
+
+
+def suggest_views(view_ids: Sequence[int], rules_version: RulesVersion, chunk: int = 50_000) -> int:
+    """Store `rules_version`'s suggestion for each of these Current Views, as recording one in the browser does
+    (a view whose ratings changed gets its suggestion refreshed); allocates nothing. Returns how many."""
+    from assessments.models import CurrentView
+
+    rules = rules_version.ruleset()
+    grouping_ids = dict(rules_version.groupings.values_list("code", "pk"))
+    stored = 0
+    for start in range(0, len(view_ids), chunk):
+        views = CurrentView.objects.filter(pk__in=list(view_ids[start : start + chunk])).annotate(
+            first_half=_packed(HALVES[0]),
+            second_half=_packed(HALVES[1]),
+            born=F("case__patient__date_of_birth"),
+        )
+        rows = list(views.values_list("pk", "first_half", "second_half", "completed_on", "born"))
+        if not rows:
+            continue
+        data = np.array([row[:3] for row in rows], dtype=np.int64)
+        ages = ages_in_years([row[4] for row in rows], [row[3] for row in rows]) if rules.reads_age else None
+        result = suggest_arrays(unpack(data[:, 1], data[:, 2]), rules, ages)
+        suggestions = [
+            Suggestion(
+                current_view_id=int(view_id),
+                rules_version=rules_version,
+                grouping_id=grouping_ids.get(grouping),
+                add_on_grouping_id=grouping_ids.get(add_on),
+                rule=rule,
+                complexity_count=int(count),
+                attendance_flag=bool(attendance),
+                risk_flag=bool(risk),
+            )
+            for view_id, grouping, add_on, rule, count, attendance, risk in zip(
+                data[:, 0].tolist(),
+                result.grouping.tolist(),
+                result.add_on_grouping.tolist(),
+                result.rule.tolist(),
+                result.complexity_count.tolist(),
+                result.attendance_flag.tolist(),
+                result.risk_flag.tolist(),
+                strict=True,
+            )
+        ]
+        Suggestion.objects.bulk_create(
+            suggestions,
+            batch_size=5000,
+            update_conflicts=True,
+            unique_fields=["current_view", "rules_version"],
+            update_fields=[
+                "grouping",
+                "add_on_grouping",
+                "rule",
+                "complexity_count",
+                "attendance_flag",
+                "risk_flag",
+            ],
+        )
+        stored += len(suggestions)
+    return stored

@@ -19,6 +19,7 @@ from assessments.measures import MEASURES
 from assessments.scoring import Answers
 from groupings import services as grouping_services
 from groupings.selectors import current_rules_version
+from imports.models import ImportRun
 from lab.models import LabRun
 from reports.kinds import CASEMIX
 from reports.models import ScopeKind
@@ -117,6 +118,9 @@ CASE_TO_RATE = rule(
     administrator=403,
     anonymous=LOGIN,
 )
+# Imports are for data managers of the run's provider alone (none of the roles above is one; DATA_MANAGERS
+# below gives their rules).
+IMPORTS = LAB
 # A manager's read-only pages: GET only (a POST is refused with 405 once the role is allowed in).
 MANAGERS_READ_ONLY = {"GET": MANAGERS_ONLY, "POST": {**MANAGERS_ONLY, "team_manager": 405}}
 ADMIN_ONLY: dict[str, object] = {**dict.fromkeys(ROLES, ADMIN_LOGIN), "administrator": 200}
@@ -246,6 +250,10 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "lab:run": {"GET": LAB, "POST": LAB},
     "lab:allocation_help": {"GET": LAB, "POST": LAB},
     "lab:publish_tree": {"GET": LAB, "POST": LAB},
+    "imports:index": {"GET": IMPORTS, "POST": IMPORTS},
+    "imports:run": {"GET": IMPORTS, "POST": IMPORTS},
+    "imports:report": {"GET": IMPORTS, "POST": IMPORTS},
+    "imports:not_in_extract": {"GET": IMPORTS, "POST": IMPORTS},
     "api:reference": {
         "GET": EVERYONE,
         "POST": rule(**dict.fromkeys(ROLES, 405)),
@@ -282,6 +290,16 @@ SERVICE_MANAGERS: dict[str, dict[str, tuple[object, object]]] = {
     "lab:allocation_help": {"GET": (405, 405), "POST": (REDIRECT, 404)},
     # an empty POST is a form without its label: the run page again, with the error (400)
     "lab:publish_tree": {"GET": (405, 405), "POST": (400, 404)},
+}
+
+
+# The imports' pages for a data manager of the run's provider and one of another provider. An empty POST
+# re-renders the upload form with its errors.
+DATA_MANAGERS: dict[str, dict[str, tuple[object, object]]] = {
+    "imports:index": {"GET": (200, 200), "POST": (200, 200)},
+    "imports:run": {"GET": (200, 404), "POST": (405, 405)},
+    "imports:report": {"GET": (200, 404), "POST": (405, 405)},
+    "imports:not_in_extract": {"GET": (200, 200), "POST": (405, 405)},  # each sees their own provider's
 }
 
 
@@ -346,6 +364,9 @@ def world(reference_data):
         rules_version=current_rules_version(),
     )
     audit = audit_of(case, clinician, team_a)
+    import_run = ImportRun.objects.create(
+        provider=provider, source="upload", name="extract.zip", path="/nowhere", fingerprint="0" * 64
+    )
     users = {
         "own_team": clinician,
         "other_team": factories.user(Role.CLINICIAN, teams=(team_b,)),
@@ -412,6 +433,10 @@ def world(reference_data):
         "lab:run": reverse("lab:run", args=[lab_run.pk]),
         "lab:allocation_help": reverse("lab:allocation_help", args=[lab_run.pk]),
         "lab:publish_tree": reverse("lab:publish_tree", args=[lab_run.pk]),
+        "imports:index": reverse("imports:index"),
+        "imports:run": reverse("imports:run", args=[import_run.pk]),
+        "imports:report": reverse("imports:report", args=[import_run.pk]),
+        "imports:not_in_extract": reverse("imports:not_in_extract"),
         "api:reference": reverse("api:reference"),
         "api:schema": reverse("api:schema"),
         "api:suggestions": reverse("api:suggestions"),
@@ -523,4 +548,29 @@ def test_the_lab_is_for_the_service_managers_of_the_runs_provider(client, world)
                     wrong.append(
                         f"{method} {name} as service manager {which}: {got}, expected {expected[which]}"
                     )
+    assert not wrong, "\n".join(wrong)
+
+
+def test_imports_are_for_the_data_managers_of_the_runs_provider_who_see_no_case(client, world):
+    _, urls = world
+    run = ImportRun.objects.get()
+    managers = (
+        factories.user(Role.DATA_MANAGER, provider=run.provider),
+        factories.user(Role.DATA_MANAGER, provider=factories.provider()),
+    )
+    wrong = []
+    for which, manager in enumerate(managers):
+        client.force_login(manager)
+        for name, methods in DATA_MANAGERS.items():
+            for method, expected in methods.items():
+                got = outcome(getattr(client, method.lower())(urls[name]))
+                if got != expected[which]:
+                    wrong.append(
+                        f"{method} {name} as data manager {which}: {got}, expected {expected[which]}"
+                    )
+        for name, rules in EXPECTED.items():
+            if rules["GET"] in (CASE_PAGE, CASE_LIST):
+                got = outcome(client.get(urls[name]))
+                if got != 403:
+                    wrong.append(f"GET {name} as data manager {which}: {got}, expected 403")
     assert not wrong, "\n".join(wrong)

@@ -109,3 +109,9 @@ def test_the_api_benchmark_times_one_view_and_a_thousand_per_call():
 def test_the_rater_agreement_benchmark_runs():
     out = bench("-m", "bench.rater_agreement", "--pairs", "500", "--resamples", "50")
     assert "500 pairs, 50 resamples" in out and "all:" in out
+
+
+@pytest.mark.bench_long
+def test_the_imports_benchmark_loads_each_file_beside_the_copy_floor():
+    out = bench("-m", "bench.imports", "--scale", "0.0005")
+    assert "contacts.csv" in out and "Whole extract loaded" in out and "loaded again" in out

@@ -6,7 +6,14 @@ from django.db.models import Q
 
 from assessments.current_view_items import ITEMS as CURRENT_VIEW_ITEMS
 from assessments.current_view_items import MAX_CODE
-from assessments.models.records import Case
+from assessments.models.records import (
+    Case,
+    FromRecordsSystem,
+    absent_field,
+    local_id_field,
+    source_provider_field,
+    unique_local_id,
+)
 
 
 class CurrentViewReason(models.TextChoices):
@@ -15,12 +22,15 @@ class CurrentViewReason(models.TextChoices):
     CHANGED_UNDERSTANDING = "changed_understanding", "Changed understanding"
 
 
-class CurrentView(models.Model):
+class CurrentView(FromRecordsSystem, models.Model):
     """A Current View form completed for a case (SPEC §2); one nullable column per item, NULL = Not known."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="current_views")
     completed_on = models.DateField()
-    reason = models.CharField("reason for completing", max_length=25, choices=CurrentViewReason.choices)
+    # Blank: not recorded (an extract of the records system carries no reason; the forms require one).
+    reason = models.CharField(
+        "reason for completing", max_length=25, choices=CurrentViewReason.choices, blank=True
+    )
     practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -35,6 +45,9 @@ class CurrentView(models.Model):
     corrected_at = models.DateTimeField(null=True, blank=True)
     # A database default too: bulk writers (the demo's and benchmarks' COPY, an import's merge) name no version.
     version = models.PositiveIntegerField(default=1, db_default=1, help_text="Raised by each correction.")
+    source_provider = source_provider_field()
+    local_id = local_id_field("AssessmentId")
+    not_in_latest_extract = absent_field()
 
     class Meta:
         ordering = ["-completed_on", "-pk"]
@@ -46,7 +59,7 @@ class CurrentView(models.Model):
                 name=f"currentview_{item.id}_range",
             )
             for item in CURRENT_VIEW_ITEMS
-        ]
+        ] + [unique_local_id("source_provider", "currentview_local_id_unique_per_provider")]
 
     def __str__(self) -> str:
         return f"Current View of {self.completed_on:%d/%m/%Y}"

@@ -49,6 +49,57 @@ def is_open_episode_on(accepted: dt.date | None, closed: dt.date | None, day: dt
     return accepted is not None and accepted <= day and (closed is None or closed > day)
 
 
+FROM_RECORDS_SYSTEM = "from the records system"
+NOT_FROM_EXTRACT = Q(local_id="")
+
+
+def local_id_field(what: str) -> models.CharField:
+    """The record's key in the provider's records system (issue 31); empty for a record entered here."""
+    return models.CharField(
+        f"local id in the records system ({what})",
+        max_length=40,
+        blank=True,
+        db_default="",  # rows COPYed in by the demo and the benchmarks leave it out
+        help_text="Set when the record came from an extract of the provider's records system.",
+    )
+
+
+def absent_field() -> models.DateTimeField:
+    return models.DateTimeField(
+        "not in the latest extract since",
+        null=True,
+        blank=True,
+        help_text="A full extract did not hold this record: for a data manager to review. Nothing is deleted.",
+    )
+
+
+def source_provider_field() -> models.ForeignKey:
+    return models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The provider whose records system the record came from.",
+    )
+
+
+def unique_local_id(provider_field: str, name: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(
+        fields=[provider_field, "local_id"], condition=~NOT_FROM_EXTRACT, name=name
+    )
+
+
+class FromRecordsSystem:
+    """A record from an extract is read-only here: it is corrected in the records system (issue 31)."""
+
+    local_id: str
+
+    @property
+    def from_records_system(self) -> bool:
+        return bool(self.local_id)
+
+
 OPEN_REFERRAL = Q(closed_date__isnull=True)
 OPEN_EPISODE = Q(accepted_date__isnull=False, closed_date__isnull=True)
 AWAITING_ACCEPTANCE = Q(accepted_date__isnull=True, closed_date__isnull=True)
@@ -92,7 +143,7 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         return self.filter(has_visible_case | (registered_here & ~has_any_case))
 
 
-class Patient(models.Model):
+class Patient(FromRecordsSystem, models.Model):
     """A child or young person as one provider knows them: each provider keeps its own record (SPEC, issue 15),
     so an NHS number is unique within a provider and says nothing about other providers."""
 
@@ -108,6 +159,8 @@ class Patient(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     registered_at = models.DateTimeField(auto_now_add=True)
+    local_id = local_id_field("LocalPatientId")
+    not_in_latest_extract = absent_field()
 
     objects = PatientQuerySet.as_manager()
 
@@ -122,6 +175,7 @@ class Patient(models.Model):
                 name="nhs_number_unique_per_provider",
                 violation_error_message=limits.PATIENT_ALREADY_REGISTERED,
             ),
+            unique_local_id("provider", "patient_local_id_unique_per_provider"),
         ]
         indexes = [models.Index(fields=["family_name", "given_name"])]
 
@@ -137,7 +191,7 @@ class Patient(models.Model):
         return nhs_number.formatted(self.nhs_number)
 
 
-class Case(models.Model):
+class Case(FromRecordsSystem, models.Model):
     """A referral to a team and the episode of care that follows it."""
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="cases")
@@ -161,6 +215,9 @@ class Case(models.Model):
     version = models.PositiveIntegerField(
         default=1, help_text="Raised by each discharge or reopening, so a stale page cannot overwrite one."
     )
+    source_provider = source_provider_field()
+    local_id = local_id_field("ServiceRequestId")
+    not_in_latest_extract = absent_field()
 
     objects = CaseQuerySet.as_manager()
 
@@ -186,6 +243,7 @@ class Case(models.Model):
                 | (Q(closed_date__isnull=False) & ~Q(discharge_reason="")),
                 name="case_closed_with_reason",
             ),
+            unique_local_id("source_provider", "case_local_id_unique_per_provider"),
         ]
         indexes = [
             models.Index(fields=["team", "closed_date"]),
@@ -225,7 +283,7 @@ class CaseReopening(models.Model):
         return f"Reopened {self.reopened_at:%d/%m/%Y} (closed {self.closed_date:%d/%m/%Y})"
 
 
-class Contact(models.Model):
+class Contact(FromRecordsSystem, models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="contacts")
     starts_at = models.DateTimeField("date and time")
     duration_minutes = models.PositiveSmallIntegerField()
@@ -252,6 +310,9 @@ class Contact(models.Model):
     corrected_at = models.DateTimeField(null=True, blank=True)
     # A database default too: bulk writers (the demo's and benchmarks' COPY, an import's merge) name no version.
     version = models.PositiveIntegerField(default=1, db_default=1, help_text="Raised by each correction.")
+    source_provider = source_provider_field()
+    local_id = local_id_field("CareContactId")
+    not_in_latest_extract = absent_field()
 
     class Meta:
         ordering = ["-starts_at"]
@@ -262,6 +323,7 @@ class Contact(models.Model):
                 name="contact_duration_range",
                 violation_error_message=limits.CONTACT_MINUTES.sentence,
             ),
+            unique_local_id("source_provider", "contact_local_id_unique_per_provider"),
         ]
         indexes = [
             models.Index(fields=["case", "starts_at"]),

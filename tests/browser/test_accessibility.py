@@ -19,6 +19,7 @@ from accounts.models import Role, User
 from assessments.models import Case, MeasureResponse
 from consistency.models import Audit
 from groupings.models import Allocation, RulesVersion
+from imports.models import ImportRun
 from lab import model_files, services
 from lab.methods import METHODS, fit
 from lab.models import LabRun
@@ -49,6 +50,7 @@ NOT_PAGES = {
     "consistency:audit_assign",  # POST only: then back to the audit page (errors: the audit page, checked)
     "consistency:audit_close",  # POST only: then back to the audit page
     "consistency:vignette_record",  # a CSV file
+    "imports:report",  # a CSV file
     # The API for other systems answers JSON (its reference page, api:reference, is checked).
     "api:schema",
     "api:suggestions",
@@ -100,6 +102,7 @@ def _demo_urls() -> dict[str, list[tuple[str, str]]]:
 
     lab_runs = _lab_runs(User.objects.get(username="service.manager"))
     audit, rater, to_rate, rated = _audit(User.objects.get(username="manager"))
+    import_run = _import_run(User.objects.get(username="data.manager"))
     vignettes = _vignettes(clinician)
     return {
         "consistency:vignettes": each(clinical, reverse("consistency:vignettes")),
@@ -120,6 +123,9 @@ def _demo_urls() -> dict[str, list[tuple[str, str]]]:
             (rater, reverse("consistency:rate_audit_case", args=[to_rate])),
             (rater, reverse("consistency:rate_audit_case", args=[rated])),
         ],
+        "imports:index": each(["data.manager"], reverse("imports:index")),
+        "imports:run": each(["data.manager"], reverse("imports:run", args=[import_run.pk])),
+        "imports:not_in_extract": each(["data.manager"], reverse("imports:not_in_extract")),
         "lab:index": each(["service.manager"], reverse("lab:index")),
         "lab:run": [("service.manager", reverse("lab:run", args=[run.pk])) for run in lab_runs],
         "login": [("", reverse("login"))],
@@ -230,6 +236,20 @@ def _vignettes(clinician: User) -> list[int]:
     return [rated.pk, to_rate.pk]
 
 
+def _import_run(manager: User) -> ImportRun:
+    """The demo's extract loaded by its data manager: a done import with counts and rejected rows."""
+    from imports import services
+    from tests.imports.test_demo_extract import DEMO_EXTRACT
+
+    assert manager.provider is not None
+    run = services.request_import(
+        by=manager, provider=manager.provider, path=DEMO_EXTRACT, name="extract", source="command", send=False
+    )
+    done = services.run_import(run.pk)
+    assert done is not None
+    return done
+
+
 def _lab_runs(manager: User) -> list[LabRun]:
     """A done run of each method (fitted on synthetic episodes, so every chart is drawn), the classifier
     published for allocation help (the clinician's Current View page shows its estimate), and a queued run."""
@@ -325,6 +345,9 @@ _PAGE_NAMES = (
     "dashboards:dashboard_cases",
     "lab:index",
     "lab:run",
+    "imports:index",
+    "imports:run",
+    "imports:not_in_extract",
     "api:reference",
     "consistency:audits",
     "consistency:audit",

@@ -20,6 +20,7 @@ from camhs_pbr.runs.tasks import reap_stalled_runs
 from consistency.models import Audit
 from groupings.models import RegroupingRun
 from groupings.selectors import current_rules_version
+from imports.models import ImportRun
 from lab.models import LabRun
 from reports.kinds import KINDS as REPORT_KINDS
 from reports.models import ReportRun
@@ -96,6 +97,19 @@ def request_audit(service: dict) -> Run:
     )
 
 
+def request_import(service: dict) -> Run:
+    import tempfile
+    from pathlib import Path
+
+    from imports import services
+    from tests.imports import helpers
+
+    folder = helpers.write(Path(tempfile.mkdtemp()) / "extract", helpers.rows(service))
+    return services.request_import(
+        by=None, provider=service["provider"], path=folder, name="extract", source="command"
+    )
+
+
 @dataclass(frozen=True)
 class Scenario:
     """How a test asks for a run of one kind, through its own service."""
@@ -108,14 +122,17 @@ SCENARIOS = {
     LabRun._meta.label_lower: Scenario(request_lab_run),
     ReportRun._meta.label_lower: Scenario(request_report),
     Audit._meta.label_lower: Scenario(request_audit),
+    ImportRun._meta.label_lower: Scenario(request_import),
 }
 SLOW_MODULES = [
     "tests.support.slow_chunks",
     "tests.support.slow_fit",
     "tests.support.slow_report",
     "tests.support.slow_sampling",
+    "tests.support.slow_merge",
 ]
 SLOW_ENV = {
+    "SLOW_MERGE_SECONDS": str(PAUSE_SECONDS),
     "SLOW_CHUNK_SECONDS": str(PAUSE_SECONDS),
     "SLOW_FIT_SECONDS": str(PAUSE_SECONDS),
     "SLOW_REPORT_SECONDS": str(PAUSE_SECONDS),

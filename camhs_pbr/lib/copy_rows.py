@@ -1,5 +1,5 @@
-"""The demo's largest tables written with one COPY on PostgreSQL (bulk_create elsewhere, e.g. `make run`'s
-SQLite): a model instance per contact or score was most of the time of seeding 100,000 cases."""
+"""Large inserts written with one COPY on PostgreSQL (bulk_create elsewhere, e.g. `make run`'s SQLite): a model
+instance per row was most of the time of seeding 100,000 demo cases and of loading an extract's contacts."""
 
 import csv
 import io

@@ -1,0 +1,259 @@
+"""Records from the records system at national scale: an extract of 1,000,000 patients and referrals,
+10,000,000 contacts and 500,000 Current Views (times `--scale`) generated, then loaded by
+`manage.py import_records` (the workers' code path) into a fresh PostgreSQL database one file at a time
+(delta extracts, in load order), beside the same file COPYed into an unindexed table of text columns (the
+floor). Prints rows per second per file against the floor, the importing process's peak memory, and the
+time to load the whole unchanged extract again (targets: the whole extract in under 15 minutes, at least a
+fifth of the floor, the worker under 1 GB, a re-load in under half the load).
+
+    .venv/bin/python -m bench.imports [--scale 1.0] [--seed 1]
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+from pg import fresh_database  # noqa: E402
+
+NATIONAL = {"patients": 1_000_000, "contacts": 10_000_000, "current_views": 500_000}
+ODS = "BENCHX"
+TEAMS = ("T1", "T2", "T3", "T4", "T5", "T6")
+ICB = "QBX"
+STAFF_PER_TEAM = 25
+PROFESSIONS = ("psychiatrist", "clin_psych", "mh_nurse", "family_therapist", "social_worker", "cwp")
+ORDER = ("patients.csv", "staff.csv", "referrals.csv", "contacts.csv", "current_views.csv")
+
+
+def _nhs_numbers(count: int, rng: np.random.Generator) -> np.ndarray:
+    from demo.seed import demo_nhs_numbers
+
+    return np.array(demo_nhs_numbers(count, rng))
+
+
+def generate(
+    folder: Path, *, patients: int, contacts: int, views: int, rng: np.random.Generator
+) -> dict[str, int]:
+    """Write a valid extract of one provider (ODS, TEAMS, ICB) to `folder`; the rows of each file."""
+    import pandas as pd
+
+    from assessments.current_view_items import ALL_ITEMS, ITEMS_BY_ID
+
+    folder.mkdir(parents=True, exist_ok=True)
+    ids = np.arange(patients)
+    born = pd.Timestamp("2008-01-01") + pd.to_timedelta(rng.integers(0, 365 * 12, patients), unit="D")
+    referred = born + pd.to_timedelta(rng.integers(365 * 5, 365 * 6, patients), unit="D")
+    referred = referred.where(referred < pd.Timestamp("2025-06-01"), pd.Timestamp("2025-06-01"))
+    pd.DataFrame(
+        {
+            "LocalPatientId": "P" + pd.Series(ids).astype(str),
+            "NHSNumber": _nhs_numbers(patients, rng),
+            "PersonBirthDate": born.strftime("%Y-%m-%d"),
+            "Gender": rng.choice(["1", "2", "9", "X"], patients, p=[0.48, 0.48, 0.02, 0.02]),
+            "EthnicCategory": rng.choice(list("ABCDHJMNRSZ"), patients),
+            "Postcode": "LS1 4AP",
+            "GivenName": rng.choice(["Alex", "Sam", "Jo", "Kai", "Ana"], patients),
+            "FamilyName": rng.choice(["Smith", "Khan", "Jones", "Okafor", "Nowak"], patients),
+        }
+    ).to_csv(folder / "patients.csv", index=False)
+    staff = len(TEAMS) * STAFF_PER_TEAM
+    pd.DataFrame(
+        {
+            "CareProfLocalId": [f"S{n}" for n in range(staff)],
+            "GivenName": "Pat",
+            "FamilyName": [f"Clinician{n}" for n in range(staff)],
+            "ProfessionCode": [PROFESSIONS[n % len(PROFESSIONS)] for n in range(staff)],
+            "TeamCode": [TEAMS[n // STAFF_PER_TEAM] for n in range(staff)],
+        }
+    ).to_csv(folder / "staff.csv", index=False)
+    team_of = rng.integers(0, len(TEAMS), patients)
+    accepted = referred + pd.to_timedelta(rng.integers(0, 30, patients), unit="D")
+    closed = rng.random(patients) < 0.4
+    discharge = accepted + pd.to_timedelta(rng.integers(30, 300, patients), unit="D")
+    pd.DataFrame(
+        {
+            "ServiceRequestId": "R" + pd.Series(ids).astype(str),
+            "LocalPatientId": "P" + pd.Series(ids).astype(str),
+            "TeamCode": np.array(TEAMS)[team_of],
+            "OrgIDComm": ICB,
+            "ReferralRequestReceivedDate": referred.strftime("%Y-%m-%d"),
+            "SourceOfReferral": rng.choice(["gp", "education", "self", "social_care"], patients),
+            "AcceptedDate": accepted.strftime("%Y-%m-%d"),
+            "ServDischDate": np.where(closed, discharge.strftime("%Y-%m-%d"), ""),
+            "DischargeReason": np.where(closed, "completed", ""),
+        }
+    ).to_csv(folder / "referrals.csv", index=False)
+    of = rng.integers(0, patients, contacts)
+    when = referred[of] + pd.to_timedelta(rng.integers(0, 200, contacts), unit="D")
+    staff_of = team_of[of] * STAFF_PER_TEAM + rng.integers(0, STAFF_PER_TEAM, contacts)
+    pd.DataFrame(
+        {
+            "CareContactId": "C" + pd.Series(np.arange(contacts)).astype(str),
+            "ServiceRequestId": "R" + pd.Series(of).astype(str),
+            "CareContDate": when.strftime("%Y-%m-%d"),
+            "CareContTime": rng.choice(["09:00", "10:30", "14:00", "16:15"], contacts),
+            "ClinContDurOfCareCont": rng.choice([30, 45, 60, 90], contacts),
+            "AttendOrDNACode": rng.choice(
+                ["5", "6", "7", "3", "2", "4"], contacts, p=[0.7, 0.1, 0.02, 0.08, 0.05, 0.05]
+            ),
+            "ConsMechanismMH": rng.choice(["01", "02", "11"], contacts, p=[0.7, 0.2, 0.1]),
+            "CareProfLocalId": "S" + pd.Series(staff_of).astype(str),
+        }
+    ).to_csv(folder / "contacts.csv", index=False)
+    of = rng.choice(patients, views, replace=False) if views <= patients else rng.integers(0, patients, views)
+    items = {
+        item: rng.choice(
+            ["0", "1", "2", "3", ""] if ITEMS_BY_ID[item].response_scale == "severity" else ["0", "1", ""],
+            views,
+        )
+        for item in ALL_ITEMS
+    }
+    pd.DataFrame(
+        {
+            "AssessmentId": "A" + pd.Series(np.arange(views)).astype(str),
+            "ServiceRequestId": "R" + pd.Series(of).astype(str),
+            "CompletedDate": (accepted[of]).strftime("%Y-%m-%d"),
+            "CareProfLocalId": "S" + pd.Series(team_of[of] * STAFF_PER_TEAM).astype(str),
+            **items,
+        }
+    ).to_csv(folder / "current_views.csv", index=False)
+    return {
+        "patients.csv": patients,
+        "staff.csv": staff,
+        "referrals.csv": patients,
+        "contacts.csv": contacts,
+        "current_views.csv": views,
+    }
+
+
+def _organisations(url: str) -> None:
+    import psycopg2
+
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO accounts_provider (code, name) VALUES (%s, 'Bench trust') RETURNING id", [ODS]
+        )
+        provider = cursor.fetchone()[0]
+        for code in TEAMS:
+            cursor.execute(
+                "INSERT INTO accounts_team (provider_id, code, name) VALUES (%s, %s, %s)",
+                [provider, code, code],
+            )
+        cursor.execute("INSERT INTO accounts_commissioner (code, name) VALUES (%s, 'Bench ICB')", [ICB])
+
+
+def _floor(url: str, path: Path) -> float:
+    """Seconds to COPY the file into an unindexed table of text columns: the fastest the rows can go in."""
+    import psycopg2
+
+    header = path.open().readline().strip().split(",")
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_floor")
+        cursor.execute(
+            f"CREATE UNLOGGED TABLE bench_floor ({', '.join(f'c{n} text' for n in range(len(header)))})"
+        )
+        started = time.perf_counter()
+        with path.open() as source:
+            cursor.copy_expert("COPY bench_floor FROM STDIN WITH (FORMAT csv, HEADER true)", source)
+        seconds = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_floor")
+    return seconds
+
+
+def _import(url: str, folder: Path) -> tuple[float, float]:
+    """Seconds of `manage.py import_records` of the folder (in a process of its own, from the command's call
+    to its end: the process's start-up is not the import's), and that process's peak memory in MB."""
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "DEBUG": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURED, str(folder), ODS], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise SystemExit(f"import_records failed:\n{done.stdout}\n{done.stderr}")
+    seconds, peak = (ROOT / "var" / "bench-imports-peak").read_text().split()
+    return float(seconds), float(peak)
+
+
+# The command run in a process of its own, which writes its own peak memory (VmHWM) where the bench reads it.
+_MEASURED = """
+import os, sys
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "camhs_pbr.settings")
+django.setup()
+import time
+from django.core.management import call_command
+started = time.perf_counter()
+call_command("import_records", sys.argv[1], provider=sys.argv[2])
+seconds = time.perf_counter() - started
+sys.path.insert(0, "bench")
+from memory import peak_rss_mb
+os.makedirs("var", exist_ok=True)
+open("var/bench-imports-peak", "w").write(f"{seconds} {peak_rss_mb()}")
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 is national scale")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "camhs_pbr.settings")
+    os.environ.setdefault("SECRET_KEY", "bench")
+    os.environ.setdefault("DEBUG", "1")
+    import django
+
+    django.setup()
+    sizes = {name: max(1, int(count * args.scale)) for name, count in NATIONAL.items()}
+    work = Path(tempfile.mkdtemp(prefix="bench-imports-"))
+    try:
+        started = time.perf_counter()
+        rows = generate(
+            work / "all",
+            patients=sizes["patients"],
+            contacts=sizes["contacts"],
+            views=sizes["current_views"],
+            rng=np.random.default_rng(args.seed),
+        )
+        print(
+            f"Generated an extract at scale {args.scale:g} in {time.perf_counter() - started:.1f} s: "
+            + ", ".join(f"{n} {c:,}" for n, c in rows.items())
+        )
+        with fresh_database("bench_imports") as url:
+            _organisations(url)
+            total, peak_all = 0.0, 0.0
+            print(
+                f"{'file':<20}{'rows':>12}{'import rows/s':>16}{'COPY floor rows/s':>20}{'share':>8}{'peak MB':>10}"
+            )
+            for name in ORDER:
+                one = work / name.removesuffix(".csv")
+                one.mkdir()
+                shutil.copy(work / "all" / name, one / name)
+                seconds, peak = _import(url, one)
+                floor = _floor(url, one / name)
+                total += seconds
+                peak_all = max(peak_all, peak)
+                rate, floor_rate = rows[name] / seconds, rows[name] / floor
+                print(
+                    f"{name:<20}{rows[name]:>12,}{rate:>16,.0f}{floor_rate:>20,.0f}{rate / floor_rate:>8.1%}{peak:>10.0f}"
+                )
+            again, peak = _import(url, work / "all")
+            print(
+                f"Whole extract loaded in {total:.1f} s (target 900 s at national scale); worker peak {max(peak, peak_all):.0f} MB (target 1,024 MB)"
+            )
+            print(
+                f"Unchanged extract loaded again in {again:.1f} s ({again / total:.0%} of the load; target under 50%)"
+            )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
