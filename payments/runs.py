@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -167,7 +168,7 @@ def previous_of(contract: Contract, month: Month) -> Previous:
     return Previous(standing=standing.payable_ytd, restated=restated)
 
 
-def _fields(contract: Contract, counts: OutcomeCounts, money: Settlement) -> dict[str, object]:
+def _fields(contract: Contract, counts: OutcomeCounts, money: Settlement) -> dict[str, Any]:
     return {
         "price_list_id": contract.price_list_id,
         "outcome_share": contract.outcome_share,

@@ -1,15 +1,20 @@
-"""State changes of statements: agreement by each side, challenges of a line and their answers. Each in one
-transaction, ending with the audit event."""
+"""State changes of payment: agreement of a statement by each side, challenges of a line and their answers,
+contracts loaded from a file, new price list versions. Each in one transaction, ending with the audit event."""
 
 from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import Action, record
-from accounts.models import Role, User
+from accounts.models import Commissioner, Provider, Role, User
 from camhs_pbr.runs.models import RunStatus
-from payments.models import Challenge, Contract, Statement
+from payments import financial_year
+from payments.contract_file import ContractTerms
+from payments.models import UNGROUPED, Challenge, Contract, PlanLine, PriceList, PriceListLine, Statement
 
 
 class StatementRefused(ValueError):
@@ -74,3 +79,79 @@ def answer_challenge(*, challenge: Challenge, answer: str, by: User) -> Challeng
         )
         record(Action.ANSWER_CHALLENGE, by=by, target=challenge, changed=["answer"])
     return Challenge.objects.get(pk=challenge.pk)
+
+
+def load_contracts(*, contracts: list[ContractTerms], by: User | None, source: str) -> list[Contract]:
+    """Create (or, while none of its statements is agreed, replace the terms and plan of) each contract of
+    a checked file, each with a new price list version of the file's prices; all or nothing."""
+    loaded = []
+    with transaction.atomic():
+        for terms in contracts:
+            commissioner = Commissioner.objects.get(code=terms.commissioner_code)
+            provider = Provider.objects.get(code=terms.provider_code)
+            existing = Contract.objects.select_for_update().filter(reference=terms.reference).first()
+            if existing is not None and Statement.objects.agreed().filter(contract=existing).exists():
+                raise StatementRefused(
+                    f"{terms.reference} has an agreed statement: its terms cannot change; load it under a new reference."
+                )
+            prices = new_price_list(
+                commissioner=commissioner,
+                provider=provider,
+                prices=terms.prices,
+                valid_from=dt.date(terms.financial_year, 4, 1),
+                price_base_year=financial_year.label(terms.financial_year),
+                source=source,
+                by=by,
+            )
+            fields = {
+                "commissioner": commissioner,
+                "provider": provider,
+                "financial_year": terms.financial_year,
+                "price_list": prices,
+                "outcome_share": terms.outcome_share,
+                "corridor": terms.corridor,
+                "marginal_rate": terms.share,
+            }
+            contract, _ = Contract.objects.update_or_create(reference=terms.reference, defaults=fields)
+            PlanLine.objects.filter(contract=contract).delete()
+            PlanLine.objects.bulk_create(
+                PlanLine(contract=contract, grouping=g, planned_months=n) for g, n in terms.plan.items()
+            )
+            record(Action.LOAD_CONTRACT, by=by, target=contract)
+            loaded.append(contract)
+    return loaded
+
+
+def new_price_list(
+    *,
+    commissioner: Commissioner,
+    provider: Provider,
+    prices: dict[str, Decimal],
+    valid_from: dt.date,
+    price_base_year: str,
+    source: str,
+    by: User | None,
+) -> PriceList:
+    """The next price list version of a commissioner and provider (UNGROUPED at £0 unless priced)."""
+    with transaction.atomic():
+        latest = (
+            PriceList.objects.select_for_update()
+            .filter(commissioner=commissioner, provider=provider)
+            .order_by("-version")
+            .first()
+        )
+        made = PriceList.objects.create(
+            commissioner=commissioner,
+            provider=provider,
+            version=1 if latest is None else latest.version + 1,
+            valid_from=valid_from,
+            price_base_year=price_base_year,
+            source=source,
+            made_by=by,
+        )
+        lines = {UNGROUPED: Decimal(0), **prices}
+        PriceListLine.objects.bulk_create(
+            PriceListLine(price_list=made, grouping=g, price=p) for g, p in lines.items()
+        )
+        record(Action.ADOPT_PRICE_LIST, by=by, target=made)
+    return made
