@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts.access import case_level_page, manager_page
 from accounts.middleware import has_confirmed_device
 from lab.views import service_manager_page
+from payments.views import contract_page
 from reports import access as report_access
 
 
@@ -38,6 +39,7 @@ PAGES: tuple[tuple[str, str, Callable[[HttpRequest], bool]], ...] = (
     ("Re-grouping", "groupings:regrouping", lambda request: manager_page.admits(request.user)),
     ("Lab", "lab:index", lambda request: service_manager_page.admits(request.user)),
     ("Reports", "reports:index", _reports),
+    ("Contracts", "payments:contracts", lambda request: contract_page.admits(request.user)),
     ("Admin", "admin:index", admin.site.has_permission),
 )
 

@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("groupings.urls")),
     path("", include("lab.urls")),  # /lab/
+    path("payments/", include("payments.urls")),  # contracts and statements
     path("api/", include("api.urls")),  # /api/v1/ and /api/fhir/ for other systems
 ]

@@ -53,6 +53,10 @@ NOT_PAGES = {
     "api:figures",
     "api:fhir_questionnaire",
     "api:fhir_suggest",
+    "payments:agree",  # POST only: then back to the statement page
+    "payments:challenge",  # POST only: then back to the statement page
+    "payments:answer",  # POST only: then back to the statement page
+    "payments:download",  # a CSV/XLSX/PDF file
 }
 
 
@@ -241,6 +245,10 @@ _PAGE_NAMES = (
     "lab:index",
     "lab:run",
     "api:reference",
+    "payments:contracts",
+    "payments:contract",
+    "payments:statement",
+    "payments:line_cases",
 )
 
 
