@@ -83,7 +83,7 @@ def test_only_the_provider_opens_the_cases_behind_a_line(client, world):
 def test_the_statement_downloads_as_the_commands_csv(client, world):
     client.force_login(world["service_manager"])
     response = client.get(reverse("payments:download", args=[world["statement"].pk, "csv"]))
-    lines = b"".join(response.streaming_content).decode().splitlines()
+    lines = response.content.decode().splitlines()
     assert lines[-1] == "C-QPP-RPP-2026,2026-06,PAYMENT_THIS_MONTH,,,,,1758.75,"
 
 
