@@ -15,15 +15,16 @@ from camhs_pbr.runs.models import RunStatus
 from payments import financial_year
 from payments.contract_file import ContractTerms
 from payments.models import UNGROUPED, Challenge, Contract, PlanLine, PriceList, PriceListLine, Statement
+from payments.risk_share import pennies
 
 
 class StatementRefused(ValueError):
     """A change of a statement its user may not make now, with the reason in words."""
 
 
-def _party(user: User, statement: Statement) -> str:
-    """ "commissioner" or "provider": the side `user` signs for; refused for anyone else."""
-    if not Contract.objects.in_scope_of(user).filter(pk=statement.contract_id).exists():
+def _party(user: User, contract_id: int) -> str:
+    """The side `user` signs for in the contract, "commissioner" or "provider"; refused for anyone else."""
+    if not Contract.objects.in_scope_of(user).filter(pk=contract_id).exists():
         raise StatementRefused(
             "Only the contract's commissioner and the provider's service managers may do this."
         )
@@ -33,7 +34,7 @@ def _party(user: User, statement: Statement) -> str:
 def agree_statement(*, statement: Statement, by: User) -> Statement:
     """Record `by`'s side's agreement (with the time); the statement is agreed, and immutable, once both
     sides have agreed."""
-    side = _party(by, statement)
+    side = _party(by, statement.contract_id)
     with transaction.atomic():
         current = Statement.objects.select_for_update().get(pk=statement.pk)
         if current.status != RunStatus.DONE or not current.computed:
@@ -51,7 +52,7 @@ def agree_statement(*, statement: Statement, by: User) -> Statement:
 
 def challenge_line(*, statement: Statement, grouping: str, reason: str, by: User) -> Challenge:
     """A commissioner's challenge of one line, with the reason."""
-    if _party(by, statement) != "commissioner":
+    if _party(by, statement.contract_id) != "commissioner":
         raise StatementRefused("Only the commissioner challenges a line; the provider answers.")
     reason = reason.strip()
     if not reason:
@@ -68,7 +69,7 @@ def challenge_line(*, statement: Statement, grouping: str, reason: str, by: User
 
 def answer_challenge(*, challenge: Challenge, answer: str, by: User) -> Challenge:
     """The provider's answer to a challenge (a later answer replaces it, with its author and time)."""
-    if _party(by, challenge.statement) != "provider":
+    if _party(by, challenge.statement.contract_id) != "provider":
         raise StatementRefused("Only the provider's service managers answer a challenge.")
     answer = answer.strip()
     if not answer:
@@ -154,4 +155,27 @@ def new_price_list(
             PriceListLine(price_list=made, grouping=g, price=p) for g, p in lines.items()
         )
         record(Action.ADOPT_PRICE_LIST, by=by, target=made)
+    return made
+
+
+def adopt_prices(*, contract: Contract, prices: dict[str, Decimal], source: str, by: User) -> PriceList:
+    """A new price list version for the contract's commissioner and provider: its current prices with the
+    accepted or edited lines of a proposal (`prices`; a rejected line is left out, so keeps its price), and
+    the contract's price list from now on. Statements already computed keep the version they used."""
+    if _party(by, contract.pk) != "provider":
+        raise StatementRefused("Prices are proposed and adopted by the provider's service managers.")
+    if any(price < 0 for price in prices.values()):
+        raise StatementRefused("A price cannot be negative.")
+    with transaction.atomic():
+        current = contract.price_list
+        made = new_price_list(
+            commissioner=contract.commissioner,
+            provider=contract.provider,
+            prices={**current.prices(), **{g: pennies(p) for g, p in prices.items()}},
+            valid_from=timezone.localdate(),
+            price_base_year=current.price_base_year,
+            source=source,
+            by=by,
+        )
+        Contract.objects.filter(pk=contract.pk).update(price_list=made)
     return made

@@ -6,6 +6,7 @@ app_name = "payments"
 urlpatterns = [
     path("contracts/", views.contracts, name="contracts"),
     path("contracts/<int:pk>/", views.contract, name="contract"),
+    path("contracts/<int:pk>/prices/", views.propose_prices, name="propose_prices"),
     path("statements/<int:pk>/", views.statement, name="statement"),
     path("statements/<int:pk>/agree/", views.agree, name="agree"),
     path("statements/<int:pk>/challenge/", views.challenge, name="challenge"),

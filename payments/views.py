@@ -1,17 +1,20 @@
 """Contract and statement pages for the two parties: an ICB's commissioners and the provider's service
 managers, each only their own contracts (payments.selectors); the cases behind a line for the provider."""
 
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import AuthenticatedRequest, for_roles
 from accounts.audit import Action, record
 from accounts.models import Role
 from camhs_pbr.runs.wording import UNREACHABLE_NOW
-from payments import financial_year, runs, selectors, services, statement_files
+from payments import financial_year, price_evidence, runs, selectors, services, statement_files
 from reports.periods import Month
 
 contract_page = for_roles(
@@ -165,3 +168,56 @@ def line_cases(request: AuthenticatedRequest, pk: int, grouping: str) -> HttpRes
     return render(
         request, "payments/line_cases.html", {"statement": found, "grouping": grouping, "cases": cases}
     )
+
+
+@provider_page
+@require_http_methods(["GET", "POST"])
+def propose_prices(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Prices proposed from the provider's costs of the episodes closed in the 12 months to a month; each
+    line accepted as proposed, edited, or rejected (its current price kept): a new price list version."""
+    found = selectors.contract_for(request.user, pk)
+    month = _month_before_or(request.GET.get("period") or request.POST.get("period"))
+    proposals = price_evidence.proposals_for(found.commissioner_id, found.provider_id, month)
+    if request.method == "POST":
+        chosen, problems = {}, []
+        for proposal in proposals:
+            if not request.POST.get(f"use-{proposal.grouping}"):
+                continue  # rejected: the current price stays
+            text = request.POST.get(f"price-{proposal.grouping}", "").strip().lstrip("£").replace(",", "")
+            try:
+                chosen[proposal.grouping] = Decimal(text)
+            except InvalidOperation:
+                problems.append(f"{proposal.grouping}: {text!r} is not an amount in pounds.")
+        if not problems and not chosen:
+            problems.append("Tick at least one line to use, or leave the prices as they are.")
+        if not problems:
+            try:
+                made = services.adopt_prices(
+                    contract=found,
+                    prices=chosen,
+                    source=f"proposed from costs to {month.label()}",
+                    by=request.user,
+                )
+            except services.StatementRefused as refusal:
+                problems.append(str(refusal))
+            else:
+                messages.success(
+                    request, f"Prices version {made.version} made and used by {found.reference}."
+                )
+                return redirect("payments:contract", pk=pk)
+        for problem in problems:
+            messages.error(request, problem)
+    current = found.price_list.prices()
+    context = {
+        "contract": found,
+        "month": month,
+        "rows": [(p, current.get(p.grouping)) for p in proposals],
+    }
+    return render(request, "payments/propose_prices.html", context)
+
+
+def _month_before_or(text: str | None) -> Month:
+    try:
+        return Month.of(text) if text else Month.containing(timezone.localdate()).previous()
+    except ValueError:
+        return Month.containing(timezone.localdate()).previous()

@@ -243,6 +243,7 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     # The provider's alone: the answers to challenges and the cases behind a line.
     "payments:answer": {"GET": LAB, "POST": LAB},
     "payments:line_cases": {"GET": LAB, "POST": LAB},
+    "payments:propose_prices": {"GET": LAB, "POST": LAB},
 }
 
 # The lab's pages for a service manager of the run's provider and one of another provider (url name ->
@@ -263,6 +264,7 @@ SERVICE_MANAGERS: dict[str, dict[str, tuple[object, object]]] = {
     "payments:answer": {"GET": (405, 405), "POST": (REDIRECT, 404)},
     "payments:download": {"GET": (200, 404), "POST": (405, 405)},
     "payments:line_cases": {"GET": (200, 404), "POST": (405, 405)},
+    "payments:propose_prices": {"GET": (200, 404), "POST": (200, 404)},  # nothing ticked: the form again
 }
 
 
@@ -392,6 +394,7 @@ def world(reference_data):
         "payments:answer": reverse("payments:answer", args=[challenge.pk]),
         "payments:download": reverse("payments:download", args=[statement.pk, "csv"]),
         "payments:line_cases": reverse("payments:line_cases", args=[statement.pk, "GH03"]),
+        "payments:propose_prices": reverse("payments:propose_prices", args=[statement.contract_id]),
     }
     return users, urls
 

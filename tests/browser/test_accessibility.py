@@ -249,6 +249,7 @@ _PAGE_NAMES = (
     "payments:contract",
     "payments:statement",
     "payments:line_cases",
+    "payments:propose_prices",
 )
 
 
