@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Provider
 from demo import seed as demo
+from demo.payments import seed_demo_payments
 from demo.reports import failed_runs, run_demo_reports
 
 
@@ -41,12 +42,14 @@ class Command(BaseCommand):
         reports = run_demo_reports(as_of)
         if failed := failed_runs():
             raise CommandError("Demo reports failed: " + "; ".join(failed))
+        statements = seed_demo_payments(as_of)
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"Seeded {summary.providers} providers, {summary.teams} teams, {summary.clinicians} clinicians, "
             f"{summary.patients} patients, {summary.cases} cases, {summary.contacts} contacts, "
             f"{summary.current_views} Current Views with suggestions and allocations, "
-            f"{summary.measures} scored outcome measures and {reports} report runs "
+            f"{summary.measures} scored outcome measures, {reports} report runs and {statements} contract "
+            "statements "
             f"in {seconds:.1f} s."
         )
         self._print_logins(demo.DEMO_LOGINS)
