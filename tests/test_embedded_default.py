@@ -23,3 +23,4 @@ def test_every_report_page_works_on_sqlite_with_tasks_in_process(tmp_path):
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert "opened 8 report pages" in completed.stdout
     assert "managers' pages" in completed.stdout
+    assert "payment pages" in completed.stdout
