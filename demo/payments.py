@@ -113,9 +113,12 @@ def _party(role: str, **organisation: object) -> User:
         return found
     org = next(iter(organisation.values()))
     code = getattr(org, "code", "x").lower()
-    return User.objects.create_user(
+    made = User(
         username=f"{role}.{code}", first_name="Demo", last_name="Signatory", role=role, **organisation
     )
+    made.set_unusable_password()
+    made.save()
+    return made
 
 
 def _record_a_late_grouping(contract: Contract, month: Month) -> None:

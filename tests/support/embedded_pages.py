@@ -71,10 +71,10 @@ def payment_pages(client: Client) -> int:
             assert client.get(f"/payments/contracts/{statement.contract_id}/").status_code == 200
             assert client.get(f"/payments/statements/{statement.pk}/").status_code == 200
             opened += 1
+        first = Statement.objects.in_scope_of(user).first()
+        assert first is not None
         for fmt in ("csv", "xlsx", "pdf"):
-            statement = Statement.objects.in_scope_of(user).first()
-            assert statement is not None
-            assert client.get(f"/payments/statements/{statement.pk}.{fmt}").status_code == 200
+            assert client.get(f"/payments/statements/{first.pk}.{fmt}").status_code == 200
     contract_id = Statement.objects.in_scope_of(user).first().contract_id  # type: ignore[union-attr]
     month = Statement.objects.filter(contract_id=contract_id).latest("period").period
     computed = client.post(f"/payments/contracts/{contract_id}/", {"period": f"{month:%Y-%m}"}, follow=True)
