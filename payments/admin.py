@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from camhs_pbr.admin_mixins import LabelledTabularInline
 from payments.models import Challenge, Contract, PlanLine, PriceList, PriceListLine, Statement, StatementLine
 
 
-class PriceListLineInline(admin.TabularInline):
+class PriceListLineInline(LabelledTabularInline):
     model = PriceListLine
     extra = 0
 
@@ -33,7 +34,7 @@ class PriceListAdmin(admin.ModelAdmin):
         )
 
 
-class PlanLineInline(admin.TabularInline):
+class PlanLineInline(LabelledTabularInline):
     model = PlanLine
     extra = 0
 
@@ -45,7 +46,7 @@ class ContractAdmin(admin.ModelAdmin):
     inlines = [PlanLineInline]
 
 
-class StatementLineInline(admin.TabularInline):
+class StatementLineInline(LabelledTabularInline):
     model = StatementLine
     extra = 0
     can_delete = False
