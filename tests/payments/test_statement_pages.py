@@ -92,3 +92,30 @@ def test_a_month_is_computed_from_the_contract_page(client, world):
     response = client.post(reverse("payments:contract", args=[world["contract"].pk]), {"period": "2026-05"})
     statement = Statement.objects.get(contract=world["contract"], period="2026-05-01")
     assert response.url == reverse("payments:statement", args=[statement.pk])
+
+
+def test_a_restatement_shows_each_lines_change_since_the_agreed_version(client, world):
+    import datetime as dt
+
+    from payments import services
+    from tests.reports.helpers import allocate
+
+    may = runs.execute_statement(
+        runs.request_statement(contract=world["contract"], month=Month.of("2026-05"), by=None, send=False).pk
+    )
+    services.agree_statement(statement=may, by=world["commissioner_user"])
+    services.agree_statement(statement=may, by=world["service_manager"])
+    late = factories.case(
+        world["team"],
+        commissioner=world["commissioner"],
+        referral_date=dt.date(2026, 4, 1),
+        accepted_date=dt.date(2026, 4, 2),
+    )
+    allocate(late, "GH03", dt.date(2026, 4, 2), None, world["clinician"])
+    restated = runs.execute_statement(
+        runs.request_statement(contract=world["contract"], month=Month.of("2026-05"), by=None, send=False).pk
+    )
+    client.force_login(world["commissioner_user"])
+    page = client.get(reverse("payments:statement", args=[restated.pk])).content.decode()
+    assert "restatement 2" in page and "Change in months since agreed" in page
+    assert "£2,000.00" in page  # GH03: 2 more months of care at £1,000
