@@ -124,7 +124,7 @@ def xlsx_bytes(statement: Statement) -> bytes:
     sheet.append(list(COLUMNS))
     kinds = [None, None, None, Kind.MEAN, Kind.COUNT, *[Kind.MONEY_PENCE] * 4]
     for row in rows(statement):
-        sheet.append([float(c) if isinstance(c, Decimal) else c for c in row])
+        sheet.append(list(row))  # Decimal cells: openpyxl writes them as numbers, never through float
         for cell, kind in zip(sheet[sheet.max_row], kinds, strict=True):
             if kind is not None and cell.value is not None:
                 cell.number_format = "#,##0.00" if kind is Kind.MEAN else XLSX_FORMATS[kind]

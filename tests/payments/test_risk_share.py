@@ -181,3 +181,29 @@ def test_a_years_monthly_payments_add_up_to_the_years_payable(
         )
         previous = Previous(standing=money.payable_ytd, restated=late_money.payable_ytd)
     assert paid == money.payable_ytd
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    g1=st.integers(0, 500),
+    more=st.integers(0, 500),
+    share=st.decimals(min_value=0, max_value=D("0.2"), places=2),
+    achieved=fractions,
+    capped=st.booleans(),
+)
+def test_the_payable_after_the_outcome_component_never_falls_as_months_of_care_grow(
+    g1, more, share, achieved, capped
+):
+    corridor = Corridor(cap=D("1.1") if capped else None, floor=D("0.9") if capped else None)
+    indicators = [Indicator("paired", achieved, D("0.6")), Indicator("improved", achieved, D("0.4"))]
+
+    def payable(months: int) -> D:
+        return settle(
+            [Line("G1", D(120), months, D("1000.00"))],
+            months_so_far=6,
+            corridor=corridor,
+            outcome_share=share,
+            indicators=indicators,
+        ).payable_ytd
+
+    assert payable(g1 + more) >= payable(g1)
