@@ -67,6 +67,15 @@ class Action(models.TextChoices):
     ADD_TOTP_DEVICE = "add_totp_device", "Added an authenticator app"
     UNLOCK_LOGIN = "unlock_login", "Unlocked a user's login"
     ISSUE_ENROLMENT_CODE = "issue_enrolment_code", "Issued a code to set up an authenticator app"
+    REQUEST_STATEMENT = "request_statement", "Requested a contract statement"
+    EXECUTE_STATEMENT = "execute_statement", "Computed a contract statement"
+    AGREE_STATEMENT = "agree_statement", "Agreed a contract statement"
+    CHALLENGE_STATEMENT = "challenge_statement", "Challenged a line of a contract statement"
+    ANSWER_CHALLENGE = "answer_challenge", "Answered a challenge of a statement line"
+    LOAD_CONTRACT = "load_contract", "Loaded a contract from a file"
+    ADOPT_PRICE_LIST = "adopt_price_list", "Made a price list version from proposed prices"
+    VIEW_STATEMENT_CASES = "view_statement_cases", "Viewed the cases behind a statement line"
+    EXPORT_STATEMENT = "export_statement", "Downloaded a contract statement"
 
 
 # What an administrator did in the admin (rows edited in place): stamps of kept figures read the latest of

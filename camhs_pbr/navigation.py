@@ -12,6 +12,7 @@ from accounts.access import case_level_page, manager_page
 from accounts.middleware import has_confirmed_device
 from imports.views import data_manager_page
 from lab.views import service_manager_page
+from payments.views import contract_page
 from reports import access as report_access
 
 
@@ -43,6 +44,7 @@ PAGES: tuple[tuple[str, str, Callable[[HttpRequest], bool]], ...] = (
     ("Lab", "lab:index", lambda request: service_manager_page.admits(request.user)),
     ("Imports", "imports:index", lambda request: data_manager_page.admits(request.user)),
     ("Reports", "reports:index", _reports),
+    ("Contracts", "payments:contracts", lambda request: contract_page.admits(request.user)),
     ("Admin", "admin:index", admin.site.has_permission),
 )
 

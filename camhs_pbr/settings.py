@@ -323,6 +323,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.run_previous_month",
         "schedule": crontab(minute="0", hour="2", day_of_month="1"),  # 02:00 on the 1st, CELERY_TIMEZONE
     },
+    "monthly-statements": {
+        "task": "payments.tasks.run_previous_month_statements",
+        "schedule": crontab(minute="0", hour="4", day_of_month="1"),  # after the monthly reports
+    },
     "reap-stalled-runs": {"task": "camhs_pbr.runs.tasks.reap_stalled_runs", "schedule": RUN_REAPER_SECONDS},
     "pick-up-drop-folder": {"task": "imports.tasks.pick_up_drop_folder", "schedule": IMPORT_DROP_SECONDS},
 }

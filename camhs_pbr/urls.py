@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("consistency.urls")),  # /consistency/
     path("", include("lab.urls")),  # /lab/
     path("", include("imports.urls")),  # /imports/
+    path("payments/", include("payments.urls")),  # contracts and statements
     path("api/", include("api.urls")),  # /api/v1/ and /api/fhir/ for other systems
 ]

@@ -24,6 +24,10 @@ PAGES = [
     "reports/unitcost",
     "reports/referencecontactcost",
     "reports/reportrun",
+    "payments/pricelist",
+    "payments/contract",
+    "payments/statement",
+    "payments/challenge",
 ]
 
 

@@ -23,6 +23,7 @@ from imports.models import ImportRun
 from lab.models import LabRun
 from reports.kinds import CASEMIX
 from reports.models import ScopeKind
+from reports.periods import Month
 from tests import factories
 from tests.groupings.helpers import ratings
 from tests.support.logins import log_in_with_second_factor
@@ -279,6 +280,27 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
         "POST": {**API_CASE, "own_team": 400, "team_manager": 400},
     },
     "api:allocations": {"GET": API_CASE, "POST": API_NOT_THIS_METHOD},
+    # Contracts and statements: the ICB's commissioners and the provider's service managers (SERVICE_MANAGERS
+    # below), each only their own; a POST without a month or reason comes back to the page with the error.
+    "payments:contracts": {"GET": REPORTS_OF_THE_ICB, "POST": {**REPORTS_OF_THE_ICB, "commissioner": 405}},
+    "payments:contract": {
+        "GET": REPORTS_OF_THE_ICB,
+        "POST": {**REPORTS_OF_THE_ICB, "commissioner": REDIRECT},
+    },
+    "payments:statement": {"GET": REPORTS_OF_THE_ICB, "POST": {**REPORTS_OF_THE_ICB, "commissioner": 405}},
+    "payments:agree": {
+        "GET": {**REPORTS_OF_THE_ICB, "commissioner": 405},
+        "POST": {**REPORTS_OF_THE_ICB, "commissioner": REDIRECT},
+    },
+    "payments:challenge": {
+        "GET": {**REPORTS_OF_THE_ICB, "commissioner": 405},
+        "POST": {**REPORTS_OF_THE_ICB, "commissioner": REDIRECT},
+    },
+    "payments:download": {"GET": REPORTS_OF_THE_ICB, "POST": {**REPORTS_OF_THE_ICB, "commissioner": 405}},
+    # The provider's alone: the answers to challenges and the cases behind a line.
+    "payments:answer": {"GET": LAB, "POST": LAB},
+    "payments:line_cases": {"GET": LAB, "POST": LAB},
+    "payments:propose_prices": {"GET": LAB, "POST": LAB},
 }
 
 # The lab's pages for a service manager of the run's provider and one of another provider (url name ->
@@ -290,6 +312,16 @@ SERVICE_MANAGERS: dict[str, dict[str, tuple[object, object]]] = {
     "lab:allocation_help": {"GET": (405, 405), "POST": (REDIRECT, 404)},
     # an empty POST is a form without its label: the run page again, with the error (400)
     "lab:publish_tree": {"GET": (405, 405), "POST": (400, 404)},
+    # The contract is between the ICB and the run's provider: another provider's manager finds none of it.
+    "payments:contracts": {"GET": (200, 200), "POST": (405, 405)},
+    "payments:contract": {"GET": (200, 404), "POST": (REDIRECT, 404)},
+    "payments:statement": {"GET": (200, 404), "POST": (405, 405)},
+    "payments:agree": {"GET": (405, 405), "POST": (REDIRECT, 404)},
+    "payments:challenge": {"GET": (405, 405), "POST": (REDIRECT, 404)},
+    "payments:answer": {"GET": (405, 405), "POST": (REDIRECT, 404)},
+    "payments:download": {"GET": (200, 404), "POST": (405, 405)},
+    "payments:line_cases": {"GET": (200, 404), "POST": (405, 405)},
+    "payments:propose_prices": {"GET": (200, 404), "POST": (200, 404)},  # nothing ticked: the form again
 }
 
 
@@ -367,6 +399,7 @@ def world(reference_data):
     import_run = ImportRun.objects.create(
         provider=provider, source="upload", name="extract.zip", path="/nowhere", fingerprint="0" * 64
     )
+    statement, challenge = a_statement_with_a_challenge(icb, provider)
     users = {
         "own_team": clinician,
         "other_team": factories.user(Role.CLINICIAN, teams=(team_b,)),
@@ -446,6 +479,15 @@ def world(reference_data):
         "api:fhir_suggest": reverse("api:fhir_suggest"),
         "api:current_views": reverse("api:current_views", args=[case.reference]),
         "api:allocations": reverse("api:allocations", args=[case.reference]),
+        "payments:contracts": reverse("payments:contracts"),
+        "payments:contract": reverse("payments:contract", args=[statement.contract_id]),
+        "payments:statement": reverse("payments:statement", args=[statement.pk]),
+        "payments:agree": reverse("payments:agree", args=[statement.pk]),
+        "payments:challenge": reverse("payments:challenge", args=[statement.pk]),
+        "payments:answer": reverse("payments:answer", args=[challenge.pk]),
+        "payments:download": reverse("payments:download", args=[statement.pk, "csv"]),
+        "payments:line_cases": reverse("payments:line_cases", args=[statement.pk, "GH03"]),
+        "payments:propose_prices": reverse("payments:propose_prices", args=[statement.contract_id]),
     }
     return users, urls
 
@@ -486,6 +528,30 @@ def vignette_for_matrix():
         agreed_by="The tests",
         p09=2,
     )
+
+
+def a_statement_with_a_challenge(icb, provider):
+    """A computed draft statement of a contract between `icb` and `provider`, with a challenged line."""
+    from payments import runs
+    from payments.models import Challenge, Contract
+    from tests.payments.helpers import price_list
+
+    contract = Contract.objects.create(
+        reference="MATRIX-1",
+        commissioner=icb,
+        provider=provider,
+        financial_year=2024,
+        price_list=price_list(icb, provider, {"GH03": "1000.00"}),
+    )
+    statement = runs.request_statement(contract=contract, month=Month.of("2025-03"), by=None, send=False)
+    statement = runs.execute_statement(statement.pk)
+    challenge = Challenge.objects.create(
+        statement=statement,
+        grouping="GH03",
+        reason="Why?",
+        raised_by=factories.user(Role.COMMISSIONER, commissioner=icb),
+    )
+    return statement, challenge
 
 
 def outcome(response) -> object:

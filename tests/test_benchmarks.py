@@ -71,6 +71,12 @@ def test_the_reports_benchmark_runs_every_report():
 
 
 @pytest.mark.bench_long
+def test_the_statements_benchmark_times_every_contract_against_its_bare_count():
+    out = bench("-m", "bench.statements", "--cases", "3000", "--contacts", "30000")
+    assert "worst statement / target" in out and "B-QB6-BP3" in out
+
+
+@pytest.mark.bench_long
 def test_the_dashboard_load_benchmark_runs_gunicorn_and_locust():
     out = bench("bench/dashboard.py", "--cases", "300", "--duration", "5", "--users", "3")
     assert "logins, 3 at once" in out and "0 refused" in out

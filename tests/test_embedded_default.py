@@ -25,3 +25,4 @@ def test_every_report_page_works_on_sqlite_with_tasks_in_process(tmp_path):
     assert "opened 10 report pages" in completed.stdout  # the managers open the case-mix by team too
     assert "managers' pages" in completed.stdout
     assert "loaded the demo extract" in completed.stdout
+    assert "payment pages" in completed.stdout

@@ -63,4 +63,13 @@ def test_every_navigation_link_opens_for_the_role_that_sees_it(users, role):
 def test_clinicians_are_not_offered_reports_nor_managers_pages(users):
     client = Client()
     client.force_login(users["clinician"])
-    assert {"Reports", "Dashboard", "Re-grouping", "Lab", "Admin"}.isdisjoint(navigation_links(client))
+    assert {"Reports", "Dashboard", "Re-grouping", "Lab", "Admin", "Contracts"}.isdisjoint(
+        navigation_links(client)
+    )
+
+
+@pytest.mark.parametrize("role", ["service manager", "commissioner"])
+def test_the_two_parties_to_contracts_are_offered_them(users, role):
+    client = Client()
+    client.force_login(users[role])
+    assert navigation_links(client)["Contracts"] == reverse("payments:contracts")

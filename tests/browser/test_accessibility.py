@@ -24,6 +24,7 @@ from lab import model_files, services
 from lab.methods import METHODS, fit
 from lab.models import LabRun
 from lab.synthetic import planted_episodes
+from payments.models import Statement
 from reports.models import ReportRun
 from tests.support.logins import log_in_with_second_factor
 from tests.test_authorisation_matrix import is_admins_own, url_names
@@ -60,6 +61,10 @@ NOT_PAGES = {
     "api:figures",
     "api:fhir_questionnaire",
     "api:fhir_suggest",
+    "payments:agree",  # POST only: then back to the statement page
+    "payments:challenge",  # POST only: then back to the statement page
+    "payments:answer",  # POST only: then back to the statement page
+    "payments:download",  # a CSV/XLSX/PDF file
 }
 
 
@@ -104,6 +109,9 @@ def _demo_urls() -> dict[str, list[tuple[str, str]]]:
     audit, rater, to_rate, rated = _audit(User.objects.get(username="manager"))
     import_run = _import_run(User.objects.get(username="data.manager"))
     vignettes = _vignettes(clinician)
+    statements = list(Statement.objects.in_scope_of(User.objects.get(username="service.manager")))
+    assert statements, "the demo seeds contract statements"
+    contract_id = statements[0].contract_id
     return {
         "consistency:vignettes": each(clinical, reverse("consistency:vignettes")),
         "consistency:vignette": [
@@ -126,6 +134,21 @@ def _demo_urls() -> dict[str, list[tuple[str, str]]]:
         "imports:index": each(["data.manager"], reverse("imports:index")),
         "imports:run": each(["data.manager"], reverse("imports:run", args=[import_run.pk])),
         "imports:not_in_extract": each(["data.manager"], reverse("imports:not_in_extract")),
+        "payments:contracts": each(["commissioner", "service.manager"], reverse("payments:contracts")),
+        "payments:contract": each(
+            ["commissioner", "service.manager"], reverse("payments:contract", args=[contract_id])
+        ),
+        "payments:statement": [
+            (name, reverse("payments:statement", args=[s.pk]))
+            for s in statements
+            for name in ("commissioner", "service.manager")
+        ],
+        "payments:line_cases": each(
+            ["service.manager"], reverse("payments:line_cases", args=[statements[0].pk, "UNGROUPED"])
+        ),
+        "payments:propose_prices": each(
+            ["service.manager"], reverse("payments:propose_prices", args=[contract_id]) + "?period=2026-09"
+        ),
         "lab:index": each(["service.manager"], reverse("lab:index")),
         "lab:run": [("service.manager", reverse("lab:run", args=[run.pk])) for run in lab_runs],
         "login": [("", reverse("login"))],
@@ -294,7 +317,14 @@ def _admin_urls() -> list[str]:
     superuser_request.user = User(is_active=True, is_staff=True, is_superuser=True)
     for model, model_admin in admin.site._registry.items():
         # The project's apps, and Django's groups (their permissions picker is a widget of the admin's own).
-        if model._meta.app_label not in {"accounts", "assessments", "groupings", "reports", "auth"}:
+        if model._meta.app_label not in {
+            "accounts",
+            "assessments",
+            "groupings",
+            "reports",
+            "payments",
+            "auth",
+        }:
             continue
         info = (model._meta.app_label, model._meta.model_name)
         urls.append(reverse("admin:{}_{}_changelist".format(*info)))
@@ -358,6 +388,11 @@ _PAGE_NAMES = (
     "consistency:vignettes",
     "consistency:vignette",
     "consistency:vignette_agreement",
+    "payments:contracts",
+    "payments:contract",
+    "payments:statement",
+    "payments:line_cases",
+    "payments:propose_prices",
 )
 
 

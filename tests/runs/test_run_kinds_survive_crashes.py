@@ -22,6 +22,7 @@ from groupings.models import RegroupingRun
 from groupings.selectors import current_rules_version
 from imports.models import ImportRun
 from lab.models import LabRun
+from payments.models import Statement
 from reports.kinds import KINDS as REPORT_KINDS
 from reports.models import ReportRun
 from reports.periods import Month
@@ -110,6 +111,22 @@ def request_import(service: dict) -> Run:
     )
 
 
+def request_statement(service: dict) -> Run:
+    from payments import runs
+    from payments.models import Contract
+    from tests.payments.helpers import price_list
+
+    prices = price_list(service["commissioner"], service["provider"], {"GH03": "1000.00"})
+    contract = Contract.objects.create(
+        reference="CRASH-1",
+        commissioner=service["commissioner"],
+        provider=service["provider"],
+        financial_year=2026,
+        price_list=prices,
+    )
+    return runs.request_statement(contract=contract, month=Month.of("2026-10"), by=None)
+
+
 @dataclass(frozen=True)
 class Scenario:
     """How a test asks for a run of one kind, through its own service."""
@@ -123,6 +140,7 @@ SCENARIOS = {
     ReportRun._meta.label_lower: Scenario(request_report),
     Audit._meta.label_lower: Scenario(request_audit),
     ImportRun._meta.label_lower: Scenario(request_import),
+    Statement._meta.label_lower: Scenario(request_statement),
 }
 SLOW_MODULES = [
     "tests.support.slow_chunks",
@@ -130,6 +148,7 @@ SLOW_MODULES = [
     "tests.support.slow_report",
     "tests.support.slow_sampling",
     "tests.support.slow_merge",
+    "tests.support.slow_statement",
 ]
 SLOW_ENV = {
     "SLOW_MERGE_SECONDS": str(PAUSE_SECONDS),
@@ -137,6 +156,7 @@ SLOW_ENV = {
     "SLOW_FIT_SECONDS": str(PAUSE_SECONDS),
     "SLOW_REPORT_SECONDS": str(PAUSE_SECONDS),
     "SLOW_SAMPLING_SECONDS": str(PAUSE_SECONDS),
+    "SLOW_STATEMENT_SECONDS": str(PAUSE_SECONDS),
     "RUN_HEARTBEAT_SECONDS": str(HEARTBEAT_SECONDS),
 }
 

@@ -53,6 +53,42 @@ def main() -> None:
     print(f"opened {opened} report pages")
     print(f"opened {managers_pages(client)} managers' pages")
     print(f"loaded the demo extract: {demo_extract_upload(client)} rows rejected")
+    print(f"opened {payment_pages(client)} payment pages")
+
+
+def payment_pages(client: Client) -> int:
+    """Contracts and statements for both parties, a statement computed in-process from its contract page,
+    its downloads, and an agreed statement refused a change by SQLite's triggers."""
+    from django.db import DatabaseError
+
+    from payments.models import Statement
+
+    opened = 0
+    for username in ("commissioner", "service.manager"):
+        user = User.objects.get(username=username)
+        client.force_login(user)
+        assert client.get("/payments/contracts/").status_code == 200
+        for statement in Statement.objects.in_scope_of(user):
+            assert client.get(f"/payments/contracts/{statement.contract_id}/").status_code == 200
+            assert client.get(f"/payments/statements/{statement.pk}/").status_code == 200
+            opened += 1
+        first = Statement.objects.in_scope_of(user).first()
+        assert first is not None
+        for fmt in ("csv", "xlsx", "pdf"):
+            assert client.get(f"/payments/statements/{first.pk}.{fmt}").status_code == 200
+    contract_id = Statement.objects.in_scope_of(user).first().contract_id  # type: ignore[union-attr]
+    month = Statement.objects.filter(contract_id=contract_id).latest("period").period
+    computed = client.post(f"/payments/contracts/{contract_id}/", {"period": f"{month:%Y-%m}"}, follow=True)
+    assert computed.status_code == 200 and "Done" in computed.content.decode()  # ran in-process
+    agreed = Statement.objects.agreed().first()
+    assert agreed is not None
+    try:
+        Statement.objects.filter(pk=agreed.pk).update(payable_ytd=0)
+    except DatabaseError:
+        pass
+    else:
+        raise AssertionError("SQLite let an agreed statement change")
+    return opened
 
 
 def managers_pages(client: Client) -> int:

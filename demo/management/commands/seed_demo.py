@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import Provider
 from consistency.services import load_vignette_file
 from demo import seed as demo
+from demo.payments import seed_demo_payments
 from demo.reports import failed_runs, run_demo_reports
 
 # 12 vignettes written for this project (each says so), spanning the three super-groups.
@@ -47,13 +48,14 @@ class Command(BaseCommand):
         vignettes = load_vignette_file(by=None, content=DEMO_VIGNETTES.read_bytes())
         if failed := failed_runs():
             raise CommandError("Demo reports failed: " + "; ".join(failed))
+        statements = seed_demo_payments(as_of)
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"Seeded {summary.providers} providers, {summary.teams} teams, {summary.clinicians} clinicians, "
             f"{summary.patients} patients, {summary.cases} cases, {summary.contacts} contacts, "
             f"{summary.current_views} Current Views with suggestions and allocations, "
-            f"{summary.measures} scored outcome measures, {reports} report runs and {vignettes} synthetic "
-            "training vignettes "
+            f"{summary.measures} scored outcome measures, {reports} report runs, {vignettes} synthetic "
+            f"training vignettes and {statements} contract statements "
             f"in {seconds:.1f} s."
         )
         self._print_logins(demo.DEMO_LOGINS)
