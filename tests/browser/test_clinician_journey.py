@@ -38,7 +38,7 @@ def test_a_clinician_adds_a_patient_a_referral_and_a_contact_then_finds_the_case
     page.select_option("#id_mode", "face_to_face")
     page.click("main button[type=submit]")
     expect(page.get_by_text("Contact recorded.")).to_be_visible()
-    expect(page.locator("table").get_by_text("05/03/2025 14:30")).to_be_visible()
+    expect(page.get_by_role("cell", name="05/03/2025 14:30", exact=True)).to_be_visible()
 
     page.get_by_role("link", name="Caseload").click()
     page.fill("#id_q", "943-476-5919")
