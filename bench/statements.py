@@ -9,22 +9,29 @@ code path of the Celery task and of `manage.py contract_statement`) and, in the 
 SQL count of the same months of care (April to October).
 
     .venv/bin/python -m bench.statements [--cases 1000000] [--contacts 10000000]
+
+`--reuse` skips the load and uses the database `bench.reports --keep` left (the same national data set, made
+with the same seed), migrated to the current code first; its contracts are made again.
 """
 
 import argparse
+import contextlib
 import datetime as dt
 import os
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from pg import fresh_database  # noqa: E402
+from pg import SERVER, fresh_database  # noqa: E402
 
 PERIOD = "2026-10"
+REFERENCE_PREFIX = "B-"
 MONTHS_OF_CARE = """
     SELECT COALESCE(g.code, 'UNGROUPED'), count(*)
     FROM generate_series(DATE '2026-04-01', DATE '2026-10-01', INTERVAL '1 month') AS m(first)
@@ -85,7 +92,7 @@ def contracts():  # type: ignore[no-untyped-def]
                 by=None,
             )
             contract = Contract.objects.create(
-                reference=f"B-{icb.code}-{provider.code}",
+                reference=f"{REFERENCE_PREFIX}{icb.code}-{provider.code}",
                 commissioner=icb,
                 provider=provider,
                 financial_year=2026,
@@ -103,8 +110,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--contacts", type=int, default=10_000_000)
+    parser.add_argument("--reuse", action="store_true", help="use the database bench.reports --keep left")
     args = parser.parse_args()
-    with fresh_database(f"camhs_bench_statements_{args.cases}") as url:
+    database = (
+        kept_reports_database(args.cases)
+        if args.reuse
+        else fresh_database(f"camhs_bench_statements_{args.cases}")
+    )
+    with database as url:
         os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="camhs_pbr.settings")
         sys.path.insert(0, str(ROOT))
         import django
@@ -114,11 +127,19 @@ def main() -> None:
         from payments import runs
         from reports.periods import Month
 
-        started = time.perf_counter()
-        load_national(args.cases, args.contacts, np.random.default_rng(14))
-        print(
-            f"loaded {args.cases:,} cases and {args.contacts:,} contacts in {time.perf_counter() - started:.0f} s"
-        )
+        if args.reuse:
+            from payments.models import Contract, PriceList, Statement
+
+            # Drafts of an earlier run on this database (never agreed, so they may go), then their contracts.
+            Statement.objects.filter(contract__reference__startswith=REFERENCE_PREFIX).delete()
+            Contract.objects.filter(reference__startswith=REFERENCE_PREFIX).delete()
+            PriceList.objects.filter(source="bench").delete()
+        else:
+            started = time.perf_counter()
+            load_national(args.cases, args.contacts, np.random.default_rng(14))
+            print(
+                f"loaded {args.cases:,} cases and {args.contacts:,} contacts in {time.perf_counter() - started:.0f} s"
+            )
         month = Month.of(PERIOD)
         print(f"{'contract':14} {'months':>8} {'statement s':>11} {'bare SQL s':>10} {'target s':>9}")
         worst = 0.0
@@ -147,6 +168,14 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
+
+
+@contextlib.contextmanager
+def kept_reports_database(cases: int) -> Iterator[str]:
+    url = f"{SERVER}/camhs_bench_reports_{cases}"
+    env = {**os.environ, "DATABASE_URL": url}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    yield url
 
 
 if __name__ == "__main__":
