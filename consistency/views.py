@@ -13,16 +13,18 @@ from accounts.audit import Action, record
 from assessments.current_view_answers import answered_sections
 from assessments.models import Case
 from assessments.validation import age_in_years
+from camhs_pbr.lib import vega
 from camhs_pbr.lib.safe_csv import csv_lines
 from camhs_pbr.runs.wording import UNREACHABLE_NOW
 from consistency import selectors, services
-from consistency.audit_agreement import audit_agreement
+from consistency.audit_agreement import AuditAgreement, audit_agreement
 from consistency.differences import differences
 from consistency.forms import AssignmentForm, GroupingChoiceForm, StartAuditForm
 from consistency.models import Audit, AuditCase, Vignette, VignetteRating
 from groupings import rules
 from groupings.rules import pair_code
 from groupings.selectors import NoSuchRulesVersion, current_rules_version, explanation
+from reports import charts
 
 
 @manager_page
@@ -145,7 +147,7 @@ def audit_agreement_page(request: AuthenticatedRequest, pk: int) -> HttpResponse
     return render(
         request,
         "consistency/agreement.html",
-        {"audit": audit, "agreement": audit_agreement(pairs, seed=audit.seed), "seed": audit.seed},
+        _agreement_context(audit, audit_agreement(pairs, seed=audit.seed), f"audit {audit.pk}"),
     )
 
 
@@ -160,8 +162,26 @@ def agreement(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "consistency/agreement.html",
-        {"audit": None, "agreement": audit_agreement(pairs, seed=0), "seed": 0},
+        _agreement_context(None, audit_agreement(pairs, seed=0), "all your audits"),
     )
+
+
+def _agreement_context(audit: Audit | None, figures: AuditAgreement, which: str) -> dict[str, object]:
+    chart = charts.confusion_chart(
+        key="confusion",
+        title="Groupings of the first and the second rater",
+        when=which,
+        categories=figures.confusion.categories,
+        counts=[counts for _, counts, _ in figures.confusion.rows],
+        rows_label="First rater",
+        columns_label="Second rater",
+    )
+    return {
+        "audit": audit,
+        "agreement": figures,
+        "seed": audit.seed if audit else 0,
+        "confusion_chart": vega.drawn(chart),
+    }
 
 
 @case_level_page

@@ -206,3 +206,53 @@ def bar_chart(
         f"highest {top['label']} at {figure(top['value'], kind)}."
     )
     return ChartSpec(key, f"{title}, {when}", summary, chart.to_dict(), notes=notes)
+
+
+def confusion_chart(
+    *,
+    key: str,
+    title: str,
+    when: str,
+    categories: Sequence[str],
+    counts: Sequence[Sequence[int]],
+    rows_label: str,
+    columns_label: str,
+) -> ChartSpec:
+    """A square table of counts (`counts[r][c]`: row category r, column category c) as a heat map with each
+    cell's count written in it; the diagonal is agreement."""
+    import altair as alt
+
+    total = sum(sum(row) for row in counts)
+    if not categories or total == 0:
+        message = f"No pairs to draw for {when}."
+        return ChartSpec(key, f"{title}, {when}", message, None, message=message)
+    cells = [
+        {"row": row_category, "column": column_category, "n": int(counts[r][c])}
+        for r, row_category in enumerate(categories)
+        for c, column_category in enumerate(categories)
+    ]
+    order = list(categories)
+    base = alt.Chart(alt.Data(values=cells)).encode(
+        x=alt.X("column:N", title=columns_label, sort=order, axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y("row:N", title=rows_label, sort=order),
+    )
+    squares = base.mark_rect().encode(
+        color=alt.Color("n:Q", title="Pairs", scale=alt.Scale(scheme="blues"), legend=alt.Legend(format=",d"))
+    )
+    written = (
+        base.mark_text(fontSize=10)
+        .encode(text=alt.Text("n:Q", format=",d"), color=alt.value("#212529"))
+        .transform_filter("datum.n > 0")
+    )
+    side = max(BAR_STEP * len(categories), 120)
+    chart = (
+        alt.layer(squares, written)
+        .properties(title=alt.TitleParams(text=title, subtitle=[when]), width=side, height=side)
+        .configure(**_config())
+    )
+    same = sum(int(counts[n][n]) for n in range(len(categories)))
+    summary = (
+        f"{title}, {when}: heat map of {total:,} pairs over {len(categories)} categories; "
+        f"{same:,} on the diagonal, where both chose the same."
+    )
+    return ChartSpec(key, f"{title}, {when}", summary, chart.to_dict())

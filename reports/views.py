@@ -10,7 +10,6 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import AuthenticatedRequest
@@ -20,7 +19,6 @@ from camhs_pbr.lib import vega
 from camhs_pbr.lib.numbers import Kind, figure
 from camhs_pbr.runs.wording import UNREACHABLE_NOW
 from reports import access, headings, selectors, services, workbook
-from reports.charts import ChartSpec
 from reports.exports import Cell, csv_lines, plain_rows
 from reports.kinds import KINDS
 from reports.models import ScopeKind
@@ -125,8 +123,8 @@ def report(request: AuthenticatedRequest, report: str, scope_kind: str, scope_co
         # A report with summary views opens on them; its full table is one choice away (no script needed).
         "all_columns": not summary_tables or request.GET.get("columns") == "all",
         "disclosure_note": DISCLOSURE_NOTE if scope_kind == ScopeKind.COMMISSIONER else "",
-        "trend_chart": _drawn(charts[0]),
-        "spread_chart": _drawn(charts[1]) if len(charts) > 1 else None,
+        "trend_chart": vega.drawn(charts[0]),
+        "spread_chart": vega.drawn(charts[1]) if len(charts) > 1 else None,
         "in_progress": bool(run and run.status in ("queued", "running")),
         "downloads": [
             (
@@ -192,14 +190,6 @@ def _summary_cell(column: str, value: Cell, kind: Kind, providers: dict[str, str
     if column == "provider_code":
         return providers.get(str(value), str(value))
     return figure(headings.meaning_of(column, value), kind)
-
-
-def _drawn(chart: ChartSpec) -> tuple[ChartSpec, SafeString | None]:
-    """A chart and its inline SVG (None when it is said in words); the SVG is drawn by vl-convert from our
-    own spec, with no script, and is cached."""
-    if chart.spec is None:
-        return chart, None
-    return chart, mark_safe(vega.inline_svg(chart.spec, label=chart.summary, prefix=chart.key))  # noqa: S308
 
 
 @login_required

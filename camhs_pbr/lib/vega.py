@@ -12,9 +12,10 @@ import hashlib
 import html
 import json
 import re
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from django.core.cache import cache
+from django.utils.safestring import SafeString, mark_safe
 
 CACHE_SECONDS = 7 * 24 * 3600
 PNG_SCALE = 2
@@ -88,3 +89,25 @@ def inline_svg(spec: dict[str, Any], *, label: str, prefix: str, css_class: str 
         f'preserveAspectRatio="xMinYMin meet"><title>{label_text}</title>'
     )
     return drawn[: match.start()] + root + drawn[match.end() :]
+
+
+class Drawable(Protocol):
+    """A chart as pages take it (reports.charts.ChartSpec): its spec, or None when words say it better."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def spec(self) -> dict[str, Any] | None: ...
+
+
+Chart = TypeVar("Chart", bound=Drawable)
+
+
+def drawn(chart: Chart) -> tuple[Chart, SafeString | None]:
+    """A chart and its inline SVG for a template (None when it is said in words); the SVG is drawn by
+    vl-convert from the project's own spec, with no script, and is cached."""
+    if chart.spec is None:
+        return chart, None
+    return chart, mark_safe(inline_svg(chart.spec, label=chart.summary, prefix=chart.key))  # noqa: S308

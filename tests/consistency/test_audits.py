@@ -195,6 +195,11 @@ def test_the_manager_reads_the_agreement(client, service):
     page = client.get(reverse("consistency:audit_agreement", args=[audit.pk])).content.decode()
     assert "50%" in page and "Depression/low mood" in page
     assert 'data-testid="confusion"' in page
+    # The confusion matrix drawn too (a heat map on the server), with its table one click away.
+    chart = page[page.index('data-testid="chart-confusion"') : page.index("</figure>")]
+    assert 'role="img"' in chart and "<script" not in chart.lower()
+    assert "heat map of 2 pairs over 2 categories; 1 on the diagonal" in chart
+    assert 'href="#confusion-table"' in chart and 'id="confusion-table"' in page
     overall = client.get(reverse("consistency:agreement")).content.decode()
     assert "50%" in overall
 

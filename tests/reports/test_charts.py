@@ -4,7 +4,7 @@ more than one series, and words instead of a drawing when there is less than two
 import datetime as dt
 
 from camhs_pbr.lib.numbers import Kind
-from reports.charts import axis_title, bar_chart, trend_chart
+from reports.charts import axis_title, bar_chart, confusion_chart, trend_chart
 
 D = dt.date
 MONTHS = [D(2026, m, 1) for m in (8, 9, 10)]
@@ -86,3 +86,33 @@ def test_axis_titles_carry_their_unit_once():
     assert axis_title("Cost (£)", Kind.MONEY) == "Cost (£)"
     assert axis_title("Closed episodes", Kind.COUNT, "episodes") == "Closed episodes"
     assert axis_title("Open at month end", Kind.COUNT, "episodes") == "Open at month end (episodes)"
+
+
+def test_a_confusion_matrix_is_a_heat_map_in_the_categories_order_with_each_count_written():
+    chart = confusion_chart(
+        key="c",
+        title="Groupings of two raters",
+        when="audit 1",
+        categories=["GH03", "GA01"],
+        counts=[[3, 1], [0, 2]],
+        rows_label="First rater",
+        columns_label="Second rater",
+    )
+    assert chart.spec is not None
+    assert "heat map of 6 pairs over 2 categories; 5 on the diagonal" in chart.summary
+    squares, written = chart.spec["layer"]
+    assert squares["encoding"]["x"]["sort"] == ["GH03", "GA01"] == squares["encoding"]["y"]["sort"]
+    assert (squares["encoding"]["y"]["title"], squares["encoding"]["x"]["title"]) == (
+        "First rater",
+        "Second rater",
+    )
+    assert written["mark"]["type"] == "text"
+    cells = {(c["row"], c["column"]): c["n"] for c in chart.spec["data"]["values"]}
+    assert cells[("GH03", "GA01")] == 1 and cells[("GA01", "GH03")] == 0
+
+
+def test_a_confusion_matrix_without_pairs_says_so():
+    chart = confusion_chart(
+        key="c", title="T", when="audit 1", categories=[], counts=[], rows_label="A", columns_label="B"
+    )
+    assert chart.spec is None and chart.message == "No pairs to draw for audit 1."
