@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 
 from assessments.change import ChangeCategory
 from assessments.models import Case
-from reports.outcome_report import _classified, _pairs
+from reports.outcome_report import classified_changes, measure_pairs
 from reports.periods import Month
 
 
@@ -48,13 +48,16 @@ def outcome_counts(cases: QuerySet[Case], month: Month) -> OutcomeCounts:
     closed = episodes.count()
     if not closed:
         return OutcomeCounts(0, 0, 0)
-    pairs = _pairs(episodes)
+    pairs = measure_pairs(episodes)
     if pairs.empty:
         return OutcomeCounts(closed, 0, 0)
-    changes = _classified(pairs)
-    per_episode = changes.groupby("case_id")["change"].agg(
-        improved=lambda c: bool((c == ChangeCategory.RELIABLY_IMPROVED.value).any()),
-        deteriorated=lambda c: bool((c == ChangeCategory.RELIABLY_DETERIORATED.value).any()),
+    changes = classified_changes(pairs)
+    marks = changes.assign(
+        improved=changes["change"] == ChangeCategory.RELIABLY_IMPROVED.value,
+        deteriorated=changes["change"] == ChangeCategory.RELIABLY_DETERIORATED.value,
     )
+    per_episode = marks.groupby("case_id")[
+        ["improved", "deteriorated"]
+    ].any()  # vectorised, no call per episode
     improved = int((per_episode["improved"] & ~per_episode["deteriorated"]).sum())
     return OutcomeCounts(closed, int(per_episode.shape[0]), improved)

@@ -107,7 +107,7 @@ def outcome_rows(month: Month, scope_kind: str, scope_code: str, rules_version: 
     )
     if grouped.empty:
         return pd.DataFrame({column: pd.Series(dtype=_dtype(column)) for column in COLUMNS})
-    pairs = _classified(_pairs(episodes)).merge(grouped, on="case_id")
+    pairs = classified_changes(measure_pairs(episodes)).merge(grouped, on="case_id")
     by_grouping = grouped.groupby("grouping").size().rename("closed_episodes").to_frame()
     by_grouping["episodes_with_pair"] = pairs.groupby("grouping")["case_id"].nunique()
     rows = (
@@ -144,7 +144,7 @@ def _closed_episodes(month: Month, scope_kind: str, scope_code: str) -> QuerySet
     )
 
 
-def _pairs(episodes: QuerySet[Case]) -> pd.DataFrame:
+def measure_pairs(episodes: QuerySet[Case]) -> pd.DataFrame:
     """Per episode, measure, informant and scale with two or more scores: the first and the latest.
 
     PostgreSQL pairs them in SQL; other databases (the SQLite of `make run`) pair the month's closed
@@ -174,7 +174,7 @@ def _pairs(episodes: QuerySet[Case]) -> pd.DataFrame:
 
 
 def _pairs_per_episode(episodes: QuerySet[Case]) -> pd.DataFrame:
-    """The portable path of _pairs: one frame of the episodes' scores, paired per episode."""
+    """The portable path of measure_pairs: one frame of the episodes' scores, paired per episode."""
     import pandas as pd
 
     scores = pd.DataFrame.from_records(
@@ -200,7 +200,7 @@ def _pairs_per_episode(episodes: QuerySet[Case]) -> pd.DataFrame:
     return paired[[*_PAIR_KEYS, "first", "last"]].reset_index(drop=True)
 
 
-def _classified(pairs: pd.DataFrame) -> pd.DataFrame:
+def classified_changes(pairs: pd.DataFrame) -> pd.DataFrame:
     """Pairs with `change` (a ChangeCategory value, missing without a threshold row) and `recovered`
     (missing without a threshold row or a cut-off)."""
     import pandas as pd

@@ -16,7 +16,7 @@ import pytest
 from assessments.models import Case, MeasureResponse, MeasureScore
 from assessments.outcomes import first_and_latest
 from groupings.models import Allocation, Grouping
-from reports.outcome_report import COLUMNS, COUNT_COLUMNS, SHARES, _pairs, outcome_rows
+from reports.outcome_report import COLUMNS, COUNT_COLUMNS, SHARES, measure_pairs, outcome_rows
 from reports.periods import UNGROUPED, Month
 from tests import factories
 
@@ -263,7 +263,7 @@ def test_the_pairs_counted_are_those_the_case_page_shows(episodes):
     page = page.rename(columns={"latest": "last"})[
         ["case_id", "measure", "informant", "scale", "first", "last"]
     ]
-    reported = _pairs(Case.objects.all())
+    reported = measure_pairs(Case.objects.all())
     key = ["case_id", "measure", "informant", "scale"]
     assert reported.sort_values(key).to_numpy().tolist() == page.sort_values(key).to_numpy().tolist()
 
@@ -273,11 +273,11 @@ def test_every_share_is_a_ratio_of_two_counts():
 
 
 def test_the_portable_pairing_of_sqlite_agrees_with_the_sql_pairing(episodes):
-    from reports.outcome_report import _closed_episodes, _pairs, _pairs_per_episode
+    from reports.outcome_report import _closed_episodes, _pairs_per_episode, measure_pairs
 
     closed = _closed_episodes(OCTOBER, "commissioner", episodes["c1"].code)
     columns = ["case_id", "measure", "informant", "scale", "first", "last"]
-    sql = _pairs(closed).sort_values(columns[:4]).reset_index(drop=True)
+    sql = measure_pairs(closed).sort_values(columns[:4]).reset_index(drop=True)
     portable = _pairs_per_episode(closed).sort_values(columns[:4]).reset_index(drop=True)
     assert not sql.empty
     assert portable.astype(str).values.tolist() == sql.astype(str).values.tolist()
