@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from django.db.models import Count, Q, QuerySet
 
 from assessments.models import Case
+from camhs_pbr.lib.db import without_jit
 from reports.periods import Month, with_grouping_for
 
 
@@ -39,16 +40,19 @@ def months_of_care(cases: QuerySet[Case], month: Month) -> Counter[str]:
 
 
 def months_of_care_over(cases: QuerySet[Case], months: Iterable[Month]) -> Counter[str]:
-    """Months of care summed over `months` by grouping code."""
+    """Months of care summed over `months` by grouping code. Without PostgreSQL's JIT: compiling each month's
+    count cost a third of running it (177 ms of 521 ms on the national benchmark's database)."""
     total: Counter[str] = Counter()
-    for month in months:
-        total.update(months_of_care(cases, month))
+    with without_jit():
+        for month in months:
+            total.update(months_of_care(cases, month))
     return total
 
 
 def cases_behind(cases: QuerySet[Case], months: Iterable[Month], grouping: str) -> Counter[int]:
     """Case ids with their months of care in `grouping` over `months` (the provider's validation list)."""
     found: Counter[int] = Counter()
-    for month in months:
-        found.update(counted_in(cases, month).filter(grouping=grouping).values_list("pk", flat=True))
+    with without_jit():
+        for month in months:
+            found.update(counted_in(cases, month).filter(grouping=grouping).values_list("pk", flat=True))
     return found
