@@ -35,7 +35,7 @@ audit: install
 
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput -v0
-	DEBUG=1 $(PY) manage.py seed_demo --cases $(DEMO_CASES) --seed 1 --if-empty
+	DEBUG=1 $(PY) manage.py seed_demo --cases $(DEMO_CASES) --seed 1 --if-empty --packs
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
 	@echo "API reference: http://127.0.0.1:8000/api/ (schema: docs/openapi.yaml; keys: admin, API keys)"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000

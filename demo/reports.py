@@ -26,3 +26,21 @@ def run_demo_reports(as_of: dt.date) -> int:
 
 def failed_runs() -> list[str]:
     return [f"{run}: {run.error}" for run in ReportRun.objects.filter(status="failed")]
+
+
+def make_demo_packs(as_of: dt.date) -> int:
+    """The last month's PDF pack of the demo commissioner's ICB and the demo service manager's provider, as the
+    monthly beat makes them (each takes seconds of WeasyPrint, so only these two); returns how many were made."""
+    from accounts.models import User
+    from reports.models import ScopeKind
+
+    last = Month.containing(as_of).previous()
+    commissioner = User.objects.select_related("commissioner").get(username="commissioner").commissioner
+    provider = User.objects.select_related("provider").get(username="service.manager").provider
+    assert commissioner is not None and provider is not None
+    for scope_kind, code in (
+        (ScopeKind.COMMISSIONER.value, commissioner.code),
+        (ScopeKind.PROVIDER.value, provider.code),
+    ):
+        runs.make_pack(month=last, scope_kind=scope_kind, scope_code=code)
+    return 2

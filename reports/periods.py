@@ -72,6 +72,10 @@ class Month:
     def label(self) -> str:
         return f"{self.first:%Y-%m}"
 
+    def words(self) -> str:
+        """The month as people write it: "October 2026" (`label` is the YYYY-MM of addresses and files)."""
+        return f"{self.first:%B %Y}"
+
     def trailing(self, months: int) -> list["Month"]:
         """This month and the `months - 1` before it, oldest first."""
         result = [self]

@@ -26,3 +26,4 @@ def test_every_report_page_works_on_sqlite_with_tasks_in_process(tmp_path):
     assert "managers' pages" in completed.stdout
     assert "loaded the demo extract" in completed.stdout
     assert "payment pages" in completed.stdout
+    assert "downloaded 2 demo packs" in completed.stdout  # make run seeds with --packs

@@ -25,7 +25,7 @@ def test_a_commissioner_runs_and_downloads_their_casemix_and_reaches_no_case_pag
     page.get_by_role("link", name="Case-mix").click()
     page.fill("#period", "2026-10")
     page.get_by_role("button", name="Show").click()
-    page.get_by_role("button", name="Run 2026-10").click()
+    page.get_by_role("button", name="Run October 2026").click()
     # The page opens on the summary views once the run is done (refreshed until then).
     expect(page.get_by_test_id("summary-headline")).to_be_visible(timeout=60_000)
     expect(page.get_by_test_id("run-status")).to_contain_text("Done")

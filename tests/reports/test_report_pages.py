@@ -192,3 +192,13 @@ def test_one_registry_entry_is_all_a_report_needs_its_label_choice_and_trend_com
 
         KINDS.pop("extra", None)
         REPORT_LABELS.pop("extra", None)
+
+
+def test_a_report_page_names_its_month_in_words(client, october):
+    done_run("currency", "provider", "RAA")
+    client.force_login(factories.user(Role.SERVICE_MANAGER, provider=Provider.objects.get(code="RAA")))
+    page = client.get("/reports/currency/provider/RAA/", {"period": "2026-10"}).content.decode()
+    heading = page[page.index("<h1") : page.index("</h1>")]
+    assert "October 2026" in heading and "2026-10" not in heading
+    assert "Re-run October 2026</button>" in page
+    assert 'value="2026-10"' in page  # the month field keeps the form's own format

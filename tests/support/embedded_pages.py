@@ -29,7 +29,7 @@ def main() -> None:
     assert settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") and settings.CELERY_TASK_ALWAYS_EAGER
     setup_test_environment()  # page contexts for the checks below
     call_command("migrate", verbosity=0)
-    call_command("seed_demo", cases=int(sys.argv[1]), seed=1, as_of=timezone.localdate())
+    call_command("seed_demo", cases=int(sys.argv[1]), seed=1, as_of=timezone.localdate(), packs=True)
     assert not ReportRun.objects.exclude(status="done").exists()
     client = Client()
     opened = 0
@@ -51,9 +51,26 @@ def main() -> None:
         client.force_login(User.objects.get(username=username))
         assert client.get("/cases/").status_code == 200
     print(f"opened {opened} report pages")
+    print(f"downloaded {demo_packs(client)} demo packs")
     print(f"opened {managers_pages(client)} managers' pages")
     print(f"loaded the demo extract: {demo_extract_upload(client)} rows rejected")
     print(f"opened {payment_pages(client)} payment pages")
+
+
+def demo_packs(client: Client) -> int:
+    """make run's demo (seed_demo --packs) offers its commissioner and service manager last month's pack."""
+    downloaded = 0
+    for username in ("commissioner", "service.manager"):
+        client.force_login(User.objects.get(username=username))
+        index = client.get("/reports/").content.decode()
+        links = re.findall(r'href="(/reports/packs/[^"]+\.pdf)"', index)
+        assert len(links) == 1, (username, links)
+        pdf = client.get(links[0])
+        assert pdf.status_code == 200 and b"".join(
+            pdf.streaming_content if pdf.streaming else [pdf.content]
+        ).startswith(b"%PDF")
+        downloaded += 1
+    return downloaded
 
 
 def payment_pages(client: Client) -> int:

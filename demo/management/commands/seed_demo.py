@@ -9,7 +9,7 @@ from accounts.models import Provider
 from consistency.services import load_vignette_file
 from demo import seed as demo
 from demo.payments import seed_demo_payments
-from demo.reports import failed_runs, run_demo_reports
+from demo.reports import failed_runs, make_demo_packs, run_demo_reports
 
 # 12 vignettes written for this project (each says so), spanning the three super-groups.
 DEMO_VIGNETTES = Path(__file__).resolve().parents[2] / "vignettes.csv"
@@ -27,9 +27,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing when organisations already exist."
         )
+        parser.add_argument(
+            "--packs",
+            action="store_true",
+            help="Also make the last month's PDF pack of the demo commissioner and provider (make run; 10-30 s).",
+        )
 
     def handle(
-        self, *args: object, cases: int, seed: int, as_of: dt.date | None, if_empty: bool, **options: object
+        self,
+        *args: object,
+        cases: int,
+        seed: int,
+        as_of: dt.date | None,
+        if_empty: bool,
+        packs: bool = False,
+        **options: object,
     ) -> None:
         if Provider.objects.exists():
             if if_empty:
@@ -49,6 +61,8 @@ class Command(BaseCommand):
         if failed := failed_runs():
             raise CommandError("Demo reports failed: " + "; ".join(failed))
         statements = seed_demo_payments(as_of)
+        if packs:
+            make_demo_packs(as_of)
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"Seeded {summary.providers} providers, {summary.teams} teams, {summary.clinicians} clinicians, "
