@@ -3,9 +3,9 @@ measure registry. The code ships item numbers only (the SDQ and RCADS wording ma
 service holding a licence loads the words it was given."""
 
 import csv
-import io
 
 from assessments.measures import MEASURES, Entry, MeasureSpec
+from camhs_pbr.lib.csv_upload import header_and_lines
 from camhs_pbr.lib.text import RefusedText, clean_text
 
 HEADER = ("item", "text")
@@ -30,21 +30,13 @@ def parse_wording(content: bytes, spec: MeasureSpec) -> dict[int, str]:
     """The text of every item of `spec` from a CSV file `item,text` (UTF-8); every item once, none empty.
 
     Raises WordingRefused listing every bad row with its line and reason, and every missing item."""
-    if len(content) > MAX_FILE_BYTES:
-        raise WordingRefused([f"The file is larger than {MAX_FILE_BYTES // 1000} kB: it cannot be wording."])
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise WordingRefused(
-            ["The file is not UTF-8 text: save it from the spreadsheet as CSV UTF-8."]
-        ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-    except csv.Error as error:
-        raise WordingRefused([f"Line 1: {error}."]) from None
-    if header is None:
-        raise WordingRefused([f"The file is empty: expected the header {','.join(HEADER)}."])
+    header, reader = header_and_lines(
+        content,
+        max_bytes=MAX_FILE_BYTES,
+        too_large=f"The file is larger than {MAX_FILE_BYTES // 1000} kB: it cannot be wording.",
+        empty=f"The file is empty: expected the header {','.join(HEADER)}.",
+        refused=WordingRefused,
+    )
     if tuple(cell.strip().lower() for cell in header) != HEADER:
         raise WordingRefused([f"Line 1: the header must be {','.join(HEADER)} (found {','.join(header)})."])
     wording: dict[int, str] = {}

@@ -2,11 +2,11 @@
 from a bad file), and what a clinician sees after rating one. Pure: text and plain values in."""
 
 import csv
-import io
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from assessments.current_view_items import ALL_ITEMS
+from camhs_pbr.lib.csv_upload import header_and_lines
 from consistency.rater_agreement import grouping_code
 from groupings.batch import RESULT_COLUMNS, BatchInputError, item_code, item_positions
 from groupings.rules import NOT_KNOWN_CODE
@@ -41,23 +41,13 @@ def read_vignettes(
     """The vignettes of a CSV file (UTF-8): `id, set, title, text, grouping, agreed_by` and the 50 items as the
     batch grouper reads them. `groupings` are the codes a reference grouping may name (a pair "GH03 + GA02"
     names two), `existing` the ids already loaded. VignettesRefused names every bad line."""
-    if len(content) > MAX_FILE_BYTES:
-        raise VignettesRefused([f"The file is larger than {MAX_FILE_BYTES // 1_000_000} MB."])
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise VignettesRefused(
-            ["The file is not UTF-8 text: save it from the spreadsheet as CSV UTF-8."]
-        ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-    except csv.Error as error:
-        raise VignettesRefused([f"Line 1: {error}."]) from None
-    if header is None:
-        raise VignettesRefused(
-            [f"The file is empty: expected the header {','.join(COLUMNS)} and the 50 items."]
-        )
+    header, reader = header_and_lines(
+        content,
+        max_bytes=MAX_FILE_BYTES,
+        too_large=f"The file is larger than {MAX_FILE_BYTES // 1_000_000} MB.",
+        empty=f"The file is empty: expected the header {','.join(COLUMNS)} and the 50 items.",
+        refused=VignettesRefused,
+    )
     names = [name.strip().lower() for name in header]
     problems = [f"Line 1: missing column {column}." for column in COLUMNS if column not in names]
     try:

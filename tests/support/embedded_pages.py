@@ -66,9 +66,7 @@ def demo_packs(client: Client) -> int:
         links = re.findall(r'href="(/reports/packs/[^"]+\.pdf)"', index)
         assert len(links) == 1, (username, links)
         pdf = client.get(links[0])
-        assert pdf.status_code == 200 and b"".join(
-            pdf.streaming_content if pdf.streaming else [pdf.content]
-        ).startswith(b"%PDF")
+        assert pdf.status_code == 200 and pdf.getvalue().startswith(b"%PDF")
         downloaded += 1
     return downloaded
 
