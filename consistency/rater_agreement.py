@@ -7,7 +7,6 @@ make a pair: the percentage agreement and the items' weighted kappas count every
 (a statistic of two raters) is null; Fleiss' kappa counts every rating whatever the number of raters."""
 
 import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
@@ -16,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from assessments.current_view_items import ALL_ITEMS, ITEMS_BY_ID, MAX_CODE
+from camhs_pbr.lib.csv_upload import header_and_lines
 from groupings.agreement import (
     bootstrap_fleiss,
     bootstrap_kappa,
@@ -29,6 +29,7 @@ from groupings.batch import RESULT_COLUMNS, BatchInputError, item_code, item_pos
 from groupings.rules import pair_code
 
 KEY_COLUMNS = ("subject", "rater", "grouping")
+MAX_FILE_BYTES = 500_000_000  # about 3 million rated cases of 50 items
 ADD_ON_COLUMN = "add_on_grouping"
 LEVELS = {item: MAX_CODE[ITEMS_BY_ID[item].response_scale] + 1 for item in ALL_ITEMS}
 
@@ -59,17 +60,15 @@ def grouping_code(grouping: str, add_on: str = "") -> str:
     return pair_code(parts[0], parts[1] if len(parts) > 1 else None) or ""
 
 
-def read_ratings(text: str) -> list[Rating]:
-    """The ratings of a CSV text; RatingsRefused naming every bad line (and every subject with one rater)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-    except csv.Error as error:
-        raise RatingsRefused([f"Line 1: {error}."]) from None
-    if header is None:
-        raise RatingsRefused(
-            ["The file is empty: expected a header subject,rater,grouping and the 50 items."]
-        )
+def read_ratings(content: bytes) -> list[Rating]:
+    """The ratings of a CSV file (UTF-8); RatingsRefused naming every bad line (and every subject with one rater)."""
+    header, reader = header_and_lines(
+        content,
+        max_bytes=MAX_FILE_BYTES,
+        too_large=f"The file is larger than {MAX_FILE_BYTES // 1_000_000} MB.",
+        empty="The file is empty: expected a header subject,rater,grouping and the 50 items.",
+        refused=RatingsRefused,
+    )
     names = [name.strip().lower() for name in header]
     missing = [column for column in KEY_COLUMNS if column not in names]
     try:

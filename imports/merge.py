@@ -362,8 +362,8 @@ class _Merger:
             Case, REFERRALS.name, values, changed, extra=bump, case_of=lambda h: (h["pk"], h["patient_id"])
         )
         self._flags(Case, REFERRALS.name, "source_provider", values)
-        for local in newly_closed:
-            case = Case.objects.get(pk=held[local]["pk"])
+        # The referrals an extract closes end as a discharge does (their open allocation ends): read in one query.
+        for case in Case.objects.filter(pk__in=[held[local]["pk"] for local in newly_closed]).order_by("pk"):
             assert case.closed_date is not None
             for step in discharge.discharge_steps():
                 step(case, case.closed_date)

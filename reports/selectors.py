@@ -201,6 +201,7 @@ def report_charts(
 def packs_for(user: User, limit: int = 12) -> list[ReportPack]:
     """The made monthly packs `user` may download, newest first (without their PDF bytes)."""
     packs = []
+    rules_version = current_rules_version()
     for scope in access.scopes_of(user):
         if not access.may_see_pack(user, scope.kind, scope.code):
             continue
@@ -209,7 +210,7 @@ def packs_for(user: User, limit: int = 12) -> list[ReportPack]:
                 scope_kind=scope.kind,
                 scope_code=scope.code,
                 made_at__isnull=False,
-                rules_version=current_rules_version(),
+                rules_version=rules_version,
             )
             .defer("pdf")
             .order_by("-period")[:limit]

@@ -126,3 +126,12 @@ def test_the_command_exits_nonzero_on_a_bad_file(tmp_path):
     )
     assert completed.returncode == 1 and "subject 's1' has one rater" in completed.stderr
     assert not (tmp_path / "out.json").exists()
+
+
+def test_a_file_that_is_not_utf8_is_refused_and_nothing_is_written(tmp_path, capsys):
+    pairs, out = tmp_path / "pairs.csv", tmp_path / "out.json"
+    pairs.write_bytes("subject,rater,grouping\nS1,Zoë,GH03\n".encode("latin-1"))
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("rater_agreement", str(pairs), str(out))
+    assert "not UTF-8 text" in capsys.readouterr().err
+    assert not out.exists()

@@ -31,13 +31,11 @@ class Command(BaseCommand):
         if options["seed"] < 0:
             raise CommandError("--seed must be 0 or more")
         try:
-            text = pairs.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise CommandError(f"{pairs}: not UTF-8 text; save it as CSV UTF-8. Nothing written.") from None
+            content = pairs.read_bytes()
         except OSError as error:
             raise CommandError(str(error)) from error
         try:
-            ratings = read_ratings(text)
+            ratings = read_ratings(content)
         except RatingsRefused as refused:
             for problem in refused.problems:
                 self.stderr.write(problem)
