@@ -13,6 +13,7 @@ from assessments.current_view_items import ALL_ITEMS
 from assessments.models import Case
 from camhs_pbr.runs.models import RunStatus
 from consistency.audit_agreement import RatedPair
+from consistency.differences import differences
 from consistency.models import Audit, AuditCase, VignetteRating
 from consistency.vignettes import clinician_agreement
 from groupings.agreement import fleiss_kappa
@@ -46,6 +47,11 @@ def audit_cases_for_manager(user: User, audit: Audit) -> QuerySet[AuditCase]:
         )
         .order_by("pk")
     )
+
+
+def audit_cases_in_scope(user: User) -> QuerySet[AuditCase]:
+    """The cases of every audit in the manager's scope that the manager may see (the one rule)."""
+    return AuditCase.objects.filter(audit__in=audits_for(user), case__in=Case.objects.visible_to(user))
 
 
 def cases_to_rate(user: User) -> QuerySet[AuditCase]:
@@ -201,3 +207,45 @@ def _fleiss_of(rated: list[VignetteRating]) -> tuple[float | None, int]:
         return None, 0
     counts = np.array([[given.count(code) for code in categories] for given in subjects])
     return fleiss_kappa(counts), len(subjects)
+
+
+RECORD_COLUMNS = (
+    "vignette",
+    "set",
+    "title",
+    "rated_on",
+    "your_grouping",
+    "reference_grouping",
+    "same_grouping",
+    "items_as_reference",
+    "items_rated_by_both",
+)
+
+
+def training_record(user: User) -> list[tuple[object, ...]]:
+    """The vignettes `user` rated, oldest first, with how their rating compares with the reference (the rows
+    of RECORD_COLUMNS: the clinician's training record)."""
+    rows: list[tuple[object, ...]] = []
+    for rating in (
+        VignetteRating.objects.filter(rated_by=user)
+        .select_related("vignette", "grouping", "add_on_grouping")
+        .order_by("rated_at")
+    ):
+        yours = pair_code(
+            rating.grouping.code, rating.add_on_grouping.code if rating.add_on_grouping else None
+        )
+        both = [d for d in differences(rating.vignette.ratings(), rating.ratings()) if d.steps is not None]
+        rows.append(
+            (
+                rating.vignette.code,
+                rating.vignette.vignette_set,
+                rating.vignette.title,
+                f"{rating.rated_at:%Y-%m-%d}",
+                yours,
+                rating.vignette.reference_grouping,
+                "yes" if yours == rating.vignette.reference_grouping else "no",
+                sum(1 for d in both if not d.differs),
+                len(both),
+            )
+        )
+    return rows

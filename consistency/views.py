@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.access import AuthenticatedRequest, case_level_page, manager_page
 from accounts.audit import Action, record
 from assessments.current_view_answers import answered_sections
-from assessments.models import Case
 from assessments.validation import age_in_years
 from camhs_pbr.lib import vega
 from camhs_pbr.lib.safe_csv import csv_lines
@@ -155,10 +154,7 @@ def audit_agreement_page(request: AuthenticatedRequest, pk: int) -> HttpResponse
 @require_safe
 def agreement(request: AuthenticatedRequest) -> HttpResponse:
     """Every audit in the manager's scope together: per team and overall."""
-    cases = AuditCase.objects.filter(
-        audit__in=selectors.audits_for(request.user), case__in=Case.objects.visible_to(request.user)
-    )
-    pairs = selectors.rated_pairs(cases)
+    pairs = selectors.rated_pairs(selectors.audit_cases_in_scope(request.user))
     return render(
         request,
         "consistency/agreement.html",
@@ -318,47 +314,14 @@ def vignette(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "consistency/vignette_form.html", {"vignette": chosen, "form": form})
 
 
-RECORD_COLUMNS = (
-    "vignette",
-    "set",
-    "title",
-    "rated_on",
-    "your_grouping",
-    "reference_grouping",
-    "same_grouping",
-    "items_as_reference",
-    "items_rated_by_both",
-)
-
-
 @case_level_page
 @require_safe
 def vignette_record(request: AuthenticatedRequest) -> HttpResponse:
     """The signed-in clinician's record of the vignettes they rated, for their training record (CSV)."""
-    rows = []
-    for rating in (
-        VignetteRating.objects.filter(rated_by=request.user)
-        .select_related("vignette", "grouping", "add_on_grouping")
-        .order_by("rated_at")
-    ):
-        yours = pair_code(
-            rating.grouping.code, rating.add_on_grouping.code if rating.add_on_grouping else None
-        )
-        both = [d for d in differences(rating.vignette.ratings(), rating.ratings()) if d.steps is not None]
-        rows.append(
-            (
-                rating.vignette.code,
-                rating.vignette.vignette_set,
-                rating.vignette.title,
-                f"{rating.rated_at:%Y-%m-%d}",
-                yours,
-                rating.vignette.reference_grouping,
-                "yes" if yours == rating.vignette.reference_grouping else "no",
-                sum(1 for d in both if not d.differs),
-                len(both),
-            )
-        )
-    response = HttpResponse("".join(csv_lines(RECORD_COLUMNS, rows)), content_type="text/csv")
+    response = HttpResponse(
+        "".join(csv_lines(selectors.RECORD_COLUMNS, selectors.training_record(request.user))),
+        content_type="text/csv",
+    )
     response["Content-Disposition"] = 'attachment; filename="vignette-training-record.csv"'
     record(Action.EXPORT_VIGNETTE_RECORD, by=request.user, object_type="consistency.vignetterating")
     return response
