@@ -51,6 +51,12 @@ def test_the_charts_benchmark_times_specs_svg_png_and_the_cache():
 
 
 @pytest.mark.bench
+def test_the_pack_benchmark_times_the_demo_commissioners_and_providers_packs():
+    out = bench("-m", "bench.pack", "--cases", "150", timeout=240)
+    assert "commissioner " in out and "provider " in out and " s, " in out
+
+
+@pytest.mark.bench
 def test_the_passwords_benchmark_times_a_check_with_each_hasher():
     out = bench("-m", "bench.passwords", "--checks", "1", timeout=120)
     assert "Argon2idPasswordHasher" in out and "PBKDF2PasswordHasher" in out
