@@ -11,10 +11,12 @@ from django.http import Http404
 
 from accounts.models import User
 from assessments.models import Case
+from groupings.models import Grouping
+from groupings.selectors import current_rules_version
 from payments import financial_year
 from payments.models import Challenge, Contract, Statement, StatementLine
 from payments.months_of_care import cases_behind, contract_cases
-from reports.periods import Month
+from reports.periods import UNGROUPED, UNGROUPED_NAME, Month
 
 
 def contracts_for(user: User) -> QuerySet[Contract]:
@@ -54,6 +56,7 @@ class LineDifference:
     line: StatementLine
     months_before: int | None
     activity_before: Decimal | None
+    name: str = ""  # the grouping in words (code and name), "Not grouped" for UNGROUPED
 
     @property
     def months_change(self) -> int | None:
@@ -66,7 +69,7 @@ class LineDifference:
 
 def lines_with_differences(statement: Statement) -> list[LineDifference]:
     """The statement's lines, with what the agreed version it restates had on the same grouping."""
-    before: dict[str, tuple[int, Decimal]] = {}
+    before: dict[str, tuple[int | None, Decimal | None]] = {}
     if statement.restates_id is not None:
         before = {
             g: (n, v)
@@ -74,9 +77,27 @@ def lines_with_differences(statement: Statement) -> list[LineDifference]:
                 "grouping", "actual_months", "activity_value"
             )
         }
-    return [
-        LineDifference(line, *(before.get(line.grouping) or (None, None))) for line in statement.lines.all()
-    ]
+    lines = list(statement.lines.all())
+    names = grouping_names({line.grouping for line in lines})
+    result = []
+    for line in lines:
+        months_before, activity_before = before.get(line.grouping, (None, None))
+        result.append(LineDifference(line, months_before, activity_before, names[line.grouping]))
+    return result
+
+
+def grouping_names(codes: set[str]) -> dict[str, str]:
+    """Each grouping code as people read it, "GH03 Getting Help: Depression" (the names of the current rules
+    version; a code it does not name stays a code), and UNGROUPED as "Not grouped"."""
+    named = dict(
+        Grouping.objects.filter(rules_version=current_rules_version(), code__in=codes).values_list(
+            "code", "name"
+        )
+    )
+    return {
+        code: UNGROUPED_NAME if code == UNGROUPED else f"{code} {named[code]}" if code in named else code
+        for code in codes
+    }
 
 
 def cases_of_line(user: User, statement: Statement, grouping: str) -> list[tuple[Case, int]]:

@@ -8,7 +8,8 @@ rounded to the penny from the exact sum)."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from django.template.loader import render_to_string
 from camhs_pbr.lib import safe_csv
 from camhs_pbr.lib.files import write_bytes_atomically
 from camhs_pbr.lib.numbers import XLSX_FORMATS, Kind
-from payments.models import Statement
+from payments.models import Statement, StatementLine
 
 COLUMNS = (
     "contract_ref",
@@ -50,6 +51,29 @@ Row = tuple[
 ]
 
 
+@dataclass(frozen=True)
+class Totals:
+    """The TOTAL line: months summed over the lines, amounts as the statement computed them (each rounded from
+    its exact value, so they can differ by a penny from the sum of the rounded lines)."""
+
+    planned_months: Decimal
+    actual_months: int
+    plan_value: Decimal | None
+    activity_value: Decimal | None
+    variance: Decimal | None
+
+
+def totals(statement: Statement, lines: Iterable[StatementLine]) -> Totals:
+    lines = list(lines)
+    return Totals(
+        sum((line.planned_months for line in lines), Decimal(0)),
+        sum(line.actual_months for line in lines),
+        statement.plan_value,
+        statement.activity_value,
+        statement.variance,
+    )
+
+
 def rows(statement: Statement) -> Iterator[Row]:
     """The statement's lines then its summary lines, as values (Decimal amounts, int counts)."""
     ref, period = statement.contract.reference, f"{statement.period:%Y-%m}"
@@ -66,16 +90,17 @@ def rows(statement: Statement) -> Iterator[Row]:
             line.activity_value,
             line.variance,
         )
+    total = totals(statement, lines)
     yield (
         ref,
         period,
         "TOTAL",
-        sum((line.planned_months for line in lines), Decimal(0)),
-        sum(line.actual_months for line in lines),
+        total.planned_months,
+        total.actual_months,
         None,
-        statement.plan_value,
-        statement.activity_value,
-        statement.variance,
+        total.plan_value,
+        total.activity_value,
+        total.variance,
     )
     for code, field, sign in SUMMARY:
         amount = getattr(statement, field)

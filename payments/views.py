@@ -74,11 +74,13 @@ def contract(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def statement(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     found = selectors.statement_for(request.user, pk)
     side = "commissioner" if request.user.role == Role.COMMISSIONER else "provider"
+    lines = selectors.lines_with_differences(found)
     context = {
         "statement": found,
         "contract": found.contract,
         "side": side,
-        "lines": selectors.lines_with_differences(found),
+        "lines": lines,
+        "totals": statement_files.totals(found, [item.line for item in lines]),
         "challenges": found.challenges.select_related("raised_by", "answered_by"),
         "may_agree": found.computed
         and found.status == "done"

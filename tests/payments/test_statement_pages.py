@@ -48,6 +48,23 @@ def test_the_statement_page_reads_in_words_with_money_to_the_penny(client, world
     assert "Cases in GH03" not in page  # the cases behind a line are the provider's
 
 
+def test_the_statement_names_each_grouping_and_ends_its_lines_with_the_total(client, world):
+    from payments import statement_files
+
+    statement = world["statement"]
+    client.force_login(world["commissioner_user"])
+    page = client.get(reverse("payments:statement", args=[statement.pk])).content.decode()
+    lines = page[
+        page.index('data-testid="statement-lines"') : page.index("</table>", page.index("statement-lines"))
+    ]
+    assert "<td>GH03 Getting Help: Depression</td>" in lines and "<td>Not grouped</td>" in lines
+    total = lines[lines.index('data-testid="statement-total"') :]
+    csv_total = next(row for row in statement_files.rows(statement) if row[2] == "TOTAL")
+    assert "Total, year to date" in total
+    assert f"£{csv_total[7]:,.2f}" in total and f"£{csv_total[6]:,.2f}" in total  # activity and plan value
+    assert f">{csv_total[4]:,}<" in total  # months of care, as the CSV's TOTAL line
+
+
 def test_both_sides_agree_on_the_page_and_then_it_is_final(client, world):
     url = reverse("payments:agree", args=[world["statement"].pk])
     client.force_login(world["commissioner_user"])
