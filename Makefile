@@ -16,9 +16,9 @@ LOCK := $(VENV)/bin/uv pip compile --quiet --no-config --generate-hashes --unive
 
 .PHONY: install run test lint deploy-check services bench lock audit
 
+# uv installs the lock (about 10 s here; pip took about 2 minutes), pip only uv itself: scripts/install-locked.sh.
 $(VENV)/.installed: requirements-dev.lock
-	python3 -m venv $(VENV)
-	$(PY) -m pip install -q --require-hashes -r requirements-dev.lock
+	bash scripts/install-locked.sh $(VENV) requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed

@@ -165,5 +165,8 @@ def logging_config(*, log_format: str, level: str) -> dict[str, Any]:
             "django.request": {"filters": ["client_error_without_traceback"]},
             # At DEBUG it logs each query with its parameters, which hold names and NHS numbers: never on.
             "django.db.backends": {"level": "WARNING"},
+            # WeasyPrint logs each step of each PDF page at INFO: twenty lines a pack, none of them news.
+            "weasyprint": {"level": "WARNING"},
+            "fontTools": {"level": "WARNING"},
         },
     }

@@ -1,5 +1,5 @@
 """The locks every install reads: each human-edited pin is in them at its version, each package has a hash,
-and the Makefile (so `make run`, `make test` and CI) and the Dockerfile install from them with --require-hashes."""
+and the Makefile (so `make run`, `make test` and CI: scripts/install-locked.sh, pip for uv then uv) and the Dockerfile install from them with --require-hashes."""
 
 import re
 from pathlib import Path
@@ -68,8 +68,14 @@ def test_every_locked_package_has_a_hash():
 
 def test_make_and_the_dockerfile_install_from_the_locks_with_hashes_required():
     makefile, dockerfile = (ROOT / "Makefile").read_text(), (ROOT / "Dockerfile").read_text()
-    assert re.search(r"pip install .*--require-hashes -r requirements-dev\.lock", makefile)
+    script = (ROOT / "scripts" / "install-locked.sh").read_text()
+    assert re.search(r"install-locked\.sh \$\(VENV\) requirements-dev\.lock", makefile)
     assert re.search(r"\$\(VENV\)/\.installed: requirements-dev\.lock", makefile), "a new lock reinstalls"
     assert re.search(r"pip install .*--require-hashes -r requirements\.lock", dockerfile)
-    installs = re.findall(r"pip install[^\n]*", makefile + dockerfile)
-    assert installs and all("--require-hashes" in line and ".lock" in line for line in installs), installs
+    # The script: pip installs uv from its hashed entry of the lock, then uv installs the whole lock.
+    assert re.search(r"pip install .*--require-hashes -r \"\$bootstrap\"", script)
+    assert re.search(r"uv\" pip sync .*--require-hashes .*\"\$lock\"", script)
+    installs = re.findall(
+        r"^[^#\n]*pip (?:install|sync) [^\n]*", makefile + dockerfile + script, re.MULTILINE
+    )
+    assert installs and all("--require-hashes" in line for line in installs), installs

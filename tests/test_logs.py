@@ -190,3 +190,18 @@ def test_no_log_line_holds_a_patient_s_details(world, lines, debug):
     assert october and len(lines.of("camhs_pbr.requests")) == 9
     assert "Internal Server Error" in lines.text  # the 500's traceback is there, for an engineer
     assert sought.found_in(lines.text) == []
+
+
+def test_a_pdf_is_made_without_a_log_line_per_page():
+    """WeasyPrint narrates each step of each page at INFO; under the project's logging (set up by Django from
+    settings.LOGGING) it says only warnings."""
+    from weasyprint import HTML
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logging.getLogger().addHandler(handler)
+    try:
+        HTML(string="<h1>Monthly pack</h1><p style='page-break-before: always'>Page two</p>").write_pdf()
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert "Creating layout" not in stream.getvalue()
