@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Commissioner',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
                 'ordering': ['name'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Profession',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 'ordering': ['name'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Provider',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
                 'ordering': ['name'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Team',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -57,11 +57,11 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=200)),
                 ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='teams', to='accounts.provider')),
             ],
-            options={
+            options={"constraints": [models.UniqueConstraint(fields=('provider', 'code'), name='team_code_unique_per_provider')],
                 'ordering': ['provider__name', 'name'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='User',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -85,22 +85,5 @@ class Migration(migrations.Migration):
             ],
             managers=[
                 ('objects', django.contrib.auth.models.UserManager()),
-            ],
-        ),
-        migrations.AddConstraint(
-            model_name='team',
-            constraint=models.UniqueConstraint(fields=('provider', 'code'), name='team_code_unique_per_provider'),
-        ),
-        migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role', 'commissioner'), _negated=True), ('commissioner__isnull', False), _connector='OR'), name='commissioner_user_has_commissioner'),
-        ),
-        migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('role', 'commissioner'), ('commissioner__isnull', True), _connector='OR'), name='only_commissioner_users_have_commissioner'),
-        ),
-        migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role', 'service_manager'), _negated=True), ('provider__isnull', False), _connector='OR'), name='service_manager_has_provider'),
-        ),
-    ]
+            ], options={"constraints": [models.CheckConstraint(condition=models.Q(models.Q(('role', 'commissioner'), _negated=True), ('commissioner__isnull', False), _connector='OR'), name='commissioner_user_has_commissioner'), models.CheckConstraint(condition=models.Q(('role', 'commissioner'), ('commissioner__isnull', True), _connector='OR'), name='only_commissioner_users_have_commissioner'), models.CheckConstraint(condition=models.Q(models.Q(('role', 'service_manager'), _negated=True), ('provider__isnull', False), _connector='OR'), name='service_manager_has_provider')],}),
+]

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
+migrations.CreateModel(
             name='ApiClient',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -25,11 +25,11 @@ class Migration(migrations.Migration):
                 ('provider', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='accounts.provider')),
                 ('user', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='api_client', to=settings.AUTH_USER_MODEL)),
             ],
-            options={
+            options={"constraints": [models.CheckConstraint(condition=models.Q(models.Q(('commissioner__isnull', True), ('provider__isnull', False)), models.Q(('commissioner__isnull', False), ('provider__isnull', True)), _connector='OR'), name='api_client_of_one_provider_or_commissioner', violation_error_message='An API client belongs to one provider or one commissioner.')],
                 'ordering': ['name'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='ApiKey',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -45,8 +45,4 @@ class Migration(migrations.Migration):
                 'ordering': ['-created_at'],
             },
         ),
-        migrations.AddConstraint(
-            model_name='apiclient',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('commissioner__isnull', True), ('provider__isnull', False)), models.Q(('commissioner__isnull', False), ('provider__isnull', True)), _connector='OR'), name='api_client_of_one_provider_or_commissioner', violation_error_message='An API client belongs to one provider or one commissioner.'),
-        ),
-    ]
+]

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Patient',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -29,11 +29,11 @@ class Migration(migrations.Migration):
                 ('registered_at', models.DateTimeField(auto_now_add=True)),
                 ('registered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
-            options={
+            options={"indexes": [models.Index(fields=['family_name', 'given_name'], name='assessments_family__35f97e_idx')],"constraints": [models.CheckConstraint(condition=models.Q(('nhs_number__regex', '^[0-9]{10}$')), name='nhs_number_ten_digits')],
                 'ordering': ['family_name', 'given_name'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Case',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -47,11 +47,11 @@ class Migration(migrations.Migration):
                 ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='accounts.team')),
                 ('patient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='assessments.patient')),
             ],
-            options={
+            options={"indexes": [models.Index(fields=['team', 'closed_date'], name='assessments_team_id_3a45c1_idx')],"constraints": [models.UniqueConstraint(condition=models.Q(('closed_date__isnull', True)), fields=('patient', 'team'), name='one_open_case_per_patient_per_team', violation_error_message='This patient already has an open referral with this team.'), models.CheckConstraint(condition=models.Q(('accepted_date__isnull', True), ('accepted_date__gte', models.F('referral_date')), _connector='OR'), name='case_accepted_not_before_referral'), models.CheckConstraint(condition=models.Q(('closed_date__isnull', True), ('closed_date__gte', models.F('referral_date')), _connector='OR'), name='case_closed_not_before_referral'), models.CheckConstraint(condition=models.Q(models.Q(('closed_date__isnull', True), ('discharge_reason', '')), models.Q(('closed_date__isnull', False), models.Q(('discharge_reason', ''), _negated=True)), _connector='OR'), name='case_closed_with_reason')],
                 'ordering': ['-referral_date', 'pk'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Contact',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -70,32 +70,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('duration_minutes__gte', 1), ('duration_minutes__lte', 720)), name='contact_duration_range')],
             },
         ),
-        migrations.AddIndex(
-            model_name='patient',
-            index=models.Index(fields=['family_name', 'given_name'], name='assessments_family__35f97e_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='patient',
-            constraint=models.CheckConstraint(condition=models.Q(('nhs_number__regex', '^[0-9]{10}$')), name='nhs_number_ten_digits'),
-        ),
-        migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['team', 'closed_date'], name='assessments_team_id_3a45c1_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(condition=models.Q(('closed_date__isnull', True)), fields=('patient', 'team'), name='one_open_case_per_patient_per_team', violation_error_message='This patient already has an open referral with this team.'),
-        ),
-        migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('accepted_date__isnull', True), ('accepted_date__gte', models.F('referral_date')), _connector='OR'), name='case_accepted_not_before_referral'),
-        ),
-        migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(('closed_date__isnull', True), ('closed_date__gte', models.F('referral_date')), _connector='OR'), name='case_closed_not_before_referral'),
-        ),
-        migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('closed_date__isnull', True), ('discharge_reason', '')), models.Q(('closed_date__isnull', False), models.Q(('discharge_reason', ''), _negated=True)), _connector='OR'), name='case_closed_with_reason'),
-        ),
-    ]
+]

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
+migrations.CreateModel(
             name='ChangeThreshold',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('measure', 'scale', 'informant'), name='one_threshold_per_scale'), models.CheckConstraint(condition=models.Q(('sd1__gt', 0), ('r__gte', 0), ('r__lt', 1)), name='threshold_sd1_r_range')],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='ScoringRules',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('is_current',), name='one_current_scoring')],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='MeasureResponse',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -60,11 +60,11 @@ class Migration(migrations.Migration):
                 ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('scoring_rules', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assessments.scoringrules')),
             ],
-            options={
+            options={"indexes": [models.Index(fields=['case', 'measure', 'informant', 'completed_on'], name='assessments_case_id_080a7d_idx')],
                 'ordering': ['completed_on', 'pk'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Goal',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('case', 'number'), name='goal_number_unique_per_case'), models.CheckConstraint(condition=models.Q(('number__gte', 1), ('number__lte', 3)), name='at_most_three_goals')],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='MeasureScore',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -91,8 +91,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('response', 'scale'), name='one_score_per_scale')],
             },
         ),
-        migrations.AddIndex(
-            model_name='measureresponse',
-            index=models.Index(fields=['case', 'measure', 'informant', 'completed_on'], name='assessments_case_id_080a7d_idx'),
-        ),
-    ]
+]

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Audit',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -44,11 +44,11 @@ class Migration(migrations.Migration):
                 ('requested_by', models.ForeignKey(blank=True, help_text='Empty for a run the system started (a schedule or the command line).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('team', models.ForeignKey(blank=True, help_text='Empty: every team.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team')),
             ],
-            options={
+            options={"constraints": [models.UniqueConstraint(condition=models.Q(('status__in', ('queued', 'running'))), fields=('requested_by', 'team', 'period_from', 'period_to', 'size', 'method', 'seed'), name='one_active_audit_sampling', nulls_distinct=False), models.CheckConstraint(condition=models.Q(('period_to__gte', models.F('period_from'))), name='audit_period')],
                 'ordering': ['-requested_at', '-pk'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='AuditCase',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -59,11 +59,11 @@ class Migration(migrations.Migration):
                 ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assessments.case')),
                 ('team', models.ForeignKey(help_text='At sampling.', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team')),
             ],
-            options={
+            options={"constraints": [models.UniqueConstraint(fields=('audit', 'allocation'), name='one_audit_case_per_allocation')],
                 'ordering': ['audit', 'pk'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='AuditRating',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -126,218 +126,5 @@ class Migration(migrations.Migration):
                 ('rules_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='groupings.rulesversion')),
                 ('suggested_add_on_grouping', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='groupings.grouping')),
                 ('suggested_grouping', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='groupings.grouping')),
-            ],
-        ),
-        migrations.AddConstraint(
-            model_name='audit',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('queued', 'running'))), fields=('requested_by', 'team', 'period_from', 'period_to', 'size', 'method', 'seed'), name='one_active_audit_sampling', nulls_distinct=False),
-        ),
-        migrations.AddConstraint(
-            model_name='audit',
-            constraint=models.CheckConstraint(condition=models.Q(('period_to__gte', models.F('period_from'))), name='audit_period'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditcase',
-            constraint=models.UniqueConstraint(fields=('audit', 'allocation'), name='one_audit_case_per_allocation'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p01__isnull', True), models.Q(('p01__gte', 0), ('p01__lte', 3)), _connector='OR'), name='auditrating_p01_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p02__isnull', True), models.Q(('p02__gte', 0), ('p02__lte', 3)), _connector='OR'), name='auditrating_p02_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p03__isnull', True), models.Q(('p03__gte', 0), ('p03__lte', 3)), _connector='OR'), name='auditrating_p03_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p04__isnull', True), models.Q(('p04__gte', 0), ('p04__lte', 3)), _connector='OR'), name='auditrating_p04_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p05__isnull', True), models.Q(('p05__gte', 0), ('p05__lte', 3)), _connector='OR'), name='auditrating_p05_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p06__isnull', True), models.Q(('p06__gte', 0), ('p06__lte', 3)), _connector='OR'), name='auditrating_p06_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p07__isnull', True), models.Q(('p07__gte', 0), ('p07__lte', 3)), _connector='OR'), name='auditrating_p07_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p08__isnull', True), models.Q(('p08__gte', 0), ('p08__lte', 3)), _connector='OR'), name='auditrating_p08_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p09__isnull', True), models.Q(('p09__gte', 0), ('p09__lte', 3)), _connector='OR'), name='auditrating_p09_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p10__isnull', True), models.Q(('p10__gte', 0), ('p10__lte', 3)), _connector='OR'), name='auditrating_p10_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p11__isnull', True), models.Q(('p11__gte', 0), ('p11__lte', 3)), _connector='OR'), name='auditrating_p11_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p12__isnull', True), models.Q(('p12__gte', 0), ('p12__lte', 3)), _connector='OR'), name='auditrating_p12_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p13__isnull', True), models.Q(('p13__gte', 0), ('p13__lte', 3)), _connector='OR'), name='auditrating_p13_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p14__isnull', True), models.Q(('p14__gte', 0), ('p14__lte', 3)), _connector='OR'), name='auditrating_p14_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p15__isnull', True), models.Q(('p15__gte', 0), ('p15__lte', 3)), _connector='OR'), name='auditrating_p15_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p16__isnull', True), models.Q(('p16__gte', 0), ('p16__lte', 3)), _connector='OR'), name='auditrating_p16_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p17__isnull', True), models.Q(('p17__gte', 0), ('p17__lte', 3)), _connector='OR'), name='auditrating_p17_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p18__isnull', True), models.Q(('p18__gte', 0), ('p18__lte', 3)), _connector='OR'), name='auditrating_p18_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p19__isnull', True), models.Q(('p19__gte', 0), ('p19__lte', 3)), _connector='OR'), name='auditrating_p19_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p20__isnull', True), models.Q(('p20__gte', 0), ('p20__lte', 3)), _connector='OR'), name='auditrating_p20_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p21__isnull', True), models.Q(('p21__gte', 0), ('p21__lte', 3)), _connector='OR'), name='auditrating_p21_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p22__isnull', True), models.Q(('p22__gte', 0), ('p22__lte', 3)), _connector='OR'), name='auditrating_p22_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p23__isnull', True), models.Q(('p23__gte', 0), ('p23__lte', 3)), _connector='OR'), name='auditrating_p23_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p24__isnull', True), models.Q(('p24__gte', 0), ('p24__lte', 3)), _connector='OR'), name='auditrating_p24_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p25__isnull', True), models.Q(('p25__gte', 0), ('p25__lte', 3)), _connector='OR'), name='auditrating_p25_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p26__isnull', True), models.Q(('p26__gte', 0), ('p26__lte', 3)), _connector='OR'), name='auditrating_p26_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p27__isnull', True), models.Q(('p27__gte', 0), ('p27__lte', 3)), _connector='OR'), name='auditrating_p27_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p28__isnull', True), models.Q(('p28__gte', 0), ('p28__lte', 3)), _connector='OR'), name='auditrating_p28_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p29__isnull', True), models.Q(('p29__gte', 0), ('p29__lte', 3)), _connector='OR'), name='auditrating_p29_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('p30__isnull', True), models.Q(('p30__gte', 0), ('p30__lte', 3)), _connector='OR'), name='auditrating_p30_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('c31__isnull', True), models.Q(('c31__gte', 0), ('c31__lte', 1)), _connector='OR'), name='auditrating_c31_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('c32__isnull', True), models.Q(('c32__gte', 0), ('c32__lte', 1)), _connector='OR'), name='auditrating_c32_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('c33__isnull', True), models.Q(('c33__gte', 0), ('c33__lte', 1)), _connector='OR'), name='auditrating_c33_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('c34__isnull', True), models.Q(('c34__gte', 0), ('c34__lte', 1)), _connector='OR'), name='auditrating_c34_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('c35__isnull', True), models.Q(('c35__gte', 0), ('c35__lte', 1)), _connector='OR'), name='auditrating_c35_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('c36__isnull', True), models.Q(('c36__gte', 0), ('c36__lte', 1)), _connector='OR'), name='auditrating_c36_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('c37__isnull', True), models.Q(('c37__gte', 0), ('c37__lte', 1)), _connector='OR'), name='auditrating_c37_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('c38__isnull', True), models.Q(('c38__gte', 0), ('c38__lte', 1)), _connector='OR'), name='auditrating_c38_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('c39__isnull', True), models.Q(('c39__gte', 0), ('c39__lte', 1)), _connector='OR'), name='auditrating_c39_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('c40__isnull', True), models.Q(('c40__gte', 0), ('c40__lte', 1)), _connector='OR'), name='auditrating_c40_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('c41__isnull', True), models.Q(('c41__gte', 0), ('c41__lte', 1)), _connector='OR'), name='auditrating_c41_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('c42__isnull', True), models.Q(('c42__gte', 0), ('c42__lte', 1)), _connector='OR'), name='auditrating_c42_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('c43__isnull', True), models.Q(('c43__gte', 0), ('c43__lte', 1)), _connector='OR'), name='auditrating_c43_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('c44__isnull', True), models.Q(('c44__gte', 0), ('c44__lte', 1)), _connector='OR'), name='auditrating_c44_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('x45__isnull', True), models.Q(('x45__gte', 0), ('x45__lte', 3)), _connector='OR'), name='auditrating_x45_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('x46__isnull', True), models.Q(('x46__gte', 0), ('x46__lte', 3)), _connector='OR'), name='auditrating_x46_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('x47__isnull', True), models.Q(('x47__gte', 0), ('x47__lte', 3)), _connector='OR'), name='auditrating_x47_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('x48__isnull', True), models.Q(('x48__gte', 0), ('x48__lte', 3)), _connector='OR'), name='auditrating_x48_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('e49__isnull', True), models.Q(('e49__gte', 0), ('e49__lte', 3)), _connector='OR'), name='auditrating_e49_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='auditrating',
-            constraint=models.CheckConstraint(condition=models.Q(('e50__isnull', True), models.Q(('e50__gte', 0), ('e50__lte', 3)), _connector='OR'), name='auditrating_e50_range'),
-        ),
-    ]
+            ], options={"constraints": [models.CheckConstraint(condition=models.Q(('p01__isnull', True), models.Q(('p01__gte', 0), ('p01__lte', 3)), _connector='OR'), name='auditrating_p01_range'), models.CheckConstraint(condition=models.Q(('p02__isnull', True), models.Q(('p02__gte', 0), ('p02__lte', 3)), _connector='OR'), name='auditrating_p02_range'), models.CheckConstraint(condition=models.Q(('p03__isnull', True), models.Q(('p03__gte', 0), ('p03__lte', 3)), _connector='OR'), name='auditrating_p03_range'), models.CheckConstraint(condition=models.Q(('p04__isnull', True), models.Q(('p04__gte', 0), ('p04__lte', 3)), _connector='OR'), name='auditrating_p04_range'), models.CheckConstraint(condition=models.Q(('p05__isnull', True), models.Q(('p05__gte', 0), ('p05__lte', 3)), _connector='OR'), name='auditrating_p05_range'), models.CheckConstraint(condition=models.Q(('p06__isnull', True), models.Q(('p06__gte', 0), ('p06__lte', 3)), _connector='OR'), name='auditrating_p06_range'), models.CheckConstraint(condition=models.Q(('p07__isnull', True), models.Q(('p07__gte', 0), ('p07__lte', 3)), _connector='OR'), name='auditrating_p07_range'), models.CheckConstraint(condition=models.Q(('p08__isnull', True), models.Q(('p08__gte', 0), ('p08__lte', 3)), _connector='OR'), name='auditrating_p08_range'), models.CheckConstraint(condition=models.Q(('p09__isnull', True), models.Q(('p09__gte', 0), ('p09__lte', 3)), _connector='OR'), name='auditrating_p09_range'), models.CheckConstraint(condition=models.Q(('p10__isnull', True), models.Q(('p10__gte', 0), ('p10__lte', 3)), _connector='OR'), name='auditrating_p10_range'), models.CheckConstraint(condition=models.Q(('p11__isnull', True), models.Q(('p11__gte', 0), ('p11__lte', 3)), _connector='OR'), name='auditrating_p11_range'), models.CheckConstraint(condition=models.Q(('p12__isnull', True), models.Q(('p12__gte', 0), ('p12__lte', 3)), _connector='OR'), name='auditrating_p12_range'), models.CheckConstraint(condition=models.Q(('p13__isnull', True), models.Q(('p13__gte', 0), ('p13__lte', 3)), _connector='OR'), name='auditrating_p13_range'), models.CheckConstraint(condition=models.Q(('p14__isnull', True), models.Q(('p14__gte', 0), ('p14__lte', 3)), _connector='OR'), name='auditrating_p14_range'), models.CheckConstraint(condition=models.Q(('p15__isnull', True), models.Q(('p15__gte', 0), ('p15__lte', 3)), _connector='OR'), name='auditrating_p15_range'), models.CheckConstraint(condition=models.Q(('p16__isnull', True), models.Q(('p16__gte', 0), ('p16__lte', 3)), _connector='OR'), name='auditrating_p16_range'), models.CheckConstraint(condition=models.Q(('p17__isnull', True), models.Q(('p17__gte', 0), ('p17__lte', 3)), _connector='OR'), name='auditrating_p17_range'), models.CheckConstraint(condition=models.Q(('p18__isnull', True), models.Q(('p18__gte', 0), ('p18__lte', 3)), _connector='OR'), name='auditrating_p18_range'), models.CheckConstraint(condition=models.Q(('p19__isnull', True), models.Q(('p19__gte', 0), ('p19__lte', 3)), _connector='OR'), name='auditrating_p19_range'), models.CheckConstraint(condition=models.Q(('p20__isnull', True), models.Q(('p20__gte', 0), ('p20__lte', 3)), _connector='OR'), name='auditrating_p20_range'), models.CheckConstraint(condition=models.Q(('p21__isnull', True), models.Q(('p21__gte', 0), ('p21__lte', 3)), _connector='OR'), name='auditrating_p21_range'), models.CheckConstraint(condition=models.Q(('p22__isnull', True), models.Q(('p22__gte', 0), ('p22__lte', 3)), _connector='OR'), name='auditrating_p22_range'), models.CheckConstraint(condition=models.Q(('p23__isnull', True), models.Q(('p23__gte', 0), ('p23__lte', 3)), _connector='OR'), name='auditrating_p23_range'), models.CheckConstraint(condition=models.Q(('p24__isnull', True), models.Q(('p24__gte', 0), ('p24__lte', 3)), _connector='OR'), name='auditrating_p24_range'), models.CheckConstraint(condition=models.Q(('p25__isnull', True), models.Q(('p25__gte', 0), ('p25__lte', 3)), _connector='OR'), name='auditrating_p25_range'), models.CheckConstraint(condition=models.Q(('p26__isnull', True), models.Q(('p26__gte', 0), ('p26__lte', 3)), _connector='OR'), name='auditrating_p26_range'), models.CheckConstraint(condition=models.Q(('p27__isnull', True), models.Q(('p27__gte', 0), ('p27__lte', 3)), _connector='OR'), name='auditrating_p27_range'), models.CheckConstraint(condition=models.Q(('p28__isnull', True), models.Q(('p28__gte', 0), ('p28__lte', 3)), _connector='OR'), name='auditrating_p28_range'), models.CheckConstraint(condition=models.Q(('p29__isnull', True), models.Q(('p29__gte', 0), ('p29__lte', 3)), _connector='OR'), name='auditrating_p29_range'), models.CheckConstraint(condition=models.Q(('p30__isnull', True), models.Q(('p30__gte', 0), ('p30__lte', 3)), _connector='OR'), name='auditrating_p30_range'), models.CheckConstraint(condition=models.Q(('c31__isnull', True), models.Q(('c31__gte', 0), ('c31__lte', 1)), _connector='OR'), name='auditrating_c31_range'), models.CheckConstraint(condition=models.Q(('c32__isnull', True), models.Q(('c32__gte', 0), ('c32__lte', 1)), _connector='OR'), name='auditrating_c32_range'), models.CheckConstraint(condition=models.Q(('c33__isnull', True), models.Q(('c33__gte', 0), ('c33__lte', 1)), _connector='OR'), name='auditrating_c33_range'), models.CheckConstraint(condition=models.Q(('c34__isnull', True), models.Q(('c34__gte', 0), ('c34__lte', 1)), _connector='OR'), name='auditrating_c34_range'), models.CheckConstraint(condition=models.Q(('c35__isnull', True), models.Q(('c35__gte', 0), ('c35__lte', 1)), _connector='OR'), name='auditrating_c35_range'), models.CheckConstraint(condition=models.Q(('c36__isnull', True), models.Q(('c36__gte', 0), ('c36__lte', 1)), _connector='OR'), name='auditrating_c36_range'), models.CheckConstraint(condition=models.Q(('c37__isnull', True), models.Q(('c37__gte', 0), ('c37__lte', 1)), _connector='OR'), name='auditrating_c37_range'), models.CheckConstraint(condition=models.Q(('c38__isnull', True), models.Q(('c38__gte', 0), ('c38__lte', 1)), _connector='OR'), name='auditrating_c38_range'), models.CheckConstraint(condition=models.Q(('c39__isnull', True), models.Q(('c39__gte', 0), ('c39__lte', 1)), _connector='OR'), name='auditrating_c39_range'), models.CheckConstraint(condition=models.Q(('c40__isnull', True), models.Q(('c40__gte', 0), ('c40__lte', 1)), _connector='OR'), name='auditrating_c40_range'), models.CheckConstraint(condition=models.Q(('c41__isnull', True), models.Q(('c41__gte', 0), ('c41__lte', 1)), _connector='OR'), name='auditrating_c41_range'), models.CheckConstraint(condition=models.Q(('c42__isnull', True), models.Q(('c42__gte', 0), ('c42__lte', 1)), _connector='OR'), name='auditrating_c42_range'), models.CheckConstraint(condition=models.Q(('c43__isnull', True), models.Q(('c43__gte', 0), ('c43__lte', 1)), _connector='OR'), name='auditrating_c43_range'), models.CheckConstraint(condition=models.Q(('c44__isnull', True), models.Q(('c44__gte', 0), ('c44__lte', 1)), _connector='OR'), name='auditrating_c44_range'), models.CheckConstraint(condition=models.Q(('x45__isnull', True), models.Q(('x45__gte', 0), ('x45__lte', 3)), _connector='OR'), name='auditrating_x45_range'), models.CheckConstraint(condition=models.Q(('x46__isnull', True), models.Q(('x46__gte', 0), ('x46__lte', 3)), _connector='OR'), name='auditrating_x46_range'), models.CheckConstraint(condition=models.Q(('x47__isnull', True), models.Q(('x47__gte', 0), ('x47__lte', 3)), _connector='OR'), name='auditrating_x47_range'), models.CheckConstraint(condition=models.Q(('x48__isnull', True), models.Q(('x48__gte', 0), ('x48__lte', 3)), _connector='OR'), name='auditrating_x48_range'), models.CheckConstraint(condition=models.Q(('e49__isnull', True), models.Q(('e49__gte', 0), ('e49__lte', 3)), _connector='OR'), name='auditrating_e49_range'), models.CheckConstraint(condition=models.Q(('e50__isnull', True), models.Q(('e50__gte', 0), ('e50__lte', 3)), _connector='OR'), name='auditrating_e50_range')],}),
+]

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Scheme',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('is_current',), name='one_current_scheme')],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Grouping',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -41,11 +41,11 @@ class Migration(migrations.Migration):
                 ('expected_appointments', models.PositiveSmallIntegerField()),
                 ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='groupings', to='groupings.scheme')),
             ],
-            options={
+            options={"constraints": [models.UniqueConstraint(fields=('scheme', 'code'), name='grouping_code_unique_per_scheme'), models.CheckConstraint(condition=models.Q(('review_months__gte', 1)), name='grouping_review_months_positive')],
                 'ordering': ['scheme', 'code'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Suggestion',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -57,9 +57,8 @@ class Migration(migrations.Migration):
                 ('current_view', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='suggestions', to='assessments.currentview')),
                 ('grouping', models.ForeignKey(blank=True, help_text='Empty when there was not enough information to suggest one.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='groupings.grouping')),
                 ('scheme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='groupings.scheme')),
-            ],
-        ),
-        migrations.CreateModel(
+            ], options={"constraints": [models.UniqueConstraint(fields=('current_view', 'scheme'), name='one_suggestion_per_view_and_scheme')],}),
+migrations.CreateModel(
             name='Allocation',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -75,36 +74,8 @@ class Migration(migrations.Migration):
                 ('suggested_grouping', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='groupings.grouping')),
                 ('suggestion', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='groupings.suggestion')),
             ],
-            options={
+            options={"indexes": [models.Index(fields=['case', 'end_date'], name='groupings_a_case_id_6ac9c1_idx')],"constraints": [models.UniqueConstraint(condition=models.Q(('end_date__isnull', True)), fields=('case',), name='one_open_allocation_per_case'), models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='allocation_ends_after_start'), models.CheckConstraint(condition=models.Q(models.Q(('grouping', models.F('suggested_grouping')), ('suggested_grouping__isnull', False)), models.Q(models.Q(('reason_category', ''), _negated=True), models.Q(('reason_text', ''), _negated=True)), _connector='OR'), name='allocation_override_has_reason')],
                 'ordering': ['-start_date', '-pk'],
             },
         ),
-        migrations.AddConstraint(
-            model_name='grouping',
-            constraint=models.UniqueConstraint(fields=('scheme', 'code'), name='grouping_code_unique_per_scheme'),
-        ),
-        migrations.AddConstraint(
-            model_name='grouping',
-            constraint=models.CheckConstraint(condition=models.Q(('review_months__gte', 1)), name='grouping_review_months_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='suggestion',
-            constraint=models.UniqueConstraint(fields=('current_view', 'scheme'), name='one_suggestion_per_view_and_scheme'),
-        ),
-        migrations.AddIndex(
-            model_name='allocation',
-            index=models.Index(fields=['case', 'end_date'], name='groupings_a_case_id_6ac9c1_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.UniqueConstraint(condition=models.Q(('end_date__isnull', True)), fields=('case',), name='one_open_allocation_per_case'),
-        ),
-        migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='allocation_ends_after_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('grouping', models.F('suggested_grouping')), ('suggested_grouping__isnull', False)), models.Q(models.Q(('reason_category', ''), _negated=True), models.Q(('reason_text', ''), _negated=True)), _connector='OR'), name='allocation_override_has_reason'),
-        ),
-    ]
+]

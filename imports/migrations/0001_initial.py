@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
+migrations.CreateModel(
             name='ImportRun',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -41,11 +41,11 @@ class Migration(migrations.Migration):
                 ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='import_runs', to='accounts.provider')),
                 ('requested_by', models.ForeignKey(blank=True, help_text='Empty for a run the system started (a schedule or the command line).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
-            options={
+            options={"constraints": [models.UniqueConstraint(condition=models.Q(('status__in', ('queued', 'running'))), fields=('provider', 'fingerprint', 'mode', 'dry_run'), name='one_active_import_per_extract')],
                 'ordering': ['-requested_at', '-pk'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Rejection',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -59,8 +59,4 @@ class Migration(migrations.Migration):
                 'ordering': ['run', 'pk'],
             },
         ),
-        migrations.AddConstraint(
-            model_name='importrun',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('queued', 'running'))), fields=('provider', 'fingerprint', 'mode', 'dry_run'), name='one_active_import_per_extract'),
-        ),
-    ]
+]

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
+migrations.CreateModel(
             name='PriceList',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -30,11 +30,11 @@ class Migration(migrations.Migration):
                 ('made_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.provider')),
             ],
-            options={
+            options={"constraints": [models.UniqueConstraint(fields=('commissioner', 'provider', 'version'), name='one_price_list_per_version')],
                 'ordering': ['commissioner__code', 'provider__code', '-version'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Contract',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -51,11 +51,11 @@ class Migration(migrations.Migration):
                 ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.provider')),
                 ('price_list', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contracts', to='payments.pricelist')),
             ],
-            options={
+            options={"constraints": [models.CheckConstraint(condition=models.Q(('outcome_share__gte', 0), ('outcome_share__lte', Decimal('0.2'))), name='outcome_share_0_to_20'), models.CheckConstraint(condition=models.Q(('corridor__gte', 0), ('corridor__lte', 1)), name='corridor_0_to_1'), models.CheckConstraint(condition=models.Q(('marginal_rate__gte', 0), ('marginal_rate__lte', 1)), name='marginal_rate_0_to_1'), models.CheckConstraint(condition=models.Q(('improved_target__gte', 0), ('improved_target__lte', 1), ('paired_target__gte', 0), ('paired_target__lte', 1)), name='outcome_targets_0_to_1'), models.CheckConstraint(condition=models.Q(('cap__isnull', True), ('floor__isnull', True), ('cap__gte', models.F('floor')), _connector='OR'), name='cap_not_below_floor')],
                 'ordering': ['-financial_year', 'reference'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='PriceListLine',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -63,11 +63,11 @@ class Migration(migrations.Migration):
                 ('price', models.DecimalField(decimal_places=2, help_text='Price of one month of care (GBP).', max_digits=14)),
                 ('price_list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='payments.pricelist')),
             ],
-            options={
+            options={"constraints": [models.UniqueConstraint(fields=('price_list', 'grouping'), name='one_price_per_grouping'), models.CheckConstraint(condition=models.Q(('price__gte', 0)), name='price_not_negative')],
                 'ordering': ['price_list', 'grouping'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Statement',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -116,11 +116,11 @@ class Migration(migrations.Migration):
                 ('requested_by', models.ForeignKey(blank=True, help_text='Empty for a run the system started (a schedule or the command line).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('restates', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='restatements', to='payments.statement')),
             ],
-            options={
+            options={"constraints": [models.UniqueConstraint(fields=('contract', 'period', 'version'), name='one_statement_per_contract_month_and_version'), models.UniqueConstraint(condition=models.Q(('status__in', ('queued', 'running'))), fields=('contract', 'period'), name='one_active_statement_run_per_contract_and_month'), models.CheckConstraint(condition=models.Q(('commissioner_agreed_at__isnull', True), ('commissioner_agreed_by__isnull', False), _connector='OR'), name='commissioner_agreement_names_who'), models.CheckConstraint(condition=models.Q(('provider_agreed_at__isnull', True), ('provider_agreed_by__isnull', False), _connector='OR'), name='provider_agreement_names_who')],
                 'ordering': ['contract', '-period', '-version'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='Challenge',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -133,11 +133,11 @@ class Migration(migrations.Migration):
                 ('raised_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('statement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='challenges', to='payments.statement')),
             ],
-            options={
+            options={"constraints": [models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='challenge_has_a_reason')],
                 'ordering': ['statement', 'raised_at'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='StatementLine',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -151,11 +151,11 @@ class Migration(migrations.Migration):
                 ('variance', models.DecimalField(decimal_places=2, max_digits=14)),
                 ('statement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='payments.statement')),
             ],
-            options={
+            options={"constraints": [models.UniqueConstraint(fields=('statement', 'grouping'), name='one_statement_line_per_grouping')],
                 'ordering': ['statement', 'position'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='PlanLine',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -168,60 +168,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('contract', 'grouping'), name='one_plan_line_per_grouping'), models.CheckConstraint(condition=models.Q(('planned_months__gte', 0)), name='planned_months_not_negative')],
             },
         ),
-        migrations.AddConstraint(
-            model_name='pricelist',
-            constraint=models.UniqueConstraint(fields=('commissioner', 'provider', 'version'), name='one_price_list_per_version'),
-        ),
-        migrations.AddConstraint(
-            model_name='contract',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome_share__gte', 0), ('outcome_share__lte', Decimal('0.2'))), name='outcome_share_0_to_20'),
-        ),
-        migrations.AddConstraint(
-            model_name='contract',
-            constraint=models.CheckConstraint(condition=models.Q(('corridor__gte', 0), ('corridor__lte', 1)), name='corridor_0_to_1'),
-        ),
-        migrations.AddConstraint(
-            model_name='contract',
-            constraint=models.CheckConstraint(condition=models.Q(('marginal_rate__gte', 0), ('marginal_rate__lte', 1)), name='marginal_rate_0_to_1'),
-        ),
-        migrations.AddConstraint(
-            model_name='contract',
-            constraint=models.CheckConstraint(condition=models.Q(('improved_target__gte', 0), ('improved_target__lte', 1), ('paired_target__gte', 0), ('paired_target__lte', 1)), name='outcome_targets_0_to_1'),
-        ),
-        migrations.AddConstraint(
-            model_name='contract',
-            constraint=models.CheckConstraint(condition=models.Q(('cap__isnull', True), ('floor__isnull', True), ('cap__gte', models.F('floor')), _connector='OR'), name='cap_not_below_floor'),
-        ),
-        migrations.AddConstraint(
-            model_name='pricelistline',
-            constraint=models.UniqueConstraint(fields=('price_list', 'grouping'), name='one_price_per_grouping'),
-        ),
-        migrations.AddConstraint(
-            model_name='pricelistline',
-            constraint=models.CheckConstraint(condition=models.Q(('price__gte', 0)), name='price_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.UniqueConstraint(fields=('contract', 'period', 'version'), name='one_statement_per_contract_month_and_version'),
-        ),
-        migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('queued', 'running'))), fields=('contract', 'period'), name='one_active_statement_run_per_contract_and_month'),
-        ),
-        migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(('commissioner_agreed_at__isnull', True), ('commissioner_agreed_by__isnull', False), _connector='OR'), name='commissioner_agreement_names_who'),
-        ),
-        migrations.AddConstraint(
-            model_name='statement',
-            constraint=models.CheckConstraint(condition=models.Q(('provider_agreed_at__isnull', True), ('provider_agreed_by__isnull', False), _connector='OR'), name='provider_agreement_names_who'),
-        ),
-        migrations.AddConstraint(
-            model_name='challenge',
-            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='challenge_has_a_reason'),
-        ),
-        migrations.AddConstraint(
-            model_name='statementline',
-            constraint=models.UniqueConstraint(fields=('statement', 'grouping'), name='one_statement_line_per_grouping'),
-        ),
-    ]
+]

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
+migrations.CreateModel(
             name='ReferenceContactCost',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('contact_cost__gt', 0)), name='reference_contact_cost_positive')],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='ReportRun',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -48,11 +48,11 @@ class Migration(migrations.Migration):
                 ('requested_by', models.ForeignKey(blank=True, help_text='Empty for the scheduled monthly run.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('rules_version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='groupings.rulesversion')),
             ],
-            options={
+            options={"constraints": [models.UniqueConstraint(fields=('report', 'period', 'scope_kind', 'scope_code', 'rules_version'), name='one_run_per_report_period_scope_and_rules_version')],
                 'ordering': ['-period', 'report', 'scope_kind', 'scope_code'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='ReportRow',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -60,11 +60,11 @@ class Migration(migrations.Migration):
                 ('values', models.JSONField()),
                 ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='result_rows', to='reports.reportrun')),
             ],
-            options={
+            options={"constraints": [models.UniqueConstraint(fields=('run', 'position'), name='one_report_row_per_position')],
                 'ordering': ['run', 'position'],
             },
         ),
-        migrations.CreateModel(
+migrations.CreateModel(
             name='UnitCost',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -74,24 +74,8 @@ class Migration(migrations.Migration):
                 ('source', models.TextField(blank=True, help_text='Where this figure comes from.')),
                 ('profession', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='unit_costs', to='accounts.profession')),
             ],
-            options={
+            options={"constraints": [models.UniqueConstraint(fields=('profession', 'valid_from'), name='one_unit_cost_per_profession_and_day'), models.CheckConstraint(condition=models.Q(('hourly_cost__gt', 0)), name='unit_cost_positive')],
                 'ordering': ['profession__name', '-valid_from'],
             },
         ),
-        migrations.AddConstraint(
-            model_name='reportrun',
-            constraint=models.UniqueConstraint(fields=('report', 'period', 'scope_kind', 'scope_code', 'rules_version'), name='one_run_per_report_period_scope_and_rules_version'),
-        ),
-        migrations.AddConstraint(
-            model_name='reportrow',
-            constraint=models.UniqueConstraint(fields=('run', 'position'), name='one_report_row_per_position'),
-        ),
-        migrations.AddConstraint(
-            model_name='unitcost',
-            constraint=models.UniqueConstraint(fields=('profession', 'valid_from'), name='one_unit_cost_per_profession_and_day'),
-        ),
-        migrations.AddConstraint(
-            model_name='unitcost',
-            constraint=models.CheckConstraint(condition=models.Q(('hourly_cost__gt', 0)), name='unit_cost_positive'),
-        ),
-    ]
+]

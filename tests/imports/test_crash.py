@@ -15,7 +15,7 @@ from camhs_pbr.runs.tasks import reap_stalled_runs
 from imports import services
 from imports.models import ImportRun
 from tests.imports import helpers
-from tests.runs.test_run_kinds_survive_crashes import slow_workers, wait_until  # noqa: F401 (a fixture)
+from tests.runs.crash_scenarios import slow_workers, wait_until  # noqa: F401 (a fixture)
 from tests.support.workers import pool_children
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]

@@ -37,7 +37,7 @@ def commissioner_code(service) -> str:
 def test_a_report_requested_while_the_queue_is_unreachable_is_kept_queued_and_sent_when_it_is_back(
     commissioner_code, celery_worker
 ):
-    with silent_broker() as url, publishing_to(url):
+    with silent_broker() as url, publishing_to(url, timeout=0.5):
         run = services.request_run(
             report="casemix", month=OCTOBER, scope_kind="commissioner", scope_code=commissioner_code, by=None
         )

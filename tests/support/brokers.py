@@ -20,8 +20,10 @@ def silent_broker() -> Iterator[str]:
 
 
 @contextmanager
-def publishing_to(url: str) -> Iterator[None]:
-    """Point the Celery app's publishing at `url`, with fresh connection pools, and back afterwards."""
+def publishing_to(url: str, *, timeout: float | None = None) -> Iterator[None]:
+    """Point the Celery app's publishing at `url`, with fresh connection pools, and back afterwards; `timeout`
+    (seconds) replaces the broker timeout meanwhile, for a test that is not about how long a refusal takes."""
+    options, connection_timeout = app.conf.broker_transport_options, app.conf.broker_connection_timeout
 
     # The write URL: CELERY_BROKER_URL in the environment overrides `broker_url` itself.
     def reset(to: str | None) -> None:
@@ -29,8 +31,16 @@ def publishing_to(url: str) -> Iterator[None]:
         app._pool = None  # type: ignore[attr-defined]
         app.amqp._producer_pool = None  # type: ignore[attr-defined]
 
+    if timeout is not None:
+        app.conf.broker_transport_options = {
+            **options,
+            "socket_timeout": timeout,
+            "socket_connect_timeout": timeout,
+        }
+        app.conf.broker_connection_timeout = timeout
     reset(url)
     try:
         yield
     finally:
+        app.conf.broker_transport_options, app.conf.broker_connection_timeout = options, connection_timeout
         reset(None)

@@ -95,9 +95,10 @@ def pool_children(worker: subprocess.Popen) -> list[int]:
 @contextmanager
 def private_workers(
     app, *, include: Sequence[str], extra_env: Mapping[str, str]
-) -> Iterator[Callable[[], subprocess.Popen]]:
+) -> Iterator[Callable[..., subprocess.Popen]]:
     """Yields a function that starts a worker of one pool process on a private queue, to which the app
-    publishes meanwhile, against the test database and Redis; stops them all at the end."""
+    publishes meanwhile, against the test database and Redis (its own `extra_env` laid over the given one);
+    stops them all at the end."""
     from django.conf import settings
     from django.db import connection
 
@@ -107,7 +108,7 @@ def private_workers(
     db = connection.settings_dict
     started: list[subprocess.Popen] = []
 
-    def start() -> subprocess.Popen:
+    def start(**own_env: str) -> subprocess.Popen:
         name = f"{queue}-{len(started)}"
         worker = start_worker(
             database_url=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
@@ -116,7 +117,7 @@ def private_workers(
             name=name,
             concurrency=1,
             include=include,
-            extra_env=extra_env,
+            extra_env={**extra_env, **own_env},
         )
         started.append(worker)
         wait_until_answering(app, [name], [worker])
