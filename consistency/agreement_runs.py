@@ -6,6 +6,7 @@ same scoped selectors the pages read, as the manager sees them when the run exec
 
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Team, User
@@ -42,7 +43,8 @@ def request_after_audit_change(*, audit: Audit, by: User) -> int:
         if selectors.audits_for(manager).filter(pk=audit.pk).exists():
             request_agreement(subject=AgreementSubject.AUDIT, manager=manager, audit=audit, by=by)
             requested += 1
-    for run in AgreementRun.objects.filter(subject=AgreementSubject.AUDITS).select_related("manager"):
+    others = _of_providers(AgreementRun.objects.filter(subject=AgreementSubject.AUDITS), [audit.provider_id])
+    for run in others:
         if selectors.audits_for(run.manager).filter(pk=audit.pk).exists():
             request_agreement(subject=AgreementSubject.AUDITS, manager=run.manager, by=by)
             requested += 1
@@ -52,12 +54,20 @@ def request_after_audit_change(*, audit: Audit, by: User) -> int:
 def request_after_vignette_rating(*, rating: VignetteRating, by: User) -> int:
     """Queue again the vignette-set figures of every manager who has them and sees `rating`'s clinician.
     Returns the number of runs requested."""
+    providers = list(Team.objects.filter(members=rating.rated_by_id).values_list("provider_id", flat=True))
     requested = 0
-    for run in AgreementRun.objects.filter(subject=AgreementSubject.VIGNETTES).select_related("manager"):
+    for run in _of_providers(AgreementRun.objects.filter(subject=AgreementSubject.VIGNETTES), providers):
         if selectors.vignette_ratings_in_scope(run.manager).filter(pk=rating.pk).exists():
             request_agreement(subject=AgreementSubject.VIGNETTES, manager=run.manager, by=by)
             requested += 1
     return requested
+
+
+def _of_providers(runs: QuerySet[AgreementRun], providers: list[int]) -> QuerySet[AgreementRun]:
+    """`runs` of the managers of `providers` (a member of one of their teams, or their service manager), oldest
+    first: a cheap narrowing of whom to ask, before the one rule (the selectors) decides for each."""
+    of_providers = Q(manager__teams__provider__in=providers) | Q(manager__provider__in=providers)
+    return runs.filter(pk__in=runs.filter(of_providers).values("pk")).select_related("manager").order_by("pk")
 
 
 def scope_of(manager: User) -> str:

@@ -100,7 +100,9 @@ def test_one_run_per_page_and_manager_a_second_request_joins_the_active_one(serv
 def test_closing_the_audit_queues_its_figures_and_every_managers_figures_that_count_it(service):
     w, audit, audit_cases = rated_audit(service)
     other_team = factories.user(Role.TEAM_MANAGER, teams=(w.team_b,))
-    for manager in (w.manager, other_team):
+    service_manager = factories.user(Role.SERVICE_MANAGER, provider=service["provider"])
+    elsewhere = factories.user(Role.SERVICE_MANAGER, provider=factories.provider())
+    for manager in (w.manager, other_team, service_manager, elsewhere):
         agreement_runs.request_agreement(subject=AgreementSubject.AUDITS, manager=manager, by=manager)
     compute_agreement_runs()
     services.close_audit(by=w.manager, audit=audit)
@@ -108,7 +110,8 @@ def test_closing_the_audit_queues_its_figures_and_every_managers_figures_that_co
     assert sorted(queued.values_list("subject", "manager")) == [
         (AgreementSubject.AUDIT, w.manager.pk),
         (AgreementSubject.AUDITS, w.manager.pk),
-    ]  # the other team's manager does not see this audit: their figures are not queued
+        (AgreementSubject.AUDITS, service_manager.pk),
+    ]  # another team's manager and another provider's do not see this audit: their figures are not queued
 
 
 def test_a_manager_recalculates_the_figures_with_the_button(client, service):
