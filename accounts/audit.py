@@ -48,6 +48,7 @@ class Action(models.TextChoices):
     VIEW_AUDIT_CASE = "view_audit_case", "Viewed a case to rate it for an audit"
     RECORD_AUDIT_RATING = "record_audit_rating", "Recorded a second rating for an audit"
     CLOSE_RATER_AUDIT = "close_rater_audit", "Closed a second-rater audit"
+    REQUEST_AGREEMENT = "request_agreement", "Requested agreement figures"
     LOAD_VIGNETTES = "load_vignettes", "Loaded training vignettes"
     RATE_VIGNETTE = "rate_vignette", "Rated a training vignette"
     EXPORT_VIGNETTE_RECORD = "export_vignette_record", "Downloaded a vignette training record"

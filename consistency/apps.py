@@ -9,6 +9,9 @@ class ConsistencyConfig(AppConfig):
         from accounts.audit import Action, record
         from camhs_pbr.runs import registry
         from consistency import tasks
-        from consistency.models import Audit
+        from consistency.models import AgreementRun, Audit
 
         registry.register(registry.RunKind(Audit, tasks.sample_audit, Action.REQUEST_RATER_AUDIT, record))
+        registry.register(
+            registry.RunKind(AgreementRun, tasks.compute_agreement, Action.REQUEST_AGREEMENT, record)
+        )

@@ -5,7 +5,8 @@ pairs), the quadratic-weighted kappa of each of the 50 items (Not known drops th
 items of lowest agreement, the confusion matrix, and the rules' agreement with each rater. Pure."""
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 
@@ -146,3 +147,45 @@ def audit_agreement(
             resamples=resamples,
         ),
     )
+
+
+def as_json(agreement: AuditAgreement) -> dict[str, Any]:
+    """The figures as plain JSON values (numpy numbers made Python's), to be stored on an agreement run."""
+    return plain(asdict(agreement))
+
+
+def from_json(data: dict[str, Any]) -> AuditAgreement:
+    """The figures `as_json` stored, as the agreement page reads them."""
+
+    def figures_of(values: dict[str, Any]) -> Figures:
+        return Figures(**values)
+
+    confusion_values = data["confusion"]
+    return AuditAgreement(
+        overall=figures_of(data["overall"]),
+        by_team=[(name, figures_of(values)) for name, values in data["by_team"]],
+        by_clinician=[(role, name, figures_of(values)) for role, name, values in data["by_clinician"]],
+        clinicians_not_shown=data["clinicians_not_shown"],
+        items=[ItemAgreement(**values) for values in data["items"]],
+        lowest=[ItemAgreement(**values) for values in data["lowest"]],
+        confusion=Confusion(
+            tuple(confusion_values["categories"]),
+            [(category, counts, total) for category, counts, total in confusion_values["rows"]],
+            confusion_values["totals"],
+        ),
+        rules_and_first=figures_of(data["rules_and_first"]),
+        rules_and_second=figures_of(data["rules_and_second"]),
+    )
+
+
+def plain(value: Any) -> Any:
+    """`value` with numpy numbers made Python's and NaN made None, for JSON."""
+    if isinstance(value, dict):
+        return {key: plain(each) for key, each in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(each) for each in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None  # JSON (and PostgreSQL's jsonb) has no NaN
+    return value

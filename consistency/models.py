@@ -203,3 +203,57 @@ for _model in (Vignette, VignetteRating):
         _model.add_to_class(
             _item.id, models.SmallIntegerField(f"{_item.id} {_item.name}", null=True, blank=True)
         )
+
+
+class AgreementSubject(models.TextChoices):
+    AUDIT = "audit", "One audit"
+    AUDITS = "audits", "Every audit of the manager"
+    VIGNETTES = "vignettes", "The vignette sets"
+
+
+class AgreementRun(Run):
+    """The agreement figures of one page (an audit's, all a manager's audits', the vignette sets') as one
+    manager sees them: one record per page and manager, re-run in place. `figures` (JSON), `scope` and
+    `data_as_of` are those of its last successful execution, kept while it runs again or fails."""
+
+    rerun_in_place = True
+
+    subject = models.CharField(max_length=10, choices=AgreementSubject.choices)
+    audit = models.ForeignKey(Audit, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Whose scope (the one rule) the figures are of.",
+    )
+    figures = models.JSONField(null=True, blank=True)
+    scope = models.CharField(
+        max_length=2000, blank=True, help_text="The manager's role and teams when the figures were read."
+    )
+    data_as_of = models.DateTimeField(
+        null=True, blank=True, help_text="When the data of the last successful execution was read."
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "audit", "manager"],
+                name="one_agreement_run_per_subject_audit_and_manager",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=Q(subject=AgreementSubject.AUDIT, audit__isnull=False)
+                | (~Q(subject=AgreementSubject.AUDIT) & Q(audit__isnull=True)),
+                name="agreement_run_audit_only_for_an_audit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        of = f" of audit {self.audit_id}" if self.audit_id else ""
+        return f"Agreement ({self.get_subject_display()}{of}) for {self.manager_id}"
+
+    @property
+    def has_result(self) -> bool:
+        """A successful execution's figures are stored (the last good result, whatever the run does now)."""
+        return self.data_as_of is not None

@@ -14,7 +14,7 @@ from assessments.models import Case
 from camhs_pbr.runs.models import RunStatus
 from consistency.audit_agreement import RatedPair
 from consistency.differences import differences
-from consistency.models import Audit, AuditCase, VignetteRating
+from consistency.models import AgreementRun, Audit, AuditCase, VignetteRating
 from consistency.vignettes import clinician_agreement
 from groupings.agreement import fleiss_kappa
 from groupings.models import Allocation
@@ -52,6 +52,15 @@ def audit_cases_for_manager(user: User, audit: Audit) -> QuerySet[AuditCase]:
 def audit_cases_in_scope(user: User) -> QuerySet[AuditCase]:
     """The cases of every audit in the manager's scope that the manager may see (the one rule)."""
     return AuditCase.objects.filter(audit__in=audits_for(user), case__in=Case.objects.visible_to(user))
+
+
+def agreement_run(user: User, subject: str, audit: Audit | None = None) -> AgreementRun | None:
+    """The one agreement run of a page (`subject`, of `audit`) for the manager `user`, if ever requested."""
+    return (
+        AgreementRun.objects.filter(subject=subject, audit=audit, manager=user)
+        .select_related("requested_by")
+        .first()
+    )
 
 
 def cases_to_rate(user: User) -> QuerySet[AuditCase]:

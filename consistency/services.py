@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.audit import Action, record
 from accounts.models import MANAGER_ROLES, Role, Team, User
 from camhs_pbr.runs import lifecycle
-from consistency import limits, selectors
+from consistency import agreement_runs, limits, selectors
 from consistency.models import Audit, AuditCase, AuditRating, SamplingMethod, Vignette, VignetteRating
 from consistency.vignettes import VignetteRow, read_vignettes
 from groupings import rules
@@ -156,6 +156,8 @@ def record_audit_rating(
             **dict(ratings),
         )
         record(Action.RECORD_AUDIT_RATING, by=by, target=rating, case=audit_case.case)
+        # The figures are computed by a run sent when this commits (so it reads this rating).
+        agreement_runs.request_after_audit_change(audit=audit_case.audit, by=by)
         return rating
 
 
@@ -168,6 +170,7 @@ def close_audit(*, by: User, audit: Audit) -> Audit:
         audit.closed_at, audit.closed_by = timezone.now(), by
         audit.save(update_fields=["closed_at", "closed_by"])
         record(Action.CLOSE_RATER_AUDIT, by=by, target=audit, changed=["closed_at"])
+        agreement_runs.request_after_audit_change(audit=audit, by=by)
         return audit
 
 
@@ -223,6 +226,7 @@ def record_vignette_rating(
         except IntegrityError:
             raise AuditRefused("You have rated this vignette already.") from None
         record(Action.RATE_VIGNETTE, by=by, target=rating)
+        agreement_runs.request_after_vignette_rating(rating=rating, by=by)
         return rating
 
 

@@ -1,12 +1,13 @@
-"""The Celery task of an audit's sampling run: the allocations of the period its requester sees, sampled
-with the audit's seed, stored as the audit's cases."""
+"""The Celery tasks of the consistency runs: an audit's sampling run (the allocations of the period its
+requester sees, sampled with the audit's seed, stored as the audit's cases) and an agreement run (a page's
+figures for one manager, consistency.agreement_runs)."""
 
 from django.db import transaction
 
 from camhs_pbr.runs import lifecycle
 from camhs_pbr.runs.tasks import run_task
-from consistency import selectors
-from consistency.models import Audit, AuditCase, SamplingMethod
+from consistency import agreement_runs, selectors
+from consistency.models import AgreementRun, Audit, AuditCase, SamplingMethod
 from consistency.sampling import sample
 
 SAMPLING = "Sampling the allocations of the period"
@@ -46,3 +47,9 @@ def sample_audit(run_id: int) -> int:
         )
         lifecycle.finish(Audit, run_id, stage="", candidates=len(candidates))
     return len(chosen)
+
+
+@run_task(AgreementRun)
+def compute_agreement(run_id: int) -> bool:
+    """Compute and store one agreement run's figures; a late second delivery does nothing."""
+    return agreement_runs.execute(run_id)

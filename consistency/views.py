@@ -15,11 +15,11 @@ from assessments.validation import age_in_years
 from camhs_pbr.lib import vega
 from camhs_pbr.lib.safe_csv import csv_lines
 from camhs_pbr.runs.wording import UNREACHABLE_NOW
-from consistency import selectors, services
-from consistency.audit_agreement import AuditAgreement, audit_agreement
+from consistency import agreement_runs, selectors, services
+from consistency.audit_agreement import AuditAgreement
 from consistency.differences import differences
 from consistency.forms import AssignmentForm, GroupingChoiceForm, StartAuditForm
-from consistency.models import Audit, AuditCase, Vignette, VignetteRating
+from consistency.models import AgreementRun, AgreementSubject, Audit, AuditCase, Vignette, VignetteRating
 from groupings import rules
 from groupings.rules import pair_code
 from groupings.selectors import NoSuchRulesVersion, current_rules_version, explanation
@@ -139,30 +139,57 @@ def audit_close(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @manager_page
-@require_safe
+@require_http_methods(["GET", "POST"])
 def audit_agreement_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     audit = _audit(request, pk)
-    pairs = selectors.rated_pairs(selectors.audit_cases_for_manager(request.user, audit))
-    return render(
-        request,
-        "consistency/agreement.html",
-        _agreement_context(audit, audit_agreement(pairs, seed=audit.seed), f"audit {audit.pk}"),
-    )
+    return _agreement_page(request, AgreementSubject.AUDIT, audit)
 
 
 @manager_page
-@require_safe
+@require_http_methods(["GET", "POST"])
 def agreement(request: AuthenticatedRequest) -> HttpResponse:
     """Every audit in the manager's scope together: per team and overall."""
-    pairs = selectors.rated_pairs(selectors.audit_cases_in_scope(request.user))
-    return render(
-        request,
-        "consistency/agreement.html",
-        _agreement_context(None, audit_agreement(pairs, seed=0), "all your audits"),
+    return _agreement_page(request, AgreementSubject.AUDITS, None)
+
+
+def _recalculate(request: AuthenticatedRequest, subject: str, audit: Audit | None) -> None:
+    run = agreement_runs.request_agreement(
+        subject=subject, manager=request.user, audit=audit, by=request.user
     )
+    if run.refused_at:
+        messages.warning(request, f"The figures are queued but not yet sent. {UNREACHABLE_NOW}")
+    else:
+        messages.success(request, "The figures are being calculated.")
 
 
-def _agreement_context(audit: Audit | None, figures: AuditAgreement, which: str) -> dict[str, object]:
+def _agreement_page(request: AuthenticatedRequest, subject: str, audit: Audit | None) -> HttpResponse:
+    """The last good figures of the page's run, what a newer run is doing, and a button to recalculate."""
+    if request.method == "POST":
+        _recalculate(request, subject, audit)
+        return redirect(request.path)
+    run = selectors.agreement_run(request.user, subject, audit)
+    figures = agreement_runs.audit_figures(run, request.user)
+    context = {
+        **_run_context(run, figures is not None),
+        "audit": audit,
+        "seed": audit.seed if audit else 0,
+    }
+    if figures is not None:
+        context |= _agreement_context(figures, f"audit {audit.pk}" if audit else "all your audits")
+    return render(request, "consistency/agreement.html", context)
+
+
+def _run_context(run: AgreementRun | None, shown: bool) -> dict[str, object]:
+    return {
+        "run": run,
+        "shown": shown,
+        "stale_scope": run is not None and run.has_result and not shown,
+        "in_progress": run is not None and run.unfinished,
+    }
+
+
+def _agreement_context(figures: AuditAgreement, which: str) -> dict[str, object]:
+    """The figures and their confusion chart (drawn on the server)."""
     chart = charts.confusion_chart(
         key="confusion",
         title="Groupings of the first and the second rater",
@@ -172,12 +199,7 @@ def _agreement_context(audit: Audit | None, figures: AuditAgreement, which: str)
         rows_label="First rater",
         columns_label="Second rater",
     )
-    return {
-        "audit": audit,
-        "agreement": figures,
-        "seed": audit.seed if audit else 0,
-        "confusion_chart": vega.drawn(chart),
-    }
+    return {"agreement": figures, "confusion_chart": vega.drawn(chart)}
 
 
 @case_level_page
@@ -328,10 +350,12 @@ def vignette_record(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @manager_page
-@require_safe
+@require_http_methods(["GET", "POST"])
 def vignette_agreement(request: AuthenticatedRequest) -> HttpResponse:
-    return render(
-        request,
-        "consistency/vignette_agreement.html",
-        {"sets": selectors.vignette_sets_agreement(request.user)},
-    )
+    if request.method == "POST":
+        _recalculate(request, AgreementSubject.VIGNETTES, None)
+        return redirect(request.path)
+    run = selectors.agreement_run(request.user, AgreementSubject.VIGNETTES)
+    sets = agreement_runs.vignette_figures(run, request.user)
+    context = {**_run_context(run, sets is not None), "sets": sets or []}
+    return render(request, "consistency/vignette_agreement.html", context)

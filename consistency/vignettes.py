@@ -3,10 +3,12 @@ from a bad file), and what a clinician sees after rating one. Pure: text and pla
 
 import csv
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from assessments.current_view_items import ALL_ITEMS
 from camhs_pbr.lib.csv_upload import header_and_lines
+from consistency.audit_agreement import plain
 from consistency.rater_agreement import grouping_code
 from groupings.batch import RESULT_COLUMNS, BatchInputError, item_code, item_positions
 from groupings.rules import NOT_KNOWN_CODE
@@ -136,3 +138,14 @@ def clinician_agreement(
         percent=100 * same / len(pairs) if pairs else None,
         items_percent=100 * sum(a == b for a, b in both) / len(both) if both else None,
     )
+
+
+def sets_as_json(sets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The per-set agreement (consistency.selectors.vignette_sets_agreement) as plain JSON values, to be
+    stored on an agreement run."""
+    return plain([{**row, "clinicians": [asdict(each) for each in row["clinicians"]]} for row in sets])
+
+
+def sets_from_json(data: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The per-set agreement `sets_as_json` stored, as the managers' page reads it."""
+    return [{**row, "clinicians": [ClinicianAgreement(**each) for each in row["clinicians"]]} for row in data]

@@ -28,6 +28,8 @@ PAGES = [
     "payments/contract",
     "payments/statement",
     "payments/challenge",
+    "consistency/vignette",
+    "consistency/vignette/upload",
 ]
 
 

@@ -124,6 +124,8 @@ CASE_TO_RATE = rule(
 IMPORTS = LAB
 # A manager's read-only pages: GET only (a POST is refused with 405 once the role is allowed in).
 MANAGERS_READ_ONLY = {"GET": MANAGERS_ONLY, "POST": {**MANAGERS_ONLY, "team_manager": 405}}
+# A manager's figures page whose POST recalculates them (a background run), then back to the page.
+MANAGERS_RECALCULATE = {"GET": MANAGERS_ONLY, "POST": {**MANAGERS_ONLY, "team_manager": REDIRECT}}
 ADMIN_ONLY: dict[str, object] = {**dict.fromkeys(ROLES, ADMIN_LOGIN), "administrator": 200}
 # The API with a session (keys: tests/api/test_api_scopes.py): no redirect to the login page but 401; the
 # guards come before the method, so a role let in gets 405 for the other method; the matrix's POST is a form,
@@ -233,8 +235,8 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
         "GET": {**MANAGERS_ONLY, "team_manager": 405},
         "POST": {**MANAGERS_ONLY, "team_manager": REDIRECT},
     },
-    "consistency:audit_agreement": MANAGERS_READ_ONLY,
-    "consistency:agreement": MANAGERS_READ_ONLY,
+    "consistency:audit_agreement": MANAGERS_RECALCULATE,
+    "consistency:agreement": MANAGERS_RECALCULATE,
     "consistency:my_audit_cases": {
         "GET": CASE_LIST,
         "POST": {**CASE_LIST, **dict.fromkeys(CLINICAL, 405)},
@@ -246,7 +248,7 @@ EXPECTED: dict[str, dict[str, dict[str, object]]] = {
     "consistency:vignettes": {"GET": CASE_LIST, "POST": {**CASE_LIST, **dict.fromkeys(CLINICAL, 405)}},
     "consistency:vignette": {"GET": CASE_LIST, "POST": CASE_LIST},  # an empty POST shows the errors
     "consistency:vignette_record": {"GET": CASE_LIST, "POST": {**CASE_LIST, **dict.fromkeys(CLINICAL, 405)}},
-    "consistency:vignette_agreement": MANAGERS_READ_ONLY,
+    "consistency:vignette_agreement": MANAGERS_RECALCULATE,
     "lab:index": {"GET": LAB, "POST": LAB},
     "lab:run": {"GET": LAB, "POST": LAB},
     "lab:allocation_help": {"GET": LAB, "POST": LAB},

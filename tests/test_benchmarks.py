@@ -121,6 +121,7 @@ def test_the_api_benchmark_times_one_view_and_a_thousand_per_call():
 def test_the_rater_agreement_benchmark_runs():
     out = bench("-m", "bench.rater_agreement", "--pairs", "500", "--resamples", "50")
     assert "500 pairs, 50 resamples" in out and "all:" in out
+    assert "an agreement run's figures of an audit page" in out
 
 
 @pytest.mark.bench_long

@@ -150,3 +150,31 @@ def test_seeded_history_is_stamped_with_the_time_it_stands_for():
         assert starts_at + dt.timedelta(minutes=minutes) < recorded_at < end_of_as_of
     recorded_days = {london_date(at) for at in Allocation.objects.values_list("allocated_at", flat=True)}
     assert len(recorded_days) > 30  # spread over the history, not one seeding moment
+
+
+@pytest.mark.django_db
+def test_the_demo_managers_read_agreement_figures_at_once(client):
+    from django.urls import reverse
+
+    from consistency.models import Audit, AuditRating, VignetteRating
+
+    output = seed(cases=300)
+    assert "a second-rater audit with" in output
+    audit = Audit.objects.get()
+    assert audit.is_open and AuditRating.objects.filter(audit_case__audit=audit).count() >= 10
+    assert VignetteRating.objects.values("rated_by").distinct().count() >= 2
+    for username in ("manager", "service.manager"):
+        client.force_login(User.objects.get(username=username))
+        for url in (
+            reverse("consistency:audit_agreement", args=[audit.pk]),
+            reverse("consistency:agreement"),
+        ):
+            page = client.get(url).content.decode()
+            assert "Calculated from the data as of" in page and 'data-testid="agreement-grouping"' in page
+            assert 'data-testid="lowest-items"' in page and "No case rated yet." not in page
+        vignettes = client.get(reverse("consistency:vignette_agreement")).content.decode()
+        assert "Calculated from the data as of" in vignettes and 'data-testid="fleiss"' in vignettes
+    # The demo clinician has cases of the audit to rate and vignettes still to rate.
+    client.force_login(User.objects.get(username="clinician"))
+    assert audit.cases.filter(auditor__username="clinician", rating__isnull=True).exists()
+    assert not VignetteRating.objects.filter(rated_by__username="clinician").exists()

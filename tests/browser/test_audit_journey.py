@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from assessments.current_view_items import ITEMS
 from consistency.models import Audit
-from consistency.tasks import sample_audit
+from consistency.tasks import compute_agreement, sample_audit
 from groupings.selectors import explanation
 from tests.browser.conftest import log_in
 from tests.consistency.helpers import world
@@ -18,6 +18,10 @@ def test_a_manager_audits_a_second_clinician_rates_blind_and_the_manager_reads_t
     page, service, monkeypatch
 ):
     monkeypatch.setattr(sample_audit, "apply_async", lambda args, **options: None)  # run below
+    # The agreement run a rating queues is executed in the server's process, as `make run` does.
+    monkeypatch.setattr(
+        compute_agreement, "apply_async", lambda args, **options: compute_agreement.apply(args=args)
+    )
     w = world(service, cases=1)
     case = w.cases[0]
     allocation = case.allocations.get()
@@ -66,7 +70,12 @@ def test_a_manager_audits_a_second_clinician_rates_blind_and_the_manager_reads_t
     page.get_by_test_id("audits").get_by_role("link", name=f"Audit {audit.pk}").click()
     expect(page.get_by_test_id("audit-state")).to_contain_text("1 of 1 case rated")
     page.get_by_role("link", name="Agreement of this audit").click()
+    expect(page.get_by_test_id("last-result")).to_contain_text("Calculated from the data as of")
     grouping = page.get_by_test_id("agreement-grouping")
     expect(grouping).to_contain_text("0%")
     expect(page.get_by_test_id("lowest-items")).to_be_visible()
+    expect(page.get_by_test_id("confusion")).to_contain_text("GA01")
+    page.get_by_role("button", name="Recalculate").click()  # here too in the server's process
+    expect(page.get_by_text("The figures are being calculated.")).to_be_visible()
+    expect(page.get_by_test_id("run-status")).to_contain_text("Done")
     expect(page.get_by_test_id("confusion")).to_contain_text("GA01")

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from accounts.models import Role, Team, User
 from assessments.models import Case
+from camhs_pbr.runs.models import RunStatus
 from consistency import services
 from consistency.models import Audit, AuditCase
 from consistency.tasks import sample_audit
@@ -81,3 +82,14 @@ def assign_all(w: World, audit: Audit, rater: User | None = None) -> list[AuditC
     cases = list(audit.cases.all())
     services.assign_second_raters(by=w.manager, audit=audit, choices={c.pk: rater or w.second for c in cases})
     return list(audit.cases.all())
+
+
+def compute_agreement_runs() -> int:
+    """Execute every queued agreement run here, as a worker would (the tests' on-commit sends do not run)."""
+    from consistency.models import AgreementRun
+    from consistency.tasks import compute_agreement
+
+    queued = list(AgreementRun.objects.filter(status=RunStatus.QUEUED).values_list("pk", flat=True))
+    for pk in queued:
+        compute_agreement(pk)
+    return len(queued)

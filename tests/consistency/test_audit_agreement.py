@@ -4,7 +4,7 @@ of lowest agreement in words, and the rules against each rater."""
 import pytest
 
 from assessments.current_view_items import ALL_ITEMS
-from consistency.audit_agreement import RatedPair, audit_agreement
+from consistency.audit_agreement import RatedPair, as_json, audit_agreement, from_json
 
 ZEROS = tuple(0 for _ in ALL_ITEMS)
 
@@ -49,3 +49,10 @@ def test_the_rules_against_each_rater_and_the_confusion_table():
     assert result.rules_and_second.percent == pytest.approx(50.0)
     assert result.confusion.categories == ("GA01", "GH03")
     assert result.confusion.rows[1] == ("GH03", [1, 1], 2)
+
+
+def test_the_stored_figures_read_back_as_computed():
+    figures = audit_agreement(
+        [pair("GH03", "GH03"), pair("GA01", "GH03", team="B"), pair("GH03 + GA02", "GH03")], seed=4
+    )
+    assert from_json(as_json(figures)) == figures

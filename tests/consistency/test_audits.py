@@ -12,7 +12,7 @@ from consistency import services
 from consistency.models import AuditRating
 from groupings.models import Allocation, Grouping, Suggestion
 from groupings.selectors import current_rules_version
-from tests.consistency.helpers import assign_all, sampled_audit, world
+from tests.consistency.helpers import assign_all, compute_agreement_runs, sampled_audit, world
 from tests.groupings.helpers import ratings
 
 pytestmark = pytest.mark.django_db
@@ -191,6 +191,7 @@ def test_the_manager_reads_the_agreement(client, service):
     audit_cases = assign_all(w, audit)
     rate(w, audit_cases[0], grouping="GH03", p09=2)
     rate(w, audit_cases[1], grouping="GA01", p09=1)
+    assert compute_agreement_runs() == 1  # the ratings queued the audit's figures for its manager
     client.force_login(w.manager)
     page = client.get(reverse("consistency:audit_agreement", args=[audit.pk])).content.decode()
     assert "50%" in page and "Depression/low mood" in page
@@ -200,6 +201,9 @@ def test_the_manager_reads_the_agreement(client, service):
     assert 'role="img"' in chart and "<script" not in chart.lower()
     assert "heat map of 2 pairs over 2 categories; 1 on the diagonal" in chart
     assert 'href="#confusion-table"' in chart and 'id="confusion-table"' in page
+    assert "Not calculated yet" in client.get(reverse("consistency:agreement")).content.decode()
+    assert client.post(reverse("consistency:agreement")).status_code == 302  # Calculate
+    compute_agreement_runs()
     overall = client.get(reverse("consistency:agreement")).content.decode()
     assert "50%" in overall
 

@@ -18,6 +18,7 @@ from consistency.models import Vignette, VignetteRating
 from groupings.models import Grouping
 from groupings.selectors import current_rules_version
 from tests import factories
+from tests.consistency.helpers import compute_agreement_runs
 from tests.groupings.helpers import ratings
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +147,8 @@ def test_managers_read_each_clinicians_agreement_and_fleiss_kappa(client, servic
         rate_vignette(client, Vignette.objects.get(code="V04"), grouping)
     assert VignetteRating.objects.count() == 3
     client.force_login(factories.user(Role.TEAM_MANAGER, teams=(service["team_a"],)))
+    client.post(reverse("consistency:vignette_agreement"))  # Calculate
+    compute_agreement_runs()
     page = client.get(reverse("consistency:vignette_agreement")).content.decode()
     assert "Oli Other" in page and "Not Mine" not in page
     assert "over 1 vignette rated by two or more" in page

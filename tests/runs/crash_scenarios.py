@@ -12,7 +12,7 @@ import pytest
 from accounts.models import Role
 from camhs_pbr.celery import app
 from camhs_pbr.runs.models import Run, RunStatus
-from consistency.models import Audit
+from consistency.models import AgreementRun, Audit
 from groupings.models import RegroupingRun
 from groupings.selectors import current_rules_version
 from imports.models import ImportRun
@@ -92,6 +92,14 @@ def request_audit(service: dict) -> Run:
     )
 
 
+def request_agreement(service: dict) -> Run:
+    from consistency import agreement_runs
+    from consistency.models import AgreementSubject
+
+    manager = factories.user(Role.TEAM_MANAGER, teams=(service["team_a"],))
+    return agreement_runs.request_agreement(subject=AgreementSubject.AUDITS, manager=manager, by=manager)
+
+
 def request_import(service: dict) -> Run:
     import tempfile
     from pathlib import Path
@@ -133,6 +141,7 @@ SCENARIOS = {
     LabRun._meta.label_lower: Scenario(request_lab_run),
     ReportRun._meta.label_lower: Scenario(request_report),
     Audit._meta.label_lower: Scenario(request_audit),
+    AgreementRun._meta.label_lower: Scenario(request_agreement),
     ImportRun._meta.label_lower: Scenario(request_import),
     Statement._meta.label_lower: Scenario(request_statement),
 }
@@ -141,6 +150,7 @@ SLOW_MODULES = [
     "tests.support.slow_fit",
     "tests.support.slow_report",
     "tests.support.slow_sampling",
+    "tests.support.slow_agreement",
     "tests.support.slow_merge",
     "tests.support.slow_statement",
 ]
@@ -150,6 +160,7 @@ SLOW_ENV = {
     "SLOW_FIT_SECONDS": str(PAUSE_SECONDS),
     "SLOW_REPORT_SECONDS": str(PAUSE_SECONDS),
     "SLOW_SAMPLING_SECONDS": str(PAUSE_SECONDS),
+    "SLOW_AGREEMENT_SECONDS": str(PAUSE_SECONDS),
     "SLOW_STATEMENT_SECONDS": str(PAUSE_SECONDS),
     "RUN_HEARTBEAT_SECONDS": str(HEARTBEAT_SECONDS),
 }

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import Provider
 from consistency.services import load_vignette_file
 from demo import seed as demo
+from demo.consistency import seed_demo_consistency
 from demo.payments import seed_demo_payments
 from demo.reports import failed_runs, make_demo_packs, run_demo_reports
 
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         if failed := failed_runs():
             raise CommandError("Demo reports failed: " + "; ".join(failed))
         statements = seed_demo_payments(as_of)
+        consistency = seed_demo_consistency(as_of, seed)
         if packs:
             make_demo_packs(as_of)
         seconds = time.perf_counter() - started
@@ -69,7 +71,8 @@ class Command(BaseCommand):
             f"{summary.patients} patients, {summary.cases} cases, {summary.contacts} contacts, "
             f"{summary.current_views} Current Views with suggestions and allocations, "
             f"{summary.measures} scored outcome measures, {reports} report runs, {vignettes} synthetic "
-            f"training vignettes and {statements} contract statements "
+            f"training vignettes ({consistency.vignette_ratings} ratings of them), a second-rater audit with "
+            f"{consistency.audit_ratings} second ratings and {statements} contract statements "
             f"in {seconds:.1f} s."
         )
         self._print_logins(demo.DEMO_LOGINS)
