@@ -41,6 +41,41 @@ def pytest_testnodedown(node, error):
         ]
 
 
+# pytest-xdist (`--dist loadfile`) hands each process a whole file at a time, in collection order: a long file
+# handed out last keeps one process busy while the other has nothing left. These, the longest (seconds from
+# `--junitxml` of a whole run, December 2026), go first, so the short files fill the gaps at the end.
+LONGEST_FILES_FIRST = (
+    "tests/browser/test_accessibility.py",  # 130 s
+    "tests/runs/test_run_kinds_survive_a_killed_worker.py",  # 90 s
+    "tests/reports/test_summaries_on_demo_data.py",  # 90 s
+    "tests/test_batch_outputs_unchanged.py",  # 85 s
+    "tests/test_hostile_parameters.py",  # 65 s
+    "tests/test_hostile_url_sweep.py",  # 65 s
+    "tests/groupings/test_rules_vectorised.py",  # 63 s
+    "tests/test_embedded_default.py",  # 56 s
+    "tests/groupings/test_regrouping_crashes.py",  # 51 s
+    "tests/browser/test_pages_fit_the_screen.py",  # 32 s
+    "tests/dashboards/test_dashboard_queries.py",  # 32 s
+    "tests/test_settings.py",  # 28 s
+    "tests/test_seed_demo.py",  # 27 s
+    "tests/runs/test_run_kinds_survive_the_queue_down.py",  # 25 s
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    """The longest files first (LONGEST_FILES_FIRST); every other file, and the tests inside each file, keep
+    their order."""
+    rank = {name: position for position, name in enumerate(LONGEST_FILES_FIRST)}
+    root = config.rootpath
+
+    def position(item) -> int:
+        name = item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else ""
+        return rank.get(name, len(rank))
+
+    items.sort(key=position)
+
+
 def install_reference_rows() -> None:
     """The reference rows of the data migrations (each installer leaves rows already there as they are)."""
     from django.apps import apps
