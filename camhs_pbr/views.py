@@ -60,13 +60,14 @@ def health(request: HttpRequest) -> HttpResponse:
 
 
 def _ping_workers() -> list:
-    """Replies to a broadcast ping within WORKER_TIMEOUT_SECONDS; nothing is queued, so an unhealthy moment
-    leaves no work behind for later. Tasks running in-process count as a worker."""
+    """Replies to a broadcast ping within WORKER_TIMEOUT_SECONDS, ending at the first (one worker is enough:
+    without a limit the ping waits out the whole timeout); nothing is queued, so an unhealthy moment leaves no
+    work behind for later. Tasks running in-process count as a worker."""
     if app.conf.task_always_eager:
         return ["in-process"]
     quick = {"socket_timeout": WORKER_TIMEOUT_SECONDS, "socket_connect_timeout": WORKER_TIMEOUT_SECONDS}
     with app.connection_for_write(transport_options=quick) as connection:
-        return app.control.ping(timeout=WORKER_TIMEOUT_SECONDS, connection=connection) or []
+        return app.control.ping(timeout=WORKER_TIMEOUT_SECONDS, limit=1, connection=connection) or []
 
 
 def run_kinds() -> Iterable[tuple[str, type[models.Model]]]:

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from accounts.models import User
-from camhs_pbr.lib.numbers import Kind
+from accounts.models import Provider, User
+from camhs_pbr.lib.numbers import Kind, figure
 from groupings.selectors import current_rules_version
 from reports import access, charts, headings
 from reports.disclosure import disclose_frame, disclose_with_total, with_total_row
@@ -50,6 +50,57 @@ def summaries_for(user: User, run: ReportRun) -> list[Summary]:
     if run.scope_kind == ScopeKind.COMMISSIONER:
         return [disclosed(view) for view in views]
     return views
+
+
+def summary_tables(user: User, run: ReportRun) -> list[dict[str, object]]:
+    """The report's summary views for `user` (summaries_for) as the page shows them: headings in words, codes
+    with their meaning (a provider by its name and code), figures written as their kind, figures on the
+    right."""
+    report, views = run.report, summaries_for(user, run)
+    codes = {
+        str(code) for view in views if "provider_code" in view.columns for code in view.frame["provider_code"]
+    }
+    providers = {
+        code: f"{name} ({code})"
+        for code, name in Provider.objects.filter(code__in=codes).values_list("code", "name")
+    }
+    tables = []
+    for view in views:
+        columns = view.columns
+        kinds = [
+            Kind.COUNT if column in view.headings else headings.summary_column(report, column).kind
+            for column in columns
+        ]
+        right = [kind != Kind.TEXT for kind in kinds]
+        words = [
+            view.headings.get(column) or headings.summary_column(report, column).heading for column in columns
+        ]
+        rows = [
+            [
+                (_summary_cell(column, value, kind, providers), r)
+                for column, value, kind, r in zip(columns, row, kinds, right, strict=True)
+            ]
+            for row in plain_rows(view.frame)
+        ]
+        tables.append(
+            {
+                "name": view.name,
+                "title": view.title,
+                "note": view.note,
+                "headings": list(zip(words, right, strict=True)),
+                "rows": rows,
+                "wide": len(columns) > 5,
+            }
+        )
+    return tables
+
+
+def _summary_cell(column: str, value: Cell, kind: Kind, providers: dict[str, str]) -> str:
+    if value in (None, ""):
+        return ""
+    if column == "provider_code":
+        return providers.get(str(value), str(value))
+    return figure(headings.meaning_of(column, value), kind)
 
 
 def published_frame(run: ReportRun) -> pd.DataFrame:

@@ -14,16 +14,14 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import AuthenticatedRequest
 from accounts.audit import Action, record
-from accounts.models import Provider
 from camhs_pbr.lib import vega
-from camhs_pbr.lib.numbers import Kind, figure
+from camhs_pbr.lib.numbers import Kind
 from camhs_pbr.runs.wording import UNREACHABLE_NOW
 from reports import access, headings, selectors, services, workbook
-from reports.exports import Cell, csv_lines, plain_rows
+from reports.exports import csv_lines, plain_rows
 from reports.kinds import KINDS
 from reports.models import ScopeKind
 from reports.periods import Month
-from reports.summaries import Summary
 
 NO_REPORTS = "Reports are for commissioners and for team and service managers."
 
@@ -101,9 +99,7 @@ def report(request: AuthenticatedRequest, report: str, scope_kind: str, scope_co
             ],
             "total": list(zip(headings.shown(report, table.columns, table.total), right, strict=True)),
         }
-    summary_tables = (
-        _summary_tables(report, selectors.summaries_for(request.user, run)) if run and run.has_result else []
-    )
+    summary_tables = selectors.summary_tables(request.user, run) if run and run.has_result else []
     trend = selectors.trend(request.user, report, month, scope_kind, scope_code)
     spread = selectors.spread(request.user, run) if run and run.has_result else None
     scope_words = f"{offer.scope.name} ({offer.scope.code})"
@@ -141,55 +137,6 @@ DISCLOSURE_NOTE = (
     "Each table is disclosure-controlled on its own: counts of 1 to 7 show as *, others are rounded to the "
     "nearest 5, from the unrounded figures of that table; a change is worked out from the published figures."
 )
-
-
-def _summary_tables(report: str, views: list[Summary]) -> list[dict[str, object]]:
-    """Each summary view as the page shows it: headings in words, codes with their meaning (a provider by its
-    name and code), figures written as their kind, figures on the right."""
-    codes = {
-        str(code) for view in views if "provider_code" in view.columns for code in view.frame["provider_code"]
-    }
-    providers = {
-        code: f"{name} ({code})"
-        for code, name in Provider.objects.filter(code__in=codes).values_list("code", "name")
-    }
-    tables = []
-    for view in views:
-        columns = view.columns
-        kinds = [
-            Kind.COUNT if column in view.headings else headings.summary_column(report, column).kind
-            for column in columns
-        ]
-        right = [kind != Kind.TEXT for kind in kinds]
-        words = [
-            view.headings.get(column) or headings.summary_column(report, column).heading for column in columns
-        ]
-        rows = [
-            [
-                (_summary_cell(column, value, kind, providers), r)
-                for column, value, kind, r in zip(columns, row, kinds, right, strict=True)
-            ]
-            for row in plain_rows(view.frame)
-        ]
-        tables.append(
-            {
-                "name": view.name,
-                "title": view.title,
-                "note": view.note,
-                "headings": list(zip(words, right, strict=True)),
-                "rows": rows,
-                "wide": len(columns) > 5,
-            }
-        )
-    return tables
-
-
-def _summary_cell(column: str, value: Cell, kind: Kind, providers: dict[str, str]) -> str:
-    if value in (None, ""):
-        return ""
-    if column == "provider_code":
-        return providers.get(str(value), str(value))
-    return figure(headings.meaning_of(column, value), kind)
 
 
 @login_required

@@ -41,7 +41,8 @@ def pytest_testnodedown(node, error):
         ]
 
 
-# pytest-xdist (`--dist loadfile`) hands each process a whole file at a time, in collection order: a long file
+# pytest-xdist (`--dist loadfile --no-loadscope-reorder`, as `make test` runs it) hands each process a whole
+# file at a time, in collection order (without that option, the files with the most tests first): a long file
 # handed out last keeps one process busy while the other has nothing left. These, the longest (seconds from
 # `--junitxml` of a whole run, December 2026), go first, so the short files fill the gaps at the end.
 LONGEST_FILES_FIRST = (

@@ -73,7 +73,8 @@ def wait_until_answering(app, names: list[str], workers: list[subprocess.Popen],
     hostnames = [f"{name}@{os.uname().nodename}" for name in names]
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if len(app.control.ping(destination=hostnames, timeout=1.0)) >= len(hostnames):
+        # `limit`: back as soon as every one has answered (without it a ping waits out its whole timeout).
+        if len(app.control.ping(destination=hostnames, timeout=0.5, limit=len(hostnames))) >= len(hostnames):
             return
         if any(worker.poll() is not None for worker in workers):
             raise RuntimeError("A Celery worker exited at start-up")
