@@ -117,6 +117,7 @@ class ExtractFile:
     member: str | None
     header: tuple[str, ...]
     one_row_a_line: bool = True
+    quoted: bool = True  # holds a quote character: a quoted cell may hold a newline
 
     def open(self) -> IO[bytes]:
         """The file's bytes, from the start."""
@@ -198,7 +199,9 @@ def _read_file(spec: FileSpec, source: Path, member: str | None) -> ExtractFile:
     except (StopIteration, csv.Error):
         raise ExtractRefused(f"{name} is empty: expected a header row naming its columns") from None
     _check_header(spec, header)
-    return ExtractFile(spec, source, member, tuple(header), one_row_a_line=scan.one_row_a_line)
+    return ExtractFile(
+        spec, source, member, tuple(header), one_row_a_line=scan.one_row_a_line, quoted=scan.quoted
+    )
 
 
 class _Scan:
@@ -217,6 +220,7 @@ class _Scan:
         self.not_utf8: int | None = None  # the first line that is not UTF-8
         self.last = b""
         self.one_row_a_line = True
+        self.quoted = False
 
     def feed(self, chunk: bytes) -> None:
         if not self.started:
@@ -231,6 +235,7 @@ class _Scan:
         self._lengths(chunk)
         self._encoding(chunk)
         self._shape(chunk)
+        self.quoted = self.quoted or b'"' in chunk
 
     def _lengths(self, chunk: bytes) -> None:
         ends = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10)
