@@ -12,6 +12,7 @@ from accounts.models import Provider, Role, User
 from imports.outcome import Counts
 
 STAFF_FIELDS = ("first_name", "last_name", "profession_id")
+Change = tuple[str, object, int | None, int | None, list[str]]  # as accounts.audit.record_changes takes one
 
 
 def load_staff(
@@ -19,7 +20,7 @@ def load_staff(
     values: Mapping[str, dict[str, Any]],
     held: Mapping[str, dict[str, Any]],
     counts: Counts,
-) -> tuple[dict[str, tuple[int, int]], list[tuple[str, object, int | None, int | None, list[str]]]]:
+) -> tuple[dict[str, tuple[int, int]], list[Change]]:
     """The extract's staff as practitioner records (accounts that cannot log in until an administrator enables
     them), members of their team: new ones created, changed ones updated, counted. A provider's workforce, not
     an extract's size: both paths write it with the ORM. ({local id: (user id, profession id)}, the changes.)"""
@@ -57,7 +58,7 @@ def load_staff(
         User.objects.bulk_update(
             updated, sorted({n for names in changed.values() for n in names}), batch_size=2000
         )
-    changes = [
+    changes: list[Change] = [
         ("accounts.user", held[local]["pk"], None, None, [n.removesuffix("_id") for n in names])
         for local, names in changed.items()
     ]

@@ -192,9 +192,8 @@ def merge(
             closing = _update(cursor, spec, target, params, counts[spec.name])
             _insert(cursor, spec, target, params, counts[spec.name])
             _flags(cursor, spec, target, params, counts[spec.name], full=full)
-            if spec in (PATIENTS, REFERRALS) and counts[spec.name].loaded:
-                # What the next files join to has just grown, perhaps from nothing: let the planner know.
-                cursor.execute(f"ANALYZE {target.table}")
+            if spec in (PATIENTS, REFERRALS):
+                _grown(cursor, target.table, counts[spec.name].loaded)
         if spec is REFERRALS:
             # The referrals an extract closes end as a discharge does (their open allocation ends).
             for case in Case.objects.filter(pk__in=closing).order_by("pk"):
@@ -203,6 +202,14 @@ def merge(
                     step(case, case.closed_date)
         if spec is CURRENT_VIEWS:
             _suggest()
+
+
+def _grown(cursor, table: str, loaded: int) -> None:
+    """What the next files join to may have just grown from nothing (a first extract): when it at least doubled,
+    the planner is told (ANALYZE, whose lock waits for another provider's first load; a nightly delta skips it)."""
+    cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+    if loaded and loaded >= max(cursor.fetchone()[0], 0):
+        cursor.execute(f"ANALYZE {table}")
 
 
 def _source(spec: FileSpec, target: _Target) -> str:
