@@ -263,10 +263,11 @@ class _Scan:
             self.not_utf8 = self.lines - chunk.count(b"\n") + before.count(b"\n") + 1
 
     def _shape(self, chunk: bytes) -> None:
+        # A blank line, a carriage return alone, or a line of just \. (which ends PostgreSQL's COPY FROM STDIN).
         joined = self.last + chunk
-        if re.search(rb"\n\r?\n|\r(?!\n)", joined[:-1] if joined.endswith(b"\r") else joined):
+        if re.search(_NOT_ONE_ROW_A_LINE, joined[:-1] if joined.endswith(b"\r") else joined):
             self.one_row_a_line = False
-        self.last = joined[-2:]
+        self.last = joined[-4:]
 
     def end(self) -> None:
         if self.not_utf8 is None:
@@ -280,8 +281,11 @@ class _Scan:
             )
         if not self.content:
             raise ExtractRefused(f"{self.name} is empty: expected a header row naming its columns")
-        if self.last.endswith(b"\r"):
+        if self.last.endswith((b"\r", b"\n\\.")):
             self.one_row_a_line = False
+
+
+_NOT_ONE_ROW_A_LINE = re.compile(rb"\n\r?\n|\r(?!\n)|\n\\\.\r?\n")
 
 
 def _check_header(spec: FileSpec, header: list[str]) -> None:

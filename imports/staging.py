@@ -67,6 +67,9 @@ def _copy_as_is(cursor, name: str, extract: ExtractFile) -> None:
 def _after_quoted_newlines(cursor, name: str, spec: FileSpec) -> None:
     """Number the lines as a reader of lines does: a row after a quoted cell holding newlines starts further on."""
     text = " || ".join(column(c) for c in spec.columns)
+    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {name} WHERE strpos({text}, E'\\n') > 0)")
+    if not cursor.fetchone()[0]:  # quoted, but no cell holds a newline: the lines are as COPY counted them
+        return
     cursor.execute(
         f"""
         UPDATE {name} AS s SET line = s.line + moved.by

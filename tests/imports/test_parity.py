@@ -207,3 +207,14 @@ def test_the_unchanged_extract_changes_nothing_alike(service, tmp_path):
     sql_merge.load(service["provider"], read_extract(folder))
     _both(service["provider"], folder)
     assert dt.date.today() >= dt.date(2024, 2, 1)  # the fixtures' contacts are in the past
+
+
+def test_a_line_that_would_end_a_copy_is_a_row_of_the_wrong_width_on_both_paths(service, tmp_path):
+    files = helpers.rows(service)
+    folder = helpers.write(tmp_path / "extract", files)
+    lines = (folder / "contacts.csv").read_text().splitlines(keepends=True)
+    (folder / "contacts.csv").write_text("".join([*lines[:2], "\\.\n", *lines[2:]]))
+    _both(service["provider"], folder)
+    outcome = sql_merge.load(service["provider"], read_extract(folder))
+    assert [(r.file, r.line) for r in outcome.rejected] == [("contacts.csv", 3)]
+    assert outcome.counts["contacts.csv"].loaded == 2
