@@ -214,7 +214,7 @@ class _Scan:
         self.lines = 0  # complete lines so far
         self.open_line = 0  # bytes of the line not yet ended
         self.first_line = b""
-        self.started = False
+        self.head = b""
         self.content = False
         self.decoder = codecs.getincrementaldecoder("utf-8")()
         self.not_utf8: int | None = None  # the first line that is not UTF-8
@@ -223,9 +223,9 @@ class _Scan:
         self.quoted = False
 
     def feed(self, chunk: bytes) -> None:
-        if not self.started:
-            self.started = True
-            if chunk.startswith(BOM):
+        if len(self.head) < len(BOM):  # the file's first bytes, however small the blocks
+            self.head = (self.head + chunk)[: len(BOM)]
+            if self.head == BOM:
                 raise ExtractRefused(
                     f"{self.name} starts with a byte order mark (BOM); save it as UTF-8 without a BOM"
                 )
