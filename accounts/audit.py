@@ -173,18 +173,32 @@ def latest_admin_change() -> Latest:
     return (AuditEvent.objects.filter(action__in=ADMIN_ACTIONS), "pk")
 
 
+def change_actor(by: Any) -> dict[str, Any]:
+    """Who an event of change names (its user, as they were) and its request: the columns record_changes
+    writes on every event, for a writer of events in SQL (imports/sql_merge.py) to write the same."""
+    user = by if by is not None and getattr(by, "is_authenticated", False) else None
+    return {
+        "user_id": user.pk if user else None,
+        "username": user.get_username() if user else "",
+        "role": getattr(user, "role", "") if user else "",
+        "outcome": Outcome.DONE,
+        "request_id": current_request_id(),
+    }
+
+
 def record_changes(
     action: str, *, by: Any, changes: Iterable[tuple[str, object, int | None, int | None, Iterable[str]]]
 ) -> int:
     """One audit event per changed record, written together: (object type, id, case id, patient id, the names
     of the fields that changed; never their values). Returns how many."""
-    user = by if by is not None and getattr(by, "is_authenticated", False) else None
-    request_id = current_request_id()
+    actor = change_actor(by)
+    user = by if actor["user_id"] is not None else None
+    request_id = actor["request_id"]
     events = [
         AuditEvent(
             user=user,
-            username=user.get_username() if user else "",
-            role=getattr(user, "role", "") if user else "",
+            username=actor["username"],
+            role=actor["role"],
             action=action,
             object_type=object_type,
             object_id=str(object_id),

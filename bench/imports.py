@@ -40,92 +40,42 @@ def _nhs_numbers(count: int, rng: np.random.Generator) -> np.ndarray:
     return np.array(demo_nhs_numbers(count, rng))
 
 
+CHUNK_ROWS = 500_000
+
+
 def generate(
     folder: Path, *, patients: int, contacts: int, views: int, rng: np.random.Generator
 ) -> dict[str, int]:
-    """Write a valid extract of one provider (ODS, TEAMS, ICB) to `folder`; the rows of each file."""
+    """Write a valid extract of one provider (ODS, TEAMS, ICB) to `folder`, a block of rows at a time (a
+    national extract is never held whole: the patients' dates and teams, 1,000,000 of each, are); the rows of
+    each file."""
     import pandas as pd
 
-    from assessments.current_view_items import ALL_ITEMS, ITEMS_BY_ID
-
     folder.mkdir(parents=True, exist_ok=True)
-    ids = np.arange(patients)
     born = pd.Timestamp("2008-01-01") + pd.to_timedelta(rng.integers(0, 365 * 12, patients), unit="D")
     referred = born + pd.to_timedelta(rng.integers(365 * 5, 365 * 6, patients), unit="D")
     referred = referred.where(referred < pd.Timestamp("2025-06-01"), pd.Timestamp("2025-06-01"))
-    pd.DataFrame(
-        {
-            "LocalPatientId": "P" + pd.Series(ids).astype(str),
-            "NHSNumber": _nhs_numbers(patients, rng),
-            "PersonBirthDate": born.strftime("%Y-%m-%d"),
-            "Gender": rng.choice(["1", "2", "9", "X"], patients, p=[0.48, 0.48, 0.02, 0.02]),
-            "EthnicCategory": rng.choice(list("ABCDHJMNRSZ"), patients),
-            "Postcode": "LS1 4AP",
-            "GivenName": rng.choice(["Alex", "Sam", "Jo", "Kai", "Ana"], patients),
-            "FamilyName": rng.choice(["Smith", "Khan", "Jones", "Okafor", "Nowak"], patients),
-        }
-    ).to_csv(folder / "patients.csv", index=False)
-    staff = len(TEAMS) * STAFF_PER_TEAM
-    pd.DataFrame(
-        {
-            "CareProfLocalId": [f"S{n}" for n in range(staff)],
-            "GivenName": "Pat",
-            "FamilyName": [f"Clinician{n}" for n in range(staff)],
-            "ProfessionCode": [PROFESSIONS[n % len(PROFESSIONS)] for n in range(staff)],
-            "TeamCode": [TEAMS[n // STAFF_PER_TEAM] for n in range(staff)],
-        }
-    ).to_csv(folder / "staff.csv", index=False)
     team_of = rng.integers(0, len(TEAMS), patients)
     accepted = referred + pd.to_timedelta(rng.integers(0, 30, patients), unit="D")
-    closed = rng.random(patients) < 0.4
-    discharge = accepted + pd.to_timedelta(rng.integers(30, 300, patients), unit="D")
-    pd.DataFrame(
-        {
-            "ServiceRequestId": "R" + pd.Series(ids).astype(str),
-            "LocalPatientId": "P" + pd.Series(ids).astype(str),
-            "TeamCode": np.array(TEAMS)[team_of],
-            "OrgIDComm": ICB,
-            "ReferralRequestReceivedDate": referred.strftime("%Y-%m-%d"),
-            "SourceOfReferral": rng.choice(["gp", "education", "self", "social_care"], patients),
-            "AcceptedDate": accepted.strftime("%Y-%m-%d"),
-            "ServDischDate": np.where(closed, discharge.strftime("%Y-%m-%d"), ""),
-            "DischargeReason": np.where(closed, "completed", ""),
-        }
-    ).to_csv(folder / "referrals.csv", index=False)
-    of = rng.integers(0, patients, contacts)
-    when = referred[of] + pd.to_timedelta(rng.integers(0, 200, contacts), unit="D")
-    staff_of = team_of[of] * STAFF_PER_TEAM + rng.integers(0, STAFF_PER_TEAM, contacts)
-    pd.DataFrame(
-        {
-            "CareContactId": "C" + pd.Series(np.arange(contacts)).astype(str),
-            "ServiceRequestId": "R" + pd.Series(of).astype(str),
-            "CareContDate": when.strftime("%Y-%m-%d"),
-            "CareContTime": rng.choice(["09:00", "10:30", "14:00", "16:15"], contacts),
-            "ClinContDurOfCareCont": rng.choice([30, 45, 60, 90], contacts),
-            "AttendOrDNACode": rng.choice(
-                ["5", "6", "7", "3", "2", "4"], contacts, p=[0.7, 0.1, 0.02, 0.08, 0.05, 0.05]
-            ),
-            "ConsMechanismMH": rng.choice(["01", "02", "11"], contacts, p=[0.7, 0.2, 0.1]),
-            "CareProfLocalId": "S" + pd.Series(staff_of).astype(str),
-        }
-    ).to_csv(folder / "contacts.csv", index=False)
-    of = rng.choice(patients, views, replace=False) if views <= patients else rng.integers(0, patients, views)
-    items = {
-        item: rng.choice(
-            ["0", "1", "2", "3", ""] if ITEMS_BY_ID[item].response_scale == "severity" else ["0", "1", ""],
-            views,
-        )
-        for item in ALL_ITEMS
-    }
-    pd.DataFrame(
-        {
-            "AssessmentId": "A" + pd.Series(np.arange(views)).astype(str),
-            "ServiceRequestId": "R" + pd.Series(of).astype(str),
-            "CompletedDate": (accepted[of]).strftime("%Y-%m-%d"),
-            "CareProfLocalId": "S" + pd.Series(team_of[of] * STAFF_PER_TEAM).astype(str),
-            **items,
-        }
-    ).to_csv(folder / "current_views.csv", index=False)
+    staff = len(TEAMS) * STAFF_PER_TEAM
+    _write(
+        folder / "staff.csv",
+        [
+            pd.DataFrame(
+                {
+                    "CareProfLocalId": [f"S{n}" for n in range(staff)],
+                    "GivenName": "Pat",
+                    "FamilyName": [f"Clinician{n}" for n in range(staff)],
+                    "ProfessionCode": [PROFESSIONS[n % len(PROFESSIONS)] for n in range(staff)],
+                    "TeamCode": [TEAMS[n // STAFF_PER_TEAM] for n in range(staff)],
+                }
+            )
+        ],
+    )
+    _write(folder / "patients.csv", _patients(patients, born, _nhs_numbers(patients, rng), rng))
+    _write(folder / "referrals.csv", _referrals(patients, referred, accepted, team_of, rng))
+    _write(folder / "contacts.csv", _contacts(contacts, patients, referred, team_of, rng))
+    _write(folder / "current_views.csv", _views(views, patients, accepted, team_of, rng))
     return {
         "patients.csv": patients,
         "staff.csv": staff,
@@ -133,6 +83,113 @@ def generate(
         "contacts.csv": contacts,
         "current_views.csv": views,
     }
+
+
+def _write(path: Path, frames) -> None:
+    with open(path, "w", newline="") as out:
+        for n, frame in enumerate(frames):
+            frame.to_csv(out, index=False, header=n == 0)
+
+
+def _blocks(count: int):
+    for start in range(0, count, CHUNK_ROWS):
+        yield np.arange(start, min(count, start + CHUNK_ROWS))
+
+
+def _patients(count, born, numbers, rng):
+    import pandas as pd
+
+    for ids in _blocks(count):
+        size = len(ids)
+        yield pd.DataFrame(
+            {
+                "LocalPatientId": "P" + pd.Series(ids).astype(str),
+                "NHSNumber": numbers[ids],
+                "PersonBirthDate": born[ids].strftime("%Y-%m-%d"),
+                "Gender": rng.choice(["1", "2", "9", "X"], size, p=[0.48, 0.48, 0.02, 0.02]),
+                "EthnicCategory": rng.choice(list("ABCDHJMNRSZ"), size),
+                "Postcode": "LS1 4AP",
+                "GivenName": rng.choice(["Alex", "Sam", "Jo", "Kai", "Ana"], size),
+                "FamilyName": rng.choice(["Smith", "Khan", "Jones", "Okafor", "Nowak"], size),
+            }
+        )
+
+
+def _referrals(count, referred, accepted, team_of, rng):
+    import pandas as pd
+
+    for ids in _blocks(count):
+        size = len(ids)
+        closed = rng.random(size) < 0.4
+        discharge = accepted[ids] + pd.to_timedelta(rng.integers(30, 300, size), unit="D")
+        yield pd.DataFrame(
+            {
+                "ServiceRequestId": "R" + pd.Series(ids).astype(str),
+                "LocalPatientId": "P" + pd.Series(ids).astype(str),
+                "TeamCode": np.array(TEAMS)[team_of[ids]],
+                "OrgIDComm": ICB,
+                "ReferralRequestReceivedDate": referred[ids].strftime("%Y-%m-%d"),
+                "SourceOfReferral": rng.choice(["gp", "education", "self", "social_care"], size),
+                "AcceptedDate": accepted[ids].strftime("%Y-%m-%d"),
+                "ServDischDate": np.where(closed, discharge.strftime("%Y-%m-%d"), ""),
+                "DischargeReason": np.where(closed, "completed", ""),
+            }
+        )
+
+
+def _contacts(count, patients, referred, team_of, rng):
+    import pandas as pd
+
+    for ids in _blocks(count):
+        size = len(ids)
+        of = rng.integers(0, patients, size)
+        when = referred[of] + pd.to_timedelta(rng.integers(0, 200, size), unit="D")
+        staff_of = team_of[of] * STAFF_PER_TEAM + rng.integers(0, STAFF_PER_TEAM, size)
+        yield pd.DataFrame(
+            {
+                "CareContactId": "C" + pd.Series(ids).astype(str),
+                "ServiceRequestId": "R" + pd.Series(of).astype(str),
+                "CareContDate": when.strftime("%Y-%m-%d"),
+                "CareContTime": rng.choice(["09:00", "10:30", "14:00", "16:15"], size),
+                "ClinContDurOfCareCont": rng.choice([30, 45, 60, 90], size),
+                "AttendOrDNACode": rng.choice(
+                    ["5", "6", "7", "3", "2", "4"], size, p=[0.7, 0.1, 0.02, 0.08, 0.05, 0.05]
+                ),
+                "ConsMechanismMH": rng.choice(["01", "02", "11"], size, p=[0.7, 0.2, 0.1]),
+                "CareProfLocalId": "S" + pd.Series(staff_of).astype(str),
+            }
+        )
+
+
+def _views(count, patients, accepted, team_of, rng):
+    import pandas as pd
+
+    from assessments.current_view_items import ALL_ITEMS, ITEMS_BY_ID
+
+    chosen = (
+        rng.choice(patients, count, replace=False) if count <= patients else rng.integers(0, patients, count)
+    )
+    for ids in _blocks(count):
+        size = len(ids)
+        of = chosen[ids]
+        items = {
+            item: rng.choice(
+                ["0", "1", "2", "3", ""]
+                if ITEMS_BY_ID[item].response_scale == "severity"
+                else ["0", "1", ""],
+                size,
+            )
+            for item in ALL_ITEMS
+        }
+        yield pd.DataFrame(
+            {
+                "AssessmentId": "A" + pd.Series(ids).astype(str),
+                "ServiceRequestId": "R" + pd.Series(of).astype(str),
+                "CompletedDate": accepted[of].strftime("%Y-%m-%d"),
+                "CareProfLocalId": "S" + pd.Series(team_of[of] * STAFF_PER_TEAM).astype(str),
+                **items,
+            }
+        )
 
 
 def _organisations(url: str) -> None:
@@ -155,6 +212,8 @@ def _floor(url: str, path: Path) -> float:
     """Seconds to COPY the file into an unindexed table of text columns: the fastest the rows can go in."""
     import psycopg2
 
+    from imports.files import CHUNK
+
     header = path.open().readline().strip().split(",")
     with psycopg2.connect(url) as connection, connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_floor")
@@ -162,8 +221,10 @@ def _floor(url: str, path: Path) -> float:
             f"CREATE UNLOGGED TABLE bench_floor ({', '.join(f'c{n} text' for n in range(len(header)))})"
         )
         started = time.perf_counter()
-        with path.open() as source:
-            cursor.copy_expert("COPY bench_floor FROM STDIN WITH (FORMAT csv, HEADER true)", source)
+        with path.open("rb") as source:  # as the import's staging reads it (imports/staging.py)
+            cursor.copy_expert(
+                "COPY bench_floor FROM STDIN WITH (FORMAT csv, HEADER true)", source, size=CHUNK
+            )
         seconds = time.perf_counter() - started
         cursor.execute("DROP TABLE bench_floor")
     return seconds
@@ -204,6 +265,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 is national scale")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database", default="bench_imports", help="made afresh and dropped afterwards")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "camhs_pbr.settings")
     os.environ.setdefault("SECRET_KEY", "bench")
@@ -226,7 +288,7 @@ def main() -> None:
             f"Generated an extract at scale {args.scale:g} in {time.perf_counter() - started:.1f} s: "
             + ", ".join(f"{n} {c:,}" for n, c in rows.items())
         )
-        with fresh_database("bench_imports") as url:
+        with fresh_database(args.database) as url:
             _organisations(url)
             total, peak_all = 0.0, 0.0
             print(

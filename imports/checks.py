@@ -71,8 +71,7 @@ def check(
         extract = files.get(spec.name)
         if extract is None:
             continue
-        checked.read[spec.name] = len(extract.rows)
-        _parse_file(checked, spec, extract, parser, failed[spec])
+        checked.read[spec.name] = _parse_file(checked, spec, extract, parser, failed[spec])
     _patients(checked, held, failed)
     _referrals(checked, held, failed)
     for spec in (CONTACTS, CURRENT_VIEWS):
@@ -82,10 +81,13 @@ def check(
 
 def _parse_file(
     checked: Checked, spec: FileSpec, extract: ExtractFile, parser, failed: dict[str, int]
-) -> None:
+) -> int:
+    """Parse the file's rows (rejecting the faulty and the duplicated); how many were read."""
+    read = 0
     seen: dict[str, list[int]] = defaultdict(list)
     parsed: dict[int, dict[str, Any]] = {}
     for row in extract.rows:
+        read += 1
         if row.cells is None:
             checked.reject(spec, row.line, "", row.shape)
             continue
@@ -109,6 +111,7 @@ def _parse_file(
     for line, values in parsed.items():
         checked.valid[spec.name][values["local_id"]] = values
         checked.lines[spec.name][values["local_id"]] = line
+    return read
 
 
 def _drop(checked: Checked, spec: FileSpec, local: str, column: str, reason: str, failed) -> None:

@@ -3,28 +3,28 @@ by local id, so a second load of the same extract changes nothing and a later on
 (one audit event per changed record naming its changed fields, never their values). `full` also flags the
 provider's records the extract no longer holds; nothing is ever deleted."""
 
-import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Model, Q
 from django.utils import timezone
 
 from accounts.audit import Action, record, record_changes
-from accounts.models import Commissioner, Profession, Provider, Role, Team, User
+from accounts.models import Provider, User
 from assessments import discharge
 from assessments.current_view_items import ALL_ITEMS
 from assessments.models import Case, Contact, CurrentView, Patient
 from camhs_pbr.lib.copy_rows import insert_rows
-from camhs_pbr.lib.service_time import service_today, service_zone
+from camhs_pbr.lib.service_time import service_zone
 from groupings.bulk import suggest_views
 from groupings.selectors import current_rules_version
-from imports import checks, rows
+from imports import checks, sql_merge
 from imports.files import CONTACTS, CURRENT_VIEWS, FILES, PATIENTS, REFERRALS, STAFF, ExtractFile
+from imports.outcome import Counts, Outcome
+from imports.practitioners import STAFF_FIELDS, load_staff
+from imports.reference import at_in as _at_in
+from imports.reference import reference
 
 PATIENT_FIELDS = (
     "nhs_number",
@@ -35,7 +35,6 @@ PATIENT_FIELDS = (
     "given_name",
     "family_name",
 )
-STAFF_FIELDS = ("first_name", "last_name", "profession_id")
 CASE_FIELDS = (
     "patient_id",
     "team_id",
@@ -49,41 +48,6 @@ CASE_FIELDS = (
 CONTACT_FIELDS = ("case_id", "starts_at", "duration_minutes", "attendance", "mode", "clinician_id")
 VIEW_FIELDS = ("case_id", "completed_on", "practitioner_id", *ALL_ITEMS)
 BATCH = 5000
-
-
-@dataclass
-class Counts:
-    read: int = 0
-    loaded: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    flagged: int = 0  # full mode: records of the provider this file no longer holds
-
-
-@dataclass
-class Outcome:
-    counts: dict[str, Counts] = field(default_factory=dict)
-    rejected: list[checks.Rejected] = field(default_factory=list)
-
-    def as_json(self) -> dict[str, dict[str, int]]:
-        return {name: vars(counts) for name, counts in self.counts.items()}
-
-
-def _at_in(zone: dt.tzinfo):
-    def at(day: dt.date, time: dt.time) -> dt.datetime:
-        return dt.datetime.combine(day, time, tzinfo=zone)
-
-    return at
-
-
-def reference(provider: Provider) -> rows.Reference:
-    return rows.Reference(
-        teams=dict(Team.objects.filter(provider=provider).values_list("code", "pk")),
-        professions=dict(Profession.objects.values_list("code", "pk")),
-        commissioners=dict(Commissioner.objects.values_list("code", "pk")),
-        today=service_today(),
-    )
 
 
 def _keyed(
@@ -144,7 +108,23 @@ def load(
     stage: Callable[[str], None] = lambda words: None,
 ) -> Outcome:
     """Check every row and merge what passes into the provider's records in one transaction (nothing when
-    `dry_run`); the counts per file and every rejected row with its reason."""
+    `dry_run`); the counts per file and every rejected row with its reason. On PostgreSQL the extract is staged
+    and checked set-based (sql_merge.py); elsewhere (the embedded SQLite of `make run`: small extracts) each row
+    is checked in Python here."""
+    load_with = sql_merge.load if connection.vendor == "postgresql" else load_in_python
+    return load_with(provider, files, full=full, dry_run=dry_run, by=by, stage=stage)
+
+
+def load_in_python(
+    provider: Provider,
+    files: Mapping[str, ExtractFile],
+    *,
+    full: bool = False,
+    dry_run: bool = False,
+    by: User | None = None,
+    stage: Callable[[str], None] = lambda words: None,
+) -> Outcome:
+    """load, each row checked in Python (checks.py) and the records it holds read into memory."""
     # Said before the transaction: a stage written inside it would not be seen until it commits.
     stage("Checking the rows and writing the records")
     with transaction.atomic():
@@ -152,7 +132,7 @@ def load(
         Provider.objects.select_for_update().get(pk=provider.pk)
         summary, records = held(provider)
         checked = checks.check(files, reference(provider), summary, _at_in(service_zone()))
-        outcome = Outcome(rejected=checked.rejected)
+        outcome = Outcome(held=checked.rejected)
         for name in files:
             outcome.counts[name] = Counts(
                 read=checked.read.get(name, 0), rejected=checked.rejected_count(name)
@@ -285,41 +265,10 @@ class _Merger:
         if STAFF.name not in self.files:
             return
         values = self.checked.valid.get(STAFF.name, {})
-        created, changed = self._plan(STAFF.name, values, STAFF_FIELDS)
-        code = self.provider.code.lower()
-        users = [
-            User(
-                username=f"epr-{code}-{hashlib.sha256(local.encode()).hexdigest()[:16]}",
-                password=make_password(None),  # cannot log in until an administrator sets a password
-                is_active=False,
-                role=Role.CLINICIAN,
-                provider=self.provider,
-                local_id=local,
-                **{k: v for k, v in values[local].items() if k in STAFF_FIELDS},
-            )
-            for local in created
-        ]
-        User.objects.bulk_create(users, batch_size=2000)
-        self._update(User, STAFF.name, values, changed)
-        staff_ids = dict(
-            User.objects.filter(provider=self.provider, local_id__in=list(values)).values_list(
-                "local_id", "pk"
-            )
+        self.staff, changes = load_staff(
+            self.provider, values, self.records[STAFF.name], self.outcome.counts[STAFF.name]
         )
-        memberships = set(
-            User.teams.through.objects.filter(user_id__in=staff_ids.values()).values_list(
-                "user_id", "team_id"
-            )
-        )
-        User.teams.through.objects.bulk_create(
-            [
-                User.teams.through(user_id=staff_ids[local], team_id=row["team_id"])
-                for local, row in values.items()
-                if (staff_ids[local], row["team_id"]) not in memberships
-            ],
-            batch_size=2000,
-        )
-        self.staff = {local: (staff_ids[local], values[local]["profession_id"]) for local in values}
+        self.changes.extend(changes)
 
     def _staff_of(self, local: str) -> tuple[int, int]:
         found = getattr(self, "staff", {}).get(local)
@@ -469,4 +418,4 @@ class _Merger:
             suggest_views(ids, current_rules_version())
 
 
-__all__ = ["FILES", "Counts", "Outcome", "held", "load", "reference"]
+__all__ = ["FILES", "Counts", "Outcome", "held", "load", "load_in_python", "reference"]

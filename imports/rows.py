@@ -225,7 +225,9 @@ def _vocabulary(scale: str) -> dict[str, int | None]:
     return table
 
 
-_RATINGS = {scale: _vocabulary(scale) for scale in RESPONSES}
+RATINGS = {
+    scale: _vocabulary(scale) for scale in RESPONSES
+}  # what a cell may say, read as the grouper reads it
 _EXPECTED = {
     "severity": "is not a rating (None, Mild, Moderate, Severe, Not known or 0-3)",
     "presence": "is not an answer (Yes, No, Not known or 1/0)",
@@ -241,9 +243,9 @@ def current_view(cells: Mapping[str, str], ref: Reference) -> Values:
     for item in ALL_ITEMS:
         scale = ITEMS_BY_ID[item].response_scale
         cell = " ".join(cells[item].split()).lower()
-        if cell not in _RATINGS[scale]:
+        if cell not in RATINGS[scale]:
             raise Fault(item, f"{item}: {cells[item]!r} {_EXPECTED[scale]}")
-        ratings[item] = _RATINGS[scale][cell]
+        ratings[item] = RATINGS[scale][cell]
     return {
         "local_id": key(cells, "AssessmentId"),
         "referral": key(cells, "ServiceRequestId"),

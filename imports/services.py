@@ -9,7 +9,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from accounts.audit import Action
 from accounts.models import Provider, User
 from camhs_pbr.runs import lifecycle
-from imports import extracts, filing, merge
+from imports import extracts, filing, merge, sql_checks
 from imports.extracts import fingerprint
 from imports.files import ExtractRefused, read_extract
 from imports.models import ImportMode, ImportRun, ImportSource, Rejection
@@ -76,13 +76,16 @@ def run_import(run_id: int) -> ImportRun | None:
     else:
         with transaction.atomic():
             Rejection.objects.filter(run_id=run_id).delete()
-            Rejection.objects.bulk_create(
-                [
-                    Rejection(run_id=run_id, file=r.file, line=r.line, column=r.column, reason=r.reason)
-                    for r in outcome.rejected
-                ],
-                batch_size=5000,
-            )
+            if outcome.held is None:  # PostgreSQL: still in the load's table, copied across set-based
+                sql_checks.save_rejections(run_id)
+            else:
+                Rejection.objects.bulk_create(
+                    [
+                        Rejection(run_id=run_id, file=r.file, line=r.line, column=r.column, reason=r.reason)
+                        for r in outcome.held
+                    ],
+                    batch_size=5000,
+                )
             lifecycle.finish(ImportRun, run_id, counts=outcome.as_json(), stage="")
     run.refresh_from_db()
     if run.source == ImportSource.DROP_FOLDER:
