@@ -97,12 +97,14 @@ def install_reference_rows() -> None:
 def _report_kinds_as_registered():
     """A test-only report kind (tests/support/slow_report.py) registered by one test is gone for the next, as
     another file's tests in the same pytest-xdist process list every registered report."""
-    from reports.kinds import KINDS
+    from reports.kinds import KINDS, REPORT_LABELS
 
-    registered = dict(KINDS)
+    registered, labels = dict(KINDS), dict(REPORT_LABELS)
     yield
     KINDS.clear()
     KINDS.update(registered)
+    REPORT_LABELS.clear()  # the report field's choices: register() names a kind there too
+    REPORT_LABELS.update(labels)
 
 
 @pytest.fixture
