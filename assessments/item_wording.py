@@ -5,7 +5,7 @@ service holding a licence loads the words it was given."""
 import csv
 
 from assessments.measures import MEASURES, Entry, MeasureSpec
-from camhs_pbr.lib.csv_upload import header_and_lines
+from camhs_pbr.lib.csv_upload import FileRefused, header_and_lines
 from camhs_pbr.lib.text import RefusedText, clean_text
 
 HEADER = ("item", "text")
@@ -13,12 +13,8 @@ MAX_TEXT_LENGTH = 500
 MAX_FILE_BYTES = 200_000
 
 
-class WordingRefused(ValueError):
+class WordingRefused(FileRefused):
     """A wording file that cannot be loaded: `problems` says each reason, with its line where it has one."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 def worded_measures() -> list[MeasureSpec]:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from assessments.current_view_items import ALL_ITEMS, ITEMS_BY_ID, MAX_CODE
-from camhs_pbr.lib.csv_upload import header_and_lines
+from camhs_pbr.lib.csv_upload import FileRefused, header_and_lines
 from groupings.agreement import (
     bootstrap_fleiss,
     bootstrap_kappa,
@@ -34,12 +34,8 @@ ADD_ON_COLUMN = "add_on_grouping"
 LEVELS = {item: MAX_CODE[ITEMS_BY_ID[item].response_scale] + 1 for item in ALL_ITEMS}
 
 
-class RatingsRefused(ValueError):
+class RatingsRefused(FileRefused):
     """A file of ratings that cannot be used: `problems` names every bad line with its reason."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)

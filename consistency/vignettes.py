@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from assessments.current_view_items import ALL_ITEMS
-from camhs_pbr.lib.csv_upload import header_and_lines
+from camhs_pbr.lib.csv_upload import FileRefused, header_and_lines
 from consistency.audit_agreement import plain
 from consistency.rater_agreement import grouping_code
 from groupings.batch import RESULT_COLUMNS, BatchInputError, item_code, item_positions
@@ -18,12 +18,8 @@ MAX_FILE_BYTES = 2_000_000
 LIMITS = {"id": 20, "set": 100, "title": 200, "text": 20_000, "grouping": 25, "agreed_by": 300}
 
 
-class VignettesRefused(ValueError):
+class VignettesRefused(FileRefused):
     """A vignette file that cannot be loaded: `problems` names every bad line with its reason."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from camhs_pbr.lib.csv_upload import FileRefused
 from payments import financial_year
 
 COLUMNS = (
@@ -55,12 +56,10 @@ class ContractTerms:
         )
 
 
-class ContractFileError(ValueError):
+class ContractFileError(FileRefused):
     """The file's every problem, one line each."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+    separator = "\n"
 
 
 def _fraction(text: str, name: str, high: Decimal, problems: list[str]) -> Decimal:

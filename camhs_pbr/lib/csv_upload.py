@@ -1,7 +1,7 @@
 """A small CSV file given whole (an upload or a file a command reads): checked for size and encoding, and its
 header line read, each refusal in words for the person who made the file. The caller checks the header's
 columns and each line, naming every bad one; refusals are raised as the caller's own exception (`refused`, which
-takes the list of problems), so each loader keeps its one type of refusal."""
+takes the list of problems, usually a subclass of FileRefused), so each loader keeps its one type of refusal."""
 
 from __future__ import annotations
 
@@ -14,6 +14,16 @@ if TYPE_CHECKING:
     from _csv import Reader
 
 NOT_UTF8 = "The file is not UTF-8 text: save it from the spreadsheet as CSV UTF-8."
+
+
+class FileRefused(ValueError):
+    """A file that cannot be used: `problems` names each reason, with its line where it has one."""
+
+    separator = "; "
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(self.separator.join(problems))
+        self.problems = problems
 
 
 def header_and_lines(
