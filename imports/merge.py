@@ -20,33 +20,13 @@ from camhs_pbr.lib.service_time import service_zone
 from groupings.bulk import suggest_views
 from groupings.selectors import current_rules_version
 from imports import checks, sql_merge
+from imports.fields import CASE_FIELDS, CONTACT_FIELDS, PATIENT_FIELDS, VIEW_FIELDS
 from imports.files import CONTACTS, CURRENT_VIEWS, FILES, PATIENTS, REFERRALS, STAFF, ExtractFile
 from imports.outcome import Counts, Outcome
 from imports.practitioners import STAFF_FIELDS, load_staff
 from imports.reference import at_in as _at_in
 from imports.reference import reference
 
-PATIENT_FIELDS = (
-    "nhs_number",
-    "date_of_birth",
-    "gender",
-    "ethnic_category",
-    "postcode",
-    "given_name",
-    "family_name",
-)
-CASE_FIELDS = (
-    "patient_id",
-    "team_id",
-    "commissioner_id",
-    "referral_date",
-    "referral_source",
-    "accepted_date",
-    "closed_date",
-    "discharge_reason",
-)
-CONTACT_FIELDS = ("case_id", "starts_at", "duration_minutes", "attendance", "mode", "clinician_id")
-VIEW_FIELDS = ("case_id", "completed_on", "practitioner_id", *ALL_ITEMS)
 BATCH = 5000
 
 

@@ -21,6 +21,7 @@ from camhs_pbr.lib.service_time import service_zone
 from groupings.bulk import suggest_views
 from groupings.selectors import current_rules_version
 from imports import sql_checks, staging
+from imports.fields import CASE_FIELDS, PATIENT_FIELDS
 from imports.files import CONTACTS, CURRENT_VIEWS, PATIENTS, REFERRALS, STAFF, ExtractFile, FileSpec
 from imports.outcome import Counts, Outcome
 from imports.practitioners import STAFF_FIELDS, load_staff
@@ -83,18 +84,7 @@ def _targets(provider_id: int) -> dict[FileSpec, _Target]:
             "assessments_patient",
             "assessments.patient",
             "provider_id",
-            {
-                f: f"v.{f}"
-                for f in (
-                    "nhs_number",
-                    "date_of_birth",
-                    "gender",
-                    "ethnic_category",
-                    "postcode",
-                    "given_name",
-                    "family_name",
-                )
-            },
+            {f: f"v.{f}" for f in PATIENT_FIELDS},
             new_only={"registered_at": "%(now)s"},
             audit_patient="updated.id",
         ),
@@ -104,18 +94,7 @@ def _targets(provider_id: int) -> dict[FileSpec, _Target]:
             "source_provider_id",
             {
                 "patient_id": "patient.id",
-                **{
-                    f: f"v.{f}"
-                    for f in (
-                        "team_id",
-                        "commissioner_id",
-                        "referral_date",
-                        "referral_source",
-                        "accepted_date",
-                        "closed_date",
-                        "discharge_reason",
-                    )
-                },
+                **{f: f"v.{f}" for f in CASE_FIELDS if f != "patient_id"},
             },
             joins=f"JOIN assessments_patient AS patient ON patient.provider_id = {p} "
             "AND patient.local_id = v.patient AND patient.local_id <> ''",
