@@ -137,18 +137,9 @@ def pytest_runtest_teardown(item, nextitem):
 @pytest.fixture
 def service(reference_data):
     """A provider with two teams, a commissioner, and a clinician in the first team."""
-    from accounts.models import Role
     from tests import factories
 
-    provider = factories.provider()
-    team_a, team_b = factories.team(provider), factories.team(provider)
-    return {
-        "provider": provider,
-        "team_a": team_a,
-        "team_b": team_b,
-        "commissioner": factories.commissioner(),
-        "clinician": factories.user(Role.CLINICIAN, teams=(team_a,)),
-    }
+    return factories.service()
 
 
 @pytest.fixture(scope="session")

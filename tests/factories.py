@@ -54,6 +54,19 @@ def user(role: str = Role.CLINICIAN, teams: tuple[Team, ...] = (), **overrides) 
     return created
 
 
+def service() -> dict[str, Any]:
+    """A provider with two teams, a commissioner, and a clinician in the first team (the `service` fixture)."""
+    provider_ = provider()
+    team_a, team_b = team(provider_), team(provider_)
+    return {
+        "provider": provider_,
+        "team_a": team_a,
+        "team_b": team_b,
+        "commissioner": commissioner(),
+        "clinician": user(Role.CLINICIAN, teams=(team_a,)),
+    }
+
+
 def patient(**overrides) -> Patient:
     """A patient of `provider` (a new provider unless given)."""
     fields = {

@@ -1,44 +1,99 @@
 """Every registered kind of background run survives the task queue down when it was requested: kept queued,
-sent once the queue is back, then done. A real worker on Redis, one for the whole file (the outage is the
-publisher's: the worker listens on the real queue throughout, and nothing reaches it until the run is sent)."""
+sent once the queue is back, then done. A real worker on Redis (the outage is the publisher's: the worker
+listens on the real queue throughout, and nothing reaches it until the run is sent).
 
-from collections.abc import Callable, Iterator
+A run of every kind is asked for during one outage, each for a service of its own, and sent by one round of the
+reaper once the queue is back; each kind's test then reads what its run went through."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
+from django.core.management import call_command
 
 from camhs_pbr.celery import app
 from camhs_pbr.runs import registry
 from camhs_pbr.runs.models import RunStatus
 from camhs_pbr.runs.tasks import reap_stalled_runs
-from tests.runs.crash_scenarios import NO_PAUSE, SCENARIOS, SLOW_ENV, SLOW_MODULES, ended, latest, wait_until
+from reports.kinds import KINDS as REPORT_KINDS
+from tests import factories
+from tests.conftest import install_reference_rows
+from tests.runs.crash_scenarios import NO_PAUSE, SCENARIOS, SLOW_ENV, SLOW_MODULES, latest, wait_until
 from tests.support.brokers import publishing_to, silent_broker
+from tests.support.slow_report import SLOW_KIND
 from tests.support.workers import private_workers
 
-pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
+# The tests read the story in memory: a transaction each, rolled back, and no flush after each (the fixture flushes
+# once what it wrote).
+pytestmark = [pytest.mark.celery, pytest.mark.django_db]
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What a run went through: how it stood after its refusal, and how it ended once sent."""
+
+    refused: tuple[str, str, bool]
+    ended: tuple[str, str, object, int]
+
+
+@dataclass(frozen=True)
+class Outage:
+    reaped_while_down: int
+    reaped_once_back: int
+    seen: dict[str, Seen]
 
 
 @pytest.fixture(scope="module")
-def worker(django_db_setup) -> Iterator[Callable[..., object]]:
+def outage(django_db_setup, django_db_blocker) -> Iterator[Outage]:
+    with django_db_blocker.unblock():
+        try:
+            yield _ask_for_every_kind_while_the_queue_is_down()
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+            install_reference_rows()
+
+
+def _model(label: str):
+    return registry.KINDS[label].model
+
+
+def _ask_for_every_kind_while_the_queue_is_down() -> Outage:
     with private_workers(app, include=SLOW_MODULES, extra_env={**SLOW_ENV, **NO_PAUSE}) as start:
-        start()
-        yield start
+        start(concurrency=len(SCENARIOS) + 1)  # a pool process for each run, and one for a chunk beside it
+        with (
+            silent_broker() as url,
+            publishing_to(url, timeout=0.5),
+        ):  # not a test of how long a refusal takes
+            try:
+                runs = {label: SCENARIOS[label].request(factories.service()) for label in sorted(SCENARIOS)}
+            finally:
+                REPORT_KINDS.pop(SLOW_KIND.report, None)  # registered in this process by the report's request
+            reaped_while_down = reap_stalled_runs()  # still down: kept for the next round
+        refused = {}
+        for label, run in runs.items():
+            held = latest(_model(label), run.pk)
+            refused[label] = (held.status, held.error, held.refused_at is not None)
+
+        reaped_once_back = reap_stalled_runs()  # back: sent, which is not a re-queue
+        ended = (RunStatus.DONE, RunStatus.FAILED)
+        wait_until(
+            lambda: all(latest(_model(k), r.pk).status in ended for k, r in runs.items()), "every run to end"
+        )
+    seen = {}
+    for label, run in runs.items():
+        finished = latest(_model(label), run.pk)
+        seen[label] = Seen(
+            refused[label], (finished.status, finished.error, finished.refused_at, finished.requeues)
+        )
+    return Outage(reaped_while_down, reaped_once_back, seen)
+
+
+def test_sending_a_refused_run_is_not_counted_as_queueing_it_again(outage):
+    assert (outage.reaped_while_down, outage.reaped_once_back) == (0, 0)
 
 
 @pytest.mark.parametrize("label", sorted(SCENARIOS))
-def test_a_run_requested_while_the_queue_is_down_is_sent_when_it_is_back_and_done(label, service, worker):
-    model = registry.KINDS[label].model
-    with silent_broker() as url, publishing_to(url, timeout=0.5):  # not a test of how long a refusal takes
-        run = SCENARIOS[label].request(service)
-        assert reap_stalled_runs() == 0  # still down: kept for the next round
-    refused = latest(model, run.pk)
-    assert (refused.status, refused.error, refused.refused_at is not None) == (RunStatus.QUEUED, "", True)
-
-    assert reap_stalled_runs() == 0  # back: sent, which is not a re-queue
-    wait_until(ended(model, run.pk), "the run to end")
-    finished = latest(model, run.pk)
-    assert (finished.status, finished.error, finished.refused_at, finished.requeues) == (
-        RunStatus.DONE,
-        "",
-        None,
-        0,
-    )
+def test_a_run_requested_while_the_queue_is_down_is_sent_when_it_is_back_and_done(label, outage):
+    seen = outage.seen[label]
+    assert seen.refused == (RunStatus.QUEUED, "", True)
+    assert seen.ended == (RunStatus.DONE, "", None, 0)

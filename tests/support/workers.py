@@ -98,7 +98,7 @@ def pool_children(worker: subprocess.Popen) -> list[int]:
 def private_workers(
     app, *, include: Sequence[str], extra_env: Mapping[str, str]
 ) -> Iterator[Callable[..., subprocess.Popen]]:
-    """Yields a function that starts a worker of one pool process on a private queue, to which the app
+    """Yields a function that starts a worker (of one pool process unless told) on a private queue, to which the app
     publishes meanwhile, against the test database and Redis (its own `extra_env` laid over the given one);
     stops them all at the end."""
     from django.conf import settings
@@ -110,14 +110,14 @@ def private_workers(
     db = connection.settings_dict
     started: list[subprocess.Popen] = []
 
-    def start(**own_env: str) -> subprocess.Popen:
+    def start(concurrency: int = 1, **own_env: str) -> subprocess.Popen:
         name = f"{queue}-{len(started)}"
         worker = start_worker(
             database_url=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
             broker_url=settings.CELERY_BROKER_URL,
             queue=queue,
             name=name,
-            concurrency=1,
+            concurrency=concurrency,
             include=include,
             extra_env={**extra_env, **own_env},
         )
