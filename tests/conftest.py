@@ -11,14 +11,21 @@ DB_BLOCKER = pytest.StashKey[object]()
 
 
 def pytest_sessionstart(session):
-    """Every log record of the session goes to a file that must hold no patient's details (issue 28)."""
+    """Every log record of the session goes to a file that must hold no patient's details (issue 28); under
+    pytest-xdist, the processes' test databases will be copies of one migrated before they start."""
+    from tests.support import template_database
     from tests.support.personal_data_in_logs import Capture
+
+    template_database.create(session.config)
 
     session.config._personal_data_in_logs = capture = Capture()
     capture.start()
 
 
 def pytest_sessionfinish(session, exitstatus):
+    from tests.support import template_database
+
+    template_database.drop(session.config)
     capture = getattr(session.config, "_personal_data_in_logs", None)
     problems = [capture.finish() if capture else ""]
     workeroutput = getattr(session.config, "workeroutput", None)
