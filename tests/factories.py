@@ -1,9 +1,11 @@
 """Small builders for test data: each makes one valid object and takes overrides."""
 
 import datetime as dt
+import functools
 import itertools
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from accounts.models import Commissioner, Profession, Provider, Role, Team, User
@@ -12,6 +14,15 @@ from assessments.models import Case, Contact, Patient
 from assessments.nhs_number import check_digit
 
 _counter = itertools.count(1)
+PASSWORD = "a-long-test-password"
+
+
+@functools.cache
+def _password_hash() -> str:
+    """The hash every factory user's PASSWORD is stored as, made once a process: Argon2id at OWASP's settings
+    takes about 20 ms a hash, and the suite makes thousands of users (a new password's own hashing is
+    tests/accounts/test_password_storage.py's)."""
+    return make_password(PASSWORD)
 
 
 def next_nhs_number() -> str:
@@ -49,7 +60,7 @@ def user(role: str = Role.CLINICIAN, teams: tuple[Team, ...] = (), **overrides) 
     }
     if role in (Role.CLINICIAN, Role.TEAM_MANAGER) and "profession" not in overrides:
         fields["profession"] = Profession.objects.get(code="mh_nurse")
-    created = User.objects.create_user(password="a-long-test-password", **{**fields, **overrides})
+    created = User.objects.create(password=_password_hash(), **{**fields, **overrides})
     created.teams.set(teams)
     return created
 

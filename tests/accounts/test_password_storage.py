@@ -12,6 +12,8 @@ pytestmark = pytest.mark.django_db
 
 def test_a_new_password_is_stored_with_argon2id_at_owasps_settings(reference_data):
     user = factories.user(Role.CLINICIAN)
+    user.set_password("a-long-test-password")
+    user.save(update_fields=["password"])
     hasher = identify_hasher(user.password)
     stored = hasher.decode(user.password)
     assert (hasher.algorithm, stored["variety"]) == ("argon2", "argon2id")
