@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import psycopg2
 
@@ -16,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VARIABLE = "TEST_DATABASE_TEMPLATE"
 
 
-def _wanted(config) -> dict | None:
+def _wanted(config) -> Any:
     """The database settings, when this is pytest-xdist's controller of new PostgreSQL test databases."""
     from django.conf import settings
 
@@ -28,11 +29,11 @@ def _wanted(config) -> dict | None:
     return database if database["ENGINE"].endswith("postgresql") else None
 
 
-def _name(database: dict) -> str:
+def _name(database: Any) -> str:
     return f"{database.get('TEST', {}).get('NAME') or 'test_' + database['NAME']}_template"
 
 
-def _admin(database: dict, sql: str) -> None:
+def _admin(database: Any, sql: str) -> None:
     connection = psycopg2.connect(
         dbname="postgres",
         user=database.get("USER") or None,
@@ -69,5 +70,5 @@ def create(config) -> None:
 
 def drop(config) -> None:
     database = _wanted(config)
-    if database is not None and os.environ.pop(VARIABLE, None):
+    if database is not None and os.environ.pop(VARIABLE, ""):
         _admin(database, f'DROP DATABASE IF EXISTS "{_name(database)}"')
