@@ -18,11 +18,9 @@ from camhs_pbr.celery import app
 from camhs_pbr.runs import registry
 from camhs_pbr.runs.models import RunStatus
 from camhs_pbr.runs.tasks import reap_stalled_runs
-from reports.kinds import KINDS as REPORT_KINDS
 from tests import factories
 from tests.conftest import install_reference_rows
 from tests.runs.crash_scenarios import NO_PAUSE, SCENARIOS, SLOW_ENV, SLOW_MODULES, latest, wait_until
-from tests.support.slow_report import SLOW_KIND
 from tests.support.workers import pool_children, private_workers
 
 # The tests read the story in memory: a transaction each, rolled back, and no flush after each (the fixture flushes
@@ -70,7 +68,11 @@ def _kill_a_worker_running_every_kind() -> tuple[int, dict[str, Seen]]:
             try:
                 runs = {label: SCENARIOS[label].request(factories.service()) for label in sorted(SCENARIOS)}
             finally:
-                REPORT_KINDS.pop(SLOW_KIND.report, None)  # registered in this process by the report's request
+                # The report's request registered its test-only kind in this process (imported here, not at
+                # collection, so that no other file's tests in this process ever list it).
+                from tests.support import slow_report
+
+                slow_report.forget()
 
             wait_until(
                 lambda: all(latest(_model(k), r.pk).status == RunStatus.RUNNING for k, r in runs.items()),

@@ -36,3 +36,12 @@ SLOW_KIND = register(
         trend=KINDS["casemix"].trend,
     )
 )
+
+
+def forget() -> None:
+    """Take the kind out of this process's registry again, for a test that asked for a run of it outside a test
+    function (tests/conftest.py restores the registry after each test function)."""
+    from reports.models import REPORT_LABELS
+
+    KINDS.pop(SLOW_REPORT, None)
+    REPORT_LABELS.pop(SLOW_REPORT, None)
