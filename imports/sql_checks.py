@@ -43,15 +43,6 @@ def _ref_table(spec: FileSpec) -> str:
     return f"import_ref_{spec.name.removesuffix('.csv')}"
 
 
-def tables() -> list[str]:
-    """Every temporary table of a load but the rejections."""
-    return [CALENDAR, CLOCK] + [
-        name
-        for spec in FILES
-        for name in (staging.table(spec), valid_table(spec), _failed_table(spec), _ref_table(spec))
-    ]
-
-
 def still_valid(spec: FileSpec, alias: str) -> str:
     """SQL: the typed row `alias` of `spec`'s file has not been rejected."""
     return (
@@ -102,7 +93,7 @@ def _calendar(cursor, today: dt.date) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {CALENDAR}, {CLOCK}")
     cursor.execute(
         f"""
-        CREATE TEMP TABLE {CALENDAR} AS
+        CREATE TEMP TABLE {CALENDAR} ON COMMIT DROP AS
         SELECT to_char(day, 'YYYY-MM-DD') AS said, day::date AS day, day AT TIME ZONE %(zone)s AS midnight,
                (day + interval '1 day') AT TIME ZONE %(zone)s - day AT TIME ZONE %(zone)s = interval '1 day'
                    AS steady
@@ -111,8 +102,8 @@ def _calendar(cursor, today: dt.date) -> None:
         {"zone": settings.TIME_ZONE, "earliest": earliest, "latest": latest},
     )
     cursor.execute(
-        f"CREATE TEMP TABLE {CLOCK} AS SELECT to_char(minute, 'HH24:MI') AS said, minute - DATE '2000-01-01' "
-        "AS span FROM generate_series(TIMESTAMP '2000-01-01', TIMESTAMP '2000-01-01 23:59', interval '1 minute') "
+        f"CREATE TEMP TABLE {CLOCK} ON COMMIT DROP AS SELECT to_char(minute, 'HH24:MI') AS said, "
+        "minute - DATE '2000-01-01' AS span FROM generate_series(TIMESTAMP '2000-01-01', TIMESTAMP '2000-01-01 23:59', interval '1 minute') "
         "AS minute"
     )
     cursor.execute(f"ANALYZE {CALENDAR}")
@@ -365,8 +356,12 @@ def check(
             )
             typed = _typed(spec, ref.today)
             columns = ", ".join(f"{name} {kind}" for name, kind, _ in typed.columns)
-            cursor.execute(f"CREATE TEMP TABLE {valid_table(spec)} (line bigint, {columns})")
-            cursor.execute(f"CREATE TEMP TABLE {_failed_table(spec)} (line bigint, local_id text)")
+            cursor.execute(
+                f"CREATE TEMP TABLE {valid_table(spec)} (line bigint, {columns}) {staging.ON_COMMIT}"
+            )
+            cursor.execute(
+                f"CREATE TEMP TABLE {_failed_table(spec)} (line bigint, local_id text) {staging.ON_COMMIT}"
+            )
             extract = files.get(spec.name)
             if extract is None:
                 continue
@@ -374,9 +369,10 @@ def check(
             cursor.execute(f"SELECT count(*) FROM {staged}")
             read[spec.name] = cursor.fetchone()[0]
             _row_rules(cursor, spec, typed, staged, parsers[spec], params)
-            cursor.execute(
-                f"ANALYZE {valid_table(spec)}"
-            )  # temporary tables are never analysed by autovacuum
+            # Temporary tables are never analysed by autovacuum; the checks and the merge join on keys and dates,
+            # never on a Current View's ratings.
+            joined = ", ".join(["line", *(name for name, _, _ in typed.columns if name not in ITEMS_BY_ID)])
+            cursor.execute(f"ANALYZE {valid_table(spec)} ({joined})")
             _duplicates(cursor, spec)
         # The planner's view of the rejections as they grow: a few rows or a hundred thousand.
         cursor.execute(f"ANALYZE {REJECTED}")
@@ -531,7 +527,7 @@ def _reference(cursor, spec: FileSpec, held: str, fields: Sequence[str], provide
     held_fields = ", ".join(f"h.{field}" for field in fields)
     cursor.execute(
         f"""
-        CREATE TEMP TABLE {ref} AS
+        CREATE TEMP TABLE {ref} ON COMMIT DROP AS
         SELECT local_id, min(line) AS line, bool_or(ok) AS ok{", " + kept if fields else ""} FROM (
             SELECT local_id, line, {still_valid(spec, "v")} AS ok{", " + ", ".join(fields) if fields else ""}
             FROM {valid} AS v

@@ -58,7 +58,6 @@ def load(
                 transaction.set_rollback(True)
         if not dry_run:
             record(Action.IMPORT_RECORDS, by=by, target=provider)
-        staging.drop(*sql_checks.tables(), "import_rated")
     return outcome
 
 
@@ -162,12 +161,14 @@ def merge(
             continue
         if spec is STAFF:
             _staff(provider, counts[spec.name], by)
+            with connection.cursor() as cursor:
+                _grown(cursor, "accounts_user", counts[spec.name].loaded)
             continue
         target = targets[spec]
         with connection.cursor() as cursor:
             if spec is CURRENT_VIEWS:
                 cursor.execute("DROP TABLE IF EXISTS import_rated")
-                cursor.execute("CREATE TEMP TABLE import_rated (id bigint)")
+                cursor.execute(f"CREATE TEMP TABLE import_rated (id bigint) {staging.ON_COMMIT}")
             closing = _update(cursor, spec, target, params, counts[spec.name])
             _insert(cursor, spec, target, params, counts[spec.name])
             _flags(cursor, spec, target, params, counts[spec.name], full=full)

@@ -10,7 +10,9 @@ from assessments.models.records import (
     Case,
     FromRecordsSystem,
     absent_field,
+    flagged_index,
     local_id_field,
+    set_only_by_hand,
     source_provider_field,
     unique_local_id,
 )
@@ -25,7 +27,8 @@ class CurrentViewReason(models.TextChoices):
 class CurrentView(FromRecordsSystem, models.Model):
     """A Current View form completed for a case (SPEC §2); one nullable column per item, NULL = Not known."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="current_views")
+    # Indexed as the first column of currentview_latest_idx.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="current_views", db_index=False)
     completed_on = models.DateField()
     # Blank: not recorded (an extract of the records system carries no reason; the forms require one).
     reason = models.CharField(
@@ -41,6 +44,7 @@ class CurrentView(FromRecordsSystem, models.Model):
         blank=True,
         related_name="+",
         help_text="Who recorded the form as it now reads, when it was corrected.",
+        db_index=False,
     )
     corrected_at = models.DateTimeField(null=True, blank=True)
     # A database default too: bulk writers (the demo's and benchmarks' COPY, an import's merge) name no version.
@@ -51,7 +55,11 @@ class CurrentView(FromRecordsSystem, models.Model):
 
     class Meta:
         ordering = ["-completed_on", "-pk"]
-        indexes = [models.Index(fields=["case", "-completed_on", "-id"], name="currentview_latest_idx")]
+        indexes = [
+            models.Index(fields=["case", "-completed_on", "-id"], name="currentview_latest_idx"),
+            set_only_by_hand("corrected_by", "currentview_corrected_by_idx"),
+            flagged_index("source_provider", "currentview_flagged_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(**{f"{item.id}__isnull": True})

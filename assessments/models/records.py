@@ -81,6 +81,8 @@ def source_provider_field() -> models.ForeignKey:
         blank=True,
         related_name="+",
         help_text="The provider whose records system the record came from.",
+        # Read with the local id (unique_local_id's index) or with the flag (flagged_index's), never alone.
+        db_index=False,
     )
 
 
@@ -88,6 +90,21 @@ def unique_local_id(provider_field: str, name: str) -> models.UniqueConstraint:
     return models.UniqueConstraint(
         fields=[provider_field, "local_id"], condition=~NOT_FROM_EXTRACT, name=name
     )
+
+
+def flagged_index(provider_field: str, name: str) -> models.Index:
+    """The provider's records a full extract no longer held (imports/selectors.py), by local id: a few rows,
+    so an import writing millions adds nothing to it."""
+    return models.Index(
+        fields=[provider_field, "local_id"], condition=Q(not_in_latest_extract__isnull=False), name=name
+    )
+
+
+def set_only_by_hand(field: str, name: str) -> models.Index:
+    """An index of a column that only the product's own forms fill in (who registered, discharged, recorded or
+    corrected): an extract's records leave it empty, so they are left out of the index, which still serves
+    every lookup of a user's records (and the checks before a user is deleted)."""
+    return models.Index(fields=[field], condition=Q(**{f"{field}__isnull": False}), name=name)
 
 
 class FromRecordsSystem:
@@ -147,7 +164,8 @@ class Patient(FromRecordsSystem, models.Model):
     """A child or young person as one provider knows them: each provider keeps its own record (SPEC, issue 15),
     so an NHS number is unique within a provider and says nothing about other providers."""
 
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="patients")
+    # Indexed as the first column of nhs_number_unique_per_provider.
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="patients", db_index=False)
     nhs_number = models.CharField("NHS number", max_length=10)
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
@@ -156,7 +174,12 @@ class Patient(FromRecordsSystem, models.Model):
     ethnic_category = models.CharField(max_length=2, choices=EthnicCategory.choices)
     postcode = models.CharField(max_length=8)
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     registered_at = models.DateTimeField(auto_now_add=True)
     local_id = local_id_field("LocalPatientId")
@@ -177,7 +200,11 @@ class Patient(FromRecordsSystem, models.Model):
             ),
             unique_local_id("provider", "patient_local_id_unique_per_provider"),
         ]
-        indexes = [models.Index(fields=["family_name", "given_name"])]
+        indexes = [
+            models.Index(fields=["family_name", "given_name"]),
+            set_only_by_hand("registered_by", "patient_registered_by_idx"),
+            flagged_index("provider", "patient_flagged_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -195,7 +222,8 @@ class Case(FromRecordsSystem, models.Model):
     """A referral to a team and the episode of care that follows it."""
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="cases")
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="cases")
+    # Indexed as the first column of the index on team and closed date.
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="cases", db_index=False)
     referral_date = models.DateField()
     referral_source = models.CharField(max_length=20, choices=ReferralSource.choices)
     commissioner = models.ForeignKey(
@@ -208,7 +236,12 @@ class Case(FromRecordsSystem, models.Model):
     closed_date = models.DateField(null=True, blank=True)
     discharge_reason = models.CharField(max_length=20, choices=DischargeReason.choices, blank=True)
     discharged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -249,6 +282,8 @@ class Case(FromRecordsSystem, models.Model):
             models.Index(fields=["team", "closed_date"]),
             # The last change to any case: part of the re-grouping page's cache key (groupings/movement.py).
             models.Index(fields=["updated_at"], name="case_updated_at_idx"),
+            set_only_by_hand("discharged_by", "case_discharged_by_idx"),
+            flagged_index("source_provider", "case_flagged_idx"),
         ]
 
     def __str__(self) -> str:
@@ -284,7 +319,8 @@ class CaseReopening(models.Model):
 
 
 class Contact(FromRecordsSystem, models.Model):
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="contacts")
+    # Indexed as the first column of the index on case and start.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="contacts", db_index=False)
     starts_at = models.DateTimeField("date and time")
     duration_minutes = models.PositiveSmallIntegerField()
     attendance = models.CharField(max_length=10, choices=Attendance.choices)
@@ -296,7 +332,12 @@ class Contact(FromRecordsSystem, models.Model):
     )
     mode = models.CharField(max_length=15, choices=ContactMode.choices)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
     corrected_by = models.ForeignKey(
@@ -306,6 +347,7 @@ class Contact(FromRecordsSystem, models.Model):
         blank=True,
         related_name="+",
         help_text="Who recorded the contact as it now reads, when it was corrected.",
+        db_index=False,
     )
     corrected_at = models.DateTimeField(null=True, blank=True)
     # A database default too: bulk writers (the demo's and benchmarks' COPY, an import's merge) name no version.
@@ -334,6 +376,9 @@ class Contact(FromRecordsSystem, models.Model):
                 condition=Q(attendance=Attendance.ATTENDED),
                 name="contact_attended_idx",
             ),
+            set_only_by_hand("recorded_by", "contact_recorded_by_idx"),
+            set_only_by_hand("corrected_by", "contact_corrected_by_idx"),
+            flagged_index("source_provider", "contact_flagged_idx"),
         ]
 
     def __str__(self) -> str:
