@@ -54,7 +54,6 @@ def pytest_testnodedown(node, error):
 # `--junitxml` of a whole run, December 2026), go first, so the short files fill the gaps at the end.
 LONGEST_FILES_FIRST = (
     "tests/browser/test_accessibility.py",  # 130 s
-    "tests/runs/test_run_kinds_survive_a_killed_worker.py",  # 90 s
     "tests/reports/test_summaries_on_demo_data.py",  # 90 s
     "tests/test_batch_outputs_unchanged.py",  # 85 s
     "tests/test_hostile_parameters.py",  # 65 s
@@ -65,8 +64,9 @@ LONGEST_FILES_FIRST = (
     "tests/browser/test_pages_fit_the_screen.py",  # 32 s
     "tests/dashboards/test_dashboard_queries.py",  # 32 s
     "tests/test_settings.py",  # 28 s
+    "tests/runs/test_run_kinds_survive_a_killed_worker.py",  # 20-25 s
+    "tests/runs/test_run_kinds_survive_the_queue_down.py",  # 20-25 s
     "tests/test_seed_demo.py",  # 27 s
-    "tests/runs/test_run_kinds_survive_the_queue_down.py",  # 25 s
 )
 
 
