@@ -12,6 +12,7 @@ from assessments.models.records import (
     absent_field,
     flagged_index,
     local_id_field,
+    set_by_hand_user_field,
     set_only_by_hand,
     source_provider_field,
     unique_local_id,
@@ -37,15 +38,7 @@ class CurrentView(FromRecordsSystem, models.Model):
     practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
-    corrected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Who recorded the form as it now reads, when it was corrected.",
-        db_index=False,
-    )
+    corrected_by = set_by_hand_user_field("Who recorded the form as it now reads, when it was corrected.")
     corrected_at = models.DateTimeField(null=True, blank=True)
     # A database default too: bulk writers (the demo's and benchmarks' COPY, an import's merge) name no version.
     version = models.PositiveIntegerField(default=1, db_default=1, help_text="Raised by each correction.")

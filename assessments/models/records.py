@@ -100,6 +100,20 @@ def flagged_index(provider_field: str, name: str) -> models.Index:
     )
 
 
+def set_by_hand_user_field(help_text: str = "") -> models.ForeignKey:
+    """Who registered, discharged, recorded or corrected a record in the product's own forms: empty for a record
+    from an extract, and indexed by set_only_by_hand's partial index instead of the column's own."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=help_text,
+        db_index=False,
+    )
+
+
 def set_only_by_hand(field: str, name: str) -> models.Index:
     """An index of a column that only the product's own forms fill in (who registered, discharged, recorded or
     corrected): an extract's records leave it empty, so they are left out of the index, which still serves
@@ -173,14 +187,7 @@ class Patient(FromRecordsSystem, models.Model):
     gender = models.CharField(max_length=2, choices=Gender.choices)
     ethnic_category = models.CharField(max_length=2, choices=EthnicCategory.choices)
     postcode = models.CharField(max_length=8)
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
+    registered_by = set_by_hand_user_field()
     registered_at = models.DateTimeField(auto_now_add=True)
     local_id = local_id_field("LocalPatientId")
     not_in_latest_extract = absent_field()
@@ -235,14 +242,7 @@ class Case(FromRecordsSystem, models.Model):
     accepted_date = models.DateField(null=True, blank=True)
     closed_date = models.DateField(null=True, blank=True)
     discharge_reason = models.CharField(max_length=20, choices=DischargeReason.choices, blank=True)
-    discharged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
+    discharged_by = set_by_hand_user_field()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(
@@ -331,24 +331,9 @@ class Contact(FromRecordsSystem, models.Model):
         help_text="The clinician's profession at the time of the contact.",
     )
     mode = models.CharField(max_length=15, choices=ContactMode.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
+    recorded_by = set_by_hand_user_field()
     recorded_at = models.DateTimeField(auto_now_add=True)
-    corrected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="Who recorded the contact as it now reads, when it was corrected.",
-        db_index=False,
-    )
+    corrected_by = set_by_hand_user_field("Who recorded the contact as it now reads, when it was corrected.")
     corrected_at = models.DateTimeField(null=True, blank=True)
     # A database default too: bulk writers (the demo's and benchmarks' COPY, an import's merge) name no version.
     version = models.PositiveIntegerField(default=1, db_default=1, help_text="Raised by each correction.")
