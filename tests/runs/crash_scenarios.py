@@ -5,12 +5,15 @@ import datetime as dt
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
+from django.core.management import call_command
 
 from accounts.models import Role
 from camhs_pbr.celery import app
+from camhs_pbr.runs import registry
 from camhs_pbr.runs.models import Run, RunStatus
 from consistency.models import AgreementRun, Audit
 from groupings.models import RegroupingRun
@@ -22,6 +25,7 @@ from reports.kinds import KINDS as REPORT_KINDS
 from reports.models import ReportRun
 from reports.periods import Month
 from tests import factories
+from tests.conftest import install_reference_rows
 from tests.groupings.helpers import ratings
 from tests.lab.run_helpers import add_closed_episodes
 from tests.support.workers import private_workers
@@ -184,6 +188,46 @@ def ended(model: type[Run], run_id: int) -> Callable[[], bool]:
 
 
 NO_PAUSE = {name: "0" for name in SLOW_ENV if name.startswith("SLOW_")}
+
+
+def request_every_kind() -> dict[str, Run]:
+    """A run of every registered kind, each for a service of its own, by kind."""
+    try:
+        return {label: SCENARIOS[label].request(factories.service()) for label in sorted(SCENARIOS)}
+    finally:
+        # The report's request registered its test-only kind in this process (imported there, not at collection,
+        # so that no other file's tests in this process ever list it): forgotten again.
+        from tests.support import slow_report
+
+        slow_report.forget()
+
+
+def now(label: str, run: Run) -> Run:
+    """The run as it stands, read again."""
+    return latest(registry.KINDS[label].model, run.pk)
+
+
+def wait_until_every_run_ends(runs: dict[str, Run]) -> dict[str, Run]:
+    """The runs once each is done or failed, by kind."""
+    wait_until(
+        lambda: all(
+            now(label, run).status in (RunStatus.DONE, RunStatus.FAILED) for label, run in runs.items()
+        ),
+        "every run to end",
+    )
+    return {label: now(label, run) for label, run in runs.items()}
+
+
+@contextmanager
+def flushed_after(django_db_blocker) -> Iterator[None]:
+    """Database access for a module's fixture that writes outside any test's transaction, its records flushed at
+    the end as a transactional test's are (the reference rows put back): its tests read only what it kept."""
+    with django_db_blocker.unblock():
+        try:
+            yield
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+            install_reference_rows()
 
 
 @pytest.fixture

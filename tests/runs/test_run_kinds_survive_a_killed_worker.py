@@ -12,15 +12,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from django.core.management import call_command
 
 from camhs_pbr.celery import app
 from camhs_pbr.runs import registry
 from camhs_pbr.runs.models import RunStatus
 from camhs_pbr.runs.tasks import reap_stalled_runs
-from tests import factories
-from tests.conftest import install_reference_rows
-from tests.runs.crash_scenarios import NO_PAUSE, SCENARIOS, SLOW_ENV, SLOW_MODULES, latest, wait_until
+from tests.runs.crash_scenarios import (
+    NO_PAUSE,
+    SCENARIOS,
+    SLOW_ENV,
+    SLOW_MODULES,
+    flushed_after,
+    now,
+    request_every_kind,
+    wait_until,
+    wait_until_every_run_ends,
+)
 from tests.support.workers import pool_children, private_workers
 
 # The tests read the story in memory: a transaction each, rolled back, and no flush after each (the fixture flushes
@@ -46,14 +53,9 @@ class Seen:
 
 @pytest.fixture(scope="module")
 def killed(django_db_setup, django_db_blocker) -> Iterator[tuple[int, dict[str, Seen]]]:
-    """The runs' story, by kind, and how many runs the reaper queued again (read into memory, the records then
-    flushed as a transactional test's are: the tests read only the story)."""
-    with django_db_blocker.unblock():
-        try:
-            yield _kill_a_worker_running_every_kind()
-        finally:
-            call_command("flush", interactive=False, verbosity=0)
-            install_reference_rows()
+    """The runs' story, by kind, and how many runs the reaper queued again."""
+    with flushed_after(django_db_blocker):
+        yield _kill_a_worker_running_every_kind()
 
 
 def _kill_a_worker_running_every_kind() -> tuple[int, dict[str, Seen]]:
@@ -65,17 +67,9 @@ def _kill_a_worker_running_every_kind() -> tuple[int, dict[str, Seen]]:
         with private_workers(app, include=SLOW_MODULES, extra_env={**SLOW_ENV, **KILLED_PAUSE}) as start:
             # A pool process for each run, and one for a chunk a run may queue beside it.
             worker = start(concurrency=len(SCENARIOS) + 1)
-            try:
-                runs = {label: SCENARIOS[label].request(factories.service()) for label in sorted(SCENARIOS)}
-            finally:
-                # The report's request registered its test-only kind in this process (imported here, not at
-                # collection, so that no other file's tests in this process ever list it).
-                from tests.support import slow_report
-
-                slow_report.forget()
-
+            runs = request_every_kind()
             wait_until(
-                lambda: all(latest(_model(k), r.pk).status == RunStatus.RUNNING for k, r in runs.items()),
+                lambda: all(now(label, run).status == RunStatus.RUNNING for label, run in runs.items()),
                 "every run to start",
             )
             # The heartbeat: signs of life while the domain step is still working, more than its natural
@@ -83,7 +77,7 @@ def _kill_a_worker_running_every_kind() -> tuple[int, dict[str, Seen]]:
             beats: dict[str, set] = {label: set() for label in runs}
             for _ in range(12):
                 for label, run in runs.items():
-                    beats[label].add(latest(_model(label), run.pk).progress_at)
+                    beats[label].add(now(label, run).progress_at)
                 time.sleep(0.1)
             for pid in [*pool_children(worker), worker.pid]:
                 os.kill(pid, signal.SIGKILL)
@@ -91,27 +85,17 @@ def _kill_a_worker_running_every_kind() -> tuple[int, dict[str, Seen]]:
             worker.wait(timeout=10)
             time.sleep(max(0.0, STALLED_SECONDS + 0.2 - (time.monotonic() - killed_at)))
             # No beat since the kill, and nothing else saw it.
-            after = {label: latest(_model(label), run.pk).status for label, run in runs.items()}
+            after = {label: now(label, run).status for label, run in runs.items()}
             own_queue, app.conf.task_default_queue = app.conf.task_default_queue, taker
             try:
                 requeued = reap_stalled_runs(stalled_seconds=STALLED_SECONDS)
             finally:
                 app.conf.task_default_queue = own_queue
-        ended = (RunStatus.DONE, RunStatus.FAILED)
-        wait_until(
-            lambda: all(latest(_model(k), r.pk).status in ended for k, r in runs.items()), "every run to end"
-        )
-        seen = {}
-        for label, run in runs.items():
-            finished = latest(_model(label), run.pk)
-            seen[label] = Seen(
-                len(beats[label]), after[label], finished.status, finished.error, finished.requeues
-            )
-    return requeued, seen
-
-
-def _model(label: str):
-    return registry.KINDS[label].model
+        ended = wait_until_every_run_ends(runs)
+    return requeued, {
+        label: Seen(len(beats[label]), after[label], run.status, run.error, run.requeues)
+        for label, run in ended.items()
+    }
 
 
 def test_every_registered_kind_has_a_crash_scenario():

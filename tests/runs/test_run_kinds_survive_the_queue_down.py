@@ -9,15 +9,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from django.core.management import call_command
 
 from camhs_pbr.celery import app
-from camhs_pbr.runs import registry
 from camhs_pbr.runs.models import RunStatus
 from camhs_pbr.runs.tasks import reap_stalled_runs
-from tests import factories
-from tests.conftest import install_reference_rows
-from tests.runs.crash_scenarios import NO_PAUSE, SCENARIOS, SLOW_ENV, SLOW_MODULES, latest, wait_until
+from tests.runs.crash_scenarios import (
+    NO_PAUSE,
+    SCENARIOS,
+    SLOW_ENV,
+    SLOW_MODULES,
+    flushed_after,
+    now,
+    request_every_kind,
+    wait_until_every_run_ends,
+)
 from tests.support.brokers import publishing_to, silent_broker
 from tests.support.workers import private_workers
 
@@ -43,50 +48,27 @@ class Outage:
 
 @pytest.fixture(scope="module")
 def outage(django_db_setup, django_db_blocker) -> Iterator[Outage]:
-    with django_db_blocker.unblock():
-        try:
-            yield _ask_for_every_kind_while_the_queue_is_down()
-        finally:
-            call_command("flush", interactive=False, verbosity=0)
-            install_reference_rows()
-
-
-def _model(label: str):
-    return registry.KINDS[label].model
+    with flushed_after(django_db_blocker):
+        yield _ask_for_every_kind_while_the_queue_is_down()
 
 
 def _ask_for_every_kind_while_the_queue_is_down() -> Outage:
     with private_workers(app, include=SLOW_MODULES, extra_env={**SLOW_ENV, **NO_PAUSE}) as start:
         start(concurrency=len(SCENARIOS) + 1)  # a pool process for each run, and one for a chunk beside it
-        with (
-            silent_broker() as url,
-            publishing_to(url, timeout=0.5),
-        ):  # not a test of how long a refusal takes
-            try:
-                runs = {label: SCENARIOS[label].request(factories.service()) for label in sorted(SCENARIOS)}
-            finally:
-                # The report's request registered its test-only kind in this process (imported here, not at
-                # collection, so that no other file's tests in this process ever list it).
-                from tests.support import slow_report
-
-                slow_report.forget()
+        # Not a test of how long a refusal takes.
+        with silent_broker() as url, publishing_to(url, timeout=0.5):
+            runs = request_every_kind()
             reaped_while_down = reap_stalled_runs()  # still down: kept for the next round
         refused = {}
         for label, run in runs.items():
-            held = latest(_model(label), run.pk)
+            held = now(label, run)
             refused[label] = (held.status, held.error, held.refused_at is not None)
-
         reaped_once_back = reap_stalled_runs()  # back: sent, which is not a re-queue
-        ended = (RunStatus.DONE, RunStatus.FAILED)
-        wait_until(
-            lambda: all(latest(_model(k), r.pk).status in ended for k, r in runs.items()), "every run to end"
-        )
-    seen = {}
-    for label, run in runs.items():
-        finished = latest(_model(label), run.pk)
-        seen[label] = Seen(
-            refused[label], (finished.status, finished.error, finished.refused_at, finished.requeues)
-        )
+        ended = wait_until_every_run_ends(runs)
+    seen = {
+        label: Seen(refused[label], (run.status, run.error, run.refused_at, run.requeues))
+        for label, run in ended.items()
+    }
     return Outage(reaped_while_down, reaped_once_back, seen)
 
 
