@@ -112,6 +112,21 @@ def ratio(value: object) -> str:
     return _grouped(value, 2) or MISSING
 
 
+def duration(seconds: float | None) -> str:
+    """How long something took, as people say it: "under a second", "4 seconds", "2 min 5 s", "1 h 3 min"
+    (whole seconds, rounded half up; a missing time is a dash)."""
+    if seconds is None:
+        return MISSING
+    if seconds < 0.5:
+        return "under a second"
+    whole = int(Decimal(str(seconds)).quantize(Decimal(1), ROUND_HALF_UP))
+    if whole < 60:
+        return f"{whole} second{'' if whole == 1 else 's'}"
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours} h {minutes} min" if hours else f"{minutes} min {secs} s"
+
+
 def figure(value: object, kind: Kind | str) -> str:
     """The value written as its kind says; text is shown as it is, a missing figure (None) as a dash."""
     writers = {

@@ -1,5 +1,6 @@
 """Template filters for figures, built into every template (settings.TEMPLATES' `builtins`):
-`{{ value|count }}`, `|money`, `|money_pence`, `|mean`, `|share`, `|percent`, `|ratio`, `|figure:kind`."""
+`{{ value|count }}`, `|money`, `|money_pence`, `|mean`, `|share`, `|percent`, `|ratio`, `|figure:kind`,
+`|duration`."""
 
 from django import template
 
@@ -14,6 +15,7 @@ register.filter("share", numbers.share)
 register.filter("percent", numbers.percent)
 register.filter("ratio", numbers.ratio)
 register.filter("figure", numbers.figure)
+register.filter("duration", numbers.duration)
 
 
 @register.filter

@@ -67,3 +67,32 @@ def test_templates_use_the_same_filters_without_loading_them():
     )
     written = page.render(Context({"a": 20581.0, "b": 4096, "c": 5.3333, "d": 0.5, "e": 0.4567, "f": 3}))
     assert written == "£20,581 4,096 5.3 50% 0.46 £3.00"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "written"),
+    [
+        (0.02, "under a second"),
+        (0.5, "1 second"),
+        (4.2, "4 seconds"),
+        (59.4, "59 seconds"),
+        (59.5, "1 min 0 s"),
+        (125.3, "2 min 5 s"),
+        (3780, "1 h 3 min"),
+        (None, "–"),
+    ],
+)
+def test_a_duration_reads_as_people_say_it(seconds, written):
+    assert numbers.duration(seconds) == written
+
+
+def test_a_run_done_in_a_moment_says_so_rather_than_zero_seconds():
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    run = SimpleNamespace(status="done", seconds=0.01, refused_at=None, stalled=False, finished_at=None)
+    badge = render_to_string("runs/_status.html", {"run": run})
+    assert "Done in under a second" in badge and "0.0" not in badge
+    run.seconds = 612.4
+    assert "Done in 10 min 12 s" in render_to_string("runs/_status.html", {"run": run})
