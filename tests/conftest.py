@@ -11,15 +11,25 @@ DB_BLOCKER = pytest.StashKey[object]()
 
 
 def pytest_sessionstart(session):
-    """Every log record of the session goes to a file that must hold no patient's details (issue 28); under
-    pytest-xdist, the processes' test databases will be copies of one migrated before they start."""
-    from tests.support import template_database
+    """Every log record of the session goes to a file that must hold no patient's details (issue 28)."""
     from tests.support.personal_data_in_logs import Capture
-
-    template_database.create(session.config)
 
     session.config._personal_data_in_logs = capture = Capture()
     capture.start()
+
+
+def pytest_configure(config):
+    from tests.support import template_database
+
+    template_database.name_the_run(config)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix) -> None:
+    """pytest-django's, and under pytest-xdist each process's test database a copy of one migrated template."""
+    from tests.support import template_database
+
+    template_database.copy_from_template(request.config)
 
 
 def pytest_sessionfinish(session, exitstatus):

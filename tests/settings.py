@@ -7,11 +7,3 @@ import os
 os.environ.setdefault("SECRET_KEY", "tests-only-key-never-deployed-" + "x" * 40)
 
 from camhs_pbr.settings import *  # noqa: E402, F403
-
-# A pytest-xdist process's test database is copied from the one its controller migrated, when it names one
-# (tests/support/template_database.py).
-if os.environ.get("TEST_DATABASE_TEMPLATE"):
-    DATABASES["default"]["TEST"] = {  # noqa: F405
-        **DATABASES["default"].get("TEST", {}),  # noqa: F405
-        "TEMPLATE": os.environ["TEST_DATABASE_TEMPLATE"],
-    }
