@@ -54,8 +54,8 @@ lint: install
 deploy-check: install
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
-# The suite in TEST_JOBS pytest-xdist processes, each with its own test database (test_camhs_pbr_gwN, a copy of one
-# the controller migrates first: tests/support/template_database.py), Celery
+# The suite in TEST_JOBS pytest-xdist processes, each with its own test database (test_camhs_pbr_gwN, a copy of a
+# template the first process to need one migrates: tests/support/template_database.py), Celery
 # worker and cache (tests/support/workers.py); a file's tests stay in one process. Then the benchmark smoke
 # runs, under 10 s each, in TEST_JOBS processes too (only that each script still runs: no figure is checked);
 # the longer ones (servers, workers, locust, a fresh database to fill) are `make bench`'s. Three processes on two cores: much of a test's
