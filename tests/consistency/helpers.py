@@ -10,6 +10,8 @@ from consistency import services
 from consistency.models import Audit, AuditCase
 from consistency.tasks import sample_audit
 from groupings import services as grouping_services
+from groupings.models import Grouping
+from groupings.selectors import current_rules_version
 from tests import factories
 from tests.groupings.helpers import ratings
 
@@ -93,3 +95,14 @@ def compute_agreement_runs() -> int:
     for pk in queued:
         compute_agreement(pk)
     return len(queued)
+
+
+def rate(w, audit_case, grouping="GH03", **items):
+    """The second clinician's blind rating of an audit case: the items given (as `ratings` makes them) and a
+    grouping."""
+    return services.record_audit_rating(
+        by=w.second,
+        audit_case=audit_case,
+        ratings=ratings(**items),
+        grouping=Grouping.objects.get(rules_version=current_rules_version(), code=grouping),
+    )

@@ -18,20 +18,11 @@ from consistency.tasks import compute_agreement
 from groupings.models import Grouping
 from groupings.selectors import current_rules_version
 from tests import factories
-from tests.consistency.helpers import assign_all, compute_agreement_runs, sampled_audit, world
+from tests.consistency.helpers import assign_all, compute_agreement_runs, rate, sampled_audit, world
 from tests.consistency.test_vignettes import DEMO
 from tests.groupings.helpers import ratings
 
 pytestmark = pytest.mark.django_db
-
-
-def rate(w, audit_case, grouping="GH03", **items):
-    return services.record_audit_rating(
-        by=w.second,
-        audit_case=audit_case,
-        ratings=ratings(**items),
-        grouping=Grouping.objects.get(rules_version=current_rules_version(), code=grouping),
-    )
 
 
 def rated_audit(service, cases=2):

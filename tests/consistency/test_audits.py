@@ -12,19 +12,10 @@ from consistency import services
 from consistency.models import AuditRating
 from groupings.models import Allocation, Grouping, Suggestion
 from groupings.selectors import current_rules_version
-from tests.consistency.helpers import assign_all, compute_agreement_runs, sampled_audit, world
+from tests.consistency.helpers import assign_all, compute_agreement_runs, rate, sampled_audit, world
 from tests.groupings.helpers import ratings
 
 pytestmark = pytest.mark.django_db
-
-
-def rate(w, audit_case, grouping="GH03", **items):
-    return services.record_audit_rating(
-        by=w.second,
-        audit_case=audit_case,
-        ratings=ratings(**items),
-        grouping=Grouping.objects.get(rules_version=current_rules_version(), code=grouping),
-    )
 
 
 def test_an_audit_samples_the_periods_allocations_with_its_seed(service):
