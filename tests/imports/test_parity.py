@@ -29,6 +29,8 @@ FLAGGED = ExpressionWrapper(Q(not_in_latest_extract__isnull=False), output_field
 
 
 def _records(provider) -> dict[str, list]:
+    # Every field each record holds, written out here rather than taken from imports/fields.py, which both merges
+    # read: a field that list forgot would be left unset by both alike, and only a list of its own shows it.
     flag = "flagged"
     return {
         "patients": sorted(
