@@ -1,17 +1,15 @@
 # Case records are deliberately not registered in the admin: clinical data is reached only through the
 # scoped clinician pages (Case.objects.visible_to). Outcome reference data is.
+from typing import Any
+
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
+from django.contrib import admin
+from django.http import HttpRequest
 
 from accounts.access import AuthenticatedRequest
 from assessments import item_wording, measures, services
 from assessments.models import ChangeThreshold, Informant, MeasureItemWording, ScoringRules
-from camhs_pbr.admin_mixins import LabelledListEditableAdmin, OneCurrentVersionAdmin
+from camhs_pbr.admin_mixins import CsvUploadAdmin, LabelledListEditableAdmin, OneCurrentVersionAdmin
 
 
 @admin.register(ScoringRules)
@@ -56,54 +54,26 @@ class WordingUploadForm(forms.Form):
 
 
 @admin.register(MeasureItemWording)
-class MeasureItemWordingAdmin(admin.ModelAdmin):
+class MeasureItemWordingAdmin(CsvUploadAdmin):
     """Loaded a whole measure at a time from a CSV file (so every item has wording); a text may be edited."""
 
     list_display = ["measure", "informant", "item", "text", "loaded_at"]
     list_filter = ["measure", "informant"]
     readonly_fields = ["measure", "informant", "item", "loaded_at"]
     fields = ["measure", "informant", "item", "text", "loaded_at"]
+    upload_form = WordingUploadForm
+    upload_title = "Load item wording from a CSV file"
+    upload_permissions = ("assessments.add_measureitemwording", "assessments.delete_measureitemwording")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # one item alone would leave the others of its measure unworded: load a file instead
 
-    def get_urls(self) -> list[URLPattern]:
-        upload = path(
-            "upload/",
-            self.admin_site.admin_view(self.upload_view),
-            name="assessments_measureitemwording_upload",
+    def load(self, request: AuthenticatedRequest, fields: dict[str, Any]) -> str:
+        loaded = services.load_item_wording(
+            by=request.user,
+            measure=fields["measure"],
+            informant=fields["informant"] or "",
+            content=fields["file"].read(item_wording.MAX_FILE_BYTES + 1),
         )
-        return [upload, *super().get_urls()]
-
-    def upload_view(self, request: AuthenticatedRequest) -> HttpResponse:
-        if not (
-            request.user.has_perm("assessments.add_measureitemwording")
-            and request.user.has_perm("assessments.delete_measureitemwording")
-        ):
-            raise PermissionDenied
-        form = WordingUploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            fields = form.cleaned_data
-            try:
-                loaded = services.load_item_wording(
-                    by=request.user,
-                    measure=fields["measure"],
-                    informant=fields["informant"] or "",
-                    content=fields["file"].read(item_wording.MAX_FILE_BYTES + 1),
-                )
-            except item_wording.WordingRefused as refused:
-                for problem in refused.problems:
-                    form.add_error("file", problem)
-            else:
-                label = measures.measure(fields["measure"]).label
-                messages.success(
-                    request, f"Loaded the wording of {loaded} {label} items; the forms now show it."
-                )
-                return redirect("admin:assessments_measureitemwording_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": "Load item wording from a CSV file",
-            "form": form,
-        }
-        return TemplateResponse(request, "admin/assessments/measureitemwording/upload.html", context)
+        label = measures.measure(fields["measure"]).label
+        return f"Loaded the wording of {loaded} {label} items; the forms now show it."
