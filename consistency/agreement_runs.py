@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import Team, User
 from camhs_pbr.runs import lifecycle
 from consistency import selectors
-from consistency.audit_agreement import AuditAgreement, as_json, audit_agreement, from_json
+from consistency.audit_agreement import as_json, audit_agreement, from_json
 from consistency.models import AgreementRun, AgreementSubject, Audit, VignetteRating
 from consistency.vignettes import sets_as_json, sets_from_json
 
@@ -104,15 +104,12 @@ def execute(run_id: int) -> bool:
     return lifecycle.finish(AgreementRun, run_id, figures=figures, scope=scope, data_as_of=started)
 
 
-def audit_figures(run: AgreementRun | None, manager: User) -> AuditAgreement | None:
-    """The last good figures of an audit page's run, if they were read for the manager's scope of now."""
+def last_figures(run: AgreementRun | None, manager: User) -> Any:
+    """The last good figures of a page's run, read back as its page shows them (an audit's or the audits'
+    AuditAgreement, or the per-set figures of the vignettes), if they were read for the manager's scope of now;
+    None otherwise."""
     if run is None or run.figures is None or run.scope != scope_of(manager):
         return None
-    return from_json(run.figures)
-
-
-def vignette_figures(run: AgreementRun | None, manager: User) -> list[dict[str, Any]] | None:
-    """The last good per-set figures of the vignette page's run, if read for the manager's scope of now."""
-    if run is None or run.figures is None or run.scope != scope_of(manager):
-        return None
-    return sets_from_json(run.figures)
+    return (
+        sets_from_json(run.figures) if run.subject == AgreementSubject.VIGNETTES else from_json(run.figures)
+    )

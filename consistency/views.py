@@ -168,7 +168,7 @@ def _agreement_page(request: AuthenticatedRequest, subject: str, audit: Audit | 
         _recalculate(request, subject, audit)
         return redirect(request.path)
     run = selectors.agreement_run(request.user, subject, audit)
-    figures = agreement_runs.audit_figures(run, request.user)
+    figures = agreement_runs.last_figures(run, request.user)
     context = {
         **_run_context(run, figures is not None),
         "audit": audit,
@@ -356,6 +356,6 @@ def vignette_agreement(request: AuthenticatedRequest) -> HttpResponse:
         _recalculate(request, AgreementSubject.VIGNETTES, None)
         return redirect(request.path)
     run = selectors.agreement_run(request.user, AgreementSubject.VIGNETTES)
-    sets = agreement_runs.vignette_figures(run, request.user)
+    sets = agreement_runs.last_figures(run, request.user)
     context = {**_run_context(run, sets is not None), "sets": sets or []}
     return render(request, "consistency/vignette_agreement.html", context)

@@ -145,7 +145,7 @@ def test_a_vignette_rating_queues_the_figures_of_the_managers_who_see_its_clinic
         mine.pk
     ]
     compute_agreement_runs()
-    sets = agreement_runs.vignette_figures(AgreementRun.objects.get(manager=mine), mine)
+    sets = agreement_runs.last_figures(AgreementRun.objects.get(manager=mine), mine)
     assert sets is not None and [c.name for c in sets[0]["clinicians"]] == [service["clinician"].display_name]
 
 
