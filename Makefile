@@ -8,6 +8,10 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 DEPLOY_ENV := DEBUG=0 SECRET_KEY=deploy-check-only-3f9c1a7e5b2d4c6e8a0b1d3f5e7c9a2b4d6f8e0a1c3e5 \
 	ALLOWED_HOSTS=camhs.example.nhs.uk SECURE_SSL_REDIRECT=1 SECURE_COOKIES=1 BEHIND_TLS_PROXY=1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Every Python process make starts reads and writes bytecode caches (__pycache__), whatever the shell says: with
+# PYTHONDONTWRITEBYTECODE=1 (set on these machines) each process compiled every module it imported from source,
+# about 3 s of CPU for each `manage.py` run, Celery worker and test process (bench/startup.py measures it).
+unexport PYTHONDONTWRITEBYTECODE
 # mypy's cache outside the checkout, shared by every clone on the machine (a fresh clone checks in seconds, not
 # a minute; mypy re-checks whatever changed by its hash).
 export MYPY_CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/camhs-pbr/mypy
