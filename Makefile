@@ -71,7 +71,7 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_UR
 test: install services lint deploy-check
 	$(PY) manage.py makemigrations --check --dry-run --settings=tests.settings
 	$(TEST_ENV) $(PY) -m pytest -m "not bench and not bench_long" -n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder --durations=15
-	$(TEST_ENV) $(PY) -m pytest -m bench -n $(TEST_JOBS) --dist load
+	$(TEST_ENV) $(PY) -m pytest -m bench -n $(TEST_JOBS) --dist load tests/test_benchmarks.py
 
 bench: install services
 	$(TEST_ENV) $(PY) -m pytest -m bench_long -p no:xdist -s
