@@ -153,7 +153,7 @@ def _draw_cells(rng: random.Random, pools: list[tuple[Pool, Pool]]) -> list[str]
     `len(seq)` (CPython's `_randbelow_with_getrandbits`); written out here, it costs no Python call per cell.
     """
     random_, getrandbits = rng.random, rng.getrandbits
-    cells = []
+    cells: list[str] = []
     append = cells.append
     for bad, good in pools:
         cells_of, n, bits = bad if random_() < 0.002 else good
