@@ -305,10 +305,11 @@ class _ChunkWriter:
         if len(well_plain) == len(well):
             return plain_columns
         parsed = [n for n in well if isinstance(records[n], list)]
-        rank = {n: k for k, n in enumerate(well)}
-        order = np.argsort(np.array([rank[n] for n in well_plain + parsed], dtype=np.int64), kind="stable")
+        # well, well_plain and parsed are in the records' order: sorting their numbers puts the rows back.
+        order = np.argsort(np.array(well_plain + parsed, dtype=np.int64), kind="stable")
+        parsed_columns = list(zip(*[records[n] for n in parsed], strict=True))  # one per column of the file
         return [
-            pa.concat_arrays([column, pa.array([records[n][p] for n in parsed], pa.string())]).take(order)
+            pa.concat_arrays([column, pa.array(parsed_columns[p], pa.string())]).take(order)
             for column, p in zip(plain_columns, self.positions, strict=True)
         ]
 
