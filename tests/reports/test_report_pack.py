@@ -103,7 +103,9 @@ def test_a_report_run_alone_makes_no_pack_that_was_not_asked_for(reference_data)
 def test_only_a_run_of_a_report_the_pack_shows_makes_it_and_waits_only_for_those(reference_data):
     october_casemix()
     pack = runs.ask_for_pack(month=OCTOBER, scope_kind="provider", scope_code="RAA")
-    teammix = runs.prepare_run(report="teammix", month=OCTOBER, scope_kind="provider", scope_code="RAA", by=None)
+    teammix = runs.prepare_run(
+        report="teammix", month=OCTOBER, scope_kind="provider", scope_code="RAA", by=None
+    )
     run_reports("provider", "RAA", ("cost", "currency", "outcomes"))  # the case-mix by team still queued
     pack.refresh_from_db()
     assert pack.made and bytes(pack.pdf).startswith(b"%PDF")
