@@ -110,12 +110,13 @@ def test_only_a_run_of_a_report_the_pack_shows_makes_it_and_waits_only_for_those
     pack.refresh_from_db()
     assert pack.made and bytes(pack.pdf).startswith(b"%PDF")
     made_at = pack.made_at
+    assert made_at is not None
     runs.execute_run(teammix.pk)  # not in the pack: it stays as it was
     pack.refresh_from_db()
     assert pack.made_at == made_at
     run_reports("provider", "RAA", ("cost",))  # in the pack: made again
     pack.refresh_from_db()
-    assert pack.made_at > made_at
+    assert pack.made_at is not None and pack.made_at > made_at
 
 
 @pytest.fixture
