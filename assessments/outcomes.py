@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -41,15 +42,17 @@ class MeasureHistory:
     chart: Chart | None = None
 
 
-def first_and_latest(scores: pd.DataFrame) -> pd.DataFrame:
+def first_and_latest(scores: pd.DataFrame, *, per: Sequence[str] = ()) -> pd.DataFrame:
     """Per (measure, informant, scale): the first and latest non-missing scores, when there are two or more.
 
-    `scores` has columns measure, informant, scale, completed_on, response_id, value.
+    `scores` has columns measure, informant, scale, completed_on, response_id, value, and the columns `per`
+    names: with per=["case_id"], the pairs of every episode at once (the outcome report's), the same as each
+    episode's scores paired alone.
     """
     import pandas as pd
 
     present = scores.dropna(subset=["value"]).sort_values(["completed_on", "response_id"])
-    grouped = present.groupby(["measure", "informant", "scale"], sort=False)["value"]
+    grouped = present.groupby([*per, "measure", "informant", "scale"], sort=False)["value"]
     pairs = pd.DataFrame({"first": grouped.first(), "latest": grouped.last(), "n": grouped.size()})
     return pairs[pairs["n"] >= 2].reset_index()
 

@@ -48,11 +48,9 @@ def scopes_of(user: User) -> list[Scope]:
 
 def offers(user: User) -> list[Offer]:
     """Every (report, scope) `user` may open, in the registry's order."""
+    scopes = scopes_of(user)  # once, not once per report kind: two queries
     return [
-        Offer(kind, scope)
-        for kind in KINDS.values()
-        for scope in scopes_of(user)
-        if scope.kind in kind.scope_kinds
+        Offer(kind, scope) for kind in KINDS.values() for scope in scopes if scope.kind in kind.scope_kinds
     ]
 
 

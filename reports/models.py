@@ -143,8 +143,8 @@ class ReportRow(models.Model):
 class ReportPack(models.Model):
     """The monthly PDF pack of one commissioner or provider: its reports' charts, tables and definitions.
 
-    The monthly beat asks for it with the month's reports; it is made (again) once none of the scope's report
-    runs of that month is queued or running (reports.runs.make_pack_when_reports_are_done)."""
+    The monthly beat asks for it with the month's reports; it is made (again) once none of the scope's runs of
+    that month of the reports it shows is queued or running (reports.runs.make_pack_when_reports_are_done)."""
 
     scope_kind = models.CharField(max_length=12, choices=ScopeKind.choices)
     scope_code = models.CharField(max_length=10, help_text="ODS code of the commissioner or provider.")

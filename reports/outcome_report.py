@@ -195,7 +195,9 @@ def _pairs_per_episode(episodes: QuerySet[Case]) -> pd.DataFrame:
     )
     if scores.empty:
         return pd.DataFrame(columns=[*_PAIR_KEYS, "first", "last"])
-    paired = scores.groupby("case_id")[list(scores.columns[1:])].apply(first_and_latest).reset_index(level=0)
+    # One grouping of every episode's scores (not one pairing per episode, in Python): the episodes in order,
+    # each one's pairs in the order the case page gives them.
+    paired = first_and_latest(scores, per=["case_id"]).sort_values("case_id", kind="stable")
     paired = paired.rename(columns={"latest": "last"})
     return paired[[*_PAIR_KEYS, "first", "last"]].reset_index(drop=True)
 

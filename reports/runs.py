@@ -120,14 +120,21 @@ def make_pack(*, month: Month, scope_kind: str, scope_code: str) -> ReportPack:
 
 
 def make_pack_when_reports_are_done(run: ReportRun) -> ReportPack | None:
-    """After a report run ends: when its scope's pack of that month was asked for and none of the scope's
-    report runs of the month is still queued or running, make the pack (a failure is kept on the pack, in
-    words, and never fails the report run)."""
+    """After a run of a report the pack shows ends: when its scope's pack of that month was asked for and
+    none of the scope's runs of the month of the pack's reports is still queued or running, make the pack (a
+    failure is kept on the pack, in words, and never fails the report run). A run of a report the pack does
+    not show (the case-mix by team) changes nothing in it, so it does not make the pack again."""
+    from reports.pack import kinds_for
+
+    packed = [kind.report for kind in kinds_for(run.scope_kind)]
     month = Month.containing(run.period)
     key = _pack_key(run.scope_kind, run.scope_code, month)
-    if key["rules_version"] != run.rules_version or not ReportPack.objects.filter(**key).exists():
+    if run.report not in packed or key["rules_version"] != run.rules_version:
+        return None
+    if not ReportPack.objects.filter(**key).exists():
         return None
     others = ReportRun.objects.filter(
+        report__in=packed,
         period=run.period,
         scope_kind=run.scope_kind,
         scope_code=run.scope_code,

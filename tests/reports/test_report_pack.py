@@ -100,6 +100,25 @@ def test_a_report_run_alone_makes_no_pack_that_was_not_asked_for(reference_data)
     assert not ReportPack.objects.exists()
 
 
+def test_only_a_run_of_a_report_the_pack_shows_makes_it_and_waits_only_for_those(reference_data):
+    october_casemix()
+    pack = runs.ask_for_pack(month=OCTOBER, scope_kind="provider", scope_code="RAA")
+    teammix = runs.prepare_run(
+        report="teammix", month=OCTOBER, scope_kind="provider", scope_code="RAA", by=None
+    )
+    run_reports("provider", "RAA", ("cost", "currency", "outcomes"))  # the case-mix by team still queued
+    pack.refresh_from_db()
+    assert pack.made and bytes(pack.pdf).startswith(b"%PDF")
+    made_at = pack.made_at
+    assert made_at is not None
+    runs.execute_run(teammix.pk)  # not in the pack: it stays as it was
+    pack.refresh_from_db()
+    assert pack.made_at == made_at
+    run_reports("provider", "RAA", ("cost",))  # in the pack: made again
+    pack.refresh_from_db()
+    assert pack.made_at is not None and pack.made_at > made_at
+
+
 @pytest.fixture
 def made_packs(reference_data):
     world = october_casemix()
