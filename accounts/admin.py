@@ -53,6 +53,7 @@ class ProfessionAdmin(admin.ModelAdmin):
 @admin.register(User)
 class CamhsUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "provider", "commissioner", "is_active"]
+    list_select_related = ["provider", "commissioner"]  # nullable: Django's own select_related() skips them
     list_filter = ["role", "is_active", "provider", "commissioner"]
     # Plain labelled multiple selects: the admin's two-box filter widget puts an aria-label on a bare span
     # (an ARIA error screen readers trip over), so it is not used.
