@@ -53,6 +53,7 @@ class ProfessionAdmin(admin.ModelAdmin):
 @admin.register(User)
 class CamhsUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "provider", "commissioner", "is_active"]
+    list_select_related = ["provider", "commissioner"]  # nullable: Django's own select_related() skips them
     list_filter = ["role", "is_active", "provider", "commissioner"]
     # Plain labelled multiple selects: the admin's two-box filter widget puts an aria-label on a bare span
     # (an ARIA error screen readers trip over), so it is not used.
@@ -129,6 +130,9 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action", "outcome", RoleAtTheTimeFilter, "at"]
     search_fields = ["username", "=object_id", "=case_id", "=patient_id", "=request_id"]
     date_hierarchy = "at"
+    # A filtered list counts the events it matches, not the whole trail beside them as well ("5 results (12,345,678
+    # total)"): the trail grows by a row for every page anyone opens, and counting it is a scan of the table.
+    show_full_result_count = False
     readonly_fields = [*AUDIT_COLUMNS, "user"]
     actions = ["export_csv"]
 

@@ -16,5 +16,9 @@ PROFESSIONS = [
 def install_professions(apps) -> None:
     """Add the professions that are missing; never overwrite what an administrator edited."""
     Profession = apps.get_model("accounts", "Profession")
+    present = set(
+        Profession.objects.filter(code__in=[code for code, _ in PROFESSIONS]).values_list("code", flat=True)
+    )
     for code, name in PROFESSIONS:
-        Profession.objects.get_or_create(code=code, defaults={"name": name})
+        if code not in present:  # one query when none is missing (tests re-install before each test)
+            Profession.objects.get_or_create(code=code, defaults={"name": name})

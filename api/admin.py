@@ -21,6 +21,7 @@ def _person(request: HttpRequest) -> User:
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
     list_display = ["name", "provider", "commissioner", "created_at"]
+    list_select_related = ["provider", "commissioner"]  # nullable: Django's own select_related() skips them
     readonly_fields = ["user", "created_at"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:

@@ -93,7 +93,10 @@ def install_outcome_reference(apps) -> None:
     ChangeThreshold = apps.get_model("assessments", "ChangeThreshold")
     if not ScoringRules.objects.exists():
         ScoringRules.objects.create(is_current=True, **SPEC_SCORING_RULES)
+    present = set(ChangeThreshold.objects.values_list("measure", "scale", "informant"))
     for measure, scale, informant, sd1, r, cutoff, higher_is_worse, source in CHANGE_THRESHOLDS:
+        if (measure, scale, informant) in present:  # one query when none is missing
+            continue
         ChangeThreshold.objects.get_or_create(
             measure=measure,
             scale=scale,

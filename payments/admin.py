@@ -68,6 +68,7 @@ class StatementAdmin(admin.ModelAdmin):
         "commissioner_agreed_at",
         "provider_agreed_at",
     ]
+    list_select_related = ["contract"]  # the statement's name is its contract's reference and month
     list_filter = ["status", "contract"]
     inlines = [StatementLineInline]
 

@@ -22,7 +22,10 @@ def install_costs(apps) -> None:
     Profession = apps.get_model("accounts", "Profession")
     UnitCost = apps.get_model("reports", "UnitCost")
     ReferenceContactCost = apps.get_model("reports", "ReferenceContactCost")
-    for profession in Profession.objects.all():
+    anchored = set(
+        UnitCost.objects.filter(valid_from=ANCHOR_VALID_FROM).values_list("profession_id", flat=True)
+    )
+    for profession in Profession.objects.exclude(pk__in=anchored):
         UnitCost.objects.get_or_create(
             profession=profession,
             valid_from=ANCHOR_VALID_FROM,

@@ -111,3 +111,54 @@ def test_every_profession_has_a_unit_cost_installed(reference_data):
         Profession.objects.values_list("pk", flat=True)
     )
     assert ReferenceContactCost.objects.get().contact_cost == 128
+
+
+def _statements(n: int) -> None:
+    from payments.models import Contract, Statement
+    from tests.payments.helpers import price_list
+
+    for _ in range(n):
+        commissioner, provider = factories.commissioner(), factories.provider()
+        prices = price_list(commissioner, provider, {"GH03": "1000.00"})
+        contract = Contract.objects.create(
+            reference=f"C-{commissioner.code}-{provider.code}",
+            commissioner=commissioner,
+            provider=provider,
+            financial_year=2026,
+            price_list=prices,
+        )
+        Statement.objects.create(contract=contract, period="2026-05-01", price_list=prices)
+
+
+def _api_clients(n: int) -> None:
+    from api import services
+
+    for _ in range(n):
+        provider, commissioner = factories.provider(), factories.commissioner()
+        services.create_client(by=None, name=f"system of {provider.code}", provider=provider)
+        services.create_client(by=None, name=f"system of {commissioner.code}", commissioner=commissioner)
+
+
+def _users(n: int) -> None:
+    for _ in range(n):
+        factories.user(Role.SERVICE_MANAGER, provider=factories.provider())
+        factories.user(Role.COMMISSIONER, commissioner=factories.commissioner())
+
+
+@pytest.mark.parametrize(
+    ("page", "add_rows"),
+    [("accounts/user", _users), ("api/apiclient", _api_clients), ("payments/statement", _statements)],
+)
+def test_an_admin_list_makes_as_many_queries_for_many_rows_as_for_one(admin_client, page, add_rows):
+    """What each row shows of its provider, commissioner or contract comes with the rows, not a query a row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    add_rows(1)
+    assert admin_client.get(f"/admin/{page}/").status_code == 200  # the session's first page looks up more
+    with CaptureQueriesContext(connection) as one:
+        assert admin_client.get(f"/admin/{page}/").status_code == 200
+    add_rows(4)
+    with CaptureQueriesContext(connection) as many:
+        assert admin_client.get(f"/admin/{page}/").status_code == 200
+    assert len(many.captured_queries) == len(one.captured_queries)

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from accounts.audit import Action, AuditEvent, Outcome, record
 from accounts.models import Role
@@ -136,6 +137,19 @@ def test_nobody_adds_changes_or_deletes_audit_events_in_the_admin(admin_client):
     assert admin_client.get(f"/admin/accounts/auditevent/{event.pk}/delete/").status_code == 403
     page = admin_client.get(f"/admin/accounts/auditevent/{event.pk}/change/").content.decode()
     assert 'name="action"' not in page
+
+
+def test_a_filtered_audit_list_does_not_count_the_whole_trail_too(admin_client):
+    record(Action.VIEW_CASELOAD, by=None)
+    with CaptureQueriesContext(connection) as queries:
+        page = admin_client.get("/admin/accounts/auditevent/", {"action__exact": Action.VIEW_CASELOAD})
+    assert page.status_code == 200 and page.context["cl"].result_count == 1
+    counts = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "COUNT(*)" in q["sql"] and "accounts_auditevent" in q["sql"]
+    ]
+    assert counts and all("WHERE" in sql for sql in counts)
 
 
 def test_opening_a_form_page_of_a_case_is_recorded_as_a_view_of_it(client, service):
