@@ -231,10 +231,10 @@ RECORD_COLUMNS = (
 )
 
 
-def training_record(user: User) -> list[tuple[object, ...]]:
+def training_record(user: User) -> list[tuple[str | int | None, ...]]:
     """The vignettes `user` rated, oldest first, with how their rating compares with the reference (the rows
     of RECORD_COLUMNS: the clinician's training record)."""
-    rows: list[tuple[object, ...]] = []
+    rows: list[tuple[str | int | None, ...]] = []
     for rating in (
         VignetteRating.objects.filter(rated_by=user)
         .select_related("vignette", "grouping", "add_on_grouping")

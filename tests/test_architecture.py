@@ -226,3 +226,16 @@ def test_the_run_platform_check_catches_what_it_is_for():
         "ImportRun.status",
         "ImportRun.progress_at",
     ]
+
+
+def test_mypy_checks_every_package_of_the_project():
+    """Each top-level package is in mypy's `files`: one left out was checked only where another module imported
+    it (two errors hid in the files no one imported)."""
+    import tomllib
+
+    checked = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]["files"])
+    packages = {path.parent.name for path in ROOT.glob("*/__init__.py")}
+    assert packages >= set(PACKAGES)
+    assert packages - checked == set(), (
+        f"add to [tool.mypy] files in pyproject.toml: {sorted(packages - checked)}"
+    )

@@ -41,7 +41,7 @@ class Command(BaseCommand):
             dry_run=dry_run,
             send=False,
         )
-        tasks.import_extract.apply(args=[run.pk])  # the worker's task, executed in this process
+        tasks.import_extract.apply(args=(run.pk,))  # the worker's task, executed in this process
         run = ImportRun.objects.get(pk=run.pk)
         if report is not None:
             with open(report, "w", newline="", encoding="utf-8") as out:
