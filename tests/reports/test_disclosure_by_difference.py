@@ -5,9 +5,9 @@ does (with the production rules, shares included), then every combination of row
 the file's total row. A `*` is given away when all the combinations left agree on its raw value.
 """
 
-import itertools
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -67,24 +67,32 @@ def _candidates(published_row: pd.Series) -> list[tuple[int, int]]:
 
 
 def _solved(published: pd.DataFrame) -> dict[tuple[int, str], set[int]]:
-    """For every `*` count of the file, the raw values it may have had."""
+    """For every `*` count of the file, the raw values it may have had: every combination of the rows'
+    candidates (one axis of an array a row) whose sums publish as the total row does."""
     rows, total = published.iloc[:-1], published.iloc[-1]
-    per_row = [_candidates(row) for _, row in rows.iterrows()]
+    per_row = [np.array(_candidates(row), dtype=np.int64).reshape(-1, 2) for _, row in rows.iterrows()]
     possible: dict[tuple[int, str], set[int]] = {
         (n, column): set()
         for n, row in enumerate(row for _, row in rows.iterrows())
         for column in ("paired", "closed")
         if row[column] == SUPPRESSED
     }
-    for combination in itertools.product(*per_row):
-        totals = (sum(p for p, _ in combination), sum(c for _, c in combination))
-        if any(
-            shown != SUPPRESSED and disclose_count(raw) != shown
-            for raw, shown in zip(totals, (total["paired"], total["closed"]), strict=True)
-        ):
+    fits = np.ones([len(candidates) for candidates in per_row], dtype=bool)
+    for side, column in enumerate(("paired", "closed")):
+        shown = total[column]
+        if shown == SUPPRESSED:
             continue
-        for (n, column), values in possible.items():
-            values.add(combination[n][0 if column == "paired" else 1])
+        sums = sum(
+            candidates[:, side].reshape([-1 if axis == n else 1 for axis in range(len(per_row))])
+            for n, candidates in enumerate(per_row)
+        )
+        publishes = np.array(
+            [disclose_count(raw) == shown for raw in range(int(np.max(sums, initial=0)) + 1)]
+        )
+        fits &= publishes[sums]
+    chosen = np.nonzero(fits)
+    for (n, column), values in possible.items():
+        values.update(per_row[n][chosen[n], 0 if column == "paired" else 1].tolist())
     return possible
 
 
