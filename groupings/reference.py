@@ -33,16 +33,15 @@ def install_v1(apps) -> None:
     """Create the v1 rules version and its groupings where missing; never overwrite an administrator's edits."""
     RulesVersion = apps.get_model("groupings", "RulesVersion")
     Grouping = apps.get_model("groupings", "Grouping")
-    rules_version = RulesVersion.objects.filter(label=V1_LABEL).first()
-    if rules_version is None:
-        rules_version, _ = RulesVersion.objects.get_or_create(
-            label=V1_LABEL,
-            defaults={
-                "rules_definition": V1_DEFINITION,
-                "is_current": not RulesVersion.objects.filter(is_current=True).exists(),
-                "description": "Needs-based groupings of the CAMHS Payment System Project; rules of SPEC §3.",
-            },
-        )
+    rules_version, _ = RulesVersion.objects.get_or_create(
+        label=V1_LABEL,
+        defaults={
+            "rules_definition": V1_DEFINITION,
+            # A callable: asked only when v1 is created (one query, the get, when it is there).
+            "is_current": lambda: not RulesVersion.objects.filter(is_current=True).exists(),
+            "description": "Needs-based groupings of the CAMHS Payment System Project; rules of SPEC §3.",
+        },
+    )
     _add_groupings(Grouping, rules_version, V1_GROUPINGS)
 
 
