@@ -373,11 +373,10 @@ def suggest_columns(columns: np.ndarray, rules: RuleSet, ages: np.ndarray | None
 
 def frame_to_columns(frame: pd.DataFrame) -> np.ndarray:
     """The 50 x rows int8 codes of a frame's item columns; NaN, None, pd.NA or -1 mean Not known."""
-    present = set(frame.columns)
-    missing = [item for item in ALL_ITEMS if item not in present]
+    missing = [item for item in ALL_ITEMS if item not in frame.columns]
     if missing:
         raise ValueError(f"missing item column(s): {', '.join(missing)}")
-    if frame.columns.is_unique:
+    if frame.columns.nlevels == 1 and frame.columns.is_unique:
         items = frame[list(ALL_ITEMS)]
         if all(dtype == np.float64 for dtype in items.dtypes):
             return _float_columns(items.to_numpy(dtype=np.float64).T)
