@@ -376,6 +376,10 @@ def frame_to_columns(frame: pd.DataFrame) -> np.ndarray:
     missing = [item for item in ALL_ITEMS if item not in frame.columns]
     if missing:
         raise ValueError(f"missing item column(s): {', '.join(missing)}")
+    if frame.columns.nlevels == 1 and frame.columns.is_unique:
+        items = frame[list(ALL_ITEMS)]
+        if all(dtype == np.float64 for dtype in items.dtypes):
+            return _float_columns(items.to_numpy(dtype=np.float64).T)
     cols = np.empty((len(ALL_ITEMS), len(frame)), dtype=np.int8)
     for n, item in enumerate(ALL_ITEMS):
         series = frame[item]
@@ -390,6 +394,22 @@ def frame_to_columns(frame: pd.DataFrame) -> np.ndarray:
         if not np.array_equal(cols[n], values):
             raise ValueError(f"{item}: codes must be whole numbers")
     return cols
+
+
+def _float_columns(values: np.ndarray) -> np.ndarray:
+    """frame_to_columns for float64 item columns (50 x rows), all at once: the same codes, and the same error
+    as the column by column loop (the first item out of range or not whole; out of range said first)."""
+    values = np.where(np.isnan(values), NOT_KNOWN_CODE, values)
+    if values.shape[1]:
+        out_of_range = (values.min(axis=1) < NOT_KNOWN_CODE) | (values.max(axis=1) > _MAX_CODES)
+        not_whole = (values != np.trunc(values)).any(axis=1)
+        bad = np.flatnonzero(out_of_range | not_whole)
+        if bad.size:
+            n = bad[0]
+            if out_of_range[n]:
+                raise ValueError(f"{ALL_ITEMS[n]}: codes must be Not known or 0-{_MAX_CODES[n]}")
+            raise ValueError(f"{ALL_ITEMS[n]}: codes must be whole numbers")
+    return values.astype(np.int8, order="C")
 
 
 def pair_code(grouping: str | None, add_on: str | None) -> str | None:

@@ -1,4 +1,5 @@
 import copy
+import functools
 from collections.abc import Mapping, Sequence
 from typing import cast
 
@@ -54,11 +55,20 @@ def decode(raw: bytes) -> dict[str, int | None]:
 any_form = st.binary(min_size=len(ALL_ITEMS), max_size=len(ALL_ITEMS)).map(decode)
 
 
+# Strategies are built once, not at each draw: building and validating one costs more than drawing from it.
+LEFT_OUT = st.sets(st.sampled_from(ALL_ITEMS), max_size=15)
+LOW_PROBLEMS = st.binary(min_size=len(PROBLEM_ITEMS), max_size=len(PROBLEM_ITEMS))
+AT_MOST_9_PROBLEMS = st.sets(st.sampled_from(PROBLEM_ITEMS), max_size=9)
+MODERATE_OR_SEVERE = st.sampled_from([MODERATE, SEVERE])
+MILD_OR_NONE = st.sampled_from([0, 1])
+C35_NOT_YES = st.sampled_from([0, None])
+
+
 @st.composite
 def partial_forms(draw) -> dict[str, int | None]:
     """A form with some items left out altogether (left out means Not known)."""
     form = draw(any_form)
-    left_out = draw(st.sets(st.sampled_from(ALL_ITEMS), max_size=15))
+    left_out = draw(LEFT_OUT)
     return {item: value for item, value in form.items() if item not in left_out}
 
 
@@ -66,9 +76,9 @@ def partial_forms(draw) -> dict[str, int | None]:
 def low_forms(draw) -> dict[str, int | None]:
     """Problems None, Mild or Not known (at most 9 Not known); every other item anything."""
     form = draw(any_form)
-    low = draw(st.binary(min_size=len(PROBLEM_ITEMS), max_size=len(PROBLEM_ITEMS)))
+    low = draw(LOW_PROBLEMS)
     form.update({item: byte % 2 for item, byte in zip(PROBLEM_ITEMS, low, strict=True)})
-    for item in draw(st.sets(st.sampled_from(PROBLEM_ITEMS), max_size=9)):
+    for item in draw(AT_MOST_9_PROBLEMS):
         form[item] = None
     return form
 
@@ -77,17 +87,22 @@ def raise_items(draw, form: dict, items, max_severe: int = 2) -> None:
     """Rate the items Moderate or Severe, keeping the form's Severe count at max_severe or below."""
     for item in items:
         severe = sum(form[i] == SEVERE for i in PROBLEM_ITEMS)
-        form[item] = draw(st.sampled_from([MODERATE, SEVERE])) if severe < max_severe else MODERATE
+        form[item] = draw(MODERATE_OR_SEVERE) if severe < max_severe else MODERATE
 
 
 def raise_domains(draw, form: dict, names, max_severe: int = 2) -> None:
     for name in names:
-        items = draw(st.sets(st.sampled_from(DOMAIN_ITEMS[name]), min_size=1))
+        items = draw(sets_of(tuple(DOMAIN_ITEMS[name]), min_size=1))
         raise_items(draw, form, sorted(items), max_severe)
 
 
+@functools.cache
+def sets_of(pool: tuple, min_size: int = 0, max_size: int | None = None) -> st.SearchStrategy:
+    return st.sets(st.sampled_from(pool), min_size=min_size, max_size=max_size)
+
+
 def some(draw, pool, min_size=0, max_size=None) -> list:
-    return sorted(draw(st.sets(st.sampled_from(list(pool)), min_size=min_size, max_size=max_size)))
+    return sorted(draw(sets_of(tuple(pool), min_size, max_size)))
 
 
 def not_covered_extras(draw, form: dict) -> None:
@@ -98,10 +113,19 @@ def not_covered_extras(draw, form: dict) -> None:
         form["c35"] = 1
 
 
+LOW_FORMS = low_forms()
+NOT_SINGLE_ITEM = tuple(i for i in PROBLEM_ITEMS if i not in SINGLE_ITEM_PROBLEMS)
+ONE_NOT_SINGLE_ITEM = st.sampled_from(NOT_SINGLE_ITEM)
+ONE_DOMAIN = st.sampled_from(list(DOMAIN_ITEMS))
+EMOTIONAL_NOT_SH_AND_DEP = st.lists(st.sampled_from(EMOTIONAL), min_size=2, unique=True).filter(
+    lambda chosen: set(chosen) != {"SH", "DEP"}
+)
+
+
 @st.composite
 def forms_firing(draw, rule: str) -> dict[str, int | None]:
     """A form that SPEC section 3 sends to `rule`, built by hand from the rule table (not from suggest)."""
-    form = draw(low_forms())
+    form = draw(LOW_FORMS)
     if rule == INSUFFICIENT:
         form = draw(any_form)
         for item in some(draw, PROBLEM_ITEMS, min_size=10):
@@ -112,29 +136,23 @@ def forms_firing(draw, rule: str) -> dict[str, int | None]:
             if rule == earlier:
                 raise_items(draw, form, [item], max_severe=30)
                 break
-            form[item] = draw(st.sampled_from([0, 1]))
+            form[item] = draw(MILD_OR_NONE)
     elif rule == "R04":
         if draw(st.booleans()):
-            severe_pool = [i for i in PROBLEM_ITEMS if i not in SINGLE_ITEM_PROBLEMS]
-            for item in some(draw, severe_pool, min_size=3):
+            for item in some(draw, NOT_SINGLE_ITEM, min_size=3):
                 form[item] = SEVERE
         else:
             raise_domains(draw, form, some(draw, DOMAIN_ITEMS, min_size=3), max_severe=30)
             if not any(form[i] == SEVERE for i in PROBLEM_ITEMS):
-                pool = [i for i in PROBLEM_ITEMS if i not in SINGLE_ITEM_PROBLEMS]
-                form[draw(st.sampled_from(pool))] = SEVERE
+                form[draw(ONE_NOT_SINGLE_ITEM)] = SEVERE
     elif rule == "R05":
-        raise_domains(draw, form, [draw(st.sampled_from(list(DOMAIN_ITEMS)))])
+        raise_domains(draw, form, [draw(ONE_DOMAIN)])
         not_covered_extras(draw, form)
     elif rule in ("R06", "R08"):
         if rule == "R06":
             names = some(draw, EMOTIONAL, min_size=1) + some(draw, BEHAVIOURAL, min_size=1)
         else:
-            names = draw(
-                st.lists(st.sampled_from(EMOTIONAL), min_size=2, unique=True).filter(
-                    lambda chosen: set(chosen) != {"SH", "DEP"}
-                )
-            )
+            names = draw(EMOTIONAL_NOT_SH_AND_DEP)
         raise_domains(draw, form, names, max_severe=0 if len(names) >= 3 else 2)
         if len(names) < 3:
             not_covered_extras(draw, form)
@@ -143,7 +161,7 @@ def forms_firing(draw, rule: str) -> dict[str, int | None]:
         not_covered_extras(draw, form)
     elif rule == "R10":
         raise_items(draw, form, ["p28"])
-        form["c35"] = draw(st.sampled_from([0, None]))
+        form["c35"] = draw(C35_NOT_YES)
         raise_items(draw, form, some(draw, [i for i in IN_NO_DOMAIN if i != "p28"], max_size=3))
     elif rule == "R11":
         chosen = some(draw, IN_NO_DOMAIN, min_size=1, max_size=4)
@@ -160,7 +178,11 @@ def to_codes(forms: list[dict[str, int | None]]) -> np.ndarray:
 
 
 def to_frame(forms: Sequence[Mapping[str, int | None]]) -> pd.DataFrame:
-    return pd.DataFrame([{item: form.get(item) for item in ALL_ITEMS} for form in forms], dtype=float)
+    """Float columns in ALL_ITEMS order, NaN for Not known (built from one array: a list of dicts is slow)."""
+    values = [
+        [np.nan if (value := form.get(item)) is None else value for item in ALL_ITEMS] for form in forms
+    ]
+    return pd.DataFrame(np.array(values, dtype=float).reshape(len(forms), len(ALL_ITEMS)), columns=ALL_ITEMS)
 
 
 def assert_paths_agree(
@@ -226,12 +248,20 @@ def test_scalar_and_vectorised_paths_agree_on_forms_with_few_high_ratings(forms)
     assert_paths_agree(forms, RULES)
 
 
+@functools.cache
+def lists_firing(rule: str) -> st.SearchStrategy:
+    return st.lists(forms_firing(rule), min_size=1, max_size=10)
+
+
 @pytest.mark.parametrize("rule", [*RULES.rule_params(), INSUFFICIENT])
 @settings(max_examples=60)
 @given(data=st.data())
 def test_forms_built_for_each_rule_fire_it_on_both_paths(rule, data):
-    forms = data.draw(st.lists(forms_firing(rule), min_size=1, max_size=10))
+    forms = data.draw(lists_firing(rule))
     assert assert_paths_agree(forms, RULES) == [rule] * len(forms)
+
+
+MIXED_FORMS = st.lists(st.one_of(any_form, low_forms(), forms_firing("R06")), min_size=1, max_size=20)
 
 
 @settings(max_examples=100)
@@ -255,27 +285,27 @@ def test_scalar_and_vectorised_paths_agree_under_edited_parameters(
     )
     definition["rules"]["R08"]["emotional_at_least"] = emotional
     rules = ruleset_from_definition("edited", definition)
-    forms = data.draw(
-        st.lists(st.one_of(any_form, low_forms(), forms_firing("R06")), min_size=1, max_size=20)
-    )
+    forms = data.draw(MIXED_FORMS)
     assert_paths_agree(forms, rules)
 
 
 DEMO_V2 = ruleset_from_definition("demo v2", DEMO_V2_DEFINITION)
 ages = st.one_of(st.none(), st.integers(0, 25))
+DEMO_V2_FORMS = st.lists(
+    st.one_of(any_form, low_forms(), forms_firing("R05"), forms_firing("R10")), min_size=1, max_size=20
+)
+
+
+@functools.cache
+def ages_for(count: int) -> st.SearchStrategy:
+    return st.lists(ages, min_size=count, max_size=count)
 
 
 @settings(max_examples=300)
 @given(data=st.data())
 def test_scalar_and_vectorised_paths_agree_on_the_demo_v2_rules_with_random_ages(data):
-    forms = data.draw(
-        st.lists(
-            st.one_of(any_form, low_forms(), forms_firing("R05"), forms_firing("R10")),
-            min_size=1,
-            max_size=20,
-        )
-    )
-    assert_paths_agree(forms, DEMO_V2, data.draw(st.lists(ages, min_size=len(forms), max_size=len(forms))))
+    forms = data.draw(DEMO_V2_FORMS)
+    assert_paths_agree(forms, DEMO_V2, data.draw(ages_for(len(forms))))
 
 
 @st.composite
@@ -310,10 +340,8 @@ def test_scalar_and_vectorised_paths_agree_with_random_conditions_on_random_rule
         definition["rules"][rule_id].update(added)
     definition["add_on_rules"]["A01"].update(extra[2])
     rules = ruleset_from_definition("random conditions", definition)
-    forms = data.draw(
-        st.lists(st.one_of(any_form, low_forms(), forms_firing("R06")), min_size=1, max_size=20)
-    )
-    assert_paths_agree(forms, rules, data.draw(st.lists(ages, min_size=len(forms), max_size=len(forms))))
+    forms = data.draw(MIXED_FORMS)
+    assert_paths_agree(forms, rules, data.draw(ages_for(len(forms))))
 
 
 def test_an_empty_batch_gives_empty_results():
