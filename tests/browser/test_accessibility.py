@@ -29,7 +29,7 @@ from reports.models import ReportRun
 from tests.support.logins import log_in_with_second_factor
 from tests.test_authorisation_matrix import is_admins_own, url_names
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser]
 
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
@@ -338,7 +338,7 @@ def _admin_urls() -> list[str]:
     return urls
 
 
-def test_every_page_is_checked_or_named_as_not_a_page():
+def test_every_page_is_checked_or_named_as_not_a_page():  # the URL table only: no database, so no flush after
     pages = {name for name in url_names() if not is_admins_own(name)}
     # A throwaway empty database has no demo records: list names only, from the table below.
     listed = set(_PAGE_NAMES) | NOT_PAGES
@@ -431,6 +431,7 @@ def demo_service(reference_data, settings, tmp_path):
     call_command("seed_demo", cases=40, seed=1, as_of=AS_OF, verbosity=0)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_no_page_of_any_role_has_a_wcag_22_aa_violation(browser, live_server, demo_service):
     # The site's CSP forbids the inline script axe is injected as; this context alone lifts it.
     context = browser.new_context(base_url=live_server.url, bypass_csp=True)

@@ -3,6 +3,8 @@ it (its summary first, and with all its columns), the dashboards, and the case p
 A wide table scrolls in its own region; the page itself never scrolls sideways."""
 
 import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 from django.core.management import call_command
@@ -12,17 +14,58 @@ from django.urls import reverse
 from accounts.models import User
 from assessments.models import Case, MeasureResponse
 from reports.access import offers
+from tests.conftest import install_reference_rows
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The tests only read the demo the module's fixture seeds once: a transaction each, rolled back, and no flush after
+# each (the fixture flushes once what it wrote).
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 WIDTH = 1366
 AS_OF = dt.date(2026, 10, 31)
 PERIOD = "2026-09"  # the demo's reports are run for the month before its as-of day
 
 
-@pytest.fixture
-def demo_service(reference_data):
-    call_command("seed_demo", cases=60, seed=1, as_of=AS_OF, verbosity=0)
+USERS = ("commissioner", "manager", "service.manager", "clinician")
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    url: str
+    sessions: dict[str, str]  # username -> the value of a signed-in session cookie
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker) -> Iterator[DemoSite]:
+    """The demo service, seeded once for the module's tests (which only read it) and committed, served by a live
+    server of the module's own (pytest-django's `live_server` would flush the database after each test), with a
+    session for each user the tests sign in as. Flushed at the end as a transactional test's records are, and the
+    reference rows put back."""
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock():
+        try:
+            install_reference_rows()
+            call_command("seed_demo", cases=60, seed=1, as_of=AS_OF, verbosity=0)
+            sessions = {}
+            for username in USERS:
+                client = Client()
+                client.force_login(User.objects.get(username=username))
+                sessions[username] = client.cookies["sessionid"].value
+            server = LiveServer("localhost")
+            server._live_server_modified_settings.enable()
+            try:
+                yield DemoSite(server.url, sessions)
+            finally:
+                server._live_server_modified_settings.disable()
+                server.stop()
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+            install_reference_rows()
+
+
+def _sign_in(context, site: DemoSite, username: str) -> None:
+    context.clear_cookies()
+    context.add_cookies([{"name": "sessionid", "value": site.sessions[username], "url": site.url}])
 
 
 def _pages() -> list[tuple[str, str]]:
@@ -49,8 +92,8 @@ def _pages() -> list[tuple[str, str]]:
     return visits
 
 
-def test_no_page_is_wider_than_a_1366_pixel_screen(browser, live_server, demo_service):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": WIDTH, "height": 900})
+def test_no_page_is_wider_than_a_1366_pixel_screen(browser, demo_site):
+    context = browser.new_context(base_url=demo_site.url, viewport={"width": WIDTH, "height": 900})
     context.set_default_timeout(10_000)
     page = context.new_page()
     too_wide, signed_in_as = [], None
@@ -58,12 +101,7 @@ def test_no_page_is_wider_than_a_1366_pixel_screen(browser, live_server, demo_se
     assert sum(1 for _, url in visits if "columns=all" in url) >= 5  # casemix, outcomes, cost, currency
     for username, url in visits:
         if username != signed_in_as:
-            client = Client()
-            client.force_login(User.objects.get(username=username))
-            context.clear_cookies()
-            context.add_cookies(
-                [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-            )
+            _sign_in(context, demo_site, username)
             signed_in_as = username
         response = page.goto(url)
         assert response is not None and response.status == 200, (username, url)
@@ -74,16 +112,10 @@ def test_no_page_is_wider_than_a_1366_pixel_screen(browser, live_server, demo_se
     assert not too_wide, "pages wider than the screen:\n" + "\n".join(too_wide)
 
 
-def test_a_wide_table_scrolls_in_its_own_named_region_with_its_first_column_fixed(
-    browser, live_server, demo_service
-):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": WIDTH, "height": 900})
+def test_a_wide_table_scrolls_in_its_own_named_region_with_its_first_column_fixed(browser, demo_site):
+    context = browser.new_context(base_url=demo_site.url, viewport={"width": WIDTH, "height": 900})
     page = context.new_page()
-    client = Client()
-    client.force_login(User.objects.get(username="service.manager"))
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    _sign_in(context, demo_site, "service.manager")
     provider = User.objects.get(username="service.manager").provider
     assert provider is not None
     code = provider.code
