@@ -1,7 +1,7 @@
 """Run in a subprocess by tests/test_embedded_default.py: the `make run` set-up (SQLite, Celery in-process)
-seeded with demo data, then every report page and download opened as the demo users who may see them, and the
-managers' pages: both dashboard tabs with every drill-down list and CSV table they link to, a filter change,
-the re-grouping page and its CSV, the caseload and a case."""
+seeded with demo data, then every report page and download opened as the demo users who may see them (each
+user re-running one report), and the managers' pages: both dashboard tabs with every drill-down list and CSV
+table they link to, a filter change, the re-grouping page and its CSV, the caseload and a case."""
 
 import os
 import re
@@ -37,15 +37,19 @@ def main() -> None:
         user = User.objects.get(username=username)
         client.force_login(user)
         assert client.get("/reports/").status_code == 200
-        for offer in offers(user):
+        for n, offer in enumerate(offers(user)):
             url = f"/reports/{offer.kind.report}/{offer.scope.kind}/{offer.scope.code}/"
             page = client.get(url)
             assert page.status_code == 200 and page.context["table"] is not None, url
             for fmt in ("csv", "xlsx"):
                 month = page.context["month"].label()
                 assert client.get(f"{url}{month}.{fmt}").status_code == 200, (url, fmt)
-            run = client.post(url, {"period": page.context["month"].label()}, follow=True)
-            assert run.status_code == 200 and "Done" in run.content.decode(), url  # ran in-process
+            if n == 0:
+                # "Re-run" once a user: the seed above ran every kind in this process already (reports'
+                # own code on SQLite), and the request, the in-process task and the pack it re-makes are
+                # one path for every kind.
+                run = client.post(url, {"period": page.context["month"].label()}, follow=True)
+                assert run.status_code == 200 and "Done" in run.content.decode(), url  # ran in-process
             opened += 1
     for username in ("clinician", "manager"):
         client.force_login(User.objects.get(username=username))
