@@ -25,10 +25,16 @@ def browser():
 
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"Browser tests need Debian's chromium at {CHROMIUM} (apt-get install -y chromium)")
+    from django.db import connections
+
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield launched
         launched.close()
+        # Django keeps a connection per context, and inside sync_playwright() this thread runs in another one:
+        # the connections the browser tests opened are closed here, before the context switches back, or the
+        # test database's teardown could not drop it ("being accessed by other users") and it was left behind.
+        connections.close_all()
 
 
 @pytest.fixture
