@@ -61,23 +61,24 @@ def pytest_testnodedown(node, error):
 
 # pytest-xdist (`--dist loadfile --no-loadscope-reorder`, as `make test` runs it) hands each process a whole
 # file at a time, in collection order (without that option, the files with the most tests first): a long file
-# handed out last keeps one process busy while the other has nothing left. These, the longest (seconds from
-# `--junitxml` of a whole run, December 2026), go first, so the short files fill the gaps at the end.
+# handed out last keeps one process busy while the other has nothing left. These, the longest (seconds summed
+# over a file's tests in a whole run, 2026-12-07 17:10 UTC), go first, so the short files fill the gaps at the
+# end (in that run the three processes ended within a second of each other).
 LONGEST_FILES_FIRST = (
-    "tests/browser/test_accessibility.py",  # 130 s
-    "tests/reports/test_summaries_on_demo_data.py",  # 90 s
-    "tests/test_batch_outputs_unchanged.py",  # 85 s
-    "tests/test_hostile_parameters.py",  # 65 s
-    "tests/test_hostile_url_sweep.py",  # 65 s
-    "tests/groupings/test_rules_vectorised.py",  # 63 s
-    "tests/test_embedded_default.py",  # 56 s
-    "tests/groupings/test_regrouping_crashes.py",  # 51 s
-    "tests/browser/test_pages_fit_the_screen.py",  # 32 s
-    "tests/dashboards/test_dashboard_queries.py",  # 32 s
-    "tests/test_settings.py",  # 28 s
-    "tests/runs/test_run_kinds_survive_a_killed_worker.py",  # 20-25 s
-    "tests/runs/test_run_kinds_survive_the_queue_down.py",  # 20-25 s
-    "tests/test_seed_demo.py",  # 27 s
+    "tests/browser/test_accessibility.py",  # 76 s
+    "tests/reports/test_summaries_on_demo_data.py",  # 20 s
+    "tests/test_batch_outputs_unchanged.py",  # 40 s
+    "tests/test_hostile_parameters.py",  # 27 s
+    "tests/test_hostile_url_sweep.py",  # 37 s
+    "tests/groupings/test_rules_vectorised.py",  # 25 s
+    "tests/test_embedded_default.py",  # 51 s
+    "tests/groupings/test_regrouping_crashes.py",  # 31 s
+    "tests/browser/test_pages_fit_the_screen.py",  # 15 s
+    "tests/dashboards/test_dashboard_queries.py",  # 16 s
+    "tests/test_settings.py",  # 16 s
+    "tests/runs/test_run_kinds_survive_a_killed_worker.py",  # 15 s
+    "tests/runs/test_run_kinds_survive_the_queue_down.py",  # 14 s
+    "tests/test_seed_demo.py",  # 16 s
 )
 
 
