@@ -114,20 +114,15 @@ def test_every_profession_has_a_unit_cost_installed(reference_data):
 
 
 def _statements(n: int) -> None:
-    from payments.models import Contract, Statement
-    from tests.payments.helpers import price_list
+    from payments.models import Statement
+    from tests.payments.helpers import contract
 
     for _ in range(n):
         commissioner, provider = factories.commissioner(), factories.provider()
-        prices = price_list(commissioner, provider, {"GH03": "1000.00"})
-        contract = Contract.objects.create(
-            reference=f"C-{commissioner.code}-{provider.code}",
-            commissioner=commissioner,
-            provider=provider,
-            financial_year=2026,
-            price_list=prices,
+        made = contract(
+            commissioner, provider, {"GH03": "1000.00"}, reference=f"C-{commissioner.code}-{provider.code}"
         )
-        Statement.objects.create(contract=contract, period="2026-05-01", price_list=prices)
+        Statement.objects.create(contract=made, period="2026-05-01", price_list=made.price_list)
 
 
 def _api_clients(n: int) -> None:

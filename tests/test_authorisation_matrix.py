@@ -535,17 +535,11 @@ def vignette_for_matrix():
 def a_statement_with_a_challenge(icb, provider):
     """A computed draft statement of a contract between `icb` and `provider`, with a challenged line."""
     from payments import runs
-    from payments.models import Challenge, Contract
-    from tests.payments.helpers import price_list
+    from payments.models import Challenge
+    from tests.payments.helpers import contract
 
-    contract = Contract.objects.create(
-        reference="MATRIX-1",
-        commissioner=icb,
-        provider=provider,
-        financial_year=2024,
-        price_list=price_list(icb, provider, {"GH03": "1000.00"}),
-    )
-    statement = runs.request_statement(contract=contract, month=Month.of("2025-03"), by=None, send=False)
+    made = contract(icb, provider, {"GH03": "1000.00"}, reference="MATRIX-1", financial_year=2024)
+    statement = runs.request_statement(contract=made, month=Month.of("2025-03"), by=None, send=False)
     statement = runs.execute_statement(statement.pk)
     challenge = Challenge.objects.create(
         statement=statement,

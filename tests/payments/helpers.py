@@ -51,21 +51,19 @@ def small_contract(**terms) -> dict:
     c6 = case(D(2026, 1, 1), D(2026, 3, 31))
     allocate(c6, "GH03", D(2026, 1, 1), D(2026, 3, 31), clinician)
 
-    prices = price_list(commissioner, provider, {"GH03": "1000.00", "GA01": "300.00", "GH04": "1500.00"})
-    contract = Contract.objects.create(
+    made = contract(
+        commissioner,
+        provider,
+        {"GH03": "1000.00", "GA01": "300.00", "GH04": "1500.00"},
         reference="C-QPP-RPP-2026",
-        commissioner=commissioner,
-        provider=provider,
-        financial_year=2026,
-        price_list=prices,
         **terms,
     )
     PlanLine.objects.bulk_create(
-        PlanLine(contract=contract, grouping=code, planned_months=Decimal(n))
+        PlanLine(contract=made, grouping=code, planned_months=Decimal(n))
         for code, n in {"GH03": 12, "GA01": 6, "GH04": 12}.items()
     )
     return {
-        "contract": contract,
+        "contract": made,
         "commissioner": commissioner,
         "provider": provider,
         "team": team,
@@ -74,6 +72,20 @@ def small_contract(**terms) -> dict:
         "commissioner_user": factories.user(Role.COMMISSIONER, commissioner=commissioner),
         "service_manager": factories.user(Role.SERVICE_MANAGER, provider=provider),
     }
+
+
+def contract(
+    commissioner, provider, prices: dict[str, str], *, reference: str, financial_year: int = 2026, **terms
+) -> Contract:
+    """A contract between `commissioner` and `provider` on a new price list of `prices` (grouping: pounds)."""
+    return Contract.objects.create(
+        reference=reference,
+        commissioner=commissioner,
+        provider=provider,
+        financial_year=financial_year,
+        price_list=price_list(commissioner, provider, prices),
+        **terms,
+    )
 
 
 def price_list(commissioner, provider, prices: dict[str, str], version: int = 1) -> PriceList:

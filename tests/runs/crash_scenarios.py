@@ -119,18 +119,10 @@ def request_import(service: dict) -> Run:
 
 def request_statement(service: dict) -> Run:
     from payments import runs
-    from payments.models import Contract
-    from tests.payments.helpers import price_list
+    from tests.payments.helpers import contract
 
-    prices = price_list(service["commissioner"], service["provider"], {"GH03": "1000.00"})
-    contract = Contract.objects.create(
-        reference="CRASH-1",
-        commissioner=service["commissioner"],
-        provider=service["provider"],
-        financial_year=2026,
-        price_list=prices,
-    )
-    return runs.request_statement(contract=contract, month=Month.of("2026-10"), by=None)
+    made = contract(service["commissioner"], service["provider"], {"GH03": "1000.00"}, reference="CRASH-1")
+    return runs.request_statement(contract=made, month=Month.of("2026-10"), by=None)
 
 
 @dataclass(frozen=True)
