@@ -378,35 +378,30 @@ def frame_to_columns(frame: pd.DataFrame) -> np.ndarray:
         raise ValueError(f"missing item column(s): {', '.join(missing)}")
     if frame.columns.nlevels == 1 and frame.columns.is_unique:
         items = frame[list(ALL_ITEMS)]
-        if all(dtype == np.float64 for dtype in items.dtypes):
-            return _float_columns(items.to_numpy(dtype=np.float64).T)
+        if all(dtype == np.float64 for dtype in items.dtypes):  # all at once: one 2-D array
+            return _checked_codes(items.to_numpy(dtype=np.float64).T)
     cols = np.empty((len(ALL_ITEMS), len(frame)), dtype=np.int8)
     for n, item in enumerate(ALL_ITEMS):
         series = frame[item]
         if series.dtype == np.int8:
             cols[n] = series.to_numpy()
             continue
-        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-        values = np.where(np.isnan(values), NOT_KNOWN_CODE, values)
-        if values.size and (values.min() < NOT_KNOWN_CODE or values.max() > _MAX_CODES[n]):
-            raise ValueError(f"{item}: codes must be Not known or 0-{_MAX_CODES[n]}")
-        cols[n] = values
-        if not np.array_equal(cols[n], values):
-            raise ValueError(f"{item}: codes must be whole numbers")
+        cols[n] = _checked_codes(series.to_numpy(dtype=np.float64, na_value=np.nan)[None, :], first=n)[0]
     return cols
 
 
-def _float_columns(values: np.ndarray) -> np.ndarray:
-    """frame_to_columns for float64 item columns (50 x rows), all at once: the same codes, and the same error
-    as the column by column loop (the first item out of range or not whole; out of range said first)."""
+def _checked_codes(values: np.ndarray, first: int = 0) -> np.ndarray:
+    """The int8 codes of float codes of consecutive items (one row an item, from ALL_ITEMS[first]), NaN being
+    Not known; the first item with a code outside its scale, or else not a whole number, is refused."""
     values = np.where(np.isnan(values), NOT_KNOWN_CODE, values)
     if values.shape[1]:
-        out_of_range = (values.min(axis=1) < NOT_KNOWN_CODE) | (values.max(axis=1) > _MAX_CODES)
+        top = _MAX_CODES[first : first + len(values)]
+        out_of_range = (values.min(axis=1) < NOT_KNOWN_CODE) | (values.max(axis=1) > top)
         not_whole = (values != np.trunc(values)).any(axis=1)
         bad = np.flatnonzero(out_of_range | not_whole)
         if bad.size:
-            n = bad[0]
-            if out_of_range[n]:
+            n = first + bad[0]
+            if out_of_range[bad[0]]:
                 raise ValueError(f"{ALL_ITEMS[n]}: codes must be Not known or 0-{_MAX_CODES[n]}")
             raise ValueError(f"{ALL_ITEMS[n]}: codes must be whole numbers")
     return values.astype(np.int8, order="C")
