@@ -15,7 +15,6 @@ the digests are of the output with those quotes taken off again, and no cell may
 """
 
 import csv
-import gc
 import hashlib
 import io
 import itertools
@@ -28,17 +27,6 @@ from tests.support.batch_inputs import write_current_view_csv, write_measure_csv
 
 pytestmark = pytest.mark.django_db
 ROWS = 100_000
-
-
-@pytest.fixture(autouse=True)
-def _no_cyclic_garbage_collection():
-    """The inputs, and the outputs read back, are hundreds of thousands of lists of strings, without a reference
-    cycle among them: the cyclic garbage collector would go through them again and again and free nothing."""
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def as_before_neutralising(path) -> list[list[str]]:
