@@ -15,6 +15,7 @@ from accounts.models import User
 from assessments.models import Case, MeasureResponse
 from reports.access import offers
 from tests.conftest import install_reference_rows
+from tests.support.module_data import flushed_after
 
 # The tests only read the demo the module's fixture seeds once: a transaction each, rolled back, and no flush after
 # each (the fixture flushes once what it wrote).
@@ -42,25 +43,21 @@ def demo_site(django_db_setup, django_db_blocker) -> Iterator[DemoSite]:
     reference rows put back."""
     from pytest_django.live_server_helper import LiveServer
 
-    with django_db_blocker.unblock():
+    with flushed_after(django_db_blocker):
+        install_reference_rows()
+        call_command("seed_demo", cases=60, seed=1, as_of=AS_OF, verbosity=0)
+        sessions = {}
+        for username in USERS:
+            client = Client()
+            client.force_login(User.objects.get(username=username))
+            sessions[username] = client.cookies["sessionid"].value
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
         try:
-            install_reference_rows()
-            call_command("seed_demo", cases=60, seed=1, as_of=AS_OF, verbosity=0)
-            sessions = {}
-            for username in USERS:
-                client = Client()
-                client.force_login(User.objects.get(username=username))
-                sessions[username] = client.cookies["sessionid"].value
-            server = LiveServer("localhost")
-            server._live_server_modified_settings.enable()
-            try:
-                yield DemoSite(server.url, sessions)
-            finally:
-                server._live_server_modified_settings.disable()
-                server.stop()
+            yield DemoSite(server.url, sessions)
         finally:
-            call_command("flush", interactive=False, verbosity=0)
-            install_reference_rows()
+            server._live_server_modified_settings.disable()
+            server.stop()
 
 
 def _sign_in(context, site: DemoSite, username: str) -> None:

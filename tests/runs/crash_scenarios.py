@@ -5,11 +5,9 @@ import datetime as dt
 import subprocess
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
-from django.core.management import call_command
 
 from accounts.models import Role
 from camhs_pbr.celery import app
@@ -25,7 +23,6 @@ from reports.kinds import KINDS as REPORT_KINDS
 from reports.models import ReportRun
 from reports.periods import Month
 from tests import factories
-from tests.conftest import install_reference_rows
 from tests.groupings.helpers import ratings
 from tests.lab.run_helpers import add_closed_episodes
 from tests.support.workers import private_workers
@@ -208,18 +205,6 @@ def wait_until_every_run_ends(runs: dict[str, Run]) -> dict[str, Run]:
         "every run to end",
     )
     return {label: now(label, run) for label, run in runs.items()}
-
-
-@contextmanager
-def flushed_after(django_db_blocker) -> Iterator[None]:
-    """Database access for a module's fixture that writes outside any test's transaction, its records flushed at
-    the end as a transactional test's are (the reference rows put back): its tests read only what it kept."""
-    with django_db_blocker.unblock():
-        try:
-            yield
-        finally:
-            call_command("flush", interactive=False, verbosity=0)
-            install_reference_rows()
 
 
 @pytest.fixture

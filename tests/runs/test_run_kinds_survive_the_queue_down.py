@@ -18,12 +18,12 @@ from tests.runs.crash_scenarios import (
     SCENARIOS,
     SLOW_ENV,
     SLOW_MODULES,
-    flushed_after,
     now,
     request_every_kind,
     wait_until_every_run_ends,
 )
 from tests.support.brokers import publishing_to, silent_broker
+from tests.support.module_data import flushed_after
 from tests.support.workers import private_workers
 
 # The tests read the story in memory: a transaction each, rolled back, and no flush after each (the fixture flushes
