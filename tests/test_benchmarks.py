@@ -112,6 +112,16 @@ def test_the_startup_benchmark_times_manage_py_check():
     assert "Without cached bytecode (PYTHONDONTWRITEBYTECODE=1), 1 times" in out and out.count("median") == 2
 
 
+@pytest.mark.bench
+def test_the_suite_benchmark_times_a_command_in_a_fresh_clone():
+    """The real command is `.ci/run` (minutes); a stand-in prints what pytest would."""
+    out = bench(
+        "-m", "bench.suite", "--command", "test -f Makefile && echo '== 3 passed, 1 warning in 2.50s =='"
+    )
+    assert "load average before:" in out and "in a fresh clone: 0 min" in out
+    assert "pytest: 3 passed, 1 warning in 2.5 s" in out
+
+
 @pytest.mark.bench_long
 def test_the_api_benchmark_times_one_view_and_a_thousand_per_call():
     out = bench("bench/api.py", "--calls", "20", "--batches", "2")
